@@ -1,4 +1,4 @@
-import type { TypedEmitter } from '../util/typed-emitter.js';
+import type { EventSource } from '../util/typed-emitter.js';
 import type { AssistantError } from '../util/errors.js';
 
 /** The engine's microphone format: 16 kHz, 16-bit, mono, in frames of 512 samples (32 ms), as PvRecorder delivers. */
@@ -21,7 +21,7 @@ export type MicSourceEvents = {
   end: [];
 };
 
-export interface MicSource extends TypedEmitter<MicSourceEvents> {
+export interface MicSource extends EventSource<MicSourceEvents> {
   readonly status: MicStatus;
   start(): Promise<void>;
   stop(): Promise<void>;

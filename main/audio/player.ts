@@ -1,4 +1,4 @@
-import type { TypedEmitter } from '../util/typed-emitter.js';
+import type { EventSource } from '../util/typed-emitter.js';
 
 /** Assistant audio: 24 kHz, 16-bit, mono (the Realtime API's output format). */
 export const PLAYER_SAMPLE_RATE = 24_000;
@@ -23,7 +23,7 @@ export type PlayerEvents = {
  * Plays assistant audio and reports exactly how much of each item was played, which is what
  * `conversation.item.truncate` must be given after a barge-in.
  */
-export interface Player extends TypedEmitter<PlayerEvents> {
+export interface Player extends EventSource<PlayerEvents> {
   enqueue(itemId: string, pcm16: Int16Array): void;
   /**
    * Stops at once and drops everything queued. Resolves with the exact position of the item that

@@ -3,14 +3,21 @@ import { createLogger } from './logger.js';
 const log = createLogger('emitter');
 
 export type EventMap = Record<string, unknown[]>;
-type Listener<A extends unknown[]> = (...args: A) => void;
+export type Listener<A extends unknown[]> = (...args: A) => void;
+
+/** The listening side of an emitter: what seams expose, so implementations may emit more events. */
+export interface EventSource<Events extends EventMap> {
+  on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void;
+  once<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void;
+  off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): void;
+}
 
 /**
  * A minimal typed event emitter. Unlike node:events it gives `error` no special meaning (an
  * unheard error must never crash the process) and a throwing listener is logged, not propagated
  * into the component that emitted.
  */
-export class TypedEmitter<Events extends EventMap> {
+export class TypedEmitter<Events extends EventMap> implements EventSource<Events> {
   #listeners = new Map<keyof Events, Set<Listener<never>>>();
 
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {

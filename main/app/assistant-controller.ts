@@ -1,0 +1,249 @@
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { AppError, toAssistantError, type AssistantError } from '../util/errors.js';
+import { createLogger } from '../util/logger.js';
+import type { MicSource, PcmFrame } from '../audio/mic-source.js';
+import type {
+  ToolCallEvent,
+  ToolResultEvent,
+  TranscriptUpdate,
+  TruncateEvent,
+  TurnMetrics,
+  VoiceSession,
+} from '../realtime/voice-session.js';
+import type { UsageReport } from '../realtime/cost-meter.js';
+import {
+  initialSnapshot,
+  transition,
+  type AssistantState,
+  type Effect,
+  type MachineEvent,
+  type MachineSnapshot,
+  type TimerName,
+  type TriggerSource,
+} from './assistant-machine.js';
+
+const log = createLogger('controller');
+
+export type AssistantEvents = {
+  state: [state: AssistantState];
+  transcript: [update: TranscriptUpdate];
+  tool_call: [call: ToolCallEvent];
+  tool_result: [result: ToolResultEvent];
+  truncate: [truncation: TruncateEvent];
+  usage: [usage: UsageReport];
+  metrics: [metrics: TurnMetrics];
+  error: [error: AssistantError];
+  /** Every microphone frame that was sent towards OpenAI (after the privacy gate). */
+  audio_sent: [frame: PcmFrame];
+};
+
+export type AssistantControllerOptions = {
+  session: VoiceSession;
+  mic: MicSource;
+  clock?: Clock;
+  wakeWordEnabled: boolean;
+  followUpMs: number;
+  idleTimeoutMs: number;
+  /** Runtime override of the system prompt (the "set system prompt" command). */
+  onInstructions?: (text: string) => void;
+};
+
+/**
+ * The imperative shell around the pure lifecycle machine: it feeds the machine events from the
+ * session, the microphone and the user, and carries out the machine's effects. It is also the
+ * privacy gate: microphone audio reaches the session only while the machine has the gate open.
+ */
+export class AssistantController extends TypedEmitter<AssistantEvents> {
+  readonly #session: VoiceSession;
+  readonly #mic: MicSource;
+  readonly #clock: Clock;
+  readonly #options: AssistantControllerOptions;
+  #snapshot: MachineSnapshot;
+  #micGateOpen = false;
+  #timers = new Map<TimerName, TimerHandle>();
+  #unsubscribe: Array<() => void> = [];
+  #dispatching = false;
+  #queue: MachineEvent[] = [];
+
+  constructor(options: AssistantControllerOptions) {
+    super();
+    this.#options = options;
+    this.#session = options.session;
+    this.#mic = options.mic;
+    this.#clock = options.clock ?? systemClock;
+    this.#snapshot = initialSnapshot(options);
+    const s = this.#session;
+    this.#unsubscribe.push(
+      this.#mic.on('frame', (frame) => this.#onMicFrame(frame)),
+      this.#mic.on('error', (error) => this.emit('error', error)),
+      s.on('ready', () => this.dispatch({ type: 'session_ready' })),
+      s.on('status', (status) => {
+        if (status === 'reconnecting') this.dispatch({ type: 'session_reconnecting' });
+        else if (status === 'closed') this.dispatch({ type: 'session_closed' });
+      }),
+      s.on('failed', (error) => {
+        this.emit('error', error);
+        this.dispatch({ type: 'session_failed', error: error.toWire() });
+      }),
+      s.on('error', (error) => this.emit('error', error)),
+      s.on('speech_started', () => this.dispatch({ type: 'speech_started' })),
+      s.on('speech_stopped', () => this.dispatch({ type: 'speech_stopped' })),
+      s.on('response_started', () => this.dispatch({ type: 'response_started' })),
+      s.on('assistant_audio_started', () => this.dispatch({ type: 'assistant_audio_started' })),
+      s.on('tool_started', (call) => {
+        this.emit('tool_call', call);
+        this.dispatch({ type: 'tool_started', name: call.name });
+      }),
+      s.on('tool_finished', (result) => {
+        this.emit('tool_result', result);
+        this.dispatch({ type: 'tool_finished' });
+      }),
+      s.on('assistant_done', () => this.dispatch({ type: 'assistant_done' })),
+      s.on('transcript', (update) => this.emit('transcript', update)),
+      s.on('truncate', (t) => this.emit('truncate', t)),
+      s.on('usage', (u) => this.emit('usage', u)),
+      s.on('metrics', (m) => this.emit('metrics', m)),
+    );
+  }
+
+  get state(): AssistantState {
+    return this.#snapshot.state;
+  }
+
+  get micGateOpen(): boolean {
+    return this.#micGateOpen;
+  }
+
+  /** Starts the microphone (the wake word listens to it; nothing leaves the machine yet). */
+  async start(): Promise<void> {
+    await this.#mic.start();
+    this.emit('state', this.#snapshot.state);
+  }
+
+  async shutdown(): Promise<void> {
+    for (const timer of this.#timers.values()) this.#clock.clearTimeout(timer);
+    this.#timers.clear();
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
+    this.#micGateOpen = false;
+    await this.#mic.stop();
+    await this.#session.close();
+  }
+
+  // --- commands -----------------------------------------------------------------------------
+
+  startConversation(source: TriggerSource = 'menu'): void {
+    this.dispatch({ type: 'trigger', source });
+  }
+
+  sendText(text: string): void {
+    this.dispatch({ type: 'trigger', source: 'text', text });
+  }
+
+  stopConversation(): void {
+    this.dispatch({ type: 'stop' });
+  }
+
+  clearContext(): void {
+    this.dispatch({ type: 'clear_context' });
+  }
+
+  setSystemPrompt(text: string): void {
+    this.dispatch({ type: 'set_instructions', text });
+  }
+
+  /** The model asked to end the conversation (end_conversation tool). */
+  endRequested(): void {
+    this.dispatch({ type: 'end_requested' });
+  }
+
+  pushToTalkReleased(): void {
+    this.dispatch({ type: 'ptt_released' });
+  }
+
+  setTimeouts(followUpMs: number, idleTimeoutMs: number): void {
+    this.dispatch({ type: 'timeouts_changed', followUpMs, idleTimeoutMs });
+  }
+
+  /** Feeds one event through the machine; re-entrant calls are queued so order is preserved. */
+  dispatch(event: MachineEvent): void {
+    this.#queue.push(event);
+    if (this.#dispatching) return;
+    this.#dispatching = true;
+    try {
+      while (this.#queue.length > 0) {
+        const next = this.#queue.shift()!;
+        const before = this.#snapshot.state;
+        const { snapshot, effects } = transition(this.#snapshot, next);
+        this.#snapshot = snapshot;
+        if (snapshot.state !== before && !sameState(before, snapshot.state)) {
+          log.debug({ event: next.type, state: snapshot.state }, 'state');
+          this.emit('state', snapshot.state);
+        }
+        for (const effect of effects) this.#run(effect);
+      }
+    } finally {
+      this.#dispatching = false;
+    }
+  }
+
+  // --- effects ------------------------------------------------------------------------------
+
+  #run(effect: Effect): void {
+    switch (effect.type) {
+      case 'open-session':
+        this.#session.open().catch((error: unknown) => {
+          // Fatal failures arrive as the session's `failed` event; a cancelled connect needs nothing.
+          log.debug({ err: toAssistantError(error, 'openai') }, 'open failed');
+        });
+        return;
+      case 'close-session':
+        void this.#session.close();
+        return;
+      case 'mic-gate':
+        this.#micGateOpen = effect.open;
+        return;
+      case 'send-text':
+        this.#session.sendText(effect.text);
+        return;
+      case 'interrupt':
+        void this.#session.interrupt();
+        return;
+      case 'commit-turn':
+        this.#session.commitTurn();
+        return;
+      case 'start-timer': {
+        this.#clock.clearTimeout(this.#timers.get(effect.timer));
+        const handle = this.#clock.setTimeout(() => {
+          this.#timers.delete(effect.timer);
+          this.dispatch({ type: 'timer_expired', timer: effect.timer });
+        }, effect.ms);
+        this.#timers.set(effect.timer, handle);
+        return;
+      }
+      case 'cancel-timer':
+        this.#clock.clearTimeout(this.#timers.get(effect.timer));
+        this.#timers.delete(effect.timer);
+        return;
+      case 'clear-context':
+        this.#session.clearContext();
+        return;
+      case 'set-instructions':
+        if (this.#options.onInstructions) this.#options.onInstructions(effect.text);
+        else this.emit('error', new AppError('Setting the system prompt is not supported here.', { category: 'application' }));
+        this.#session.applyConfig();
+        return;
+    }
+  }
+
+  #onMicFrame(frame: PcmFrame): void {
+    if (!this.#micGateOpen) return;
+    this.#session.appendAudio(frame.samples);
+    this.emit('audio_sent', frame);
+  }
+}
+
+function sameState(a: AssistantState, b: AssistantState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

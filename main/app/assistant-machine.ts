@@ -1,0 +1,296 @@
+import type { WireError } from '../../preload/contract/wire-error.js';
+
+/**
+ * The conversation lifecycle as a pure function: (snapshot, event) → (snapshot, effects). The
+ * controller executes the effects; nothing here touches a socket, a timer or a microphone.
+ *
+ *   idle / listening-for-wake-word ──trigger──▶ connecting ──ready──▶ conversing ──done──▶ follow-up
+ *          ▲                                                     ▲          │                │
+ *          └──────────── follow-up window / stop / goodbye ───────┼──────────┘◀── speech ─────┘
+ *                                                                  error (permanent or gave up)
+ */
+
+export type TriggerSource = 'wake-word' | 'push-to-talk' | 'text' | 'menu';
+
+export type ConversingPhase = 'listening' | 'user-speaking' | 'thinking' | 'running-tool' | 'assistant-speaking';
+
+export type AssistantState =
+  | { kind: 'idle' }
+  | { kind: 'listening-for-wake-word' }
+  | { kind: 'connecting'; source: TriggerSource; reconnecting: boolean }
+  | { kind: 'conversing'; phase: ConversingPhase; tool?: string }
+  | { kind: 'follow-up' }
+  | { kind: 'error'; error: WireError };
+
+export type MachineContext = {
+  /** With a wake-word engine the app rests listening for it; without one it rests idle. */
+  wakeWordEnabled: boolean;
+  sessionOpen: boolean;
+  /** The conversation uses the microphone (false for one started by typing). */
+  voice: boolean;
+  /** The model asked to end the conversation once its reply has played. */
+  endRequested: boolean;
+  /** Typed while the session was still connecting. */
+  pendingText: string[];
+  followUpMs: number;
+  idleTimeoutMs: number;
+};
+
+export type MachineSnapshot = { state: AssistantState; context: MachineContext };
+
+export type TimerName = 'listen' | 'idle';
+
+export type MachineEvent =
+  | { type: 'trigger'; source: TriggerSource; text?: string }
+  | { type: 'stop' }
+  | { type: 'session_ready' }
+  | { type: 'session_reconnecting' }
+  | { type: 'session_closed' }
+  | { type: 'session_failed'; error: WireError }
+  | { type: 'speech_started' }
+  | { type: 'speech_stopped' }
+  | { type: 'response_started' }
+  | { type: 'assistant_audio_started' }
+  | { type: 'tool_started'; name: string }
+  | { type: 'tool_finished' }
+  | { type: 'assistant_done' }
+  | { type: 'end_requested' }
+  | { type: 'timer_expired'; timer: TimerName }
+  | { type: 'ptt_released' }
+  | { type: 'clear_context' }
+  | { type: 'set_instructions'; text: string }
+  | { type: 'wake_word_enabled'; enabled: boolean }
+  | { type: 'timeouts_changed'; followUpMs: number; idleTimeoutMs: number };
+
+export type Effect =
+  | { type: 'open-session' }
+  | { type: 'close-session' }
+  | { type: 'mic-gate'; open: boolean }
+  | { type: 'send-text'; text: string }
+  | { type: 'interrupt' }
+  | { type: 'commit-turn' }
+  | { type: 'start-timer'; timer: TimerName; ms: number }
+  | { type: 'cancel-timer'; timer: TimerName }
+  | { type: 'clear-context' }
+  | { type: 'set-instructions'; text: string };
+
+export type Transition = { snapshot: MachineSnapshot; effects: Effect[] };
+
+export function initialSnapshot(options: { wakeWordEnabled: boolean; followUpMs: number; idleTimeoutMs: number }): MachineSnapshot {
+  const context: MachineContext = {
+    wakeWordEnabled: options.wakeWordEnabled,
+    sessionOpen: false,
+    voice: false,
+    endRequested: false,
+    pendingText: [],
+    followUpMs: options.followUpMs,
+    idleTimeoutMs: options.idleTimeoutMs,
+  };
+  return { state: restingState(context), context };
+}
+
+export function restingState(context: MachineContext): AssistantState {
+  return context.wakeWordEnabled ? { kind: 'listening-for-wake-word' } : { kind: 'idle' };
+}
+
+export function isResting(state: AssistantState): boolean {
+  return state.kind === 'idle' || state.kind === 'listening-for-wake-word';
+}
+
+const conversing = (phase: ConversingPhase, tool?: string): AssistantState =>
+  tool === undefined ? { kind: 'conversing', phase } : { kind: 'conversing', phase, tool };
+
+export function transition(snapshot: MachineSnapshot, event: MachineEvent): Transition {
+  const { state } = snapshot;
+  const ctx = { ...snapshot.context, pendingText: [...snapshot.context.pendingText] };
+  const effects: Effect[] = [];
+  const to = (next: AssistantState): Transition => ({ snapshot: { state: next, context: ctx }, effects });
+  const stay = (): Transition => to(state);
+
+  /** Back to rest: the microphone stops going to OpenAI; the session stays warm until the idle timeout. */
+  const rest = (): Transition => {
+    effects.push({ type: 'mic-gate', open: false }, { type: 'cancel-timer', timer: 'listen' });
+    ctx.voice = false;
+    ctx.endRequested = false;
+    if (ctx.sessionOpen) effects.push({ type: 'start-timer', timer: 'idle', ms: ctx.idleTimeoutMs });
+    return to(restingState(ctx));
+  };
+  const listenWindow = () => effects.push({ type: 'start-timer', timer: 'listen', ms: ctx.followUpMs });
+
+  switch (event.type) {
+    case 'trigger': {
+      const isText = event.source === 'text';
+      const text = event.text?.trim();
+      if (state.kind === 'connecting') {
+        if (isText && text) ctx.pendingText.push(text);
+        if (!isText && !ctx.voice) {
+          ctx.voice = true;
+          effects.push({ type: 'mic-gate', open: true });
+        }
+        return stay();
+      }
+      if (state.kind === 'conversing' || state.kind === 'follow-up') {
+        effects.push({ type: 'cancel-timer', timer: 'listen' });
+        if (state.kind === 'conversing' && (state.phase === 'assistant-speaking' || state.phase === 'thinking' || state.phase === 'running-tool')) {
+          if (!(isText && state.phase === 'running-tool')) effects.push({ type: 'interrupt' });
+        }
+        if (isText) {
+          if (text) effects.push({ type: 'send-text', text });
+          return to(conversing('thinking'));
+        }
+        if (!ctx.voice) {
+          ctx.voice = true;
+          effects.push({ type: 'mic-gate', open: true });
+        }
+        listenWindow();
+        return to(conversing('listening'));
+      }
+      // From rest or an error: a new conversation.
+      if (isText && !text) return stay();
+      effects.push({ type: 'cancel-timer', timer: 'idle' });
+      ctx.voice = !isText;
+      ctx.endRequested = false;
+      if (ctx.voice) effects.push({ type: 'mic-gate', open: true });
+      if (ctx.sessionOpen) {
+        if (text) {
+          effects.push({ type: 'send-text', text });
+          return to(conversing('thinking'));
+        }
+        listenWindow();
+        return to(conversing('listening'));
+      }
+      if (text) ctx.pendingText = [text];
+      effects.push({ type: 'open-session' });
+      return to({ kind: 'connecting', source: event.source, reconnecting: false });
+    }
+
+    case 'session_ready': {
+      ctx.sessionOpen = true;
+      if (state.kind !== 'connecting') return stay();
+      const texts = ctx.pendingText;
+      ctx.pendingText = [];
+      for (const text of texts) effects.push({ type: 'send-text', text });
+      if (texts.length > 0) return to(conversing('thinking'));
+      if (!ctx.voice) return rest();
+      listenWindow();
+      return to(conversing('listening'));
+    }
+
+    case 'session_reconnecting':
+      if (state.kind === 'conversing' || state.kind === 'follow-up') {
+        effects.push({ type: 'cancel-timer', timer: 'listen' });
+        return to({ kind: 'connecting', source: 'menu', reconnecting: true });
+      }
+      return stay();
+
+    case 'session_closed':
+      ctx.sessionOpen = false;
+      effects.push({ type: 'cancel-timer', timer: 'idle' });
+      if (isResting(state) || state.kind === 'error') return stay();
+      return rest();
+
+    case 'session_failed':
+      ctx.sessionOpen = false;
+      ctx.pendingText = [];
+      ctx.voice = false;
+      effects.push({ type: 'mic-gate', open: false }, { type: 'cancel-timer', timer: 'listen' }, { type: 'cancel-timer', timer: 'idle' });
+      return to({ kind: 'error', error: event.error });
+
+    case 'speech_started':
+      if (state.kind === 'follow-up' || state.kind === 'conversing') {
+        effects.push({ type: 'cancel-timer', timer: 'listen' });
+        return to(conversing('user-speaking'));
+      }
+      return stay();
+
+    case 'speech_stopped':
+      if (state.kind === 'conversing' && state.phase === 'user-speaking') return to(conversing('thinking'));
+      return stay();
+
+    case 'response_started':
+      if (state.kind === 'follow-up' || (state.kind === 'conversing' && state.phase !== 'assistant-speaking')) {
+        effects.push({ type: 'cancel-timer', timer: 'listen' });
+        return to(conversing('thinking'));
+      }
+      return stay();
+
+    case 'assistant_audio_started':
+      if (state.kind === 'conversing' || state.kind === 'follow-up') return to(conversing('assistant-speaking'));
+      return stay();
+
+    case 'tool_started':
+      if (state.kind === 'conversing' || state.kind === 'follow-up') return to(conversing('running-tool', event.name));
+      return stay();
+
+    case 'tool_finished':
+      if (state.kind === 'conversing' && state.phase === 'running-tool') return to(conversing('thinking'));
+      return stay();
+
+    case 'assistant_done':
+      if (state.kind !== 'conversing' || state.phase === 'user-speaking' || state.phase === 'listening') return stay();
+      if (ctx.endRequested) {
+        // A goodbye: close now rather than keep a warm session for the idle timeout.
+        ctx.sessionOpen = false;
+        effects.push({ type: 'close-session' });
+        return rest();
+      }
+      if (ctx.voice && ctx.followUpMs > 0) {
+        listenWindow();
+        return to({ kind: 'follow-up' });
+      }
+      return rest();
+
+    case 'end_requested':
+      ctx.endRequested = true;
+      return stay();
+
+    case 'timer_expired':
+      if (event.timer === 'listen') {
+        if (state.kind === 'follow-up' || (state.kind === 'conversing' && state.phase === 'listening')) return rest();
+        return stay();
+      }
+      if (isResting(state) && ctx.sessionOpen) {
+        ctx.sessionOpen = false;
+        effects.push({ type: 'close-session' });
+      }
+      return stay();
+
+    case 'stop':
+      if (state.kind === 'error') return to(restingState(ctx));
+      if (state.kind === 'connecting') {
+        ctx.pendingText = [];
+        ctx.sessionOpen = false;
+        effects.push({ type: 'close-session' });
+        return rest();
+      }
+      if (state.kind === 'conversing' || state.kind === 'follow-up') {
+        effects.push({ type: 'interrupt' });
+        return rest();
+      }
+      return stay();
+
+    case 'ptt_released':
+      if (state.kind === 'conversing' && (state.phase === 'listening' || state.phase === 'user-speaking')) {
+        effects.push({ type: 'cancel-timer', timer: 'listen' }, { type: 'commit-turn' });
+        return to(conversing('thinking'));
+      }
+      return stay();
+
+    case 'clear_context':
+      effects.push({ type: 'clear-context' });
+      return stay();
+
+    case 'set_instructions':
+      effects.push({ type: 'set-instructions', text: event.text });
+      return stay();
+
+    case 'wake_word_enabled':
+      ctx.wakeWordEnabled = event.enabled;
+      return isResting(state) ? to(restingState(ctx)) : stay();
+
+    case 'timeouts_changed':
+      ctx.followUpMs = event.followUpMs;
+      ctx.idleTimeoutMs = event.idleTimeoutMs;
+      return stay();
+  }
+}

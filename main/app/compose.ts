@@ -1,0 +1,71 @@
+import type { Clock } from '../util/clock.js';
+import type { MicSource } from '../audio/mic-source.js';
+import type { Player } from '../audio/player.js';
+import type { RealtimeTransport } from '../realtime/realtime-transport.js';
+import { WsRealtimeTransport } from '../realtime/ws-realtime-transport.js';
+import { VoiceSession } from '../realtime/voice-session.js';
+import { buildSessionConfig } from '../realtime/session-config.js';
+import { createPriceTable } from '../realtime/price-table.js';
+import { DefaultToolRegistry, type ToolSource } from '../tools/tool-registry.js';
+import { createConversationTools } from '../tools/conversation-tools.js';
+import { AssistantController } from './assistant-controller.js';
+import type { Settings } from './settings.js';
+
+export type AssistantDeps = {
+  settings: () => Settings;
+  apiKey: () => string;
+  mic: MicSource;
+  player: Player;
+  transport?: RealtimeTransport;
+  /** More tools (Home Assistant's), read every time the session is configured. */
+  toolSources?: ToolSource[];
+  /** Text appended to the instructions, e.g. a summary of the home. */
+  extraInstructions?: () => string | undefined;
+  wakeWordEnabled: boolean;
+  clock?: Clock;
+};
+
+export type Assistant = {
+  controller: AssistantController;
+  session: VoiceSession;
+  transport: RealtimeTransport;
+};
+
+/** The one place the engine is assembled, for every host: Electron, headless and web mode. */
+export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
+  const transport = deps.transport ?? new WsRealtimeTransport(deps.clock ? { clock: deps.clock } : {});
+  let instructionsOverride: string | undefined;
+  let controller: AssistantController | undefined;
+  const conversationTools = createConversationTools(() => controller?.endRequested());
+  const tools = new DefaultToolRegistry(() => conversationTools, ...(deps.toolSources ?? []));
+  const session = await VoiceSession.create({
+    transport,
+    player: deps.player,
+    tools,
+    prices: createPriceTable(deps.settings().prices),
+    connection: () => {
+      const { openai } = deps.settings();
+      return { url: openai.realtimeUrl, model: openai.model, apiKey: deps.apiKey() };
+    },
+    sessionConfig: () => {
+      const settings = deps.settings();
+      const openai = instructionsOverride === undefined ? settings.openai : { ...settings.openai, instructions: instructionsOverride };
+      const extra = deps.extraInstructions?.();
+      return buildSessionConfig({ openai, tools: tools.definitions(), ...(extra ? { extraInstructions: extra } : {}) });
+    },
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  const { conversation } = deps.settings();
+  controller = new AssistantController({
+    session,
+    mic: deps.mic,
+    wakeWordEnabled: deps.wakeWordEnabled,
+    followUpMs: conversation.followUpSeconds * 1000,
+    idleTimeoutMs: conversation.idleTimeoutSeconds * 1000,
+    onInstructions: (text) => {
+      instructionsOverride = text;
+    },
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  return { controller, session, transport };
+}

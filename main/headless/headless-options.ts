@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+
+export type HeadlessOptions = {
+  realtimeUrl?: string;
+  model?: string;
+  input?: string;
+  output?: string;
+  events?: string;
+  wake?: string;
+  text?: string;
+  haUrl?: string;
+  haTokenFile?: string;
+  conversationTimeoutSeconds?: number;
+  exitWhenIdle: boolean;
+  help: boolean;
+};
+
+export const USAGE = `Usage: npm run headless -- [options]          (OPENAI_API_KEY from the environment)
+  --realtime-url URL     Realtime endpoint; the model is added as ?model=
+  --model NAME
+  --input FILE.wav       use this 16-bit mono WAV (any sample rate) as the microphone, streamed in real time;
+                         silence follows its end. Without --input: the system microphone.
+  --output FILE.wav      the assistant's audio exactly as played (24 kHz, 16-bit mono)
+  --events FILE.jsonl    one JSON object per line, each with "type" and "t" (ms since start)
+  --wake none            start the conversation at once, without a wake word
+  --text "..."           send this typed message once the session is ready
+  --ha-url URL --ha-token-file FILE     Home Assistant
+  --conversation-timeout SECONDS        end the conversation after this long without speech (default 8)
+  --exit-when-idle       exit once the conversation has ended and the input is exhausted
+exit status: 0 done; 1 failed at run time; 2 bad usage or configuration; 3 authentication refused`;
+
+export class UsageError extends Error {}
+
+/** Parses the command line; throws UsageError with one clear sentence. */
+export function parseHeadlessArgs(argv: string[]): HeadlessOptions {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+  }
+  const v = parsed.values;
+  if (parsed.positionals.length > 0) throw new UsageError(`Unexpected argument "${parsed.positionals[0]}".`);
+  const options: HeadlessOptions = { exitWhenIdle: v['exit-when-idle'] === true, help: v.help === true };
+  const set = <K extends keyof HeadlessOptions>(key: K, value: HeadlessOptions[K] | undefined) => {
+    if (value !== undefined) options[key] = value;
+  };
+  set('realtimeUrl', v['realtime-url']);
+  set('model', v.model);
+  set('input', v.input);
+  set('output', v.output);
+  set('events', v.events);
+  set('wake', v.wake);
+  set('text', v.text);
+  set('haUrl', v['ha-url']);
+  set('haTokenFile', v['ha-token-file']);
+  if (v['conversation-timeout'] !== undefined) {
+    const seconds = Number(v['conversation-timeout']);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+      throw new UsageError(`--conversation-timeout must be a number of seconds between 0 and 3600, not "${v['conversation-timeout']}".`);
+    }
+    options.conversationTimeoutSeconds = seconds;
+  }
+  if ((options.haUrl === undefined) !== (options.haTokenFile === undefined)) {
+    throw new UsageError('--ha-url and --ha-token-file go together.');
+  }
+  if (options.text !== undefined && options.text.trim() === '') throw new UsageError('--text must not be empty.');
+  for (const [flag, value] of [['--model', options.model], ['--input', options.input], ['--output', options.output], ['--events', options.events]] as const) {
+    if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} must not be empty.`);
+  }
+  return options;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      'realtime-url': { type: 'string' },
+      model: { type: 'string' },
+      input: { type: 'string' },
+      output: { type: 'string' },
+      events: { type: 'string' },
+      wake: { type: 'string' },
+      text: { type: 'string' },
+      'ha-url': { type: 'string' },
+      'ha-token-file': { type: 'string' },
+      'conversation-timeout': { type: 'string' },
+      'exit-when-idle': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

@@ -1,0 +1,673 @@
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { ConfigError, OpenAIRealtimeError, type AssistantError } from '../util/errors.js';
+import { createLogger } from '../util/logger.js';
+import { AudioBatcher } from '../audio/audio-batcher.js';
+import { base64ToInt16, int16ToBase64 } from '../audio/pcm.js';
+import { PLAYER_SAMPLE_RATE, type Player } from '../audio/player.js';
+import { StreamResampler } from '../audio/resampler.js';
+import { MIC_SAMPLE_RATE } from '../audio/mic-source.js';
+import type { ToolRegistry, ToolResult } from '../tools/tool-registry.js';
+import { BENIGN_ERROR_CODES, classifyServerError } from './error-classifier.js';
+import { CostMeter, type UsageLike, type UsageReport } from './cost-meter.js';
+import { PlaybackLedger } from './playback-ledger.js';
+import type { PriceTable } from './price-table.js';
+import type { AnyServerEvent, ClientEvent, SessionConfig } from './protocol-types.js';
+import type { RealtimeTransport, TransportOpenInfo, TransportStatus } from './realtime-transport.js';
+import { ResponseSequencer } from './response-sequencer.js';
+import { reduceTranscript, summarizeForReseed, type TranscriptAction, type TranscriptEntry } from './transcript-reducer.js';
+
+const log = createLogger('session');
+
+/** Appends of at least 20 ms (one 32 ms microphone frame in practice). */
+const MIN_APPEND_SAMPLES = (20 * PLAYER_SAMPLE_RATE) / 1000;
+/** Audio kept while the socket connects, so the first words are not lost. */
+const MAX_PRECONNECT_MS = 20_000;
+
+export type SessionStatus = 'closed' | 'connecting' | 'ready' | 'reconnecting';
+
+export type TranscriptUpdate = { itemId: string; role: 'user' | 'assistant'; text: string; final: boolean; interrupted?: boolean };
+export type ToolCallEvent = { callId: string; name: string; arguments: string };
+export type ToolResultEvent = { callId: string; name: string; ok: boolean; output: string; durationMs: number };
+export type TruncateEvent = { itemId: string; audioEndMs: number; receivedMs: number };
+
+export type TurnMetrics = {
+  /** Server `speech_stopped` (or a typed message sent) → first assistant audio delta received. */
+  endOfSpeechToFirstAudioMs: number | null;
+  /** … → first assistant sample played. */
+  endOfSpeechToFirstPlayedMs: number | null;
+  toolMs: number[];
+  reconnects: number;
+  errors: number;
+};
+
+export type VoiceSessionEvents = {
+  status: [status: SessionStatus];
+  /** The session accepted our configuration (first `session.updated` after each open). */
+  ready: [];
+  speech_started: [];
+  speech_stopped: [];
+  response_started: [responseId: string];
+  assistant_audio_started: [itemId: string];
+  tool_started: [call: ToolCallEvent];
+  tool_finished: [result: ToolResultEvent];
+  /** The assistant has nothing more to say or do for now: no response, no tool, nothing playing. */
+  assistant_done: [];
+  transcript: [update: TranscriptUpdate];
+  truncate: [truncation: TruncateEvent];
+  usage: [usage: UsageReport];
+  metrics: [metrics: TurnMetrics];
+  /** Not fatal: the conversation goes on (a tool failed, a rate limit, a rejected setting). */
+  error: [error: AssistantError];
+  /** Fatal: the connection is gone for good until the next open(). */
+  failed: [error: AssistantError];
+};
+
+export type ConnectionTarget = { url: string; model: string; apiKey: string };
+
+export type VoiceSessionOptions = {
+  transport: RealtimeTransport;
+  player: Player;
+  tools: ToolRegistry;
+  prices: PriceTable;
+  /** Read at every (re)connect, so settings changes apply. */
+  connection: () => ConnectionTarget;
+  /** Read at every (re)open and on `applyConfig()`. */
+  sessionConfig: () => SessionConfig;
+  clock?: Clock;
+  /** Renew the session between turns once it is this old (the server ends sessions at 60 minutes). */
+  rotateAfterMs?: number;
+};
+
+type ResponseState = {
+  id: string;
+  startedAt: number;
+  toolRuns: Array<Promise<{ callId: string; name: string; result: ToolResult } | null>>;
+  done: boolean;
+  generation: number;
+};
+
+/**
+ * One conversation with the Realtime API: microphone audio in, assistant audio out through a
+ * Player, barge-in with exact truncation, sequenced responses, tool calls, transcript, cost and
+ * per-turn metrics. It survives reconnects and session rotation by re-sending its configuration and
+ * carrying the conversation over as text.
+ */
+export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
+  readonly #transport: RealtimeTransport;
+  readonly #player: Player;
+  readonly #tools: ToolRegistry;
+  readonly #clock: Clock;
+  readonly #options: VoiceSessionOptions;
+  readonly #resampler: StreamResampler;
+  readonly #batcher = new AudioBatcher(MIN_APPEND_SAMPLES);
+  readonly #sequencer: ResponseSequencer;
+  readonly #ledger = new PlaybackLedger();
+  readonly #costs: CostMeter;
+  #status: SessionStatus = 'closed';
+  #configured = false;
+  #generation = 0;
+  #preconnect: Int16Array[] = [];
+  #preconnectSamples = 0;
+  #transcript: TranscriptEntry[] = [];
+  #conversationItems = new Set<string>();
+  #response: ResponseState | undefined;
+  #cancelled = new Set<string>();
+  #pendingToolRuns = 0;
+  #userTurns = 0;
+  #assistantBusy = false;
+  #model = '';
+  #turn: { endOfSpeechAt: number | null; firstAudioAt: number | null; firstPlayedAt: number | null; toolMs: number[] } = emptyTurn();
+  #reconnects = 0;
+  #errors = 0;
+  #unsubscribe: Array<() => void> = [];
+
+  private constructor(options: VoiceSessionOptions, resampler: StreamResampler) {
+    super();
+    this.#options = options;
+    this.#transport = options.transport;
+    this.#player = options.player;
+    this.#tools = options.tools;
+    this.#clock = options.clock ?? systemClock;
+    this.#resampler = resampler;
+    this.#costs = new CostMeter(options.prices);
+    this.#sequencer = new ResponseSequencer((event) => this.#send(event));
+    this.#unsubscribe.push(
+      this.#transport.on('server_event', (event) => this.#onServerEvent(event)),
+      this.#transport.on('opened', (info) => this.#onOpened(info)),
+      this.#transport.on('status', (status) => this.#onTransportStatus(status)),
+      this.#transport.on('error', (error) => {
+        this.#errors++;
+        this.emit('failed', error);
+      }),
+      this.#transport.on('warning', (error) => this.#fail(error)),
+      this.#player.on('started', (itemId) => this.#onPlaybackStarted(itemId)),
+      this.#player.on('drained', () => this.#checkAssistantDone()),
+    );
+  }
+
+  static async create(options: VoiceSessionOptions): Promise<VoiceSession> {
+    const resampler = await StreamResampler.create(MIC_SAMPLE_RATE, PLAYER_SAMPLE_RATE, 'fastest');
+    return new VoiceSession(options, resampler);
+  }
+
+  get status(): SessionStatus {
+    return this.#status;
+  }
+
+  get transcript(): readonly TranscriptEntry[] {
+    return this.#transcript;
+  }
+
+  get userTurns(): number {
+    return this.#userTurns;
+  }
+
+  get totalCostUsd(): number {
+    return this.#costs.totalCostUsd;
+  }
+
+  /** True while a response runs, a tool runs, a response is queued, or audio is still playing. */
+  get assistantBusy(): boolean {
+    return this.#sequencer.busy || this.#sequencer.hasQueuedRequest || this.#pendingToolRuns > 0 || this.#player.isPlaying;
+  }
+
+  /** Connects if needed. Resolves once a session is open; rejects with an AssistantError. */
+  async open(): Promise<void> {
+    if (this.#transport.status === 'open' || this.#transport.status === 'connecting' || this.#transport.status === 'reconnecting') {
+      if (this.#transport.status === 'open') return;
+      await new Promise<void>((resolve, reject) => {
+        const offs = [
+          this.#transport.on('opened', () => (offs.forEach((f) => f()), resolve())),
+          this.#transport.on('error', (e) => (offs.forEach((f) => f()), reject(e))),
+        ];
+      });
+      return;
+    }
+    const target = this.#options.connection();
+    this.#model = target.model;
+    this.#setStatus('connecting');
+    try {
+      await this.#transport.connect({ ...target, onOpen: (info) => this.#openEvents(info) });
+    } catch (error) {
+      // Settings refused before any attempt (no key, bad URL) are fatal too, but the transport never saw them.
+      if (error instanceof ConfigError) {
+        this.#setStatus('closed');
+        this.emit('failed', error);
+      }
+      throw error;
+    }
+  }
+
+  /** Ends the session: stops playback, closes the socket, forgets the conversation. */
+  async close(): Promise<void> {
+    this.#transport.close();
+    await this.#player.flush();
+    this.#resetConversation();
+    this.#setStatus('closed');
+  }
+
+  dispose(): void {
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
+    this.#resampler.dispose();
+  }
+
+  /** A 16 kHz microphone frame. Kept while connecting; sent once the session is open. */
+  appendAudio(samples16k: Int16Array): void {
+    const transportStatus = this.#transport.status;
+    if (transportStatus === 'closed' || transportStatus === 'idle') return;
+    if (!this.#configured && transportStatus !== 'open') {
+      this.#preconnect.push(samples16k);
+      this.#preconnectSamples += samples16k.length;
+      while (this.#preconnectSamples > (MAX_PRECONNECT_MS * MIC_SAMPLE_RATE) / 1000 && this.#preconnect.length > 1) {
+        this.#preconnectSamples -= this.#preconnect.shift()!.length;
+      }
+      return;
+    }
+    this.#flushPreconnect();
+    this.#sendAudio(samples16k);
+  }
+
+  /** A typed message from the user, answered by voice. */
+  sendText(text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    const id = `item_hearth_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    this.#userTurns++;
+    this.#turn = { ...emptyTurn(), endOfSpeechAt: this.#clock.now() };
+    this.#send({
+      type: 'conversation.item.create',
+      item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text: trimmed }] },
+    });
+    this.#updateTranscript({ type: 'text_done', id, role: 'user', text: trimmed });
+    this.#assistantBusy = true;
+    this.#sequencer.request();
+  }
+
+  /** Push-to-talk release: the user's turn is complete; ask for the reply. */
+  commitTurn(): void {
+    const batch = this.#batcher.flush();
+    if (batch) this.#send({ type: 'input_audio_buffer.append', audio: int16ToBase64(batch) });
+    this.#send({ type: 'input_audio_buffer.commit' });
+    this.#userTurns++;
+    this.#turn = { ...emptyTurn(), endOfSpeechAt: this.#clock.now() };
+    this.#assistantBusy = true;
+    this.#sequencer.request();
+  }
+
+  /** Interrupts the assistant from a local trigger (wake word, hotkey, stop button). */
+  async interrupt(): Promise<void> {
+    await this.#bargeIn('local');
+  }
+
+  /** Sends the current configuration again (settings changed mid-session). */
+  applyConfig(): void {
+    if (this.#transport.status === 'open') this.#send({ type: 'session.update', session: this.#options.sessionConfig() });
+  }
+
+  /** Forgets the conversation so far, on the server and here. */
+  clearContext(): void {
+    for (const id of this.#conversationItems) this.#send({ type: 'conversation.item.delete', item_id: id });
+    this.#conversationItems.clear();
+    this.#updateTranscript({ type: 'cleared' });
+  }
+
+  // --- opening ------------------------------------------------------------------------------
+
+  #openEvents(info: TransportOpenInfo): ClientEvent[] {
+    const events: ClientEvent[] = [{ type: 'session.update', session: this.#options.sessionConfig() }];
+    if (info.reconnect) {
+      const history = summarizeForReseed(this.#transcript);
+      if (history) {
+        // As one system item rather than assistant text items: replayed assistant text can make
+        // the model answer in text only (reference H); output_modalities stays ["audio"].
+        events.push({
+          type: 'conversation.item.create',
+          item: {
+            type: 'message',
+            role: 'system',
+            content: [{ type: 'input_text', text: `The conversation so far, carried over from a previous connection:\n${history}` }],
+          },
+        });
+      }
+    }
+    return events;
+  }
+
+  #onOpened(info: TransportOpenInfo): void {
+    this.#generation++;
+    this.#configured = false;
+    if (info.reconnect) {
+      this.#reconnects++;
+      this.#conversationItems.clear();
+      this.#cancelled.clear();
+      this.#response = undefined;
+      this.#pendingToolRuns = 0;
+      this.#sequencer.reset({ resend: true });
+    }
+    log.info({ reconnect: info.reconnect, sessionId: info.sessionId }, 'session open');
+  }
+
+  #onTransportStatus(status: TransportStatus): void {
+    if (status === 'reconnecting') this.#setStatus('reconnecting');
+    else if (status === 'connecting') this.#setStatus('connecting');
+    else if (status === 'closed') this.#setStatus('closed');
+  }
+
+  // --- audio in -----------------------------------------------------------------------------
+
+  #flushPreconnect(): void {
+    if (this.#preconnect.length === 0) return;
+    const frames = this.#preconnect;
+    this.#preconnect = [];
+    this.#preconnectSamples = 0;
+    for (const frame of frames) this.#sendAudio(frame);
+  }
+
+  #sendAudio(samples16k: Int16Array): void {
+    const batch = this.#batcher.push(this.#resampler.process(samples16k));
+    if (batch) this.#send({ type: 'input_audio_buffer.append', audio: int16ToBase64(batch) });
+  }
+
+  // --- server events ------------------------------------------------------------------------
+
+  #onServerEvent(event: AnyServerEvent): void {
+    try {
+      this.#dispatch(event);
+    } catch (error) {
+      // A malformed known event must never take the session down.
+      log.warn({ err: error, type: event.type }, 'failed to handle a server event');
+    }
+  }
+
+  #dispatch(event: AnyServerEvent): void {
+    switch (event.type) {
+      case 'session.created':
+        return;
+      case 'session.updated':
+        if (!this.#configured) {
+          this.#configured = true;
+          this.#setStatus('ready');
+          this.#flushPreconnect();
+          this.emit('ready');
+        }
+        return;
+      case 'error':
+        return this.#onErrorEvent(event);
+      case 'input_audio_buffer.speech_started':
+        this.emit('speech_started');
+        void this.#bargeIn('speech');
+        return;
+      case 'input_audio_buffer.speech_stopped':
+        this.#turn = { ...emptyTurn(), endOfSpeechAt: this.#clock.now() };
+        this.#assistantBusy = true;
+        this.emit('speech_stopped');
+        return;
+      case 'input_audio_buffer.committed':
+        this.#userTurns++;
+        if (typeof event.item_id === 'string') this.#conversationItems.add(event.item_id);
+        return;
+      case 'input_audio_buffer.timeout_triggered':
+        this.#userTurns++;
+        return;
+      case 'conversation.item.added':
+      case 'conversation.item.created':
+      case 'conversation.item.done':
+        return this.#onItem(event);
+      case 'conversation.item.deleted':
+        if (typeof event.item_id === 'string') this.#updateTranscript({ type: 'removed', id: event.item_id });
+        return;
+      case 'conversation.item.input_audio_transcription.delta':
+        if (typeof event.item_id === 'string' && typeof event.delta === 'string') {
+          this.#updateTranscript({ type: 'text_delta', id: event.item_id, role: 'user', delta: event.delta });
+        }
+        return;
+      case 'conversation.item.input_audio_transcription.completed':
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') {
+          this.#updateTranscript({ type: 'text_done', id: event.item_id, role: 'user', text: event.transcript });
+        }
+        return;
+      case 'conversation.item.input_audio_transcription.failed':
+        log.info({ item: event.item_id }, 'input transcription failed');
+        return;
+      case 'response.created':
+        return this.#onResponseCreated(event);
+      case 'response.output_audio.delta':
+        return this.#onAudioDelta(event);
+      case 'response.output_audio_transcript.delta':
+      case 'response.output_text.delta':
+        if (typeof event.item_id === 'string' && typeof event.delta === 'string' && !this.#isCancelled(event)) {
+          this.#updateTranscript({ type: 'text_delta', id: event.item_id, role: 'assistant', delta: event.delta });
+        }
+        return;
+      case 'response.output_audio_transcript.done':
+      case 'response.output_text.done':
+        if (typeof event.item_id === 'string' && !this.#isCancelled(event)) {
+          const text = typeof event.transcript === 'string' ? event.transcript : typeof event.text === 'string' ? event.text : undefined;
+          this.#updateTranscript({ type: 'text_done', id: event.item_id, role: 'assistant', ...(text === undefined ? {} : { text }) });
+        }
+        return;
+      case 'response.output_item.done':
+        return this.#onOutputItemDone(event);
+      case 'response.done':
+        return this.#onResponseDone(event);
+      case 'conversation.item.truncated':
+        log.debug({ item: event.item_id, audioEndMs: event.audio_end_ms }, 'server confirmed truncation');
+        return;
+      case 'input_audio_buffer.cleared':
+      case 'rate_limits.updated':
+      case 'response.output_item.added':
+      case 'response.content_part.added':
+      case 'response.content_part.done':
+      case 'response.output_audio.done':
+      case 'response.function_call_arguments.delta':
+      case 'response.function_call_arguments.done':
+      case 'conversation.created':
+      case 'conversation.item.retrieved':
+        return;
+      default:
+        log.info({ type: event.type }, 'ignored an unknown server event');
+    }
+  }
+
+  #onItem(event: AnyServerEvent): void {
+    const item = event.item as { id?: unknown; type?: unknown; role?: unknown } | undefined;
+    if (!item || typeof item.id !== 'string') return;
+    this.#conversationItems.add(item.id);
+    if (event.type === 'conversation.item.added' && item.type === 'message' && item.role === 'user') {
+      // The user's audio turn: its text arrives later through input transcription (if enabled).
+      const hasText = (event.item as { content?: Array<{ type?: string }> }).content?.some((c) => c.type === 'input_text');
+      if (!hasText) this.#updateTranscript({ type: 'message_started', id: item.id, role: 'user' });
+    }
+  }
+
+  #onErrorEvent(event: AnyServerEvent): void {
+    const payload = (event.error ?? {}) as { code?: unknown; event_id?: unknown; message?: unknown; param?: unknown };
+    const code = typeof payload.code === 'string' ? payload.code : undefined;
+    const eventId = typeof payload.event_id === 'string' ? payload.event_id : undefined;
+    this.#sequencer.onError(code, eventId);
+    if (code && BENIGN_ERROR_CODES.has(code)) {
+      log.debug({ code }, 'benign server error');
+      return;
+    }
+    if (code === 'session_expired') {
+      log.info('the server ended the session at its time limit; a new one follows');
+      return;
+    }
+    const message = typeof payload.message === 'string' ? payload.message : '';
+    if (/already shorter than/i.test(message)) {
+      log.warn({ message }, 'truncation refused by the server');
+      return;
+    }
+    const error = classifyServerError(payload);
+    if (typeof payload.param === 'string' && payload.param.startsWith('session')) {
+      this.#fail(
+        new OpenAIRealtimeError(`OpenAI rejected the session settings (${payload.param}): ${error.message}`, {
+          category: 'configuration',
+          permanent: true,
+          ...(code === undefined ? {} : { code }),
+        }),
+      );
+      return;
+    }
+    this.#fail(error);
+  }
+
+  #onResponseCreated(event: AnyServerEvent): void {
+    const response = event.response as { id?: unknown } | undefined;
+    const id = typeof response?.id === 'string' ? response.id : `resp_unknown_${this.#clock.now()}`;
+    this.#sequencer.onResponseCreated(id);
+    this.#response = { id, startedAt: this.#clock.now(), toolRuns: [], done: false, generation: this.#generation };
+    this.#assistantBusy = true;
+    this.emit('response_started', id);
+  }
+
+  #isCancelled(event: AnyServerEvent): boolean {
+    return typeof event.response_id === 'string' && this.#cancelled.has(event.response_id);
+  }
+
+  #onAudioDelta(event: AnyServerEvent): void {
+    if (this.#isCancelled(event)) return; // late audio of an interrupted response
+    if (typeof event.item_id !== 'string' || typeof event.delta !== 'string') {
+      log.warn('ignored an audio delta without item_id or delta');
+      return;
+    }
+    const pcm = base64ToInt16(event.delta);
+    if (!pcm) {
+      log.warn({ item: event.item_id }, 'ignored an audio delta that is not base64 PCM16');
+      return;
+    }
+    if (this.#turn.firstAudioAt === null) this.#turn.firstAudioAt = this.#clock.now();
+    const responseId = typeof event.response_id === 'string' ? event.response_id : (this.#response?.id ?? '');
+    this.#ledger.onAudio(event.item_id, responseId, pcm.length);
+    this.#player.enqueue(event.item_id, pcm);
+  }
+
+  #onPlaybackStarted(itemId: string): void {
+    if (this.#turn.firstPlayedAt === null) this.#turn.firstPlayedAt = this.#clock.now();
+    this.emit('assistant_audio_started', itemId);
+  }
+
+  #onOutputItemDone(event: AnyServerEvent): void {
+    const item = event.item as { type?: unknown; status?: unknown; call_id?: unknown; name?: unknown; arguments?: unknown } | undefined;
+    if (!item || item.type !== 'function_call') return;
+    // Only completed calls run; a call cut off by a cancel has partial arguments (reference D.2).
+    if (item.status !== 'completed') return;
+    if (typeof item.call_id !== 'string' || typeof item.name !== 'string') return;
+    const response = this.#response;
+    if (!response) return;
+    const call = { callId: item.call_id, name: item.name, arguments: typeof item.arguments === 'string' ? item.arguments : '' };
+    this.#updateTranscript({ type: 'tool_called', callId: call.callId, name: call.name, arguments: call.arguments });
+    this.emit('tool_started', call);
+    this.#pendingToolRuns++;
+    const run = this.#tools
+      .execute({ callId: call.callId, name: call.name, argumentsJson: call.arguments }, { userTurn: this.#userTurns })
+      .then((result) => {
+        this.#pendingToolRuns = Math.max(0, this.#pendingToolRuns - 1);
+        this.#turn.toolMs.push(result.durationMs);
+        this.#updateTranscript({ type: 'tool_finished', callId: call.callId, ok: result.ok, output: result.output });
+        this.emit('tool_finished', { callId: call.callId, name: call.name, ok: result.ok, output: result.output, durationMs: result.durationMs });
+        if (result.error) this.#errors++;
+        return { callId: call.callId, name: call.name, result };
+      });
+    response.toolRuns.push(run);
+  }
+
+  #onResponseDone(event: AnyServerEvent): void {
+    const response = (event.response ?? {}) as {
+      id?: unknown;
+      status?: unknown;
+      status_details?: { error?: { type?: unknown; code?: unknown; message?: unknown }; reason?: unknown } | null;
+      usage?: UsageLike;
+    };
+    const id = typeof response.id === 'string' ? response.id : (this.#response?.id ?? '');
+    this.#sequencer.onResponseDone(id);
+    if (response.usage) this.emit('usage', this.#costs.add(this.#model, response.usage));
+    if (response.status === 'failed') {
+      const detail = response.status_details?.error ?? {};
+      this.#fail(classifyServerError({ ...detail, code: detail.code ?? detail.type }));
+    }
+    const state = this.#response && this.#response.id === id ? this.#response : undefined;
+    if (state) {
+      state.done = true;
+      if (state.toolRuns.length > 0) {
+        void this.#sendToolOutputs(state);
+        return;
+      }
+    }
+    this.#checkAssistantDone();
+  }
+
+  async #sendToolOutputs(state: ResponseState): Promise<void> {
+    const results = (await Promise.all(state.toolRuns)).filter((r) => r !== null);
+    if (state.generation !== this.#generation) {
+      log.info('dropped tool outputs of a session that has since been replaced');
+      this.#checkAssistantDone();
+      return;
+    }
+    for (const { callId, result } of results) {
+      this.#send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: result.output } });
+    }
+    // One response.create for all outputs of this response, and none if every tool asked for silence.
+    if (results.some(({ result }) => result.respond)) this.#sequencer.request();
+    this.#checkAssistantDone();
+  }
+
+  // --- barge-in -----------------------------------------------------------------------------
+
+  async #bargeIn(trigger: 'speech' | 'local'): Promise<void> {
+    const response = this.#response;
+    const active = this.#sequencer.activeResponseId;
+    if (active) this.#cancelled.add(active);
+    if (response && !response.done) this.#cancelled.add(response.id);
+    // With server VAD and interrupt_response the server has already cancelled; a local trigger must
+    // cancel itself, and only while a response is really active (reference E.3).
+    if (trigger === 'local' && active) this.#send({ type: 'response.cancel' });
+    if (!this.#player.isPlaying) return;
+    const position = await this.#player.flush();
+    if (!position) return;
+    const truncation = this.#ledger.truncationFor(position);
+    if (!truncation) return;
+    const truncations = [truncation, ...this.#ledger.unheardItemsAfter(truncation.itemId).map((itemId) => ({ itemId, audioEndMs: 0 }))];
+    for (const t of truncations) {
+      this.#send({ type: 'conversation.item.truncate', item_id: t.itemId, content_index: 0, audio_end_ms: t.audioEndMs });
+      this.#updateTranscript({ type: 'interrupted', id: t.itemId });
+      const receivedMs = (this.#ledger.receivedSamples(t.itemId) * 1000) / PLAYER_SAMPLE_RATE;
+      this.emit('truncate', { itemId: t.itemId, audioEndMs: t.audioEndMs, receivedMs });
+    }
+    log.info({ item: truncation.itemId, audioEndMs: truncation.audioEndMs, trigger }, 'barge-in');
+  }
+
+  // --- turn completion ----------------------------------------------------------------------
+
+  #checkAssistantDone(): void {
+    if (!this.#assistantBusy || this.assistantBusy) return;
+    if (this.#response && !this.#response.done) return;
+    this.#assistantBusy = false;
+    const turn = this.#turn;
+    const since = (t: number | null) => (t !== null && turn.endOfSpeechAt !== null ? t - turn.endOfSpeechAt : null);
+    this.emit('metrics', {
+      endOfSpeechToFirstAudioMs: since(turn.firstAudioAt),
+      endOfSpeechToFirstPlayedMs: since(turn.firstPlayedAt),
+      toolMs: turn.toolMs,
+      reconnects: this.#reconnects,
+      errors: this.#errors,
+    });
+    this.#turn = emptyTurn();
+    this.emit('assistant_done');
+    const rotateAfter = this.#options.rotateAfterMs ?? 55 * 60_000;
+    if (this.#transport.sessionAgeMs > rotateAfter) this.#transport.renew();
+  }
+
+  // --- plumbing -----------------------------------------------------------------------------
+
+  #send(event: ClientEvent): void {
+    this.#transport.send(event);
+  }
+
+  #updateTranscript(action: TranscriptAction): void {
+    this.#transcript = reduceTranscript(this.#transcript, action);
+    if (action.type === 'text_delta' || action.type === 'text_done' || action.type === 'interrupted' || action.type === 'message_started') {
+      const entry = this.#transcript.find((e) => e.id === action.id);
+      if (entry?.kind === 'message') {
+        const update: TranscriptUpdate = { itemId: entry.id, role: entry.role, text: entry.text, final: entry.final };
+        if (entry.interrupted) update.interrupted = true;
+        this.emit('transcript', update);
+      }
+    }
+  }
+
+  #resetConversation(): void {
+    this.#configured = false;
+    this.#preconnect = [];
+    this.#preconnectSamples = 0;
+    this.#batcher.flush();
+    this.#transcript = [];
+    this.#conversationItems.clear();
+    this.#cancelled.clear();
+    this.#response = undefined;
+    this.#pendingToolRuns = 0;
+    this.#assistantBusy = false;
+    this.#ledger.clear();
+    this.#sequencer.reset({ resend: false });
+    this.#turn = emptyTurn();
+  }
+
+  #fail(error: AssistantError): void {
+    this.#errors++;
+    log.warn({ code: error.code, category: error.category, permanent: error.permanent }, error.message);
+    this.emit('error', error);
+  }
+
+  #setStatus(status: SessionStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.emit('status', status);
+  }
+}
+
+function emptyTurn() {
+  return { endOfSpeechAt: null as number | null, firstAudioAt: null as number | null, firstPlayedAt: null as number | null, toolMs: [] as number[] };
+}
+
