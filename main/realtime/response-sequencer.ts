@@ -2,16 +2,15 @@ import type { ClientEvent } from './protocol-types.js';
 
 /**
  * Makes sure `response.create` is never sent while a response is active (reference D.5, H): a
- * request made during a response waits for its `response.done`. A response that the server created
- * after our request was sent (e.g. by VAD) already sees our items, so it satisfies the request
- * rather than causing a second reply.
+ * request made during a response waits for its `response.done`. If the server still answers
+ * `conversation_already_has_active_response` (VAD started a response while ours was in flight), the
+ * request waits for that response to finish and is sent again, so a tool result is never left
+ * unspoken.
  */
 export class ResponseSequencer {
   #active: string | null = null;
-  #activeCreatedAt = 0;
-  #pending: { eventId: string; sentAt: number } | null = null;
+  #pending: string | null = null;
   #queued = false;
-  #seq = 0;
   #ids = 0;
   readonly #send: (event: ClientEvent) => void;
 
@@ -19,7 +18,7 @@ export class ResponseSequencer {
     this.#send = send;
   }
 
-  /** True between `response.created` and `response.done`, or while our request awaits its response. */
+  /** True between `response.created` and `response.done`, or while our request is in flight. */
   get busy(): boolean {
     return this.#active !== null || this.#pending !== null;
   }
@@ -42,14 +41,14 @@ export class ResponseSequencer {
 
   onResponseCreated(responseId: string): void {
     this.#active = responseId;
-    this.#activeCreatedAt = ++this.#seq;
-    this.#pending = null;
   }
 
   onResponseDone(responseId: string): void {
     if (this.#active !== null && this.#active !== responseId) return;
     this.#active = null;
-    if (this.#queued && !this.#pending) {
+    // An error for our request would have come before this response ended; none did, so it was ours.
+    this.#pending = null;
+    if (this.#queued) {
       this.#queued = false;
       this.#sendCreate();
     }
@@ -57,30 +56,28 @@ export class ResponseSequencer {
 
   /** Returns true when the error was about our response request and has been dealt with. */
   onError(code: string | undefined, eventId: string | undefined): boolean {
-    if (!this.#pending) return false;
-    const ours = eventId === this.#pending.eventId || (eventId == null && code === 'conversation_already_has_active_response');
+    if (this.#pending === null) return false;
+    const ours = eventId === this.#pending || (eventId == null && code === 'conversation_already_has_active_response');
     if (!ours) return false;
-    const sentAt = this.#pending.sentAt;
     this.#pending = null;
     if (code === 'conversation_already_has_active_response') {
-      const satisfied = this.#active !== null && this.#activeCreatedAt > sentAt;
-      if (!satisfied) this.#queued = true;
+      if (this.#active !== null) this.#queued = true;
+      else this.#sendCreate();
     }
     return true;
   }
 
   /** A new session has no responses; with `resend`, a request still waiting is made there. */
   reset(options: { resend: boolean }): void {
-    this.#active = null;
     const hadRequest = this.#queued || this.#pending !== null;
+    this.#active = null;
     this.#pending = null;
     this.#queued = false;
     if (hadRequest && options.resend) this.#sendCreate();
   }
 
   #sendCreate(): void {
-    const eventId = `evt_hearth_resp_${++this.#ids}`;
-    this.#pending = { eventId, sentAt: ++this.#seq };
-    this.#send({ type: 'response.create', event_id: eventId });
+    this.#pending = `evt_hearth_resp_${++this.#ids}`;
+    this.#send({ type: 'response.create', event_id: this.#pending });
   }
 }

@@ -1,0 +1,220 @@
+import { access, constants } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { configureLogging, createLogger } from '../util/logger.js';
+import { ConfigError, toAssistantError, type AssistantError } from '../util/errors.js';
+import { appPaths } from '../app/app-paths.js';
+import { JsonFileSettingsStore } from '../app/settings-store.js';
+import { validateSettings, type Settings } from '../app/settings.js';
+import { createAssistant, type Assistant } from '../app/compose.js';
+import { isResting, type AssistantState } from '../app/assistant-machine.js';
+import { HeadlessPlayer } from '../audio/headless-player.js';
+import { WavFileMicSource } from '../audio/wav-file-mic-source.js';
+import type { MicSource } from '../audio/mic-source.js';
+import { EventLog } from './event-log.js';
+import type { HeadlessOptions } from './headless-options.js';
+
+const log = createLogger('headless');
+
+export const EXIT = { done: 0, failed: 1, usage: 2, auth: 3 } as const;
+
+export type HeadlessIo = {
+  env: NodeJS.ProcessEnv;
+  /** One clear line for the user. */
+  printError: (line: string) => void;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal: Promise<void>;
+};
+
+export function exitCodeFor(error: AssistantError): number {
+  if (error.category === 'authentication' || error.category === 'authorization') return EXIT.auth;
+  if (error.category === 'configuration' || error.category === 'invalid_request') return EXIT.usage;
+  return EXIT.failed;
+}
+
+/** The engine without Electron: a WAV file or the system microphone in, a WAV file out. */
+export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Promise<number> {
+  const paths = appPaths(io.env);
+  let settings: Settings;
+  try {
+    settings = await loadSettings(options, paths.config);
+  } catch (error) {
+    io.printError(toAssistantError(error, 'settings').message);
+    return EXIT.usage;
+  }
+  configureLogging({ dir: paths.logs, level: settings.logging.level, modules: settings.logging.modules });
+
+  const apiKey = io.env.OPENAI_API_KEY?.trim() ?? '';
+  if (!apiKey) {
+    io.printError('OPENAI_API_KEY is not set: export your OpenAI API key before running headless mode.');
+    return EXIT.usage;
+  }
+  if (options.wake !== undefined && options.wake !== 'none') {
+    io.printError(`--wake ${options.wake}: no wake-word engine is available in this build yet; use --wake none.`);
+    return EXIT.usage;
+  }
+  if (options.haUrl !== undefined) {
+    io.printError('--ha-url: Home Assistant support is not available in this build yet.');
+    return EXIT.usage;
+  }
+
+  let mic: MicSource;
+  let wavInput: WavFileMicSource | undefined;
+  if (options.input) {
+    wavInput = new WavFileMicSource({ path: options.input });
+    try {
+      await wavInput.load();
+    } catch (error) {
+      io.printError(toAssistantError(error, 'mic').message);
+      return EXIT.usage;
+    }
+    mic = wavInput;
+  } else {
+    io.printError('System microphone capture is not available in this build yet; use --input FILE.wav.');
+    return EXIT.usage;
+  }
+
+  for (const [flag, path] of [['--output', options.output], ['--events', options.events]] as const) {
+    if (path && !(await writableDir(path))) {
+      io.printError(`${flag} ${path}: the folder does not exist or is not writable.`);
+      return EXIT.usage;
+    }
+  }
+  const events = await EventLog.open(options.events);
+  const player = await HeadlessPlayer.create({ ...(options.output ? { wavPath: options.output } : {}), soundCard: true });
+
+  let assistant: Assistant | undefined;
+  try {
+    assistant = await createAssistant({
+      settings: () => settings,
+      apiKey: () => apiKey,
+      mic,
+      player,
+      wakeWordEnabled: false,
+    });
+    return await runConversation(assistant, { options, io, events, wavInput });
+  } finally {
+    await assistant?.controller.shutdown().catch((error: unknown) => log.warn({ err: error }, 'shutdown failed'));
+    assistant?.session.dispose();
+    await player.close();
+    await events.close();
+  }
+}
+
+async function runConversation(
+  assistant: Assistant,
+  context: { options: HeadlessOptions; io: HeadlessIo; events: EventLog; wavInput: WavFileMicSource | undefined },
+): Promise<number> {
+  const { controller } = assistant;
+  const { options, io, events, wavInput } = context;
+  let inputEnded = !wavInput && options.text !== undefined && options.wake !== 'none';
+  let conversationHappened = false;
+  let textSent = false;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+
+  const maybeExitWhenIdle = () => {
+    if (options.exitWhenIdle && inputEnded && conversationHappened && (isResting(controller.state) || controller.state.kind === 'error')) {
+      finish(controller.state.kind === 'error' ? EXIT.failed : EXIT.done);
+    }
+  };
+
+  controller.on('state', (state) => {
+    events.write('state', stateFields(state));
+    if (!isResting(state)) conversationHappened = true;
+    if (state.kind === 'conversing' && options.text !== undefined && options.wake === 'none' && !textSent) {
+      textSent = true;
+      controller.sendText(options.text);
+    }
+    maybeExitWhenIdle();
+  });
+  controller.on('transcript', (u) => events.write('transcript', { role: u.role, text: u.text, final: u.final, item_id: u.itemId, ...(u.interrupted ? { interrupted: true } : {}) }));
+  controller.on('tool_call', (c) => events.write('tool_call', { call_id: c.callId, name: c.name, arguments: c.arguments }));
+  controller.on('tool_result', (r) => events.write('tool_result', { call_id: r.callId, name: r.name, ok: r.ok, output: r.output, duration_ms: round(r.durationMs) }));
+  controller.on('truncate', (t) => events.write('truncate', { item_id: t.itemId, audio_end_ms: t.audioEndMs, received_ms: round(t.receivedMs) }));
+  controller.on('usage', (u) =>
+    events.write('usage', {
+      input_tokens: u.inputTokens,
+      output_tokens: u.outputTokens,
+      cost_usd: u.costUsd,
+      total_cost_usd: u.totalCostUsd,
+    }),
+  );
+  controller.on('metrics', (m) =>
+    events.write('metrics', {
+      end_of_speech_to_first_audio_ms: round(m.endOfSpeechToFirstAudioMs),
+      end_of_speech_to_first_played_ms: round(m.endOfSpeechToFirstPlayedMs),
+      tool_ms: m.toolMs.map(round),
+      reconnects: m.reconnects,
+      errors: m.errors,
+    }),
+  );
+  controller.on('error', (error) => {
+    events.write('error', { source: error.source, category: error.category, permanent: error.permanent, message: error.message, ...(error.code ? { code: error.code } : {}) });
+  });
+  assistant.session.on('failed', (error) => {
+    if (error.permanent) {
+      io.printError(error.message);
+      finish(exitCodeFor(error));
+    } else if (options.exitWhenIdle) {
+      io.printError(error.message);
+      finish(EXIT.failed);
+    }
+  });
+  wavInput?.on('end', () => {
+    inputEnded = true;
+    events.write('input_end');
+    maybeExitWhenIdle();
+  });
+
+  if (options.conversationTimeoutSeconds !== undefined) {
+    controller.setTimeouts(options.conversationTimeoutSeconds * 1000, 30_000);
+  }
+  await controller.start();
+  if (options.wake === 'none') controller.startConversation('menu');
+  else if (options.text !== undefined) {
+    textSent = true;
+    controller.sendText(options.text);
+  }
+  return Promise.race([finished, io.stopSignal.then(() => EXIT.done)]);
+}
+
+async function loadSettings(options: HeadlessOptions, configDir: string): Promise<Settings> {
+  const store = new JsonFileSettingsStore(configDir);
+  const stored = await store.load();
+  const candidate = structuredClone(stored) as Settings;
+  if (options.realtimeUrl !== undefined) candidate.openai.realtimeUrl = options.realtimeUrl;
+  if (options.model !== undefined) candidate.openai.model = options.model;
+  if (options.conversationTimeoutSeconds !== undefined) candidate.conversation.followUpSeconds = options.conversationTimeoutSeconds;
+  const result = validateSettings(candidate);
+  if (!result.ok) {
+    const issue = result.issues[0]!;
+    throw new ConfigError(`${issue.path === 'openai.realtimeUrl' ? '--realtime-url' : issue.path}: ${issue.message}.`);
+  }
+  return result.settings;
+}
+
+async function writableDir(path: string): Promise<boolean> {
+  try {
+    await access(dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function stateFields(state: AssistantState): Record<string, unknown> {
+  switch (state.kind) {
+    case 'conversing':
+      return { state: state.kind, phase: state.phase, ...(state.tool ? { tool: state.tool } : {}) };
+    case 'connecting':
+      return { state: state.kind, source: state.source, reconnecting: state.reconnecting };
+    case 'error':
+      return { state: state.kind, error: state.error };
+    default:
+      return { state: state.kind };
+  }
+}
+
+function round(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10) / 10;
+}

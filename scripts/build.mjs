@@ -1,0 +1,34 @@
+// Builds the main-process entries with esbuild into out/. Dependencies stay external (node_modules),
+// so native addons and WASM load exactly as they are installed.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const quiet = process.argv.includes('--quiet');
+const started = performance.now();
+
+const nodeEntries = {
+  'main/headless/cli': 'main/headless/cli.ts',
+  'bench/run': 'bench/run.ts',
+};
+const optional = {
+  'main/shell/index': 'main/shell/index.ts',
+  'main/wake-word/wake-word-worker': 'main/wake-word/wake-word-worker.ts',
+};
+for (const [out, src] of Object.entries(optional)) if (existsSync(src)) nodeEntries[out] = src;
+for (const [out, src] of Object.entries(nodeEntries)) if (!existsSync(src)) delete nodeEntries[out];
+
+await build({
+  entryPoints: nodeEntries,
+  outdir: 'out',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  outExtension: { '.js': '.js' },
+  logLevel: quiet ? 'warning' : 'info',
+  external: ['electron'],
+});
+
+if (!quiet) console.log(`built in ${Math.round(performance.now() - started)} ms`);

@@ -1,0 +1,92 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultSettings, validateSettings } from '../../../main/app/settings.js';
+import { JsonFileSettingsStore } from '../../../main/app/settings-store.js';
+import { buildSessionConfig } from '../../../main/realtime/session-config.js';
+
+describe('settings', () => {
+  it('has defaults for everything', () => {
+    const s = defaultSettings();
+    expect(s.openai).toMatchObject({ model: 'gpt-realtime', voice: 'marin', realtimeUrl: 'wss://api.openai.com/v1/realtime' });
+    expect(s.conversation).toEqual({ followUpSeconds: 8, idleTimeoutSeconds: 30 });
+  });
+
+  it('reports each bad field with its path and a readable message', () => {
+    const result = validateSettings({
+      openai: { realtimeUrl: 'https://api.openai.com', voice: 'robot', speed: 3, transcription: { language: 'Portuguese' } },
+      conversation: { idleTimeoutSeconds: 1 },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const byPath = Object.fromEntries(result.issues.map((i) => [i.path, i.message]));
+    expect(byPath['openai.realtimeUrl']).toMatch(/wss:\/\//);
+    expect(byPath['openai.voice']).toMatch(/marin/);
+    expect(byPath['openai.speed']).toMatch(/1.5/);
+    expect(byPath['openai.transcription.language']).toMatch(/ISO 639/);
+    expect(byPath['conversation.idleTimeoutSeconds']).toMatch(/at least 5/);
+  });
+
+  it('stores atomically and keeps valid fields of a damaged file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-settings-'));
+    const store = new JsonFileSettingsStore(dir);
+    expect(await store.load()).toEqual(defaultSettings());
+    const rejected = await store.save({ openai: { voice: 'nobody' } });
+    expect(rejected.ok).toBe(false);
+    const saved = await store.save({ openai: { voice: 'cedar', model: 'gpt-realtime-mini' } });
+    expect(saved.ok).toBe(true);
+    expect((await store.load()).openai.voice).toBe('cedar');
+    const onDisk = JSON.parse(await readFile(store.path, 'utf8'));
+    onDisk.openai.speed = 99;
+    await writeFile(store.path, JSON.stringify(onDisk));
+    const repaired = await store.load();
+    expect(repaired.openai.speed).toBe(1);
+    expect(repaired.openai.voice).toBe('cedar');
+    expect(store.lastLoadIssues.map((i) => i.path)).toEqual(['openai.speed']);
+    await writeFile(store.path, '{ broken');
+    expect((await store.load()).openai.voice).toBe('marin');
+    expect((await readdir(dir)).some((f) => f.startsWith('settings.invalid-'))).toBe(true);
+  });
+});
+
+describe('session config (GA shape)', () => {
+  it('builds a complete GA session.update from settings', () => {
+    const settings = defaultSettings();
+    settings.openai.transcription.language = 'pt';
+    const session = buildSessionConfig({ openai: settings.openai, tools: [], extraInstructions: 'Home: kitchen.' });
+    expect(session).toMatchObject({
+      type: 'realtime',
+      model: 'gpt-realtime',
+      output_modalities: ['audio'],
+      audio: {
+        input: {
+          format: { type: 'audio/pcm', rate: 24000 },
+          noise_reduction: { type: 'far_field' },
+          transcription: { model: 'gpt-4o-mini-transcribe', language: 'pt' },
+          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500, create_response: true, interrupt_response: true },
+        },
+        output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'marin', speed: 1 },
+      },
+      tool_choice: 'auto',
+      max_output_tokens: 'inf',
+    });
+    expect(session.instructions).toMatch(/Home: kitchen\.$/);
+    expect(session).not.toHaveProperty('reasoning');
+    for (const beta of ['modalities', 'temperature', 'voice', 'input_audio_format', 'turn_detection']) expect(session).not.toHaveProperty(beta);
+  });
+
+  it('switches features off with null and sends reasoning only to reasoning models', () => {
+    const settings = defaultSettings();
+    settings.openai.noiseReduction = 'off';
+    settings.openai.transcription.enabled = false;
+    settings.openai.turnDetection = { type: 'semantic_vad', eagerness: 'high' };
+    settings.openai.model = 'gpt-realtime-2';
+    const session = buildSessionConfig({ openai: settings.openai, tools: [] });
+    expect(session.audio?.input?.noise_reduction).toBeNull();
+    expect(session.audio?.input?.transcription).toBeNull();
+    expect(session.audio?.input?.turn_detection).toEqual({ type: 'semantic_vad', eagerness: 'high', create_response: true, interrupt_response: true });
+    expect(session.reasoning).toEqual({ effort: 'low' });
+    expect(buildSessionConfig({ openai: settings.openai, tools: [], manualTurns: true }).audio?.input?.turn_detection).toBeNull();
+  });
+});

@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
+import { int16ToBase64 } from '../../../main/audio/pcm.js';
+import { defaultSettings } from '../../../main/app/settings.js';
+import { createPriceTable } from '../../../main/realtime/price-table.js';
+import { buildSessionConfig } from '../../../main/realtime/session-config.js';
+import { VoiceSession, type TruncateEvent } from '../../../main/realtime/voice-session.js';
+import { defineTool } from '../../../main/tools/define-tool.js';
+import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
+import { ManualClock } from '../../fakes/manual-clock.js';
+import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
+
+const audio = (ms: number) => int16ToBase64(new Int16Array((ms * 24_000) / 1000).fill(1000));
+const flushPromises = () => new Promise((r) => setImmediate(r));
+
+async function setup(tools = new DefaultToolRegistry()) {
+  const clock = new ManualClock();
+  const transport = new ScriptedRealtimeTransport();
+  const player = await HeadlessPlayer.create({ clock });
+  const settings = defaultSettings();
+  const session = await VoiceSession.create({
+    transport,
+    player,
+    tools,
+    clock,
+    prices: createPriceTable(),
+    connection: () => ({ url: 'ws://127.0.0.1:1/v1/realtime', model: 'gpt-realtime', apiKey: 'test-key' }),
+    sessionConfig: () => buildSessionConfig({ openai: settings.openai, tools: tools.definitions() }),
+  });
+  const opened = session.open();
+  transport.open();
+  await opened;
+  transport.server({ type: 'session.updated', session: {} });
+  return { clock, transport, player, session };
+}
+
+function startResponse(transport: ScriptedRealtimeTransport, id = 'resp_1', item = 'item_a') {
+  transport.server({ type: 'response.created', response: { id } });
+  transport.server({ type: 'response.output_item.added', response_id: id, item: { id: item, type: 'message', role: 'assistant' } });
+}
+
+describe('VoiceSession', () => {
+  it('configures the session first, then sends audio captured while connecting', async () => {
+    const clock = new ManualClock();
+    const transport = new ScriptedRealtimeTransport();
+    const player = await HeadlessPlayer.create({ clock });
+    const settings = defaultSettings();
+    const session = await VoiceSession.create({
+      transport,
+      player,
+      tools: new DefaultToolRegistry(),
+      clock,
+      prices: createPriceTable(),
+      connection: () => ({ url: 'ws://x/v1/realtime', model: 'gpt-realtime', apiKey: 'k' }),
+      sessionConfig: () => buildSessionConfig({ openai: settings.openai, tools: [] }),
+    });
+    const opened = session.open();
+    for (let i = 0; i < 10; i++) session.appendAudio(new Int16Array(512).fill(i));
+    expect(transport.sent).toEqual([]);
+    transport.open();
+    await opened;
+    transport.server({ type: 'session.updated', session: {} });
+    expect(transport.sent[0]!.type).toBe('session.update');
+    const appends = transport.sentOfType('input_audio_buffer.append');
+    // 10 frames × 32 ms = 320 ms at 24 kHz, less the resampler's ~1 ms delay, nothing lost.
+    const samples = appends.reduce((n, e) => n + Buffer.from(e.audio, 'base64').length / 2, 0);
+    expect(samples).toBeGreaterThan(7680 - 64);
+    expect(samples).toBeLessThanOrEqual(7680);
+  });
+
+  it('plays assistant audio and truncates at what was really played on barge-in', async () => {
+    const { clock, transport, player, session } = await setup();
+    const truncations: TruncateEvent[] = [];
+    session.on('truncate', (t) => truncations.push(t));
+    startResponse(transport);
+    for (let i = 0; i < 10; i++) transport.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', delta: audio(200) });
+    clock.advance(730);
+    transport.server({ type: 'input_audio_buffer.speech_started', item_id: 'item_u', audio_start_ms: 100 });
+    await flushPromises();
+    expect(player.isPlaying).toBe(false);
+    const truncate = transport.sentOfType('conversation.item.truncate');
+    expect(truncate).toEqual([{ type: 'conversation.item.truncate', item_id: 'item_a', content_index: 0, audio_end_ms: 730 }]);
+    expect(truncations[0]).toMatchObject({ itemId: 'item_a', audioEndMs: 730, receivedMs: 2000 });
+    // The server cancels on its own with server VAD: no response.cancel from us.
+    expect(transport.sentOfType('response.cancel')).toEqual([]);
+    // Late audio of the cancelled response is dropped.
+    transport.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', delta: audio(200) });
+    expect(player.isPlaying).toBe(false);
+  });
+
+  it('cancels an active response itself on a local interrupt, and only then', async () => {
+    const { clock, transport, session } = await setup();
+    startResponse(transport);
+    transport.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', delta: audio(1000) });
+    clock.advance(100);
+    await session.interrupt();
+    expect(transport.sentOfType('response.cancel')).toHaveLength(1);
+    expect(transport.sentOfType('conversation.item.truncate')[0]?.audio_end_ms).toBe(100);
+    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'cancelled' } });
+    await session.interrupt();
+    expect(transport.sentOfType('response.cancel')).toHaveLength(1);
+  });
+
+  it('does not truncate when the reply had finished playing', async () => {
+    const { clock, transport } = await setup();
+    startResponse(transport);
+    transport.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', delta: audio(100) });
+    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
+    clock.advance(200);
+    transport.server({ type: 'input_audio_buffer.speech_started', item_id: 'u', audio_start_ms: 0 });
+    await flushPromises();
+    expect(transport.sentOfType('conversation.item.truncate')).toEqual([]);
+  });
+
+  it('runs completed function calls, returns outputs with the same call_id, then one response.create', async () => {
+    const calls: string[] = [];
+    const light = defineTool({
+      name: 'light_on',
+      description: 'Turn a light on',
+      parameters: z.object({ entity_id: z.string() }),
+      execute: ({ entity_id }) => {
+        calls.push(entity_id);
+        return { entity_id, state: 'on' };
+      },
+    });
+    const { transport, session } = await setup(new DefaultToolRegistry(() => [light]));
+    const results: unknown[] = [];
+    session.on('tool_finished', (r) => results.push(r));
+    transport.server({ type: 'response.created', response: { id: 'resp_1' } });
+    const fc = (id: string, callId: string, name: string, args: string, status = 'completed') => ({
+      type: 'response.output_item.done',
+      response_id: 'resp_1',
+      item: { id, type: 'function_call', call_id: callId, name, arguments: args, status },
+    });
+    transport.server(fc('fc1', 'call_1', 'light_on', '{"entity_id":"light.kitchen"}'));
+    transport.server(fc('fc2', 'call_2', 'nope', '{}'));
+    transport.server(fc('fc3', 'call_3', 'light_on', '{"entity_id":"light.cut', 'incomplete'));
+    const creates = () => transport.sentOfType('response.create').length;
+    await flushPromises();
+    expect(creates()).toBe(0); // not while the response is still active
+    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
+    await flushPromises();
+    await flushPromises();
+    const outputs = transport.sentOfType('conversation.item.create').map((e) => e.item);
+    expect(outputs).toEqual([
+      { type: 'function_call_output', call_id: 'call_1', output: '{"entity_id":"light.kitchen","state":"on"}' },
+      { type: 'function_call_output', call_id: 'call_2', output: expect.stringContaining('no tool named') },
+    ]);
+    expect(calls).toEqual(['light.kitchen']);
+    expect(creates()).toBe(1);
+    expect(results).toHaveLength(2);
+  });
+
+  it('reports usage with its cost, and a failed response as an error', async () => {
+    const { transport, session } = await setup();
+    const usage: number[] = [];
+    const errors: string[] = [];
+    session.on('usage', (u) => usage.push(u.totalCostUsd));
+    session.on('error', (e) => errors.push(e.category));
+    transport.server({ type: 'response.created', response: { id: 'r' } });
+    transport.server({ type: 'response.done', response: { id: 'r', status: 'completed', usage: { input_tokens: 100, output_tokens: 0, input_token_details: { text_tokens: 100 } } } });
+    expect(usage[0]).toBeCloseTo(0.0004, 8);
+    transport.server({ type: 'response.created', response: { id: 'r2' } });
+    transport.server({ type: 'response.done', response: { id: 'r2', status: 'failed', status_details: { error: { type: 'insufficient_quota' } } } });
+    expect(errors).toEqual(['quota']);
+  });
+
+  it('ignores unknown and malformed events and keeps working', async () => {
+    const { transport, session, player } = await setup();
+    transport.server({ type: 'brand.new_event', payload: 1 });
+    transport.server({ type: 'response.output_audio.delta', item_id: 5, delta: null });
+    transport.server({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', delta: '***' });
+    transport.server({ type: 'response.done' });
+    transport.server({ type: 'error' });
+    expect(player.isPlaying).toBe(false);
+    session.sendText('still alive?');
+    expect(transport.sentOfType('response.create')).toHaveLength(1);
+  });
+
+  it('treats benign errors as benign and rejected settings as a configuration error', async () => {
+    const { transport, session } = await setup();
+    const errors: Array<{ category: string; permanent: boolean }> = [];
+    session.on('error', (e) => errors.push({ category: e.category, permanent: e.permanent }));
+    transport.server({ type: 'error', error: { type: 'invalid_request_error', code: 'response_cancel_not_active', message: 'no active response' } });
+    transport.server({ type: 'error', error: { type: 'invalid_request_error', code: 'unknown_parameter', message: "Unknown parameter: 'session.foo'.", param: 'session.foo' } });
+    expect(errors).toEqual([{ category: 'configuration', permanent: true }]);
+  });
+
+  it('re-sends the configuration and carries the conversation over after a reconnect', async () => {
+    const { transport, session } = await setup();
+    session.sendText('turn on the kitchen lights');
+    transport.server({ type: 'response.created', response: { id: 'r1' } });
+    transport.server({ type: 'response.output_audio_transcript.done', response_id: 'r1', item_id: 'a1', transcript: 'Done, the kitchen lights are on.' });
+    transport.server({ type: 'response.done', response: { id: 'r1', status: 'completed' } });
+    transport.sent = [];
+    transport.drop();
+    transport.open({ reconnect: true, sessionId: 'sess_2' });
+    expect(transport.sent[0]!.type).toBe('session.update');
+    const carried = transport.sentOfType('conversation.item.create')[0]!.item as { role: string; content: Array<{ text: string }> };
+    expect(carried.role).toBe('system');
+    expect(carried.content[0]!.text).toContain('User: turn on the kitchen lights');
+    expect(carried.content[0]!.text).toContain('Assistant: Done, the kitchen lights are on.');
+    const update = transport.sentOfType('session.update')[0]!;
+    expect(update.session.output_modalities).toEqual(['audio']);
+  });
+
+  it('emits assistant_done with turn metrics once the reply has played', async () => {
+    const { clock, transport, session } = await setup();
+    const done: number[] = [];
+    const metrics: Array<number | null> = [];
+    session.on('assistant_done', () => done.push(clock.now()));
+    session.on('metrics', (m) => metrics.push(m.endOfSpeechToFirstAudioMs));
+    transport.server({ type: 'input_audio_buffer.speech_stopped', item_id: 'u', audio_end_ms: 1000 });
+    clock.advance(400);
+    startResponse(transport);
+    transport.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', delta: audio(300) });
+    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
+    expect(done).toEqual([]);
+    clock.advance(320);
+    expect(done).toEqual([700]);
+    expect(metrics).toEqual([400]);
+  });
+
+  it('renews an old session between turns', async () => {
+    const { clock, transport } = await setup();
+    transport.sessionAgeMs = 56 * 60_000;
+    transport.server({ type: 'input_audio_buffer.speech_stopped', item_id: 'u', audio_end_ms: 1 });
+    transport.server({ type: 'response.created', response: { id: 'r' } });
+    transport.server({ type: 'response.done', response: { id: 'r', status: 'completed' } });
+    clock.advance(10);
+    expect(transport.renewCalls).toBe(1);
+  });
+});
