@@ -35,8 +35,9 @@ export type Assistant = {
 export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const transport = deps.transport ?? new WsRealtimeTransport(deps.clock ? { clock: deps.clock } : {});
   let instructionsOverride: string | undefined;
-  let controller: AssistantController | undefined;
-  const conversationTools = createConversationTools(() => controller?.endRequested());
+  // The tools are built before the controller that their callback reaches.
+  const late: { controller?: AssistantController } = {};
+  const conversationTools = createConversationTools(() => late.controller?.endRequested());
   const tools = new DefaultToolRegistry(() => conversationTools, ...(deps.toolSources ?? []));
   const session = await VoiceSession.create({
     transport,
@@ -56,7 +57,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   const { conversation } = deps.settings();
-  controller = new AssistantController({
+  const controller = new AssistantController({
     session,
     mic: deps.mic,
     wakeWordEnabled: deps.wakeWordEnabled,
@@ -67,5 +68,6 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     },
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
+  late.controller = controller;
   return { controller, session, transport };
 }

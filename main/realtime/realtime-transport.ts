@@ -31,6 +31,11 @@ export type ConnectOptions = {
    * session configuration and the carried-over conversation.
    */
   onOpen: (info: TransportOpenInfo) => ClientEvent[];
+  /**
+   * After a reconnect, whether an event queued during the outage should still be sent (the
+   * session may re-send some of them itself, e.g. messages the old session never acknowledged).
+   */
+  keepQueued?: (event: ClientEvent) => boolean;
 };
 
 /**

@@ -12,7 +12,8 @@ export type SessionConfigInput = {
 
 /** Only the gpt-realtime-2 family accepts `reasoning`; sending it elsewhere rejects the whole update. */
 export function supportsReasoning(model: string): boolean {
-  return model.startsWith('gpt-realtime-2');
+  // gpt-realtime-2, -2.1, -2.1-mini…, but not the dated gpt-realtime-2025-08-28.
+  return /^gpt-realtime-2(\.\d+)?($|-)/.test(model);
 }
 
 export function buildTurnDetection(openai: OpenAISettings): TurnDetection {

@@ -111,6 +111,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #preconnectSamples = 0;
   #transcript: TranscriptEntry[] = [];
   #conversationItems = new Set<string>();
+  /** Typed messages the server has not yet acknowledged; re-sent as themselves after a reconnect. */
+  #unackedTexts = new Map<string, string>();
   #response: ResponseState | undefined;
   #cancelled = new Set<string>();
   #pendingToolRuns = 0;
@@ -188,7 +190,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#model = target.model;
     this.#setStatus('connecting');
     try {
-      await this.#transport.connect({ ...target, onOpen: (info) => this.#openEvents(info) });
+      await this.#transport.connect({
+        ...target,
+        onOpen: (info) => this.#openEvents(info),
+        // Unacknowledged messages and response requests are re-sent by the session itself.
+        keepQueued: (event) =>
+          event.type !== 'response.create' && !(event.type === 'conversation.item.create' && this.#unackedTexts.has(event.item.id ?? '')),
+      });
     } catch (error) {
       // Settings refused before any attempt (no key, bad URL) are fatal too, but the transport never saw them.
       if (error instanceof ConfigError) {
@@ -240,6 +248,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       type: 'conversation.item.create',
       item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text: trimmed }] },
     });
+    this.#unackedTexts.set(id, trimmed);
     this.#updateTranscript({ type: 'text_done', id, role: 'user', text: trimmed });
     this.#assistantBusy = true;
     this.#sequencer.request();
@@ -278,7 +287,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #openEvents(info: TransportOpenInfo): ClientEvent[] {
     const events: ClientEvent[] = [{ type: 'session.update', session: this.#options.sessionConfig() }];
     if (info.reconnect) {
-      const history = summarizeForReseed(this.#transcript);
+      const history = summarizeForReseed(this.#transcript.filter((e) => !this.#unackedTexts.has(e.id)));
       if (history) {
         // As one system item rather than assistant text items: replayed assistant text can make
         // the model answer in text only (reference H); output_modalities stays ["audio"].
@@ -290,6 +299,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
             content: [{ type: 'input_text', text: `The conversation so far, carried over from a previous connection:\n${history}` }],
           },
         });
+      }
+      for (const [id, text] of this.#unackedTexts) {
+        events.push({ type: 'conversation.item.create', item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
       }
     }
     return events;
@@ -435,6 +447,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const item = event.item as { id?: unknown; type?: unknown; role?: unknown } | undefined;
     if (!item || typeof item.id !== 'string') return;
     this.#conversationItems.add(item.id);
+    this.#unackedTexts.delete(item.id);
     if (event.type === 'conversation.item.added' && item.type === 'message' && item.role === 'user') {
       // The user's audio turn: its text arrives later through input transcription (if enabled).
       const hasText = (event.item as { content?: Array<{ type?: string }> }).content?.some((c) => c.type === 'input_text');
@@ -645,6 +658,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#batcher.flush();
     this.#transcript = [];
     this.#conversationItems.clear();
+    this.#unackedTexts.clear();
     this.#cancelled.clear();
     this.#response = undefined;
     this.#pendingToolRuns = 0;

@@ -224,7 +224,9 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
       }
     });
     socket.on('pong', () => {
-      if (current()) this.#clock.clearTimeout(this.#pongTimer);
+      if (!current()) return;
+      this.#clock.clearTimeout(this.#pongTimer);
+      this.#pongTimer = undefined;
     });
     socket.on('message', (data, isBinary) => {
       if (!current()) return;
@@ -269,8 +271,10 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
     const queued = this.#queue;
     this.#queue = [];
     this.#queuedAudioMs = 0;
+    const keep = this.#connect!.keepQueued;
     for (const event of queued) {
       if (attempt.reconnect && isSessionBound(event)) continue;
+      if (attempt.reconnect && keep && !keep(event)) continue;
       this.#write(attempt.socket, event);
     }
     this.#schedulePing();
@@ -328,20 +332,23 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
     this.#pingTimer = this.#clock.setTimeout(() => {
       const attempt = this.#attempt;
       if (!attempt?.sessionOpen || attempt.socket.readyState !== WebSocket.OPEN) return;
-      try {
-        attempt.socket.ping();
-      } catch {
-        return;
+      // One ping at a time: while a pong is outstanding its own timer decides.
+      if (this.#pongTimer === undefined) {
+        try {
+          attempt.socket.ping();
+        } catch {
+          return;
+        }
+        this.#pongTimer = this.#clock.setTimeout(() => {
+          this.#pongTimer = undefined;
+          if (this.#attempt !== attempt) return;
+          log.warn('no pong from the Realtime server; declaring the connection dead');
+          attempt.socket.terminate();
+          this.#connectionLost(
+            new AppError('The connection to OpenAI stopped answering.', { category: 'connectivity', permanent: false, code: 'keepalive_timeout' }),
+          );
+        }, this.#options.keepalive.timeoutMs);
       }
-      this.#clock.clearTimeout(this.#pongTimer);
-      this.#pongTimer = this.#clock.setTimeout(() => {
-        if (this.#attempt !== attempt) return;
-        log.warn('no pong from the Realtime server; declaring the connection dead');
-        attempt.socket.terminate();
-        this.#connectionLost(
-          new AppError('The connection to OpenAI stopped answering.', { category: 'connectivity', permanent: false, code: 'keepalive_timeout' }),
-        );
-      }, this.#options.keepalive.timeoutMs);
       this.#schedulePing();
     }, this.#options.keepalive.intervalMs);
   }
@@ -359,6 +366,7 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
     this.#attempt = undefined;
     this.#clock.clearTimeout(this.#pingTimer);
     this.#clock.clearTimeout(this.#pongTimer);
+    this.#pongTimer = undefined;
     if (!attempt) return;
     this.#clock.clearTimeout(attempt.connectTimer);
     const socket = attempt.socket;

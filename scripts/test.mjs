@@ -1,0 +1,47 @@
+// `npm test`: installs what the tests need on a fresh Debian machine (npm packages, Debian packages,
+// the Home Assistant virtual environment), then type-checks, lints and runs every test suite.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { installSystemPackages } from './system-packages.mjs';
+
+const started = performance.now();
+const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
+
+function step(name, fn) {
+  const t0 = performance.now();
+  process.stdout.write(`\n▶ ${name}\n`);
+  fn();
+  process.stdout.write(`✔ ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  if (result.status !== 0) {
+    process.stdout.write(`\n✘ ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})\n`);
+    process.exit(result.status || 1);
+  }
+}
+
+function dependenciesStale() {
+  const marker = 'node_modules/.package-lock.json';
+  if (!existsSync(marker)) return true;
+  return statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs;
+}
+
+const only = process.argv.slice(2);
+
+step('npm packages', () => {
+  if (dependenciesStale()) run('npm', ['ci', '--no-audit', '--no-fund']);
+  else process.stdout.write('up to date\n');
+});
+step('Debian packages', () => installSystemPackages((line) => process.stdout.write(`${line}\n`)));
+if (existsSync('scripts/setup-home-assistant.mjs')) {
+  step('Home Assistant test environment', () => run('node', ['scripts/setup-home-assistant.mjs']));
+}
+step('build', () => run('node', ['scripts/build.mjs', '--quiet']));
+step('type-check', () => run('npx', ['tsc', '-b']));
+step('lint', () => run('npx', ['eslint', '.']));
+step('format', () => run('npx', ['prettier', '--check', '.', '--log-level', 'warn']));
+step('tests (unit, contract, integration, end-to-end)', () => run('npx', ['vitest', 'run', ...only]));
+
+process.stdout.write(`\nall green in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
