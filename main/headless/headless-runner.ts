@@ -10,6 +10,7 @@ import { isResting, type AssistantState } from '../app/assistant-machine.js';
 import { HeadlessPlayer } from '../audio/headless-player.js';
 import { WavFileMicSource } from '../audio/wav-file-mic-source.js';
 import type { MicSource } from '../audio/mic-source.js';
+import { SilentMicSource } from '../audio/silent-mic-source.js';
 import { EventLog } from './event-log.js';
 import type { HeadlessOptions } from './headless-options.js';
 
@@ -25,7 +26,7 @@ export type HeadlessIo = {
   stopSignal: Promise<void>;
 };
 
-export function exitCodeFor(error: AssistantError): number {
+export function exitCodeFor(error: Pick<AssistantError, 'category'>): number {
   if (error.category === 'authentication' || error.category === 'authorization') return EXIT.auth;
   if (error.category === 'configuration' || error.category === 'invalid_request') return EXIT.usage;
   return EXIT.failed;
@@ -68,6 +69,9 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
       return EXIT.usage;
     }
     mic = wavInput;
+  } else if (options.text !== undefined && options.wake !== 'none') {
+    // A typed conversation needs no microphone.
+    mic = new SilentMicSource();
   } else {
     io.printError('System microphone capture is not available in this build yet; use --input FILE.wav.');
     return EXIT.usage;
@@ -114,7 +118,7 @@ async function runConversation(
 
   const maybeExitWhenIdle = () => {
     if (options.exitWhenIdle && inputEnded && conversationHappened && (isResting(controller.state) || controller.state.kind === 'error')) {
-      finish(controller.state.kind === 'error' ? EXIT.failed : EXIT.done);
+      finish(controller.state.kind === 'error' ? exitCodeFor(controller.state.error) : EXIT.done);
     }
   };
 
@@ -152,12 +156,10 @@ async function runConversation(
     events.write('error', { source: error.source, category: error.category, permanent: error.permanent, message: error.message, ...(error.code ? { code: error.code } : {}) });
   });
   assistant.session.on('failed', (error) => {
-    if (error.permanent) {
+    // Permanent failures end the run (nothing will fix them without the user); others only with --exit-when-idle.
+    if (error.permanent || options.exitWhenIdle) {
       io.printError(error.message);
       finish(exitCodeFor(error));
-    } else if (options.exitWhenIdle) {
-      io.printError(error.message);
-      finish(EXIT.failed);
     }
   });
   wavInput?.on('end', () => {

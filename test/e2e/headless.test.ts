@@ -1,0 +1,166 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav, readWavFile } from '../../main/audio/wav.js';
+import { concatInt16 } from '../../main/audio/pcm.js';
+import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
+import { requireSpeechTools, synthesize } from '../helpers/speech.js';
+
+const CLI = 'out/main/headless/cli.js';
+let dir: string;
+
+type RunResult = { code: number | null; stderr: string; events: Array<{ type: string; t: number; [k: string]: unknown }> };
+
+async function runHeadless(args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+  const eventsPath = join(dir, `events-${Math.random().toString(36).slice(2)}.jsonl`);
+  const child = spawn(process.execPath, [CLI, '--events', eventsPath, ...args], {
+    env: { ...process.env, OPENAI_API_KEY: 'test-key', HEARTH_CONFIG_DIR: join(dir, 'config'), HEARTH_DATA_DIR: join(dir, 'data'), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  let events: RunResult['events'] = [];
+  try {
+    events = (await readFile(eventsPath, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  } catch {
+    // no events file when the run failed before opening it
+  }
+  return { code, stderr, events };
+}
+
+const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
+
+beforeAll(async () => {
+  requireSpeechTools();
+  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
+  dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
+});
+
+describe('npm run headless, end to end against the fake Realtime server', () => {
+  let server: FakeRealtimeServer;
+  afterAll(async () => server?.close());
+
+  it('turns WAV speech into a transcript and played audio, and truncates exactly on barge-in', async () => {
+    server = await createFakeRealtimeServer({
+      script: [
+        { userTranscript: 'Turn on the kitchen lights.', items: [{ type: 'message', text: 'Sure, turning on the kitchen lights and telling you a long story.', audioMs: 6000 }] },
+        { userTranscript: 'Stop, that is enough.', items: [{ type: 'message', text: 'Okay.', audioMs: 800 }] },
+      ],
+    });
+    const first = await synthesize(dir, { id: 'q1', text: 'turn on the kitchen lights', voice: 'en-us', speed: 160 }, 0);
+    const second = await synthesize(dir, { id: 'q2', text: 'stop, that is enough', voice: 'en-gb', speed: 160 }, 0);
+    const input = concatInt16([silence(500), first, silence(2500), second, silence(3000)]);
+    const inputPath = join(dir, 'input.wav');
+    await writeFile(inputPath, encodeWav(input, 16_000));
+    const outputPath = join(dir, 'output.wav');
+
+    const { code, stderr, events } = await runHeadless([
+      '--realtime-url', server.url, '--input', inputPath, '--output', outputPath, '--wake', 'none', '--exit-when-idle', '--conversation-timeout', '2',
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+
+    // The speech reached the server, from the first word on.
+    const connection = server.connections[0]!;
+    expect(connection.appendedBytes / 48).toBeGreaterThan(input.length / 16 - 500);
+
+    // The last word on each transcript item, in order of first appearance.
+    const items = new Map<unknown, { role: unknown; text: unknown; interrupted?: unknown }>();
+    for (const e of events.filter((e) => e.type === 'transcript' && e.final)) items.set(e.item_id, { role: e.role, text: e.text, interrupted: e.interrupted });
+    expect([...items.values()]).toEqual([
+      { role: 'user', text: 'Turn on the kitchen lights.', interrupted: undefined },
+      { role: 'assistant', text: 'Sure, turning on the kitchen lights and telling you a long story.', interrupted: true },
+      { role: 'user', text: 'Stop, that is enough.', interrupted: undefined },
+      { role: 'assistant', text: 'Okay.', interrupted: undefined },
+    ]);
+    const phases = events.filter((e) => e.type === 'state').map((e) => (e.phase ? `${e.state}:${e.phase}` : e.state));
+    expect(phases).toEqual(expect.arrayContaining(['connecting', 'conversing:listening', 'conversing:user-speaking', 'conversing:thinking', 'conversing:assistant-speaking', 'follow-up', 'idle']));
+
+    // Truncation: what the client sent equals what the server recorded and what was played.
+    const truncates = events.filter((e) => e.type === 'truncate');
+    expect(truncates).toHaveLength(1);
+    const record = connection.truncations[0]!;
+    expect(truncates[0]).toMatchObject({ item_id: record.item_id, audio_end_ms: record.audio_end_ms });
+    const output = await readWavFile(outputPath);
+    expect(output.sampleRate).toBe(24_000);
+    const secondReplySamples = 800 * 24;
+    const firstPlayedMs = (output.samples.length - secondReplySamples) / 24;
+    expect(Math.abs(firstPlayedMs - record.audio_end_ms)).toBeLessThanOrEqual(20);
+    expect(record.audio_end_ms).toBeGreaterThan(1000);
+    expect(record.audio_end_ms).toBeLessThan(6000);
+
+    const usage = events.filter((e) => e.type === 'usage');
+    expect(usage.length).toBeGreaterThanOrEqual(2);
+    expect(usage.every((u) => typeof u.input_tokens === 'number' && typeof u.cost_usd === 'number')).toBe(true);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(events.every((e) => typeof e.t === 'number')).toBe(true);
+  });
+
+  it('answers a typed --text message by voice', async () => {
+    server ??= await createFakeRealtimeServer();
+    server.setResponder(() => ({ items: [{ type: 'message', text: 'It is sunny.', audioMs: 500 }] }));
+    const outputPath = join(dir, 'text-output.wav');
+    const { code, events } = await runHeadless(['--realtime-url', server.url, '--text', 'How is the weather?', '--output', outputPath, '--exit-when-idle']);
+    expect(code).toBe(0);
+    expect(events.filter((e) => e.type === 'transcript' && e.final).map((e) => e.text)).toEqual(['How is the weather?', 'It is sunny.']);
+    expect((await readWavFile(outputPath)).samples.length).toBe(500 * 24);
+  });
+});
+
+describe('npm run headless: bad input gets one clear line and an exit status, never a crash', () => {
+  let server: FakeRealtimeServer;
+  beforeAll(async () => {
+    server = await createFakeRealtimeServer();
+  });
+  afterAll(async () => server.close());
+
+  const oneLine = (stderr: string) => {
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^hearth: /);
+    expect(stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  };
+
+  it('missing key → 2', async () => {
+    const r = await runHeadless(['--realtime-url', server.url, '--wake', 'none', '--text', 'hi'], { OPENAI_API_KEY: '' });
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/OPENAI_API_KEY/);
+  });
+
+  it('wrong key → 3', async () => {
+    const r = await runHeadless(['--realtime-url', server.url, '--text', 'hi', '--exit-when-idle'], { OPENAI_API_KEY: 'sk-wrong' });
+    expect(r.code).toBe(3);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/refused the API key/);
+    expect(r.events.some((e) => e.type === 'error' && e.category === 'authentication' && e.permanent === true)).toBe(true);
+  });
+
+  it('unreachable URL → 1 with a connectivity message', async () => {
+    const r = await runHeadless(['--realtime-url', 'ws://127.0.0.1:9/v1/realtime', '--text', 'hi', '--exit-when-idle']);
+    expect(r.code).toBe(1);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/Cannot reach 127\.0\.0\.1:9/);
+  });
+
+  it('unreadable WAV, bad URL scheme, unknown option → 2', async () => {
+    const garbage = join(dir, 'garbage.wav');
+    await writeFile(garbage, 'RIFF but not really');
+    for (const args of [
+      ['--input', garbage, '--wake', 'none'],
+      ['--input', join(dir, 'missing.wav'), '--wake', 'none'],
+      ['--realtime-url', 'https://api.openai.com/v1/realtime', '--wake', 'none'],
+      ['--frobnicate'],
+      ['--conversation-timeout', 'soon'],
+    ]) {
+      const r = await runHeadless(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      oneLine(r.stderr);
+    }
+  });
+});
