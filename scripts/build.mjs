@@ -1,7 +1,7 @@
 // Builds the main-process entries with esbuild into out/. Dependencies stay external (node_modules),
 // so native addons and WASM load exactly as they are installed.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const quiet = process.argv.includes('--quiet');
 const started = performance.now();
@@ -9,6 +9,7 @@ const started = performance.now();
 const nodeEntries = {
   'main/headless/cli': 'main/headless/cli.ts',
   'bench/run': 'bench/run.ts',
+  'bench/idle-probe': 'bench/idle-probe.ts',
 };
 const optional = {
   'main/shell/index': 'main/shell/index.ts',
@@ -30,5 +31,11 @@ await build({
   logLevel: quiet ? 'warning' : 'info',
   external: ['electron'],
 });
+
+// Worker files that run unbundled, exactly as written.
+for (const file of ['main/audio/pv-recorder-worker.cjs']) {
+  mkdirSync(`out/${file.slice(0, file.lastIndexOf('/'))}`, { recursive: true });
+  copyFileSync(file, `out/${file}`);
+}
 
 if (!quiet) console.log(`built in ${Math.round(performance.now() - started)} ms`);

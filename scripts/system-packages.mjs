@@ -7,7 +7,11 @@ export const SYSTEM_PACKAGES = [
   { name: 'pulseaudio', probe: '/usr/bin/pulseaudio', why: 'virtual microphone for real-audio tests' },
   { name: 'pulseaudio-utils', probe: '/usr/bin/paplay', why: 'paplay/pactl/parec to play into and record from it' },
   { name: 'alsa-utils', probe: '/usr/bin/aplay', why: 'ALSA tools PvRecorder relies on' },
-  { name: 'libasound2-plugins', probe: '/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so', why: 'ALSA → PulseAudio bridge for PvRecorder' },
+  {
+    name: 'libasound2-plugins',
+    probe: '/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so',
+    why: 'ALSA → PulseAudio bridge for PvRecorder',
+  },
   { name: 'sox', probe: '/usr/bin/sox', why: 'audio conversion for test fixtures' },
   { name: 'espeak-ng', probe: '/usr/bin/espeak-ng', why: 'speech synthesis for test utterances' },
 ];
@@ -26,7 +30,9 @@ export function installSystemPackages(log = console.log) {
   if (missing.length === 0) return;
   const names = missing.map((p) => p.name);
   if (process.getuid?.() !== 0) {
-    throw new Error(`Missing Debian packages: ${names.join(' ')}. Install them with: sudo apt-get install -y --no-install-recommends ${names.join(' ')}`);
+    throw new Error(
+      `Missing Debian packages: ${names.join(' ')}. Install them with: sudo apt-get install -y --no-install-recommends ${names.join(' ')}`,
+    );
   }
   log(`installing Debian packages: ${names.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -131,7 +131,10 @@ export function transition(snapshot: MachineSnapshot, event: MachineEvent): Tran
       }
       if (state.kind === 'conversing' || state.kind === 'follow-up') {
         effects.push({ type: 'cancel-timer', timer: 'listen' });
-        if (state.kind === 'conversing' && (state.phase === 'assistant-speaking' || state.phase === 'thinking' || state.phase === 'running-tool')) {
+        if (
+          state.kind === 'conversing' &&
+          (state.phase === 'assistant-speaking' || state.phase === 'thinking' || state.phase === 'running-tool')
+        ) {
           if (!(isText && state.phase === 'running-tool')) effects.push({ type: 'interrupt' });
         }
         if (isText) {

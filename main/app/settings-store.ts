@@ -39,7 +39,9 @@ export class JsonFileSettingsStore implements SettingsStore {
       raw = JSON.parse(text);
     } catch {
       await this.#setAside('it is not valid JSON');
-      this.lastLoadIssues = [{ path: '', message: 'The settings file was not valid JSON; defaults are in use and the file was kept aside.' }];
+      this.lastLoadIssues = [
+        { path: '', message: 'The settings file was not valid JSON; defaults are in use and the file was kept aside.' },
+      ];
       return defaultSettings();
     }
     const result = validateSettings(migrate(raw));

@@ -16,23 +16,31 @@ export const DEFAULT_INSTRUCTIONS = [
 ].join(' ');
 
 const url = (schemes: string[], what: string) =>
-  z.string().trim().refine(
-    (value) => {
-      try {
-        return schemes.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `${what} must be a ${schemes.map((s) => s.replace(':', '://')).join(' or ')} URL` },
-  );
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          return schemes.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `${what} must be a ${schemes.map((s) => s.replace(':', '://')).join(' or ')} URL` },
+    );
 
 export const TurnDetectionSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('server_vad'),
     threshold: z.number().min(0, 'threshold must be between 0 and 1').max(1, 'threshold must be between 0 and 1').default(0.5),
     prefixPaddingMs: z.number().int().min(0).max(2000, 'prefix padding must be at most 2000 ms').default(300),
-    silenceDurationMs: z.number().int().min(100, 'silence duration must be at least 100 ms').max(5000, 'silence duration must be at most 5000 ms').default(500),
+    silenceDurationMs: z
+      .number()
+      .int()
+      .min(100, 'silence duration must be at least 100 ms')
+      .max(5000, 'silence duration must be at most 5000 ms')
+      .default(500),
   }),
   z.object({
     type: z.literal('semantic_vad'),

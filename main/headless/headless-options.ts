@@ -65,7 +65,12 @@ export function parseHeadlessArgs(argv: string[]): HeadlessOptions {
     throw new UsageError('--ha-url and --ha-token-file go together.');
   }
   if (options.text !== undefined && options.text.trim() === '') throw new UsageError('--text must not be empty.');
-  for (const [flag, value] of [['--model', options.model], ['--input', options.input], ['--output', options.output], ['--events', options.events]] as const) {
+  for (const [flag, value] of [
+    ['--model', options.model],
+    ['--input', options.input],
+    ['--output', options.output],
+    ['--events', options.events],
+  ] as const) {
     if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} must not be empty.`);
   }
   return options;

@@ -77,7 +77,10 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     return EXIT.usage;
   }
 
-  for (const [flag, path] of [['--output', options.output], ['--events', options.events]] as const) {
+  for (const [flag, path] of [
+    ['--output', options.output],
+    ['--events', options.events],
+  ] as const) {
     if (path && !(await writableDir(path))) {
       io.printError(`${flag} ${path}: the folder does not exist or is not writable.`);
       return EXIT.usage;
@@ -131,10 +134,22 @@ async function runConversation(
     }
     maybeExitWhenIdle();
   });
-  controller.on('transcript', (u) => events.write('transcript', { role: u.role, text: u.text, final: u.final, item_id: u.itemId, ...(u.interrupted ? { interrupted: true } : {}) }));
+  controller.on('transcript', (u) =>
+    events.write('transcript', {
+      role: u.role,
+      text: u.text,
+      final: u.final,
+      item_id: u.itemId,
+      ...(u.interrupted ? { interrupted: true } : {}),
+    }),
+  );
   controller.on('tool_call', (c) => events.write('tool_call', { call_id: c.callId, name: c.name, arguments: c.arguments }));
-  controller.on('tool_result', (r) => events.write('tool_result', { call_id: r.callId, name: r.name, ok: r.ok, output: r.output, duration_ms: round(r.durationMs) }));
-  controller.on('truncate', (t) => events.write('truncate', { item_id: t.itemId, audio_end_ms: t.audioEndMs, received_ms: round(t.receivedMs) }));
+  controller.on('tool_result', (r) =>
+    events.write('tool_result', { call_id: r.callId, name: r.name, ok: r.ok, output: r.output, duration_ms: round(r.durationMs) }),
+  );
+  controller.on('truncate', (t) =>
+    events.write('truncate', { item_id: t.itemId, audio_end_ms: t.audioEndMs, received_ms: round(t.receivedMs) }),
+  );
   controller.on('usage', (u) =>
     events.write('usage', {
       input_tokens: u.inputTokens,
@@ -153,7 +168,13 @@ async function runConversation(
     }),
   );
   controller.on('error', (error) => {
-    events.write('error', { source: error.source, category: error.category, permanent: error.permanent, message: error.message, ...(error.code ? { code: error.code } : {}) });
+    events.write('error', {
+      source: error.source,
+      category: error.category,
+      permanent: error.permanent,
+      message: error.message,
+      ...(error.code ? { code: error.code } : {}),
+    });
   });
   assistant.session.on('failed', (error) => {
     // Permanent failures end the run (nothing will fix them without the user); others only with --exit-when-idle.

@@ -16,9 +16,12 @@ function error(message: string, category: ErrorCategory, code?: string, permanen
 
 /** The HTTP status of a refused WebSocket upgrade. */
 export function classifyHandshakeStatus(status: number, host: string): OpenAIRealtimeError {
-  if (status === 401) return error(`OpenAI refused the API key (HTTP 401 from ${host}). Check the key in settings.`, 'authentication', 'http_401');
-  if (status === 403) return error(`OpenAI refused access (HTTP 403 from ${host}). The key may lack Realtime access.`, 'authorization', 'http_403');
-  if (status === 404) return error(`No Realtime endpoint at ${host} (HTTP 404). Check the Realtime URL in settings.`, 'invalid_request', 'http_404');
+  if (status === 401)
+    return error(`OpenAI refused the API key (HTTP 401 from ${host}). Check the key in settings.`, 'authentication', 'http_401');
+  if (status === 403)
+    return error(`OpenAI refused access (HTTP 403 from ${host}). The key may lack Realtime access.`, 'authorization', 'http_403');
+  if (status === 404)
+    return error(`No Realtime endpoint at ${host} (HTTP 404). Check the Realtime URL in settings.`, 'invalid_request', 'http_404');
   if (status === 429) return error(`OpenAI is rate-limiting connections (HTTP 429); retrying.`, 'rate_limit', 'http_429');
   if (status >= 500) return error(`OpenAI had a server error (HTTP ${status}); retrying.`, 'server', `http_${status}`);
   return error(`The Realtime server at ${host} refused the connection (HTTP ${status}).`, 'invalid_request', `http_${status}`);
@@ -30,7 +33,13 @@ export function classifyNetworkError(cause: unknown, host: string): OpenAIRealti
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return error(`Cannot reach ${host}: the name does not resolve. Check the Realtime URL and the network.`, 'connectivity', code, false, cause);
+      return error(
+        `Cannot reach ${host}: the name does not resolve. Check the Realtime URL and the network.`,
+        'connectivity',
+        code,
+        false,
+        cause,
+      );
     case 'ECONNREFUSED':
       return error(`Cannot reach ${host}: connection refused.`, 'connectivity', code, false, cause);
     case 'ETIMEDOUT':
@@ -83,7 +92,9 @@ export function classifyServerError(payload: ServerErrorPayload): OpenAIRealtime
 
 /** A socket closed before or instead of a session (close codes the server uses for refusals). */
 export function classifyClose(code: number, reason: string, host: string): OpenAIRealtimeError {
-  if (code === 4000) return error(`The server refused the connection: ${reason || 'beta interface disabled'}.`, 'invalid_request', 'close_4000');
-  if (code === 3000 || code === 1008) return error(`The server refused the connection: ${reason || 'not authorised'}.`, 'authentication', `close_${code}`);
+  if (code === 4000)
+    return error(`The server refused the connection: ${reason || 'beta interface disabled'}.`, 'invalid_request', 'close_4000');
+  if (code === 3000 || code === 1008)
+    return error(`The server refused the connection: ${reason || 'not authorised'}.`, 'authentication', `close_${code}`);
   return error(`The connection to ${host} closed (code ${code}${reason ? `: ${reason}` : ''}).`, 'connectivity', `close_${code}`, false);
 }

@@ -10,7 +10,14 @@ export const DEFAULT_PRICES: Record<string, Price> = {
   'gpt-realtime-2': { textInput: 4, cachedTextInput: 0.4, audioInput: 32, cachedAudioInput: 0.4, textOutput: 24, audioOutput: 64 },
   'gpt-realtime-2.1': { textInput: 4, cachedTextInput: 0.4, audioInput: 32, cachedAudioInput: 0.4, textOutput: 24, audioOutput: 64 },
   'gpt-realtime-mini': { textInput: 0.6, cachedTextInput: 0.06, audioInput: 10, cachedAudioInput: 0.3, textOutput: 2.4, audioOutput: 20 },
-  'gpt-realtime-2.1-mini': { textInput: 0.6, cachedTextInput: 0.06, audioInput: 10, cachedAudioInput: 0.3, textOutput: 2.4, audioOutput: 20 },
+  'gpt-realtime-2.1-mini': {
+    textInput: 0.6,
+    cachedTextInput: 0.06,
+    audioInput: 10,
+    cachedAudioInput: 0.3,
+    textOutput: 2.4,
+    audioOutput: 20,
+  },
 };
 
 export type PriceTable = (model: string) => Price | undefined;

@@ -37,5 +37,4 @@ export type AnyServerEvent = { type: string; event_id?: string; [key: string]: u
 
 /** Client events, with `session.update` carrying the widened session type above. */
 export type ClientEvent =
-  | Exclude<RealtimeClientEvent, { type: 'session.update' }>
-  | { type: 'session.update'; event_id?: string; session: SessionConfig };
+  Exclude<RealtimeClientEvent, { type: 'session.update' }> | { type: 'session.update'; event_id?: string; session: SessionConfig };

@@ -301,7 +301,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         });
       }
       for (const [id, text] of this.#unackedTexts) {
-        events.push({ type: 'conversation.item.create', item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+        events.push({
+          type: 'conversation.item.create',
+          item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+        });
       }
     }
     return events;
@@ -540,7 +543,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         this.#pendingToolRuns = Math.max(0, this.#pendingToolRuns - 1);
         this.#turn.toolMs.push(result.durationMs);
         this.#updateTranscript({ type: 'tool_finished', callId: call.callId, ok: result.ok, output: result.output });
-        this.emit('tool_finished', { callId: call.callId, name: call.name, ok: result.ok, output: result.output, durationMs: result.durationMs });
+        this.emit('tool_finished', {
+          callId: call.callId,
+          name: call.name,
+          ok: result.ok,
+          output: result.output,
+          durationMs: result.durationMs,
+        });
         if (result.error) this.#errors++;
         return { callId: call.callId, name: call.name, result };
       });
@@ -682,6 +691,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 }
 
 function emptyTurn() {
-  return { endOfSpeechAt: null as number | null, firstAudioAt: null as number | null, firstPlayedAt: null as number | null, toolMs: [] as number[] };
+  return {
+    endOfSpeechAt: null as number | null,
+    firstAudioAt: null as number | null,
+    firstPlayedAt: null as number | null,
+    toolMs: [] as number[],
+  };
 }
-

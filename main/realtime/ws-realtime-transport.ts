@@ -116,7 +116,9 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
       return Promise.reject(error);
     }
     if (!options.apiKey.trim()) {
-      return Promise.reject(new ConfigError('No OpenAI API key is set. Add one in settings or set OPENAI_API_KEY.', { category: 'authentication' }));
+      return Promise.reject(
+        new ConfigError('No OpenAI API key is set. Add one in settings or set OPENAI_API_KEY.', { category: 'authentication' }),
+      );
     }
     this.#teardown();
     this.#connect = options;
@@ -190,9 +192,7 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
     attempt.connectTimer = this.#clock.setTimeout(() => {
       if (!current() || attempt.sessionOpen) return;
       this.#dropAttempt(4001, 'connect timeout');
-      this.#attemptFailed(
-        classifyNetworkError(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }), this.#host),
-      );
+      this.#attemptFailed(classifyNetworkError(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }), this.#host));
     }, this.#options.connectTimeoutMs);
 
     socket.on('unexpected-response', (_request, response) => {
@@ -237,7 +237,14 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
       const parsed = parseServerFrame(data.toString());
       if (!parsed.ok) {
         log.warn({ reason: parsed.reason }, 'ignored a malformed frame from the Realtime server');
-        this.emit('warning', new AppError(`Ignored a malformed event from the Realtime server (${parsed.reason}).`, { category: 'server', permanent: false, code: 'malformed_event' }));
+        this.emit(
+          'warning',
+          new AppError(`Ignored a malformed event from the Realtime server (${parsed.reason}).`, {
+            category: 'server',
+            permanent: false,
+            code: 'malformed_event',
+          }),
+        );
         return;
       }
       this.#onServerEvent(attempt, parsed.event);
@@ -345,7 +352,11 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
           log.warn('no pong from the Realtime server; declaring the connection dead');
           attempt.socket.terminate();
           this.#connectionLost(
-            new AppError('The connection to OpenAI stopped answering.', { category: 'connectivity', permanent: false, code: 'keepalive_timeout' }),
+            new AppError('The connection to OpenAI stopped answering.', {
+              category: 'connectivity',
+              permanent: false,
+              code: 'keepalive_timeout',
+            }),
           );
         }, this.#options.keepalive.timeoutMs);
       }

@@ -59,17 +59,32 @@ export class DefaultToolRegistry implements ToolRegistry {
     if (!tool) {
       const available = [...tools.keys()].join(', ') || 'none';
       log.warn({ name: call.name }, 'the model called an unknown tool');
-      return done(false, { error: `There is no tool named "${call.name}". Available tools: ${available}.` }, true, toolError(`Unknown tool ${call.name}`));
+      return done(
+        false,
+        { error: `There is no tool named "${call.name}". Available tools: ${available}.` },
+        true,
+        toolError(`Unknown tool ${call.name}`),
+      );
     }
     let args: unknown;
     try {
       args = call.argumentsJson.trim() === '' ? {} : JSON.parse(call.argumentsJson);
     } catch {
-      return done(false, { error: `The arguments for ${call.name} were not valid JSON. Call it again with a JSON object.` }, true, toolError(`Bad JSON arguments for ${call.name}`));
+      return done(
+        false,
+        { error: `The arguments for ${call.name} were not valid JSON. Call it again with a JSON object.` },
+        true,
+        toolError(`Bad JSON arguments for ${call.name}`),
+      );
     }
     const parsed = tool.parse(args);
     if (!parsed.ok) {
-      return done(false, { error: `Invalid arguments for ${call.name}: ${parsed.message}` }, true, toolError(`Invalid arguments for ${call.name}: ${parsed.message}`));
+      return done(
+        false,
+        { error: `Invalid arguments for ${call.name}: ${parsed.message}` },
+        true,
+        toolError(`Invalid arguments for ${call.name}: ${parsed.message}`),
+      );
     }
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort();
@@ -79,7 +94,12 @@ export class DefaultToolRegistry implements ToolRegistry {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           controller.abort();
-          reject(new ToolError(`${call.name} took longer than ${Math.round(tool.timeoutMs / 1000)} s`, { category: 'application', code: 'tool_timeout' }));
+          reject(
+            new ToolError(`${call.name} took longer than ${Math.round(tool.timeoutMs / 1000)} s`, {
+              category: 'application',
+              code: 'tool_timeout',
+            }),
+          );
         }, tool.timeoutMs);
       });
       const value = await Promise.race([

@@ -61,10 +61,7 @@ function buildRoot(opts: LoggingOptions): PinoLogger {
     if (process.env.HEARTH_LOG_LEVEL) streams.push({ level: 'trace', stream: process.stderr });
     else return pino({ level: 'silent' });
   }
-  return pino(
-    { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { pid: process.pid } },
-    pino.multistream(streams),
-  );
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { pid: process.pid } }, pino.multistream(streams));
 }
 
 const ORDER: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];

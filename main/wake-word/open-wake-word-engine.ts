@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConfigError, WakeWordError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import type { WakeWordDetection, WakeWordEngine } from './wake-word-engine.js';
+import type * as BindingModuleValue from 'onnxruntime-node/dist/binding.js';
 
 const log = createLogger('wake-word');
 
@@ -93,7 +94,7 @@ const optionsSchema = z.object({
 // ---------------------------------------------------------------------------------------------------
 // onnxruntime-node, synchronous
 
-type BindingModule = typeof import('onnxruntime-node/dist/binding.js');
+type BindingModule = typeof BindingModuleValue;
 type NativeSession = InstanceType<BindingModule['binding']['InferenceSession']>;
 type TensorConstructor = typeof Tensor;
 type OrtRuntime = { binding: BindingModule['binding']; Tensor: TensorConstructor };
@@ -111,10 +112,7 @@ let runtime: Promise<OrtRuntime> | undefined;
 function loadRuntime(): Promise<OrtRuntime> {
   runtime ??= (async () => {
     try {
-      const [bindingModule, ort] = await Promise.all([
-        import('onnxruntime-node/dist/binding.js'),
-        import('onnxruntime-node'),
-      ]);
+      const [bindingModule, ort] = await Promise.all([import('onnxruntime-node/dist/binding.js'), import('onnxruntime-node')]);
       const { binding, initOrt } = bindingModule;
       if (
         typeof initOrt !== 'function' ||
@@ -199,10 +197,7 @@ async function loadModel(ort: OrtRuntime, file: string, role: string): Promise<S
   try {
     session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, SESSION_OPTIONS);
   } catch (cause) {
-    throw new ConfigError(
-      `The openWakeWord ${role} model file ${file} is not a loadable ONNX model: ${errorMessage(cause)}`,
-      { cause },
-    );
+    throw new ConfigError(`The openWakeWord ${role} model file ${file} is not a loadable ONNX model: ${errorMessage(cause)}`, { cause });
   }
   try {
     return new SyncModel(file, ort, session);
@@ -244,10 +239,7 @@ export function labelFromModelFile(file: string): string {
     .trim();
 }
 
-function resolveKeyword(
-  keyword: z.infer<typeof optionsSchema>['keywords'][number],
-  modelsDir: string,
-): ResolvedKeyword {
+function resolveKeyword(keyword: z.infer<typeof optionsSchema>['keywords'][number], modelsDir: string): ResolvedKeyword {
   const threshold = keyword.threshold ?? 0.5;
   if (isBuiltIn(keyword.model)) {
     const builtIn = BUILT_IN_OPEN_WAKE_WORD_MODELS[keyword.model];
@@ -344,8 +336,7 @@ export class OpenWakeWordEngine implements WakeWordEngine {
   }
 
   process(frame: Int16Array): WakeWordDetection | null {
-    if (this.#disposed)
-      throw new WakeWordError('openWakeWord engine used after dispose()', { category: 'application' });
+    if (this.#disposed) throw new WakeWordError('openWakeWord engine used after dispose()', { category: 'application' });
     if (!(frame instanceof Int16Array)) throw new ConfigError('openWakeWord: process() takes an Int16Array frame');
     let best: WakeWordDetection | null = null;
     let offset = 0;
@@ -480,10 +471,7 @@ export class OpenWakeWordEngine implements WakeWordEngine {
     });
     const embeddings = this.#embedding.run(batch, [chosen.length, EMBEDDING_WINDOW_FRAMES, MEL_BINS, 1]).data;
     const features = new Float32Array(rows * EMBEDDING_DIM);
-    features.set(
-      embeddings.subarray(0, features.length),
-      features.length - Math.min(features.length, embeddings.length),
-    );
+    features.set(embeddings.subarray(0, features.length), features.length - Math.min(features.length, embeddings.length));
     return features;
   }
 }
@@ -581,13 +569,7 @@ function checkEmbeddingModel(embedding: SyncModel): void {
 function checkKeywordModel(model: SyncModel): number {
   const [, window, dim] = model.inputDims;
   const describe = `input [${model.inputDims.join(', ')}], output [${model.outputDims.join(', ')}]`;
-  if (
-    model.inputDims.length !== 3 ||
-    typeof window !== 'number' ||
-    window < 1 ||
-    window > MAX_KEYWORD_WINDOW ||
-    dim !== EMBEDDING_DIM
-  ) {
+  if (model.inputDims.length !== 3 || typeof window !== 'number' || window < 1 || window > MAX_KEYWORD_WINDOW || dim !== EMBEDDING_DIM) {
     throw new ConfigError(
       `${model.file} is not an openWakeWord keyword model (expected input [1, N, 96] with N ≤ ${MAX_KEYWORD_WINDOW}; it has ${describe})`,
     );
@@ -599,9 +581,7 @@ function checkKeywordModel(model: SyncModel): number {
     throw new ConfigError(`${model.file} failed a test run (${describe}): ${errorMessage(cause)}`, { cause });
   }
   if (values !== 1) {
-    throw new ConfigError(
-      `${model.file} gives ${values} scores per step; only single-score wake-word models are supported (${describe})`,
-    );
+    throw new ConfigError(`${model.file} gives ${values} scores per step; only single-score wake-word models are supported (${describe})`);
   }
   return window;
 }

@@ -7,10 +7,7 @@ export type WakeWordWorkerData = { engine: OpenWakeWordEngineOptions };
 
 export type HostToWorkerMessage =
   /** `samples` arrives on its own (transferred) ArrayBuffer; `timestampMs` is the stream time of its first sample. */
-  | { type: 'frame'; samples: Int16Array; timestampMs: number }
-  | { type: 'reset' }
-  | { type: 'stats'; id: number }
-  | { type: 'close' };
+  { type: 'frame'; samples: Int16Array; timestampMs: number } | { type: 'reset' } | { type: 'stats'; id: number } | { type: 'close' };
 
 export type WakeWordWorkerStats = {
   frames: number;

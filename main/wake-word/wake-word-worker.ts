@@ -6,12 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { toAssistantError } from '../util/errors.js';
 import { createOpenWakeWordEngine, type OpenWakeWordEngine } from './open-wake-word-engine.js';
-import type {
-  HostToWorkerMessage,
-  WakeWordWorkerData,
-  WakeWordWorkerStats,
-  WorkerToHostMessage,
-} from './wake-word-worker-protocol.js';
+import type { HostToWorkerMessage, WakeWordWorkerData, WakeWordWorkerStats, WorkerToHostMessage } from './wake-word-worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('wake-word-worker must be started as a worker thread (by WorkerWakeWordDetector)');

@@ -6,12 +6,7 @@ import { ConfigError, WakeWordError, type AssistantError, type WireError } from 
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import type { OpenWakeWordEngineOptions } from './open-wake-word-engine.js';
-import type {
-  HostToWorkerMessage,
-  WakeWordWorkerData,
-  WakeWordWorkerStats,
-  WorkerToHostMessage,
-} from './wake-word-worker-protocol.js';
+import type { HostToWorkerMessage, WakeWordWorkerData, WakeWordWorkerStats, WorkerToHostMessage } from './wake-word-worker-protocol.js';
 
 export type { WakeWordWorkerStats } from './wake-word-worker-protocol.js';
 
@@ -141,10 +136,7 @@ export class WorkerWakeWordDetector extends TypedEmitter<WorkerWakeWordDetectorE
           }),
         );
       const timer = setTimeout(
-        () =>
-          fail(
-            new WakeWordError(`The wake-word worker was not ready after ${timeoutMs} ms`, { category: 'application' }),
-          ),
+        () => fail(new WakeWordError(`The wake-word worker was not ready after ${timeoutMs} ms`, { category: 'application' })),
         timeoutMs,
       );
       worker.on('message', onMessage);
@@ -165,20 +157,14 @@ export class WorkerWakeWordDetector extends TypedEmitter<WorkerWakeWordDetectorE
     this.initMs = ready.initMs;
     worker.on('message', (message: WorkerToHostMessage) => this.#onMessage(message));
     worker.on('error', (error: Error) => {
-      this.emit(
-        'error',
-        new WakeWordError(`The wake-word worker crashed: ${error.message}`, { category: 'application', cause: error }),
-      );
+      this.emit('error', new WakeWordError(`The wake-word worker crashed: ${error.message}`, { category: 'application', cause: error }));
     });
     worker.on('exit', (code) => {
       const wasRunning = this.#state === 'running';
       this.#state = 'stopped';
       this.#rejectPendingStats('the wake-word worker exited');
       if (wasRunning) {
-        this.emit(
-          'error',
-          new WakeWordError(`The wake-word worker exited unexpectedly (code ${code})`, { category: 'application' }),
-        );
+        this.emit('error', new WakeWordError(`The wake-word worker exited unexpectedly (code ${code})`, { category: 'application' }));
       }
     });
   }
@@ -203,8 +189,7 @@ export class WorkerWakeWordDetector extends TypedEmitter<WorkerWakeWordDetectorE
       this.#dropped++;
       return;
     }
-    const ownsBuffer =
-      frame.buffer instanceof ArrayBuffer && frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength;
+    const ownsBuffer = frame.buffer instanceof ArrayBuffer && frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength;
     const samples = ownsBuffer ? frame : frame.slice();
     this.#post({ type: 'frame', samples, timestampMs }, [samples.buffer as ArrayBuffer]);
   }
@@ -249,10 +234,7 @@ export class WorkerWakeWordDetector extends TypedEmitter<WorkerWakeWordDetectorE
   #onMessage(message: WorkerToHostMessage): void {
     switch (message.type) {
       case 'detection':
-        log.info(
-          { keyword: message.keyword, score: message.score, frameTimestampMs: message.frameTimestampMs },
-          'wake word detected',
-        );
+        log.info({ keyword: message.keyword, score: message.score, frameTimestampMs: message.frameTimestampMs }, 'wake word detected');
         this.emit('detection', {
           keyword: message.keyword,
           score: message.score,
@@ -276,8 +258,7 @@ export class WorkerWakeWordDetector extends TypedEmitter<WorkerWakeWordDetectorE
   }
 
   #rejectPendingStats(reason: string): void {
-    for (const { reject } of this.#pendingStats.values())
-      reject(new WakeWordError(reason, { category: 'application' }));
+    for (const { reject } of this.#pendingStats.values()) reject(new WakeWordError(reason, { category: 'application' }));
     this.#pendingStats.clear();
   }
 }

@@ -40,7 +40,9 @@ describe('Realtime client against the fake server (reference C.4 sequences)', ()
 
   it('2. a voice turn: VAD, commit, transcript, streamed audio played in real time, usage', async () => {
     const { server, session, next, feed, recorded, player } = await start({
-      script: [{ userTranscript: 'Turn on the kitchen lights.', items: [{ type: 'message', text: 'The kitchen lights are on.', audioMs: 600 }] }],
+      script: [
+        { userTranscript: 'Turn on the kitchen lights.', items: [{ type: 'message', text: 'The kitchen lights are on.', audioMs: 600 }] },
+      ],
     });
     await session.open();
     await next('ready');
@@ -68,8 +70,14 @@ describe('Realtime client against the fake server (reference C.4 sequences)', ()
     session.sendText('What time is it?');
     await done;
     const created = await server.waitForClientEvent('conversation.item.create');
-    expect(created.event.item).toMatchObject({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'What time is it?' }] });
-    expect(recorded.transcript.map(([t]) => t).filter((t) => t.final && t.role === 'assistant')[0]?.text).toBe('You said: What time is it?');
+    expect(created.event.item).toMatchObject({
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'What time is it?' }],
+    });
+    expect(recorded.transcript.map(([t]) => t).filter((t) => t.final && t.role === 'assistant')[0]?.text).toBe(
+      'You said: What time is it?',
+    );
   });
 
   it('4. barge-in while audio plays: flush at once, truncate at the audio really played (±20 ms), drop late deltas', async () => {
@@ -122,7 +130,12 @@ describe('Realtime client against the fake server (reference C.4 sequences)', ()
     const { server, session, next, recorded } = await start(
       {
         script: [
-          { items: [{ type: 'message', text: 'One moment.', audioMs: 200 }, { type: 'function_call', name: 'light_turn_on', arguments: { entity_id: 'light.kitchen_lights', brightness_pct: 50 } }] },
+          {
+            items: [
+              { type: 'message', text: 'One moment.', audioMs: 200 },
+              { type: 'function_call', name: 'light_turn_on', arguments: { entity_id: 'light.kitchen_lights', brightness_pct: 50 } },
+            ],
+          },
           { items: [{ type: 'message', text: 'Done, at fifty percent.', audioMs: 300 }] },
         ],
       },
@@ -135,7 +148,9 @@ describe('Realtime client against the fake server (reference C.4 sequences)', ()
     await done;
     expect(seen).toEqual([{ entity_id: 'light.kitchen_lights', brightness_pct: 50 }]);
     const inbound = server.log.filter((e) => e.direction === 'in').map((e) => e.event);
-    const outputIndex = inbound.findIndex((e) => e.type === 'conversation.item.create' && (e.item as { type: string }).type === 'function_call_output');
+    const outputIndex = inbound.findIndex(
+      (e) => e.type === 'conversation.item.create' && (e.item as { type: string }).type === 'function_call_output',
+    );
     const callId = (server.log.find((e) => e.event.type === 'response.function_call_arguments.done')!.event as { call_id: string }).call_id;
     expect((inbound[outputIndex]!.item as { call_id: string }).call_id).toBe(callId);
     expect(inbound.slice(outputIndex).filter((e) => e.type === 'response.create')).toHaveLength(1);
@@ -144,7 +159,10 @@ describe('Realtime client against the fake server (reference C.4 sequences)', ()
   });
 
   it('6. never sends response.create while a response is active', async () => {
-    const { server, session, next } = await start({ chunkIntervalMs: 40, script: [{ items: [{ type: 'message', text: 'x', audioMs: 2000 }] }] });
+    const { server, session, next } = await start({
+      chunkIntervalMs: 40,
+      script: [{ items: [{ type: 'message', text: 'x', audioMs: 2000 }] }],
+    });
     await session.open();
     await next('ready');
     session.sendText('first');
@@ -170,7 +188,9 @@ describe('Realtime client: errors (reference C.5)', () => {
   });
 
   it('an unreachable URL fails after a few quick attempts with one clear message', async () => {
-    const harness = await createTestSession('ws://127.0.0.1:9/v1/realtime', { transport: { reconnect: { initialMs: 10, maxMs: 20, maxAttempts: 3 }, firstConnectAttempts: 2 } });
+    const harness = await createTestSession('ws://127.0.0.1:9/v1/realtime', {
+      transport: { reconnect: { initialMs: 10, maxMs: 20, maxAttempts: 3 }, firstConnectAttempts: 2 },
+    });
     cleanups.push(harness.dispose);
     await expect(harness.session.open()).rejects.toMatchObject({ category: 'connectivity', permanent: false, code: 'ECONNREFUSED' });
     expect(harness.recorded.failed).toHaveLength(1);
@@ -197,7 +217,12 @@ describe('Realtime client: errors (reference C.5)', () => {
     await next('ready');
     await session.interrupt();
     session.commitTurn();
-    await server.waitFor((e) => e.direction === 'out' && e.event.type === 'error' && (e.event.error as { code?: string }).code === 'input_audio_buffer_commit_empty');
+    await server.waitFor(
+      (e) =>
+        e.direction === 'out' &&
+        e.event.type === 'error' &&
+        (e.event.error as { code?: string }).code === 'input_audio_buffer_commit_empty',
+    );
     await sleep(50);
     expect(recorded.error.map(([e]) => e.code)).toEqual(['input_audio_buffer_commit_empty']);
   });
@@ -250,7 +275,10 @@ describe('Realtime client: reconnect and session rotation', () => {
   });
 
   it('a connection that stops answering pings is declared dead and replaced', async () => {
-    const { server, session, next } = await start({}, { transport: { keepalive: { intervalMs: 100, timeoutMs: 150 }, reconnect: { initialMs: 20, maxMs: 50, maxAttempts: 5 } } });
+    const { server, session, next } = await start(
+      {},
+      { transport: { keepalive: { intervalMs: 100, timeoutMs: 150 }, reconnect: { initialMs: 20, maxMs: 50, maxAttempts: 5 } } },
+    );
     await session.open();
     await next('ready');
     server.stallConnections();

@@ -49,7 +49,10 @@ describe('npm run headless, end to end against the fake Realtime server', () => 
   it('turns WAV speech into a transcript and played audio, and truncates exactly on barge-in', async () => {
     server = await createFakeRealtimeServer({
       script: [
-        { userTranscript: 'Turn on the kitchen lights.', items: [{ type: 'message', text: 'Sure, turning on the kitchen lights and telling you a long story.', audioMs: 6000 }] },
+        {
+          userTranscript: 'Turn on the kitchen lights.',
+          items: [{ type: 'message', text: 'Sure, turning on the kitchen lights and telling you a long story.', audioMs: 6000 }],
+        },
         { userTranscript: 'Stop, that is enough.', items: [{ type: 'message', text: 'Okay.', audioMs: 800 }] },
       ],
     });
@@ -61,7 +64,17 @@ describe('npm run headless, end to end against the fake Realtime server', () => 
     const outputPath = join(dir, 'output.wav');
 
     const { code, stderr, events } = await runHeadless([
-      '--realtime-url', server.url, '--input', inputPath, '--output', outputPath, '--wake', 'none', '--exit-when-idle', '--conversation-timeout', '2',
+      '--realtime-url',
+      server.url,
+      '--input',
+      inputPath,
+      '--output',
+      outputPath,
+      '--wake',
+      'none',
+      '--exit-when-idle',
+      '--conversation-timeout',
+      '2',
     ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -72,7 +85,8 @@ describe('npm run headless, end to end against the fake Realtime server', () => 
 
     // The last word on each transcript item, in order of first appearance.
     const items = new Map<unknown, { role: unknown; text: unknown; interrupted?: unknown }>();
-    for (const e of events.filter((e) => e.type === 'transcript' && e.final)) items.set(e.item_id, { role: e.role, text: e.text, interrupted: e.interrupted });
+    for (const e of events.filter((e) => e.type === 'transcript' && e.final))
+      items.set(e.item_id, { role: e.role, text: e.text, interrupted: e.interrupted });
     expect([...items.values()]).toEqual([
       { role: 'user', text: 'Turn on the kitchen lights.', interrupted: undefined },
       { role: 'assistant', text: 'Sure, turning on the kitchen lights and telling you a long story.', interrupted: true },
@@ -80,7 +94,17 @@ describe('npm run headless, end to end against the fake Realtime server', () => 
       { role: 'assistant', text: 'Okay.', interrupted: undefined },
     ]);
     const phases = events.filter((e) => e.type === 'state').map((e) => (e.phase ? `${e.state}:${e.phase}` : e.state));
-    expect(phases).toEqual(expect.arrayContaining(['connecting', 'conversing:listening', 'conversing:user-speaking', 'conversing:thinking', 'conversing:assistant-speaking', 'follow-up', 'idle']));
+    expect(phases).toEqual(
+      expect.arrayContaining([
+        'connecting',
+        'conversing:listening',
+        'conversing:user-speaking',
+        'conversing:thinking',
+        'conversing:assistant-speaking',
+        'follow-up',
+        'idle',
+      ]),
+    );
 
     // Truncation: what the client sent equals what the server recorded and what was played.
     const truncates = events.filter((e) => e.type === 'truncate');
@@ -106,7 +130,15 @@ describe('npm run headless, end to end against the fake Realtime server', () => 
     server ??= await createFakeRealtimeServer();
     server.setResponder(() => ({ items: [{ type: 'message', text: 'It is sunny.', audioMs: 500 }] }));
     const outputPath = join(dir, 'text-output.wav');
-    const { code, events } = await runHeadless(['--realtime-url', server.url, '--text', 'How is the weather?', '--output', outputPath, '--exit-when-idle']);
+    const { code, events } = await runHeadless([
+      '--realtime-url',
+      server.url,
+      '--text',
+      'How is the weather?',
+      '--output',
+      outputPath,
+      '--exit-when-idle',
+    ]);
     expect(code).toBe(0);
     expect(events.filter((e) => e.type === 'transcript' && e.final).map((e) => e.text)).toEqual(['How is the weather?', 'It is sunny.']);
     expect((await readWavFile(outputPath)).samples.length).toBe(500 * 24);

@@ -46,8 +46,21 @@ export async function createTestSession(
   });
   const recorded = {} as Recorded;
   const names: Array<keyof VoiceSessionEvents> = [
-    'status', 'ready', 'speech_started', 'speech_stopped', 'response_started', 'assistant_audio_started', 'tool_started',
-    'tool_finished', 'assistant_done', 'transcript', 'truncate', 'usage', 'metrics', 'error', 'failed',
+    'status',
+    'ready',
+    'speech_started',
+    'speech_stopped',
+    'response_started',
+    'assistant_audio_started',
+    'tool_started',
+    'tool_finished',
+    'assistant_done',
+    'transcript',
+    'truncate',
+    'usage',
+    'metrics',
+    'error',
+    'failed',
   ];
   for (const name of names) {
     const list: unknown[][] = [];

@@ -37,22 +37,7 @@ export async function synthesize(dir: string, u: Utterance, padSeconds = 1): Pro
   const raw = path.join(dir, `${u.id}.raw`);
   await run('espeak-ng', ['-v', u.voice, '-s', String(u.speed), '-w', wav, u.text]);
   const pad = padSeconds > 0 ? ['pad', String(padSeconds), String(padSeconds)] : [];
-  await run('sox', [
-    '-D',
-    wav,
-    '-r',
-    String(SAMPLE_RATE),
-    '-c',
-    '1',
-    '-b',
-    '16',
-    '-e',
-    'signed-integer',
-    '-t',
-    'raw',
-    raw,
-    ...pad,
-  ]);
+  await run('sox', ['-D', wav, '-r', String(SAMPLE_RATE), '-c', '1', '-b', '16', '-e', 'signed-integer', '-t', 'raw', raw, ...pad]);
   const bytes = await readFile(raw);
   await rm(wav, { force: true });
   const samples = new Int16Array(bytes.byteLength / 2);

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  initialSnapshot,
-  transition,
-  type Effect,
-  type MachineEvent,
-  type MachineSnapshot,
-} from '../../../main/app/assistant-machine.js';
+import { initialSnapshot, transition, type Effect, type MachineEvent, type MachineSnapshot } from '../../../main/app/assistant-machine.js';
 
 const ERROR = { name: 'OpenAIRealtimeError', source: 'openai', category: 'authentication', permanent: true, message: 'bad key' } as const;
 
 /** Events in, every (state, effects) out: the pipecat-style harness for the pure machine. */
-function run(events: MachineEvent[], start: MachineSnapshot = initialSnapshot({ wakeWordEnabled: true, followUpMs: 8000, idleTimeoutMs: 30000 })) {
+function run(
+  events: MachineEvent[],
+  start: MachineSnapshot = initialSnapshot({ wakeWordEnabled: true, followUpMs: 8000, idleTimeoutMs: 30000 }),
+) {
   let snapshot = start;
   const steps: Array<{ state: string; effects: Effect[] }> = [];
   for (const event of events) {
@@ -46,10 +43,17 @@ describe('assistant machine', () => {
       'listening-for-wake-word',
       'listening-for-wake-word',
     ]);
-    expect(steps[0]!.effects).toEqual([{ type: 'cancel-timer', timer: 'idle' }, { type: 'mic-gate', open: true }, { type: 'open-session' }]);
+    expect(steps[0]!.effects).toEqual([
+      { type: 'cancel-timer', timer: 'idle' },
+      { type: 'mic-gate', open: true },
+      { type: 'open-session' },
+    ]);
     expect(steps[6]!.effects).toContainEqual({ type: 'start-timer', timer: 'listen', ms: 8000 });
     expect(steps[7]!.effects).toEqual(
-      expect.arrayContaining([{ type: 'mic-gate', open: false }, { type: 'start-timer', timer: 'idle', ms: 30000 }]),
+      expect.arrayContaining([
+        { type: 'mic-gate', open: false },
+        { type: 'start-timer', timer: 'idle', ms: 30000 },
+      ]),
     );
     expect(steps[8]!.effects).toEqual([{ type: 'close-session' }]);
   });
@@ -75,11 +79,7 @@ describe('assistant machine', () => {
   });
 
   it('reuses a warm session without connecting again', () => {
-    const first = run([
-      { type: 'trigger', source: 'menu' },
-      { type: 'session_ready' },
-      { type: 'stop' },
-    ]);
+    const first = run([{ type: 'trigger', source: 'menu' }, { type: 'session_ready' }, { type: 'stop' }]);
     expect(first.states.at(-1)).toBe('listening-for-wake-word');
     const second = run([{ type: 'trigger', source: 'wake-word' }], first.snapshot);
     expect(second.states).toEqual(['conversing:listening']);

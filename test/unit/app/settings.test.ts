@@ -64,7 +64,14 @@ describe('session config (GA shape)', () => {
           format: { type: 'audio/pcm', rate: 24000 },
           noise_reduction: { type: 'far_field' },
           transcription: { model: 'gpt-4o-mini-transcribe', language: 'pt' },
-          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500, create_response: true, interrupt_response: true },
+          turn_detection: {
+            type: 'server_vad',
+            threshold: 0.5,
+            prefix_padding_ms: 300,
+            silence_duration_ms: 500,
+            create_response: true,
+            interrupt_response: true,
+          },
         },
         output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'marin', speed: 1 },
       },
@@ -73,7 +80,8 @@ describe('session config (GA shape)', () => {
     });
     expect(session.instructions).toMatch(/Home: kitchen\.$/);
     expect(session).not.toHaveProperty('reasoning');
-    for (const beta of ['modalities', 'temperature', 'voice', 'input_audio_format', 'turn_detection']) expect(session).not.toHaveProperty(beta);
+    for (const beta of ['modalities', 'temperature', 'voice', 'input_audio_format', 'turn_detection'])
+      expect(session).not.toHaveProperty(beta);
   });
 
   it('switches features off with null and sends reasoning only to reasoning models', () => {
@@ -85,7 +93,12 @@ describe('session config (GA shape)', () => {
     const session = buildSessionConfig({ openai: settings.openai, tools: [] });
     expect(session.audio?.input?.noise_reduction).toBeNull();
     expect(session.audio?.input?.transcription).toBeNull();
-    expect(session.audio?.input?.turn_detection).toEqual({ type: 'semantic_vad', eagerness: 'high', create_response: true, interrupt_response: true });
+    expect(session.audio?.input?.turn_detection).toEqual({
+      type: 'semantic_vad',
+      eagerness: 'high',
+      create_response: true,
+      interrupt_response: true,
+    });
     expect(session.reasoning).toEqual({ effort: 'low' });
     expect(buildSessionConfig({ openai: settings.openai, tools: [], manualTurns: true }).audio?.input?.turn_detection).toBeNull();
   });

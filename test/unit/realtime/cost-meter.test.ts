@@ -8,7 +8,12 @@ describe('cost meter', () => {
     const report = meter.add('gpt-realtime', {
       input_tokens: 1300,
       output_tokens: 600,
-      input_token_details: { text_tokens: 1000, audio_tokens: 300, cached_tokens: 500, cached_tokens_details: { text_tokens: 500, audio_tokens: 0 } },
+      input_token_details: {
+        text_tokens: 1000,
+        audio_tokens: 300,
+        cached_tokens: 500,
+        cached_tokens_details: { text_tokens: 500, audio_tokens: 0 },
+      },
       output_token_details: { text_tokens: 100, audio_tokens: 500 },
     });
     // (500×4 + 500×0.4 + 300×32 + 100×16 + 500×64) / 1e6
@@ -19,7 +24,10 @@ describe('cost meter', () => {
   });
 
   it('resolves dated snapshots by prefix and lets settings override', () => {
-    const table = createPriceTable({ 'gpt-realtime-mini': { audioOutput: 1 }, 'my-model': { textInput: 1, cachedTextInput: 1, audioInput: 1, cachedAudioInput: 1, textOutput: 1, audioOutput: 1 } });
+    const table = createPriceTable({
+      'gpt-realtime-mini': { audioOutput: 1 },
+      'my-model': { textInput: 1, cachedTextInput: 1, audioInput: 1, cachedAudioInput: 1, textOutput: 1, audioOutput: 1 },
+    });
     expect(table('gpt-realtime-mini-2025-12-15')?.audioOutput).toBe(1);
     expect(table('gpt-realtime-mini-2025-12-15')?.audioInput).toBe(10);
     expect(table('my-model')?.textInput).toBe(1);

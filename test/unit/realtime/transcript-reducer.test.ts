@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { reduceTranscript, summarizeForReseed, type TranscriptAction, type TranscriptEntry } from '../../../main/realtime/transcript-reducer.js';
+import {
+  reduceTranscript,
+  summarizeForReseed,
+  type TranscriptAction,
+  type TranscriptEntry,
+} from '../../../main/realtime/transcript-reducer.js';
 
 const fold = (actions: TranscriptAction[]) => actions.reduce<TranscriptEntry[]>((s, a) => reduceTranscript(s, a), []);
 

@@ -74,7 +74,8 @@ describe('VoiceSession', () => {
     const truncations: TruncateEvent[] = [];
     session.on('truncate', (t) => truncations.push(t));
     startResponse(transport);
-    for (let i = 0; i < 10; i++) transport.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', delta: audio(200) });
+    for (let i = 0; i < 10; i++)
+      transport.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', delta: audio(200) });
     clock.advance(730);
     transport.server({ type: 'input_audio_buffer.speech_started', item_id: 'item_u', audio_start_ms: 100 });
     await flushPromises();
@@ -159,10 +160,16 @@ describe('VoiceSession', () => {
     session.on('usage', (u) => usage.push(u.totalCostUsd));
     session.on('error', (e) => errors.push(e.category));
     transport.server({ type: 'response.created', response: { id: 'r' } });
-    transport.server({ type: 'response.done', response: { id: 'r', status: 'completed', usage: { input_tokens: 100, output_tokens: 0, input_token_details: { text_tokens: 100 } } } });
+    transport.server({
+      type: 'response.done',
+      response: { id: 'r', status: 'completed', usage: { input_tokens: 100, output_tokens: 0, input_token_details: { text_tokens: 100 } } },
+    });
     expect(usage[0]).toBeCloseTo(0.0004, 8);
     transport.server({ type: 'response.created', response: { id: 'r2' } });
-    transport.server({ type: 'response.done', response: { id: 'r2', status: 'failed', status_details: { error: { type: 'insufficient_quota' } } } });
+    transport.server({
+      type: 'response.done',
+      response: { id: 'r2', status: 'failed', status_details: { error: { type: 'insufficient_quota' } } },
+    });
     expect(errors).toEqual(['quota']);
   });
 
@@ -182,16 +189,34 @@ describe('VoiceSession', () => {
     const { transport, session } = await setup();
     const errors: Array<{ category: string; permanent: boolean }> = [];
     session.on('error', (e) => errors.push({ category: e.category, permanent: e.permanent }));
-    transport.server({ type: 'error', error: { type: 'invalid_request_error', code: 'response_cancel_not_active', message: 'no active response' } });
-    transport.server({ type: 'error', error: { type: 'invalid_request_error', code: 'unknown_parameter', message: "Unknown parameter: 'session.foo'.", param: 'session.foo' } });
+    transport.server({
+      type: 'error',
+      error: { type: 'invalid_request_error', code: 'response_cancel_not_active', message: 'no active response' },
+    });
+    transport.server({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        code: 'unknown_parameter',
+        message: "Unknown parameter: 'session.foo'.",
+        param: 'session.foo',
+      },
+    });
     expect(errors).toEqual([{ category: 'configuration', permanent: true }]);
   });
 
   it('re-sends the configuration and carries the conversation over after a reconnect', async () => {
     const { transport, session } = await setup();
     session.sendText('turn on the kitchen lights');
+    const textItem = transport.sentOfType('conversation.item.create')[0]!.item;
+    transport.server({ type: 'conversation.item.added', item: { ...textItem } });
     transport.server({ type: 'response.created', response: { id: 'r1' } });
-    transport.server({ type: 'response.output_audio_transcript.done', response_id: 'r1', item_id: 'a1', transcript: 'Done, the kitchen lights are on.' });
+    transport.server({
+      type: 'response.output_audio_transcript.done',
+      response_id: 'r1',
+      item_id: 'a1',
+      transcript: 'Done, the kitchen lights are on.',
+    });
     transport.server({ type: 'response.done', response: { id: 'r1', status: 'completed' } });
     transport.sent = [];
     transport.drop();
@@ -203,6 +228,19 @@ describe('VoiceSession', () => {
     expect(carried.content[0]!.text).toContain('Assistant: Done, the kitchen lights are on.');
     const update = transport.sentOfType('session.update')[0]!;
     expect(update.session.output_modalities).toEqual(['audio']);
+  });
+
+  it('re-sends a message the old session never acknowledged as itself, not inside the summary', async () => {
+    const { transport, session } = await setup();
+    session.sendText('lost in the drop');
+    transport.sent = [];
+    transport.drop();
+    transport.open({ reconnect: true, sessionId: 'sess_2' });
+    const creates = transport.sentOfType('conversation.item.create');
+    expect(creates).toHaveLength(1);
+    expect(creates[0]!.item).toMatchObject({ role: 'user', content: [{ type: 'input_text', text: 'lost in the drop' }] });
+    expect(transport.sentOfType('response.create')).toHaveLength(1);
+    expect(session).toBeDefined();
   });
 
   it('emits assistant_done with turn metrics once the reply has played', async () => {

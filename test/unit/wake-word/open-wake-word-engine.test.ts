@@ -147,9 +147,7 @@ describe('OpenWakeWordEngine on espeak-ng speech', { timeout: 60_000 }, () => {
     console.log(
       [
         'openWakeWord hey_jarvis on negatives (max score):',
-        ...negatives.map(
-          (u, i) => `  ${u.text.padEnd(52)} ${u.voice}@${u.speed}  ${negativeResults[i]!.maxScore.toFixed(3)}`,
-        ),
+        ...negatives.map((u, i) => `  ${u.text.padEnd(52)} ${u.voice}@${u.speed}  ${negativeResults[i]!.maxScore.toFixed(3)}`),
       ].join('\n'),
     );
     expect(negatives.length).toBeGreaterThanOrEqual(20);
@@ -226,12 +224,7 @@ describe('OpenWakeWordEngine on espeak-ng speech', { timeout: 60_000 }, () => {
 
   it('labels the built-in keywords and tells them apart', async () => {
     const multi = await createOpenWakeWordEngine({
-      keywords: [
-        { model: 'hey_jarvis' },
-        { model: 'alexa' },
-        { model: 'hey_mycroft' },
-        { model: 'hey_rhasspy', threshold: 0.6 },
-      ],
+      keywords: [{ model: 'hey_jarvis' }, { model: 'alexa' }, { model: 'hey_mycroft' }, { model: 'hey_rhasspy', threshold: 0.6 }],
     });
     try {
       expect(multi.keywords).toEqual(['hey jarvis', 'alexa', 'hey mycroft', 'hey rhasspy']);
@@ -318,9 +311,7 @@ describe('createOpenWakeWordEngine with bad options', { timeout: 30_000 }, () =>
 
   it('rejects an unknown built-in name, listing the built-ins', async () => {
     const error = await rejection({ keywords: [{ model: 'hey_siri' }] });
-    expect(error.message).toMatch(
-      /Unknown openWakeWord keyword model 'hey_siri'.*hey_jarvis, alexa, hey_mycroft, hey_rhasspy/,
-    );
+    expect(error.message).toMatch(/Unknown openWakeWord keyword model 'hey_siri'.*hey_jarvis, alexa, hey_mycroft, hey_rhasspy/);
   });
 
   it('rejects a models folder without the feature models, naming the file', async () => {
@@ -329,14 +320,10 @@ describe('createOpenWakeWordEngine with bad options', { timeout: 30_000 }, () =>
   });
 
   it('rejects bad numbers and duplicate labels', async () => {
-    expect((await rejection({ keywords: [{ model: 'hey_jarvis', threshold: 1.5 }] })).message).toMatch(
-      /keywords\.0\.threshold/,
-    );
+    expect((await rejection({ keywords: [{ model: 'hey_jarvis', threshold: 1.5 }] })).message).toMatch(/keywords\.0\.threshold/);
     expect((await rejection({ keywords: [] })).message).toMatch(/keywords/);
     expect((await rejection({ keywords: [{ model: 'alexa' }], patienceFrames: 0 })).message).toMatch(/patienceFrames/);
-    expect((await rejection({ keywords: [{ model: 'alexa' }, { model: 'alexa' }] })).message).toMatch(
-      /same label 'alexa'/,
-    );
+    expect((await rejection({ keywords: [{ model: 'alexa' }, { model: 'alexa' }] })).message).toMatch(/same label 'alexa'/);
   });
 });
 

@@ -151,9 +151,7 @@ describe('WorkerWakeWordDetector', { timeout: 60_000 }, () => {
         `  main event loop: max delay ${(histogram.max / 1e6).toFixed(1)} ms (monitorEventLoopDelay), p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms; ` +
           `5 ms timer: max lateness ${maxLateMs.toFixed(1)} ms (loop busy ${busyAtMaxLate.toFixed(1)} ms of it), ` +
           `longest busy stretch between ticks ${maxBusyMs.toFixed(1)} ms`,
-        ...detections.map(
-          (d) => `  detection ${d.keyword} score ${d.score.toFixed(3)} at ${Math.round(d.frameTimestampMs)} ms`,
-        ),
+        ...detections.map((d) => `  detection ${d.keyword} score ${d.score.toFixed(3)} at ${Math.round(d.frameTimestampMs)} ms`),
       ].join('\n'),
     );
 
@@ -195,13 +193,11 @@ describe('WorkerWakeWordDetector', { timeout: 60_000 }, () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toMatch(
-      /wake-word worker script was not found.*own entry.*TypeScript source/,
-    );
+    expect((error as ConfigError).message).toMatch(/wake-word worker script was not found.*own entry.*TypeScript source/);
     const explicit = path.join(dir, 'missing-worker.js');
-    await expect(
-      WorkerWakeWordDetector.start({ engine: { keywords: KEYWORDS }, workerEntry: explicit }),
-    ).rejects.toThrow(new RegExp(`${explicit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`));
+    await expect(WorkerWakeWordDetector.start({ engine: { keywords: KEYWORDS }, workerEntry: explicit })).rejects.toThrow(
+      new RegExp(`${explicit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`),
+    );
   });
 
   it('copies views it does not own, drops frames after stop, and stops cleanly', async () => {

@@ -1,0 +1,166 @@
+/**
+ * A PulseAudio virtual microphone for audio tests (scripts/audio/setup-vmic.sh): what is played into
+ * the sink "VirtualSpeaker" (vspk) is captured bit-exactly from the source "VirtualMic" (vmic),
+ * which is also the default source. Needs the Debian packages pulseaudio and pulseaudio-utils.
+ *
+ *   const restoreEnv = applyVirtualMicEnv();   // before anything loads/uses PvRecorder
+ *   const vmic = await startVirtualMic();
+ *   await vmic.play('test.wav');
+ *   await vmic.stop(); restoreEnv();
+ *
+ * Each test process gets its own daemon under .cache/audio/vitest-<pid> (so parallel test runs do
+ * not kill each other's daemon); directories of dead processes are cleaned up on the next start.
+ * Set AUDIO_HOME or pass { audioHome } to use another directory (the unix socket path must stay
+ * under ~100 characters).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SCRIPTS = join(REPO, 'scripts/audio');
+const AUDIO_ROOT = join(REPO, '.cache/audio');
+const DEBIAN_PACKAGES = 'pulseaudio pulseaudio-utils';
+
+export const VIRTUAL_MIC_DEVICE = 'VirtualMic';
+export const VIRTUAL_SPEAKER_SINK = 'vspk';
+
+export type VirtualMicEnv = {
+  AUDIO_HOME: string;
+  HOME: string;
+  XDG_RUNTIME_DIR: string;
+  XDG_CONFIG_HOME: string;
+  PULSE_SERVER: string;
+};
+
+export type VirtualMic = {
+  /** Variables for child processes (and applyVirtualMicEnv) that talk to this daemon. */
+  env: Record<string, string> & VirtualMicEnv;
+  /** `paplay --device=vspk <wav>`; resolves when playback is done. */
+  play(wavPath: string): Promise<void>;
+  /** Kills the daemon (the microphone disappears); the directory stays for restartServer(). */
+  killServer(): Promise<void>;
+  /** Starts the daemon again after killServer() (no-op when it runs). */
+  restartServer(): Promise<void>;
+  /** Runs pactl with this daemon's environment and returns stdout. */
+  pactl(...args: string[]): Promise<string>;
+  /** Stops the daemon and removes its directory (only a per-process default directory). */
+  stop(): Promise<void>;
+};
+
+export type VirtualMicOptions = { audioHome?: string };
+
+const PER_PROCESS_HOME = join(AUDIO_ROOT, `vitest-${process.pid}`);
+
+function defaultAudioHome(): string {
+  return process.env.AUDIO_HOME || PER_PROCESS_HOME;
+}
+
+/** The environment of the virtual microphone under `audioHome` (same layout as env.sh). */
+export function virtualMicEnv(audioHome: string = defaultAudioHome()): VirtualMicEnv {
+  return {
+    AUDIO_HOME: audioHome,
+    HOME: join(audioHome, 'home'),
+    XDG_RUNTIME_DIR: join(audioHome, 'xdg'),
+    XDG_CONFIG_HOME: join(audioHome, 'home/.config'),
+    PULSE_SERVER: `unix:${join(audioHome, 'xdg/pulse/native')}`,
+  };
+}
+
+/**
+ * Sets the virtual microphone's variables on this process, so in-process PvRecorder (libpulse reads
+ * the real process environment) finds the daemon. Call it before PvRecorder is first used. Must run
+ * in a process's main thread: in a worker thread process.env is a private copy. Returns a function
+ * that restores the previous values.
+ */
+export function applyVirtualMicEnv(env: VirtualMicEnv = virtualMicEnv()): () => void {
+  if (!isMainThread) {
+    throw new Error('applyVirtualMicEnv must run in the main thread (process.env is a copy in worker threads)');
+  }
+  const previous = new Map<string, string | undefined>();
+  for (const [key, value] of Object.entries(env)) {
+    previous.set(key, process.env[key]);
+    process.env[key] = value;
+  }
+  return () => {
+    for (const [key, value] of previous) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
+}
+
+function assertInstalled(): void {
+  const missing = ['pulseaudio', 'pactl', 'paplay'].filter((c) => !onPath(c));
+  if (missing.length > 0) {
+    throw new Error(
+      `Virtual microphone: ${missing.join(', ')} not found. Install the Debian packages: ` +
+        `apt-get update && apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES}`,
+    );
+  }
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0) resolvePromise(stdout);
+      else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? code}): ${stderr.trim()}`));
+    });
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Stops daemons left by test processes that died without teardown, and removes their folders. */
+function cleanStale(): void {
+  if (!existsSync(AUDIO_ROOT)) return;
+  for (const name of readdirSync(AUDIO_ROOT)) {
+    const match = /^vitest-(\d+)$/.exec(name);
+    if (!match || pidAlive(Number(match[1]))) continue;
+    const env = virtualMicEnv(join(AUDIO_ROOT, name));
+    spawnSync(join(SCRIPTS, 'teardown-vmic.sh'), { env: { ...process.env, ...env }, stdio: 'ignore' });
+    rmSync(env.AUDIO_HOME, { recursive: true, force: true });
+  }
+}
+
+/** Starts (or reuses) the PulseAudio daemon with the virtual microphone. */
+export async function startVirtualMic(options: VirtualMicOptions = {}): Promise<VirtualMic> {
+  assertInstalled();
+  const audioHome = options.audioHome ?? defaultAudioHome();
+  const perProcess = resolve(audioHome) === PER_PROCESS_HOME;
+  cleanStale();
+  const env = { ...virtualMicEnv(audioHome) };
+  const setup = () => run(join(SCRIPTS, 'setup-vmic.sh'), [], env).then(() => undefined);
+  const teardown = () => run(join(SCRIPTS, 'teardown-vmic.sh'), [], env).then(() => undefined);
+  await setup();
+  return {
+    env,
+    play: (wavPath) => run('paplay', [`--device=${VIRTUAL_SPEAKER_SINK}`, wavPath], env).then(() => undefined),
+    killServer: teardown,
+    restartServer: setup,
+    pactl: (...args) => run('pactl', args, env),
+    stop: async () => {
+      await teardown();
+      if (perProcess) rmSync(audioHome, { recursive: true, force: true });
+    },
+  };
+}
