@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HomeAssistantSettingsSchema } from '../home-assistant/home-assistant-settings.js';
 
 /**
  * Every user-facing option, validated field by field. The file on disk carries `version`; older
@@ -98,6 +99,50 @@ export const ConversationSettingsSchema = z.object({
   idleTimeoutSeconds: z.number().min(5, 'idle timeout must be at least 5 s').max(3600).default(30),
 });
 
+export const WAKE_ENGINES = ['auto', 'porcupine', 'openwakeword', 'none'] as const;
+
+export const ListeningSettingsSchema = z.object({
+  /** auto = Porcupine when a Picovoice AccessKey is set, openWakeWord otherwise. */
+  wakeEngine: z.enum(WAKE_ENGINES).default('auto'),
+  openWakeWord: z
+    .object({
+      /** Built-in models (hey_jarvis, alexa, hey_mycroft, hey_rhasspy) or paths to custom .onnx models. */
+      keywords: z.array(z.string().trim().min(1)).min(1, 'choose at least one wake word').default(['hey_jarvis']),
+      threshold: z
+        .number()
+        .min(0.05, 'threshold must be between 0.05 and 0.99')
+        .max(0.99, 'threshold must be between 0.05 and 0.99')
+        .default(0.5),
+      patienceFrames: z.number().int().min(1).max(10).default(1),
+      debounceMs: z.number().int().min(0).max(10_000).default(1500),
+    })
+    .default({ keywords: ['hey_jarvis'], threshold: 0.5, patienceFrames: 1, debounceMs: 1500 }),
+  porcupine: z
+    .object({
+      /** Built-in keywords (e.g. jarvis, computer) or paths to custom .ppn files. */
+      keywords: z.array(z.string().trim().min(1)).min(1, 'choose at least one wake word').default(['jarvis']),
+      /** One per keyword, 0..1; missing entries use 0.5. */
+      sensitivities: z.array(z.number().min(0).max(1)).default([]),
+      /** Porcupine language model (.pv) for non-English keywords; empty = English. */
+      modelPath: z.string().trim().default(''),
+    })
+    .default({ keywords: ['jarvis'], sensitivities: [], modelPath: '' }),
+  /** Microphone by name (indexes change when devices come and go); empty = the system default. */
+  micDevice: z.string().trim().default(''),
+  /** half: the microphone is not sent while the assistant speaks (speakers); full: headset or echo cancellation. */
+  duplex: z.enum(['half', 'full']).default('half'),
+  /** Half duplex: keep the microphone closed this long after playback ends (room echo). */
+  halfDuplexTailMs: z.number().int().min(0).max(2000).default(300),
+  pushToTalk: z
+    .object({
+      /** Electron accelerator syntax, e.g. CommandOrControl+Shift+Space. Empty = off. */
+      hotkey: z.string().trim().default('CommandOrControl+Shift+Space'),
+      mode: z.enum(['toggle', 'hold']).default('toggle'),
+    })
+    .default({ hotkey: 'CommandOrControl+Shift+Space', mode: 'toggle' }),
+  muted: z.boolean().default(false),
+});
+
 export const LoggingSettingsSchema = z.object({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   modules: z.record(z.string(), z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent'])).default({}),
@@ -107,6 +152,8 @@ export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
   openai: OpenAISettingsSchema.default(OpenAISettingsSchema.parse({})),
   conversation: ConversationSettingsSchema.default(ConversationSettingsSchema.parse({})),
+  listening: ListeningSettingsSchema.default(ListeningSettingsSchema.parse({})),
+  homeAssistant: HomeAssistantSettingsSchema.default(HomeAssistantSettingsSchema.parse({})),
   /** Per-model price overrides in USD per million tokens. */
   prices: z.record(z.string(), PriceSchema.partial()).default({}),
   logging: LoggingSettingsSchema.default(LoggingSettingsSchema.parse({})),
