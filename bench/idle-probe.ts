@@ -16,7 +16,7 @@ await writeFile(wav, encodeWav(new Int16Array(16_000), 16_000));
 const mic = new WavFileMicSource({ path: wav });
 const player = await HeadlessPlayer.create();
 const settings = defaultSettings();
-const { controller } = await createAssistant({ settings: () => settings, apiKey: () => 'unused', mic, player, wakeWordEnabled: false });
+const { controller } = await createAssistant({ settings: () => settings, apiKey: () => 'unused', mic, player });
 await controller.start();
 await new Promise((r) => setTimeout(r, 1000));
 const cpuBefore = process.cpuUsage();

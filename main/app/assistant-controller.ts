@@ -2,7 +2,10 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { AppError, toAssistantError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import type { MicSource, PcmFrame } from '../audio/mic-source.js';
+import type { MicLevel, MicSource, PcmFrame } from '../audio/mic-source.js';
+import type { Player } from '../audio/player.js';
+import { PreRollBuffer } from '../audio/pre-roll-buffer.js';
+import type { WakeDetection, WakeWordDetector } from '../wake-word/wake-word-detector.js';
 import type {
   ToolCallEvent,
   ToolResultEvent,
@@ -25,6 +28,13 @@ import {
 
 const log = createLogger('controller');
 
+/**
+ * openWakeWord fires 90–540 ms after the wake phrase ends (p95 435 ms on espeak speech); starting
+ * 600 ms before the detection keeps every word of a command said in one breath, at the price of the
+ * phrase's tail ("…vis, turn on the lights"), which the model ignores.
+ */
+const DEFAULT_PRE_ROLL_MS = 600;
+
 export type AssistantEvents = {
   state: [state: AssistantState];
   transcript: [update: TranscriptUpdate];
@@ -36,11 +46,25 @@ export type AssistantEvents = {
   error: [error: AssistantError];
   /** Every microphone frame that was sent towards OpenAI (after the privacy gate). */
   audio_sent: [frame: PcmFrame];
+  /** A wake word was heard; `accepted` is false when it was ignored (e.g. the assistant's own voice). */
+  wake: [detection: WakeDetection & { accepted: boolean }];
+  mic_level: [level: MicLevel];
+  muted: [muted: boolean];
 };
+
+export type DuplexMode = 'half' | 'full';
 
 export type AssistantControllerOptions = {
   session: VoiceSession;
   mic: MicSource;
+  player: Player;
+  /** Absent when no wake-word engine is in use. */
+  wakeWord?: WakeWordDetector;
+  duplex: () => DuplexMode;
+  /** Half duplex: how long the microphone stays closed after playback ends. */
+  halfDuplexTailMs: () => number;
+  /** Audio before the wake word's detection sent with the command (covers the detection delay). */
+  preRollMs?: number;
   clock?: Clock;
   wakeWordEnabled: boolean;
   followUpMs: number;
@@ -65,6 +89,10 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
   #unsubscribe: Array<() => void> = [];
   #dispatching = false;
   #queue: MachineEvent[] = [];
+  readonly #preRoll = new PreRollBuffer();
+  #preRollFromMs: number | undefined;
+  #playbackEndedAt = Number.NEGATIVE_INFINITY;
+  #lastFrameMs = 0;
 
   constructor(options: AssistantControllerOptions) {
     super();
@@ -72,11 +100,21 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     this.#session = options.session;
     this.#mic = options.mic;
     this.#clock = options.clock ?? systemClock;
-    this.#snapshot = initialSnapshot(options);
+    this.#snapshot = initialSnapshot({ ...options, wakeWordEnabled: options.wakeWordEnabled && !options.mic.muted });
+    if (options.wakeWord) {
+      this.#unsubscribe.push(
+        options.wakeWord.on('detection', (d) => this.#onWake(d)),
+        options.wakeWord.on('error', (error) => this.emit('error', error)),
+      );
+    }
     const s = this.#session;
     this.#unsubscribe.push(
       this.#mic.on('frame', (frame) => this.#onMicFrame(frame)),
       this.#mic.on('error', (error) => this.emit('error', error)),
+      this.#mic.on('level', (level) => this.emit('mic_level', level)),
+      options.player.on('drained', () => {
+        this.#playbackEndedAt = this.#clock.now();
+      }),
       s.on('ready', () => this.dispatch({ type: 'session_ready' })),
       s.on('status', (status) => {
         if (status === 'reconnecting') this.dispatch({ type: 'session_reconnecting' });
@@ -115,6 +153,10 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     return this.#micGateOpen;
   }
 
+  get muted(): boolean {
+    return this.#mic.muted;
+  }
+
   /** Starts the microphone (the wake word listens to it; nothing leaves the machine yet). */
   async start(): Promise<void> {
     await this.#mic.start();
@@ -128,13 +170,35 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     this.#unsubscribe = [];
     this.#micGateOpen = false;
     await this.#mic.stop();
+    await this.#options.wakeWord?.stop();
     await this.#session.close();
+  }
+
+  /** Mute stops capture entirely; a conversation in progress ends. */
+  async setMuted(muted: boolean): Promise<void> {
+    if (muted === this.#mic.muted) return;
+    if (muted) this.dispatch({ type: 'stop' });
+    await this.#mic.setMuted(muted);
+    this.#preRoll.clear();
+    this.dispatch({ type: 'wake_word_enabled', enabled: !muted && this.#options.wakeWordEnabled });
+    this.emit('muted', muted);
   }
 
   // --- commands -----------------------------------------------------------------------------
 
-  startConversation(source: TriggerSource = 'menu'): void {
-    this.dispatch({ type: 'trigger', source });
+  startConversation(source: TriggerSource = 'menu', options: { hold?: boolean } = {}): void {
+    if (source !== 'text' && this.#mic.muted) {
+      this.emit(
+        'error',
+        new AppError('The microphone is muted. Unmute it to talk, or type instead.', {
+          category: 'application',
+          permanent: false,
+          code: 'mic_muted',
+        }),
+      );
+      return;
+    }
+    this.dispatch({ type: 'trigger', source, ...(options.hold ? { hold: true } : {}) });
   }
 
   sendText(text: string): void {
@@ -203,6 +267,11 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
         return;
       case 'mic-gate':
         this.#micGateOpen = effect.open;
+        if (effect.open) this.#sendPreRoll();
+        else this.#preRollFromMs = undefined;
+        return;
+      case 'manual-turns':
+        this.#session.setManualTurns(effect.on);
         return;
       case 'send-text':
         this.#session.sendText(effect.text);
@@ -238,9 +307,50 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
   }
 
   #onMicFrame(frame: PcmFrame): void {
-    if (!this.#micGateOpen) return;
+    this.#lastFrameMs = frame.timestampMs;
+    this.#preRoll.push(frame);
+    // The detector takes ownership of the buffer it is given; the pre-roll keeps the original.
+    this.#options.wakeWord?.push(frame.samples.slice(), frame.timestampMs);
+    if (!this.#micGateOpen || this.#halfDuplexClosed()) return;
     this.#session.appendAudio(frame.samples);
     this.emit('audio_sent', frame);
+  }
+
+  /** Half duplex: the assistant's own voice must not reach the server (or interrupt it). */
+  #halfDuplexClosed(): boolean {
+    if (this.#options.duplex() !== 'half') return false;
+    return this.#options.player.isPlaying || this.#clock.now() - this.#playbackEndedAt < this.#options.halfDuplexTailMs();
+  }
+
+  #onWake(detection: WakeDetection): void {
+    const state = this.#snapshot.state;
+    const playing = this.#options.player.isPlaying;
+    // Full duplex: the user interrupts by voice; a wake word while we speak is most likely our own voice.
+    const ignore = state.kind === 'connecting' || this.#mic.muted || (playing && this.#options.duplex() === 'full');
+    this.emit('wake', { ...detection, accepted: !ignore });
+    if (ignore) {
+      log.info({ keyword: detection.keyword, state: state.kind }, 'wake word ignored');
+      return;
+    }
+    log.info({ keyword: detection.keyword, score: detection.score }, 'wake word');
+    const preRollMs = this.#options.preRollMs ?? DEFAULT_PRE_ROLL_MS;
+    this.#preRollFromMs = detection.frameTimestampMs - preRollMs;
+    const gateWasOpen = this.#micGateOpen;
+    this.dispatch({ type: 'trigger', source: 'wake-word' });
+    // Already conversing: the gate stays open, so the pre-roll goes now (frames the gate held back).
+    if (gateWasOpen && this.#micGateOpen) this.#sendPreRoll();
+  }
+
+  /** Sends the frames from just before the wake word's detection that the closed gate held back. */
+  #sendPreRoll(): void {
+    const from = this.#preRollFromMs;
+    this.#preRollFromMs = undefined;
+    if (from === undefined) return;
+    for (const frame of this.#preRoll.since(from)) {
+      if (frame.timestampMs > this.#lastFrameMs) break;
+      this.#session.appendAudio(frame.samples);
+      this.emit('audio_sent', frame);
+    }
   }
 }
 

@@ -32,6 +32,10 @@ export type MachineContext = {
   endRequested: boolean;
   /** Typed while the session was still connecting. */
   pendingText: string[];
+  /** A push-to-talk key is held: no listen window, the release ends the turn. */
+  holding: boolean;
+  /** The key was released while connecting; commit the turn once the session is ready. */
+  pendingCommit: boolean;
   followUpMs: number;
   idleTimeoutMs: number;
 };
@@ -41,7 +45,8 @@ export type MachineSnapshot = { state: AssistantState; context: MachineContext }
 export type TimerName = 'listen' | 'idle';
 
 export type MachineEvent =
-  | { type: 'trigger'; source: TriggerSource; text?: string }
+  /** `hold`: a push-to-talk key held down; the turn ends on release, not by voice detection. */
+  | { type: 'trigger'; source: TriggerSource; text?: string; hold?: boolean }
   | { type: 'stop' }
   | { type: 'session_ready' }
   | { type: 'session_reconnecting' }
@@ -69,6 +74,8 @@ export type Effect =
   | { type: 'send-text'; text: string }
   | { type: 'interrupt' }
   | { type: 'commit-turn' }
+  /** Push-to-talk hold turns are committed by the key, so the server must not detect turns meanwhile. */
+  | { type: 'manual-turns'; on: boolean }
   | { type: 'start-timer'; timer: TimerName; ms: number }
   | { type: 'cancel-timer'; timer: TimerName }
   | { type: 'clear-context' }
@@ -83,6 +90,8 @@ export function initialSnapshot(options: { wakeWordEnabled: boolean; followUpMs:
     voice: false,
     endRequested: false,
     pendingText: [],
+    holding: false,
+    pendingCommit: false,
     followUpMs: options.followUpMs,
     idleTimeoutMs: options.idleTimeoutMs,
   };
@@ -112,6 +121,9 @@ export function transition(snapshot: MachineSnapshot, event: MachineEvent): Tran
     effects.push({ type: 'mic-gate', open: false }, { type: 'cancel-timer', timer: 'listen' });
     ctx.voice = false;
     ctx.endRequested = false;
+    if (ctx.holding) effects.push({ type: 'manual-turns', on: false });
+    ctx.holding = false;
+    ctx.pendingCommit = false;
     if (ctx.sessionOpen) effects.push({ type: 'start-timer', timer: 'idle', ms: ctx.idleTimeoutMs });
     return to(restingState(ctx));
   };
@@ -121,6 +133,14 @@ export function transition(snapshot: MachineSnapshot, event: MachineEvent): Tran
     case 'trigger': {
       const isText = event.source === 'text';
       const text = event.text?.trim();
+      const hold = event.hold === true && !isText;
+      if (hold) {
+        ctx.holding = true;
+        effects.push({ type: 'manual-turns', on: true });
+      }
+      const window = () => {
+        if (!hold) listenWindow();
+      };
       if (state.kind === 'connecting') {
         if (isText && text) ctx.pendingText.push(text);
         if (!isText && !ctx.voice) {
@@ -145,25 +165,26 @@ export function transition(snapshot: MachineSnapshot, event: MachineEvent): Tran
           ctx.voice = true;
           effects.push({ type: 'mic-gate', open: true });
         }
-        listenWindow();
+        window();
         return to(conversing('listening'));
       }
-      // From rest or an error: a new conversation.
+      // From rest or an error: a new conversation. The session opens first so that audio the
+      // gate lets through from now on is kept while it connects.
       if (isText && !text) return stay();
       effects.push({ type: 'cancel-timer', timer: 'idle' });
       ctx.voice = !isText;
       ctx.endRequested = false;
+      if (!ctx.sessionOpen) effects.push({ type: 'open-session' });
       if (ctx.voice) effects.push({ type: 'mic-gate', open: true });
       if (ctx.sessionOpen) {
         if (text) {
           effects.push({ type: 'send-text', text });
           return to(conversing('thinking'));
         }
-        listenWindow();
+        window();
         return to(conversing('listening'));
       }
       if (text) ctx.pendingText = [text];
-      effects.push({ type: 'open-session' });
       return to({ kind: 'connecting', source: event.source, reconnecting: false });
     }
 
@@ -174,8 +195,13 @@ export function transition(snapshot: MachineSnapshot, event: MachineEvent): Tran
       ctx.pendingText = [];
       for (const text of texts) effects.push({ type: 'send-text', text });
       if (texts.length > 0) return to(conversing('thinking'));
+      if (ctx.pendingCommit) {
+        ctx.pendingCommit = false;
+        effects.push({ type: 'commit-turn' }, { type: 'manual-turns', on: false });
+        return to(conversing('thinking'));
+      }
       if (!ctx.voice) return rest();
-      listenWindow();
+      if (!ctx.holding) listenWindow();
       return to(conversing('listening'));
     }
 
@@ -196,6 +222,8 @@ export function transition(snapshot: MachineSnapshot, event: MachineEvent): Tran
       ctx.sessionOpen = false;
       ctx.pendingText = [];
       ctx.voice = false;
+      ctx.holding = false;
+      ctx.pendingCommit = false;
       effects.push({ type: 'mic-gate', open: false }, { type: 'cancel-timer', timer: 'listen' }, { type: 'cancel-timer', timer: 'idle' });
       return to({ kind: 'error', error: event.error });
 
@@ -272,12 +300,22 @@ export function transition(snapshot: MachineSnapshot, event: MachineEvent): Tran
       }
       return stay();
 
-    case 'ptt_released':
+    case 'ptt_released': {
+      const wasHolding = ctx.holding;
+      ctx.holding = false;
+      const afterCommit: Effect[] = wasHolding ? [{ type: 'manual-turns', on: false }] : [];
       if (state.kind === 'conversing' && (state.phase === 'listening' || state.phase === 'user-speaking')) {
-        effects.push({ type: 'cancel-timer', timer: 'listen' }, { type: 'commit-turn' });
+        effects.push({ type: 'cancel-timer', timer: 'listen' }, { type: 'commit-turn' }, ...afterCommit);
         return to(conversing('thinking'));
       }
+      if (state.kind === 'connecting' && wasHolding) {
+        // Released before the session was ready: commit once it is (the audio is kept meanwhile).
+        ctx.pendingCommit = true;
+        return stay();
+      }
+      effects.push(...afterCommit);
       return stay();
+    }
 
     case 'clear_context':
       effects.push({ type: 'clear-context' });

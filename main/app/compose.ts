@@ -10,6 +10,7 @@ import { DefaultToolRegistry, type ToolSource } from '../tools/tool-registry.js'
 import { createConversationTools } from '../tools/conversation-tools.js';
 import { AssistantController } from './assistant-controller.js';
 import type { Settings } from './settings.js';
+import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
 
 export type AssistantDeps = {
   settings: () => Settings;
@@ -21,7 +22,8 @@ export type AssistantDeps = {
   toolSources?: ToolSource[];
   /** Text appended to the instructions, e.g. a summary of the home. */
   extraInstructions?: () => string | undefined;
-  wakeWordEnabled: boolean;
+  /** The wake-word detector (null/absent: no wake word; start by hotkey, menu or text). */
+  wakeWord?: WakeWordDetector | null;
   clock?: Clock;
 };
 
@@ -48,11 +50,11 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
       const { openai } = deps.settings();
       return { url: openai.realtimeUrl, model: openai.model, apiKey: deps.apiKey() };
     },
-    sessionConfig: () => {
+    sessionConfig: ({ manualTurns }) => {
       const settings = deps.settings();
       const openai = instructionsOverride === undefined ? settings.openai : { ...settings.openai, instructions: instructionsOverride };
       const extra = deps.extraInstructions?.();
-      return buildSessionConfig({ openai, tools: tools.definitions(), ...(extra ? { extraInstructions: extra } : {}) });
+      return buildSessionConfig({ openai, tools: tools.definitions(), manualTurns, ...(extra ? { extraInstructions: extra } : {}) });
     },
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
@@ -60,7 +62,11 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const controller = new AssistantController({
     session,
     mic: deps.mic,
-    wakeWordEnabled: deps.wakeWordEnabled,
+    player: deps.player,
+    ...(deps.wakeWord ? { wakeWord: deps.wakeWord } : {}),
+    duplex: () => deps.settings().listening.duplex,
+    halfDuplexTailMs: () => deps.settings().listening.halfDuplexTailMs,
+    wakeWordEnabled: !!deps.wakeWord,
     followUpMs: conversation.followUpSeconds * 1000,
     idleTimeoutMs: conversation.idleTimeoutSeconds * 1000,
     onInstructions: (text) => {

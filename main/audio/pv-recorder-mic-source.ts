@@ -6,7 +6,7 @@ import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { ConfigError, MicError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicSource, type MicSourceEvents, type MicStatus } from './mic-source.js';
+import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicLevel, type MicSource, type MicSourceEvents, type MicStatus } from './mic-source.js';
 
 const log = createLogger('mic');
 
@@ -17,12 +17,7 @@ const FRAME_MS = (MIC_FRAME_SAMPLES * 1000) / MIC_SAMPLE_RATE; // 32 ms
 /** rmsDbfs reported for digital silence (instead of -Infinity). */
 export const SILENCE_DBFS = -100;
 
-export type MicLevel = {
-  /** RMS of the last ~100 ms relative to full scale, in dB (full-scale sine ≈ -3); SILENCE_DBFS floor. */
-  rmsDbfs: number;
-  /** Largest absolute sample of the same window, 0..1 of full scale. */
-  peak: number;
-};
+export type { MicLevel } from './mic-source.js';
 
 export type MicDeviceInfo = {
   /** The device actually capturing. */
@@ -34,8 +29,6 @@ export type MicDeviceInfo = {
 };
 
 export type PvRecorderMicSourceEvents = MicSourceEvents & {
-  /** ~10 Hz while capturing (one per `levelIntervalMs`); one silent level when muted. */
-  level: [level: MicLevel];
   /** A capture session opened a device (every start, unmute and recovery). */
   device: [info: MicDeviceInfo];
   muted: [muted: boolean];

@@ -9,6 +9,10 @@ export class SilentMicSource extends TypedEmitter<MicSourceEvents> implements Mi
     return this.#status;
   }
 
+  readonly muted = false;
+
+  async setMuted(): Promise<void> {}
+
   async start(): Promise<void> {
     this.#status = 'running';
     this.emit('status', 'running');

@@ -27,6 +27,7 @@ export class WavFileMicSource extends TypedEmitter<MicSourceEvents> implements M
   #startedAt = 0;
   #timer: TimerHandle | undefined;
   #ended = false;
+  #muted = false;
   readonly #clock: Clock;
   readonly #options: WavFileMicSourceOptions;
 
@@ -38,6 +39,15 @@ export class WavFileMicSource extends TypedEmitter<MicSourceEvents> implements M
 
   get status(): MicStatus {
     return this.#status;
+  }
+
+  get muted(): boolean {
+    return this.#muted;
+  }
+
+  /** While muted the file keeps its place in time but delivers nothing, as a stopped microphone would. */
+  async setMuted(muted: boolean): Promise<void> {
+    this.#muted = muted;
   }
 
   /** Duration of the file itself, known after `load()` or `start()`. */
@@ -93,7 +103,7 @@ export class WavFileMicSource extends TypedEmitter<MicSourceEvents> implements M
     if (start < samples.length) frame.set(samples.subarray(start, Math.min(start + MIC_FRAME_SAMPLES, samples.length)));
     const timestampMs = this.#frameIndex * FRAME_MS;
     this.#frameIndex++;
-    this.emit('frame', { samples: frame, timestampMs });
+    if (!this.#muted) this.emit('frame', { samples: frame, timestampMs });
     if (!this.#ended && start + MIC_FRAME_SAMPLES >= samples.length) {
       this.#ended = true;
       this.emit('end');

@@ -73,7 +73,7 @@ export type VoiceSessionOptions = {
   /** Read at every (re)connect, so settings changes apply. */
   connection: () => ConnectionTarget;
   /** Read at every (re)open and on `applyConfig()`. */
-  sessionConfig: () => SessionConfig;
+  sessionConfig: (options: { manualTurns: boolean }) => SessionConfig;
   clock?: Clock;
   /** Renew the session between turns once it is this old (the server ends sessions at 60 minutes). */
   rotateAfterMs?: number;
@@ -117,6 +117,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #cancelled = new Set<string>();
   #pendingToolRuns = 0;
   #userTurns = 0;
+  #manualTurns = false;
   #assistantBusy = false;
   #model = '';
   #turn: { endOfSpeechAt: number | null; firstAudioAt: number | null; firstPlayedAt: number | null; toolMs: number[] } = emptyTurn();
@@ -272,7 +273,15 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Sends the current configuration again (settings changed mid-session). */
   applyConfig(): void {
-    if (this.#transport.status === 'open') this.#send({ type: 'session.update', session: this.#options.sessionConfig() });
+    if (this.#transport.status === 'open')
+      this.#send({ type: 'session.update', session: this.#options.sessionConfig({ manualTurns: this.#manualTurns }) });
+  }
+
+  /** Push-to-talk hold: turns end when the key is released, not by the server's voice detection. */
+  setManualTurns(on: boolean): void {
+    if (this.#manualTurns === on) return;
+    this.#manualTurns = on;
+    this.applyConfig();
   }
 
   /** Forgets the conversation so far, on the server and here. */
@@ -285,7 +294,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   // --- opening ------------------------------------------------------------------------------
 
   #openEvents(info: TransportOpenInfo): ClientEvent[] {
-    const events: ClientEvent[] = [{ type: 'session.update', session: this.#options.sessionConfig() }];
+    const events: ClientEvent[] = [{ type: 'session.update', session: this.#options.sessionConfig({ manualTurns: this.#manualTurns }) }];
     if (info.reconnect) {
       const history = summarizeForReseed(this.#transcript.filter((e) => !this.#unackedTexts.has(e.id)));
       if (history) {

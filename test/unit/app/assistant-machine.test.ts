@@ -43,10 +43,11 @@ describe('assistant machine', () => {
       'listening-for-wake-word',
       'listening-for-wake-word',
     ]);
+    // The session opens before the gate, so the audio let through is kept while it connects.
     expect(steps[0]!.effects).toEqual([
       { type: 'cancel-timer', timer: 'idle' },
-      { type: 'mic-gate', open: true },
       { type: 'open-session' },
+      { type: 'mic-gate', open: true },
     ]);
     expect(steps[6]!.effects).toContainEqual({ type: 'start-timer', timer: 'listen', ms: 8000 });
     expect(steps[7]!.effects).toEqual(
@@ -178,15 +179,31 @@ describe('assistant machine', () => {
     expect(states).toEqual(['connecting', 'conversing:listening', 'connecting', 'conversing:listening']);
   });
 
-  it('commits a push-to-talk turn on release', () => {
-    const { states, effects } = run([
-      { type: 'trigger', source: 'push-to-talk' },
+  it('commits a push-to-talk hold turn on release, with voice detection off while held', () => {
+    const { states, steps, effects } = run([
+      { type: 'trigger', source: 'push-to-talk', hold: true },
       { type: 'session_ready' },
-      { type: 'speech_started' },
       { type: 'ptt_released' },
     ]);
     expect(states.at(-1)).toBe('conversing:thinking');
-    expect(effects).toContainEqual({ type: 'commit-turn' });
+    expect(steps[0]!.effects[0]).toEqual({ type: 'manual-turns', on: true });
+    // No listen window while the key is held: the user may think before speaking.
+    expect(effects.filter((e) => e.type === 'start-timer' && e.timer === 'listen')).toEqual([]);
+    expect(steps[2]!.effects).toEqual([
+      { type: 'cancel-timer', timer: 'listen' },
+      { type: 'commit-turn' },
+      { type: 'manual-turns', on: false },
+    ]);
+  });
+
+  it('commits a hold turn released while still connecting once the session is ready', () => {
+    const { states, steps } = run([
+      { type: 'trigger', source: 'push-to-talk', hold: true },
+      { type: 'ptt_released' },
+      { type: 'session_ready' },
+    ]);
+    expect(states).toEqual(['connecting', 'connecting', 'conversing:thinking']);
+    expect(steps[2]!.effects).toEqual([{ type: 'commit-turn' }, { type: 'manual-turns', on: false }]);
   });
 
   it('rests idle instead of listening when there is no wake word', () => {

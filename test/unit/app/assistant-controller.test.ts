@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { createAssistant } from '../../../main/app/compose.js';
+import { defaultSettings, type Settings } from '../../../main/app/settings.js';
+import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
+import { int16ToBase64 } from '../../../main/audio/pcm.js';
+import type { AssistantError } from '../../../main/util/errors.js';
+import { FakeMicSource } from '../../fakes/fake-mic-source.js';
+import { FakeWakeWordDetector } from '../../fakes/fake-wake-word-detector.js';
+import { ManualClock } from '../../fakes/manual-clock.js';
+import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+async function setup(change: (s: Settings) => void = () => undefined, withWake = true) {
+  const clock = new ManualClock();
+  const settings = defaultSettings();
+  change(settings);
+  const mic = new FakeMicSource();
+  const wake = withWake ? new FakeWakeWordDetector() : undefined;
+  const transport = new ScriptedRealtimeTransport();
+  const player = await HeadlessPlayer.create({ clock });
+  const assistant = await createAssistant({
+    settings: () => settings,
+    apiKey: () => 'k',
+    mic,
+    player,
+    transport,
+    clock,
+    ...(wake ? { wakeWord: wake } : {}),
+  });
+  const errors: AssistantError[] = [];
+  assistant.controller.on('error', (e) => errors.push(e));
+  await assistant.controller.start();
+  /** Sample values of every frame sent to the server, decoded from the appends (resampled, so approximate). */
+  const appendedSamples = () =>
+    transport.sentOfType('input_audio_buffer.append').reduce((n, e) => n + Buffer.from(e.audio, 'base64').length / 2, 0);
+  const openSession = async () => {
+    transport.open();
+    await flush();
+    transport.server({ type: 'session.updated', session: {} });
+  };
+  const startReply = (ms: number) => {
+    transport.server({ type: 'response.created', response: { id: 'resp_1' } });
+    transport.server({
+      type: 'response.output_audio.delta',
+      response_id: 'resp_1',
+      item_id: 'item_a',
+      delta: int16ToBase64(new Int16Array((ms * 24000) / 1000).fill(500)),
+    });
+    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
+  };
+  return {
+    clock,
+    settings,
+    mic,
+    wake,
+    transport,
+    player,
+    errors,
+    controller: assistant.controller,
+    appendedSamples,
+    openSession,
+    startReply,
+  };
+}
+
+describe('AssistantController: the privacy gate, wake word and pre-roll', () => {
+  it('sends nothing before a trigger, although the wake-word engine hears everything', async () => {
+    const { mic, wake, transport } = await setup();
+    mic.push(100);
+    expect(wake!.frames).toHaveLength(100);
+    expect(transport.sentOfType('input_audio_buffer.append')).toEqual([]);
+    expect(transport.connectCalls).toHaveLength(0);
+  });
+
+  it('on a wake word, sends from 600 ms before the detection, then everything after, while connecting', async () => {
+    const { mic, wake, transport, openSession, appendedSamples, controller } = await setup();
+    mic.push(100);
+    wake!.fire(); // detection at the end of frame 99 → 3200 ms; pre-roll from 2600 ms = frames 81..99
+    expect(controller.state.kind).toBe('connecting');
+    mic.push(10);
+    await openSession();
+    // 19 pre-roll frames + 10 later frames = 29 × 32 ms at 24 kHz, less the resampler's ~1 ms delay.
+    expect(appendedSamples()).toBeGreaterThan(29 * 768 - 64);
+    expect(appendedSamples()).toBeLessThanOrEqual(29 * 768);
+    expect(transport.sent[0]!.type).toBe('session.update');
+  });
+
+  it('ignores a wake word heard while it speaks in full duplex (its own voice)', async () => {
+    const { mic, wake, openSession, startReply, controller, player } = await setup((s) => (s.listening.duplex = 'full'));
+    const heard: boolean[] = [];
+    controller.on('wake', (d) => heard.push(d.accepted));
+    mic.push(5);
+    wake!.fire();
+    await openSession();
+    startReply(2000);
+    expect(player.isPlaying).toBe(true);
+    wake!.fire();
+    expect(heard).toEqual([true, false]);
+    expect(player.isPlaying).toBe(true);
+  });
+});
+
+describe('AssistantController: half duplex for speakers', () => {
+  it('keeps the microphone from the server while the reply plays and for the tail after it', async () => {
+    const { mic, wake, clock, openSession, startReply, appendedSamples } = await setup((s) => (s.listening.halfDuplexTailMs = 300));
+    mic.push(3);
+    wake!.fire();
+    await openSession();
+    const before = appendedSamples();
+    startReply(1000);
+    mic.push(20, () => 20000); // a loud voice while the reply plays
+    clock.advance(500);
+    expect(appendedSamples()).toBe(before);
+    clock.advance(600); // reply over at 1000 ms
+    mic.push(2);
+    expect(appendedSamples()).toBe(before);
+    clock.advance(300); // after the tail
+    mic.push(2);
+    expect(appendedSamples()).toBeGreaterThan(before);
+  });
+
+  it('lets the wake word interrupt: playback stops and the truncation is sent', async () => {
+    const { mic, wake, clock, transport, openSession, startReply, player, controller } = await setup();
+    mic.push(3);
+    wake!.fire();
+    await openSession();
+    startReply(3000);
+    clock.advance(400);
+    mic.push(5);
+    wake!.fire();
+    await flush();
+    expect(player.isPlaying).toBe(false);
+    expect(transport.sentOfType('conversation.item.truncate')[0]).toMatchObject({ item_id: 'item_a', audio_end_ms: 400 });
+    expect(controller.state).toEqual({ kind: 'conversing', phase: 'listening' });
+  });
+
+  it('full duplex sends the microphone during playback (the server hears barge-in)', async () => {
+    const { mic, wake, openSession, startReply, appendedSamples } = await setup((s) => (s.listening.duplex = 'full'));
+    mic.push(3);
+    wake!.fire();
+    await openSession();
+    startReply(1000);
+    const before = appendedSamples();
+    mic.push(5);
+    expect(appendedSamples()).toBeGreaterThan(before);
+  });
+});
+
+describe('AssistantController: mute and push-to-talk', () => {
+  it('mute stops capture and refuses voice starts with one clear message; typing still works', async () => {
+    const { mic, controller, errors, transport } = await setup();
+    await controller.setMuted(true);
+    expect(mic.muted).toBe(true);
+    expect(controller.state.kind).toBe('idle');
+    controller.startConversation('push-to-talk');
+    expect(errors.map((e) => e.code)).toEqual(['mic_muted']);
+    expect(transport.connectCalls).toHaveLength(0);
+    controller.sendText('hello');
+    expect(transport.connectCalls).toHaveLength(1);
+    await controller.setMuted(false);
+    expect(mic.muted).toBe(false);
+  });
+
+  it('a held push-to-talk turn switches server turn detection off and commits on release', async () => {
+    const { mic, controller, transport, openSession } = await setup(undefined, false);
+    controller.startConversation('push-to-talk', { hold: true });
+    mic.push(20, () => 3000);
+    await openSession();
+    const first = transport.sentOfType('session.update')[0]!;
+    expect(first.session.audio?.input?.turn_detection).toBeNull();
+    controller.pushToTalkReleased();
+    const types = transport.sent.map((e) => e.type);
+    const commit = types.lastIndexOf('input_audio_buffer.commit');
+    expect(commit).toBeGreaterThan(0);
+    expect(types.slice(commit)).toEqual(['input_audio_buffer.commit', 'response.create', 'session.update']);
+    const restored = transport.sentOfType('session.update').at(-1)!;
+    expect(restored.session.audio?.input?.turn_detection).toMatchObject({ type: 'server_vad' });
+  });
+});
