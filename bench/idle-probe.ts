@@ -8,15 +8,25 @@ import { defaultSettings } from '../main/app/settings.js';
 import { HeadlessPlayer } from '../main/audio/headless-player.js';
 import { WavFileMicSource } from '../main/audio/wav-file-mic-source.js';
 import { encodeWav } from '../main/audio/wav.js';
+import { WorkerWakeWordDetector } from '../main/wake-word/worker-wake-word-detector.js';
 
 const seconds = Number(process.argv[2] ?? 10);
+/** `wake`: listening for the wake word (openWakeWord in its worker); `none`: no wake word. */
+const mode = process.argv[3] === 'wake' ? 'wake' : 'none';
 const dir = await mkdtemp(join(tmpdir(), 'hearth-idle-'));
 const wav = join(dir, 'silence.wav');
 await writeFile(wav, encodeWav(new Int16Array(16_000), 16_000));
 const mic = new WavFileMicSource({ path: wav });
 const player = await HeadlessPlayer.create();
 const settings = defaultSettings();
-const { controller } = await createAssistant({ settings: () => settings, apiKey: () => 'unused', mic, player });
+const wakeWord =
+  mode === 'wake'
+    ? await WorkerWakeWordDetector.start({
+        engine: { keywords: [{ model: 'hey_jarvis' }] },
+        workerEntry: join(process.cwd(), 'out/main/wake-word/wake-word-worker.js'),
+      })
+    : null;
+const { controller } = await createAssistant({ settings: () => settings, apiKey: () => 'unused', mic, player, wakeWord });
 await controller.start();
 await new Promise((r) => setTimeout(r, 1000));
 const cpuBefore = process.cpuUsage();
@@ -36,6 +46,6 @@ const rssMb = process.memoryUsage().rss / 1024 / 1024;
 await controller.shutdown();
 await player.close();
 process.stdout.write(
-  `${JSON.stringify({ cpu_percent_of_one_core: Math.round(((cpu.user + cpu.system) / 1000 / elapsedMs) * 10000) / 100, rss_mb: Math.round(rssMb * 10) / 10, max_event_loop_lag_ms: Math.round(maxLagMs * 10) / 10, seconds })}\n`,
+  `${JSON.stringify({ cpu_percent_of_one_core: Math.round(((cpu.user + cpu.system) / 1000 / elapsedMs) * 10000) / 100, rss_mb: Math.round(rssMb * 10) / 10, max_event_loop_lag_ms: Math.round(maxLagMs * 10) / 10, seconds, mode })}\n`,
 );
 process.exit(0);

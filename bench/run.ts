@@ -6,6 +6,7 @@ import { StreamResampler } from '../main/audio/resampler.js';
 import { benchRealtime } from './realtime-bench.js';
 import { benchAgentsRealtime } from './agents-baseline.js';
 import { SCENARIO } from './barge-in-scenario.js';
+import { benchWakeWord } from './wake-word-bench.js';
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 8);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -21,8 +22,8 @@ async function resamplerSpeed(): Promise<{ speed_x_realtime: number; audio_secon
   return { speed_x_realtime: Math.round((seconds * 1000) / elapsed), audio_seconds: seconds };
 }
 
-function idleProbe(): Record<string, number> {
-  const output = execFileSync(process.execPath, ['out/bench/idle-probe.js', '10'], { encoding: 'utf8' });
+function idleProbe(mode: 'none' | 'wake'): Record<string, number> {
+  const output = execFileSync(process.execPath, ['out/bench/idle-probe.js', '10', mode], { encoding: 'utf8' });
   return JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, number>;
 }
 
@@ -36,8 +37,10 @@ log(`realtime engine: ${iterations} barge-ins`);
 const realtime = await benchRealtime(iterations);
 log(`@openai/agents-realtime: ${iterations} barge-ins`);
 const agents = await benchAgentsRealtime(iterations, packageVersion('@openai/agents-realtime'));
-log('idle process (10 s)');
-const idle = idleProbe();
+log('wake word (utterance sets, listening, wake → audio)');
+const wakeWord = await benchWakeWord();
+log('idle process (10 s without, 10 s with the wake word)');
+const idle = { without_wake_word: idleProbe('none'), listening_for_wake_word: idleProbe('wake') };
 
 const result = {
   timestamp: new Date().toISOString(),
@@ -57,6 +60,7 @@ const result = {
       underruns_per_reply: realtime.underruns_per_reply,
     },
   },
+  wake_word: wakeWord,
   resampler,
   idle,
 };
