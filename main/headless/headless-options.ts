@@ -23,6 +23,8 @@ export const USAGE = `Usage: npm run headless -- [options]          (OPENAI_API_
   --output FILE.wav      the assistant's audio exactly as played (24 kHz, 16-bit mono)
   --events FILE.jsonl    one JSON object per line, each with "type" and "t" (ms since start)
   --wake none            start the conversation at once, without a wake word
+  --wake KEYWORD         listen for this wake word instead of the configured one (hey_jarvis, alexa,
+                         hey_mycroft, hey_rhasspy or a custom .onnx model); the default is the configured one
   --text "..."           send this typed message once the session is ready
   --ha-url URL --ha-token-file FILE     Home Assistant
   --conversation-timeout SECONDS        end the conversation after this long without speech (default 8)

@@ -11,6 +11,9 @@ import { HeadlessPlayer } from '../audio/headless-player.js';
 import { WavFileMicSource } from '../audio/wav-file-mic-source.js';
 import type { MicSource } from '../audio/mic-source.js';
 import { SilentMicSource } from '../audio/silent-mic-source.js';
+import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
+import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
+import { startWakeWord } from './headless-wake-word.js';
 import { EventLog } from './event-log.js';
 import type { HeadlessOptions } from './headless-options.js';
 
@@ -49,10 +52,6 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     io.printError('OPENAI_API_KEY is not set: export your OpenAI API key before running headless mode.');
     return EXIT.usage;
   }
-  if (options.wake !== undefined && options.wake !== 'none') {
-    io.printError(`--wake ${options.wake}: no wake-word engine is available in this build yet; use --wake none.`);
-    return EXIT.usage;
-  }
   if (options.haUrl !== undefined) {
     io.printError('--ha-url: Home Assistant support is not available in this build yet.');
     return EXIT.usage;
@@ -73,8 +72,18 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     // A typed conversation needs no microphone.
     mic = new SilentMicSource();
   } else {
-    io.printError('System microphone capture is not available in this build yet; use --input FILE.wav.');
-    return EXIT.usage;
+    mic = new PvRecorderMicSource({ deviceName: settings.listening.micDevice || null });
+  }
+  const typedOnly = mic instanceof SilentMicSource;
+
+  let wakeWord: WakeWordDetector | null = null;
+  if (options.wake !== 'none' && !typedOnly) {
+    try {
+      wakeWord = await startWakeWord(settings, options.wake, io.env);
+    } catch (error) {
+      io.printError(toAssistantError(error, 'wake-word').message);
+      return EXIT.usage;
+    }
   }
 
   for (const [flag, path] of [
@@ -96,9 +105,13 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
       apiKey: () => apiKey,
       mic,
       player,
-      wakeWordEnabled: false,
+      wakeWord,
     });
-    return await runConversation(assistant, { options, io, events, wavInput });
+    return await runConversation(assistant, { options, io, events, wavInput, wakeMode: wakeWord !== null });
+  } catch (error) {
+    // Anything that escaped (e.g. no microphone at all): one line, not a stack.
+    io.printError(toAssistantError(error, 'app').message);
+    return EXIT.failed;
   } finally {
     await assistant?.controller.shutdown().catch((error: unknown) => log.warn({ err: error }, 'shutdown failed'));
     assistant?.session.dispose();
@@ -109,10 +122,10 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
 
 async function runConversation(
   assistant: Assistant,
-  context: { options: HeadlessOptions; io: HeadlessIo; events: EventLog; wavInput: WavFileMicSource | undefined },
+  context: { options: HeadlessOptions; io: HeadlessIo; events: EventLog; wavInput: WavFileMicSource | undefined; wakeMode: boolean },
 ): Promise<number> {
   const { controller } = assistant;
-  const { options, io, events, wavInput } = context;
+  const { options, io, events, wavInput, wakeMode } = context;
   let inputEnded = !wavInput && options.text !== undefined && options.wake !== 'none';
   let conversationHappened = false;
   let textSent = false;
@@ -120,7 +133,13 @@ async function runConversation(
   const finished = new Promise<number>((resolve) => (finish = resolve));
 
   const maybeExitWhenIdle = () => {
-    if (options.exitWhenIdle && inputEnded && conversationHappened && (isResting(controller.state) || controller.state.kind === 'error')) {
+    // With a wake word, a run may end without any conversation (nothing said the wake word).
+    if (
+      options.exitWhenIdle &&
+      inputEnded &&
+      (conversationHappened || wakeMode) &&
+      (isResting(controller.state) || controller.state.kind === 'error')
+    ) {
       finish(controller.state.kind === 'error' ? exitCodeFor(controller.state.error) : EXIT.done);
     }
   };
@@ -184,10 +203,24 @@ async function runConversation(
     }
   });
   wavInput?.on('end', () => {
-    inputEnded = true;
     events.write('input_end');
-    maybeExitWhenIdle();
+    // A wake word said at the very end is detected a few hundred ms later: give it time.
+    setTimeout(
+      () => {
+        inputEnded = true;
+        maybeExitWhenIdle();
+      },
+      wakeMode ? 1500 : 0,
+    );
   });
+  controller.on('wake', (d) =>
+    events.write('wake', {
+      keyword: d.keyword,
+      score: Math.round(d.score * 1000) / 1000,
+      accepted: d.accepted,
+      stream_ms: d.frameTimestampMs,
+    }),
+  );
 
   if (options.conversationTimeoutSeconds !== undefined) {
     controller.setTimeouts(options.conversationTimeoutSeconds * 1000, 30_000);

@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,9 @@ beforeAll(async () => {
   requireSpeechTools();
   execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
   dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
+  // Voice barge-in needs full duplex (a headset); the default, half duplex, is for speakers.
+  await mkdir(join(dir, 'config'), { recursive: true });
+  await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify({ listening: { duplex: 'full' } }));
 });
 
 describe('npm run headless, end to end against the fake Realtime server', () => {
