@@ -7,6 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
           environment: 'node',
           setupFiles: ['test/helpers/console-guard.ts'],
         },
@@ -14,6 +15,9 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // After the unit tests, one file at a time: the real-audio and real-Home-Assistant tests
+          // must not compete for the 2 cores (PulseAudio drops samples when starved).
+          sequence: { groupOrder: 1 },
           include: ['test/contract/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['test/helpers/console-guard.ts'],

@@ -14,6 +14,11 @@ export const SYSTEM_PACKAGES = [
   },
   { name: 'sox', probe: '/usr/bin/sox', why: 'audio conversion for test fixtures' },
   { name: 'espeak-ng', probe: '/usr/bin/espeak-ng', why: 'speech synthesis for test utterances' },
+  { name: 'xvfb', probe: '/usr/bin/Xvfb', why: 'an X display for the push-to-talk key hook test' },
+  { name: 'xdotool', probe: '/usr/bin/xdotool', why: 'synthetic key presses for the push-to-talk test' },
+  { name: 'libxt6', probe: '/usr/lib/x86_64-linux-gnu/libXt.so.6', why: 'uiohook-napi runtime library' },
+  { name: 'libxrandr2', probe: '/usr/lib/x86_64-linux-gnu/libXrandr.so.2', why: 'uiohook-napi runtime library' },
+  { name: 'libxtst6', probe: '/usr/lib/x86_64-linux-gnu/libXtst.so.6', why: 'uiohook-napi runtime library' },
 ];
 
 export function missingPackages(packages = SYSTEM_PACKAGES) {

@@ -26,10 +26,13 @@ export const USAGE = `Usage: npm run headless -- [options]          (OPENAI_API_
   --wake KEYWORD         listen for this wake word instead of the configured one (hey_jarvis, alexa,
                          hey_mycroft, hey_rhasspy or a custom .onnx model); the default is the configured one
   --text "..."           send this typed message once the session is ready
-  --ha-url URL --ha-token-file FILE     Home Assistant
+  --ha-url URL --ha-token-file FILE     Home Assistant: its base URL (http(s)://host:port) and a file holding a
+                         long-lived access token; its exposed devices become tools for the model
   --conversation-timeout SECONDS        end the conversation after this long without speech (default 8)
   --exit-when-idle       exit once the conversation has ended and the input is exhausted
-exit status: 0 done; 1 failed at run time; 2 bad usage or configuration; 3 authentication refused`;
+exit status: 0 done; 1 failed at run time (also: Home Assistant unreachable); 2 bad usage or configuration
+             (also: bad Home Assistant URL or certificate, unreadable token file); 3 authentication refused
+             (OpenAI key or Home Assistant token)`;
 
 export class UsageError extends Error {}
 

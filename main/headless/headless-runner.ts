@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { configureLogging, createLogger } from '../util/logger.js';
 import { ConfigError, toAssistantError, type AssistantError } from '../util/errors.js';
@@ -11,6 +11,7 @@ import { HeadlessPlayer } from '../audio/headless-player.js';
 import { WavFileMicSource } from '../audio/wav-file-mic-source.js';
 import type { MicSource } from '../audio/mic-source.js';
 import { SilentMicSource } from '../audio/silent-mic-source.js';
+import { connectHomeAssistant, type HomeAssistantIntegration } from '../home-assistant/home-assistant-integration.js';
 import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
 import { startWakeWord } from './headless-wake-word.js';
@@ -52,9 +53,23 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     io.printError('OPENAI_API_KEY is not set: export your OpenAI API key before running headless mode.');
     return EXIT.usage;
   }
-  if (options.haUrl !== undefined) {
-    io.printError('--ha-url: Home Assistant support is not available in this build yet.');
-    return EXIT.usage;
+  let haToken: string | undefined;
+  if (options.haTokenFile !== undefined) {
+    try {
+      haToken = await readFile(options.haTokenFile, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'it is a folder'
+              : (code ?? 'unreadable');
+      io.printError(`--ha-token-file ${options.haTokenFile}: cannot read the Home Assistant token (${why}).`);
+      return EXIT.usage;
+    }
   }
 
   let mic: MicSource;
@@ -77,9 +92,12 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
   const typedOnly = mic instanceof SilentMicSource;
 
   let wakeWord: WakeWordDetector | null = null;
+  let wakeNotice: AssistantError | undefined;
   if (options.wake !== 'none' && !typedOnly) {
     try {
-      wakeWord = await startWakeWord(settings, options.wake, io.env);
+      const started = await startWakeWord(settings, options.wake, io.env);
+      wakeWord = started.detector;
+      wakeNotice = started.notice;
     } catch (error) {
       io.printError(toAssistantError(error, 'wake-word').message);
       return EXIT.usage;
@@ -96,17 +114,52 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     }
   }
   const events = await EventLog.open(options.events);
+
+  // Home Assistant is connected before the conversation starts, so a wrong token or URL ends the run
+  // at once with one line: exit 3 for a refused token, 2 for a bad URL or certificate, 1 when unreachable.
+  let homeAssistant: HomeAssistantIntegration | undefined;
+  if (options.haUrl !== undefined && haToken !== undefined) {
+    try {
+      homeAssistant = await connectHomeAssistant({ url: options.haUrl, token: haToken, settings: () => settings });
+    } catch (error) {
+      const failure = toAssistantError(error, 'home-assistant');
+      events.write('error', { source: failure.source, category: failure.category, permanent: failure.permanent, message: failure.message });
+      await events.close();
+      await wakeWord?.stop().catch(() => undefined);
+      io.printError(failure.message);
+      return exitCodeFor(failure);
+    }
+    const ha = homeAssistant;
+    events.write('home_assistant', { status: ha.gateway.status, version: ha.gateway.haVersion });
+    ha.gateway.on('connection_change', (status) => events.write('home_assistant', { status, version: ha.gateway.haVersion }));
+    ha.gateway.on('error', (error) =>
+      events.write('error', {
+        source: error.source,
+        category: error.category,
+        permanent: error.permanent,
+        message: error.message,
+        ...(error.code ? { code: error.code } : {}),
+      }),
+    );
+  }
+
   const player = await HeadlessPlayer.create({ ...(options.output ? { wavPath: options.output } : {}), soundCard: true });
 
   let assistant: Assistant | undefined;
   try {
+    const ha = homeAssistant;
     assistant = await createAssistant({
       settings: () => settings,
       apiKey: () => apiKey,
       mic,
       player,
       wakeWord,
+      ...(ha ? { toolSources: [ha.tools], extraInstructions: ha.instructions } : {}),
     });
+    const session = assistant.session;
+    // Names, areas or exposure changed in Home Assistant: re-send the tools and instructions.
+    ha?.onContextChanged(() => session.applyConfig());
+    if (wakeNotice) events.write('error', wireFields(wakeNotice));
     return await runConversation(assistant, { options, io, events, wavInput, wakeMode: wakeWord !== null });
   } catch (error) {
     // Anything that escaped (e.g. no microphone at all): one line, not a stack.
@@ -115,6 +168,7 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
   } finally {
     await assistant?.controller.shutdown().catch((error: unknown) => log.warn({ err: error }, 'shutdown failed'));
     assistant?.session.dispose();
+    await homeAssistant?.close().catch((error: unknown) => log.warn({ err: error }, 'closing Home Assistant failed'));
     await player.close();
     await events.close();
   }
@@ -186,15 +240,7 @@ async function runConversation(
       errors: m.errors,
     }),
   );
-  controller.on('error', (error) => {
-    events.write('error', {
-      source: error.source,
-      category: error.category,
-      permanent: error.permanent,
-      message: error.message,
-      ...(error.code ? { code: error.code } : {}),
-    });
-  });
+  controller.on('error', (error) => events.write('error', wireFields(error)));
   assistant.session.on('failed', (error) => {
     // Permanent failures end the run (nothing will fix them without the user); others only with --exit-when-idle.
     if (error.permanent || options.exitWhenIdle) {
@@ -269,6 +315,16 @@ function stateFields(state: AssistantState): Record<string, unknown> {
     default:
       return { state: state.kind };
   }
+}
+
+function wireFields(error: AssistantError): Record<string, unknown> {
+  return {
+    source: error.source,
+    category: error.category,
+    permanent: error.permanent,
+    message: error.message,
+    ...(error.code ? { code: error.code } : {}),
+  };
 }
 
 function round(value: number | null): number | null {

@@ -259,20 +259,75 @@ function resolveKeyword(keyword: z.infer<typeof optionsSchema>['keywords'][numbe
 // ---------------------------------------------------------------------------------------------------
 // The engine
 
-type KeywordState = {
+type Keyword = {
   readonly label: string;
   readonly threshold: number;
   readonly model: SyncModel;
   readonly window: number;
+  lastFireMs: number;
+};
+
+/** A keyword's score state within one phase. */
+type KeywordPhaseState = {
   readonly input: Float32Array;
   /** Steps scored since start/reset/firing (the first WARMUP_STEPS are forced to 0, as upstream). */
   steps: number;
   consecutive: number;
   /** False after firing until a score below the threshold is seen: one utterance fires once. */
   armed: boolean;
-  lastFireMs: number;
   lastScore: number;
 };
+
+/**
+ * One feature stream: upstream's streaming pipeline, stepping every 1280 samples from its own start
+ * offset. Scores depend strongly on where the 80 ms steps fall in the speech (measured: the same
+ * "hey jarvis, …" peaks at 0.98 with one alignment and 0.47 with a step shifted by 40 ms), so the
+ * engine runs PHASES streams offset by a fraction of a step and takes the best: detection no longer
+ * depends on when the microphone happened to start.
+ */
+class FeaturePhase {
+  readonly pending = new Float32Array(OPEN_WAKE_WORD_STEP_SAMPLES);
+  pendingLength = 0;
+  /** Samples still to discard after start/reset, which sets this phase's step alignment. */
+  skip = 0;
+  readonly melInput = new Float32Array(MEL_CONTEXT_SAMPLES + OPEN_WAKE_WORD_STEP_SAMPLES);
+  hasContext = false;
+  readonly melFrames = new Float32Array(EMBEDDING_WINDOW_FRAMES * MEL_BINS);
+  readonly features: Float32Array;
+  readonly keywords: KeywordPhaseState[];
+
+  constructor(
+    readonly offsetSamples: number,
+    featureRows: number,
+    keywords: readonly Keyword[],
+  ) {
+    this.features = new Float32Array(featureRows * EMBEDDING_DIM);
+    this.keywords = keywords.map((k) => ({
+      input: new Float32Array(k.window * EMBEDDING_DIM),
+      steps: 0,
+      consecutive: 0,
+      armed: true,
+      lastScore: 0,
+    }));
+  }
+
+  reset(initialFeatures: Float32Array): void {
+    this.pendingLength = 0;
+    this.skip = this.offsetSamples;
+    this.hasContext = false;
+    this.melFrames.fill(1);
+    this.features.set(initialFeatures);
+    for (const k of this.keywords) {
+      k.steps = 0;
+      k.consecutive = 0;
+      k.armed = true;
+      k.lastScore = 0;
+    }
+  }
+}
+
+/** Streams per engine; 2 halves the worst-case misalignment for twice the (small) CPU. */
+const PHASES = 2;
 
 export class OpenWakeWordEngine implements WakeWordEngine {
   readonly name = 'openWakeWord';
@@ -284,16 +339,10 @@ export class OpenWakeWordEngine implements WakeWordEngine {
 
   readonly #mel: SyncModel;
   readonly #embedding: SyncModel;
-  readonly #keywordStates: KeywordState[];
+  readonly #keywords: Keyword[];
   readonly #featureRows: number;
   readonly #initialFeatures: Float32Array;
-
-  readonly #pending = new Float32Array(OPEN_WAKE_WORD_STEP_SAMPLES);
-  #pendingLength = 0;
-  readonly #melInput = new Float32Array(MEL_CONTEXT_SAMPLES + OPEN_WAKE_WORD_STEP_SAMPLES);
-  #hasContext = false;
-  readonly #melFrames = new Float32Array(EMBEDDING_WINDOW_FRAMES * MEL_BINS);
-  readonly #features: Float32Array;
+  readonly #phases: FeaturePhase[];
   #samples = 0;
   #disposed = false;
 
@@ -304,23 +353,20 @@ export class OpenWakeWordEngine implements WakeWordEngine {
     keywords: { label: string; threshold: number; model: SyncModel; window: number }[];
     patienceFrames: number;
     debounceMs: number;
+    phases?: number;
   }) {
     this.#mel = parts.mel;
     this.#embedding = parts.embedding;
     this.patienceFrames = parts.patienceFrames;
     this.debounceMs = parts.debounceMs;
-    this.#keywordStates = parts.keywords.map((k) => ({
-      ...k,
-      input: new Float32Array(k.window * EMBEDDING_DIM),
-      steps: 0,
-      consecutive: 0,
-      armed: true,
-      lastFireMs: Number.NEGATIVE_INFINITY,
-      lastScore: 0,
-    }));
-    this.keywords = Object.freeze(this.#keywordStates.map((k) => k.label));
-    this.#featureRows = Math.max(...this.#keywordStates.map((k) => k.window));
-    this.#features = new Float32Array(this.#featureRows * EMBEDDING_DIM);
+    this.#keywords = parts.keywords.map((k) => ({ ...k, lastFireMs: Number.NEGATIVE_INFINITY }));
+    this.keywords = Object.freeze(this.#keywords.map((k) => k.label));
+    this.#featureRows = Math.max(...this.#keywords.map((k) => k.window));
+    const phases = parts.phases ?? PHASES;
+    this.#phases = Array.from(
+      { length: phases },
+      (_, i) => new FeaturePhase(Math.round((i * OPEN_WAKE_WORD_STEP_SAMPLES) / phases), this.#featureRows, this.#keywords),
+    );
     this.#initialFeatures = this.#noiseFeatures();
     this.reset();
   }
@@ -330,9 +376,9 @@ export class OpenWakeWordEngine implements WakeWordEngine {
     return (this.#samples * 1000) / OPEN_WAKE_WORD_SAMPLE_RATE;
   }
 
-  /** The score of each keyword at the last step (0 during the warm-up steps). */
+  /** The score of each keyword at the last step of any phase (0 during the warm-up steps). */
   get scores(): Readonly<Record<string, number>> {
-    return Object.fromEntries(this.#keywordStates.map((k) => [k.label, k.lastScore]));
+    return Object.fromEntries(this.#keywords.map((k, i) => [k.label, Math.max(...this.#phases.map((p) => p.keywords[i]!.lastScore))]));
   }
 
   process(frame: Int16Array): WakeWordDetection | null {
@@ -340,34 +386,36 @@ export class OpenWakeWordEngine implements WakeWordEngine {
     if (!(frame instanceof Int16Array)) throw new ConfigError('openWakeWord: process() takes an Int16Array frame');
     let best: WakeWordDetection | null = null;
     let offset = 0;
+    // Sample by sample across phases would be slow; advance in runs up to the next step boundary.
     while (offset < frame.length) {
-      const n = Math.min(OPEN_WAKE_WORD_STEP_SAMPLES - this.#pendingLength, frame.length - offset);
-      for (let i = 0; i < n; i++) this.#pending[this.#pendingLength + i] = frame[offset + i]!;
-      this.#pendingLength += n;
-      this.#samples += n;
-      offset += n;
-      if (this.#pendingLength === OPEN_WAKE_WORD_STEP_SAMPLES) {
-        this.#pendingLength = 0;
-        const detection = this.#step();
-        if (detection && (!best || detection.score > best.score)) best = detection;
+      let run = frame.length - offset;
+      for (const phase of this.#phases) {
+        const untilEvent = phase.skip > 0 ? phase.skip : OPEN_WAKE_WORD_STEP_SAMPLES - phase.pendingLength;
+        run = Math.min(run, untilEvent);
       }
+      this.#samples += run;
+      for (const phase of this.#phases) {
+        if (phase.skip > 0) {
+          phase.skip -= run;
+          continue;
+        }
+        for (let i = 0; i < run; i++) phase.pending[phase.pendingLength + i] = frame[offset + i]!;
+        phase.pendingLength += run;
+        if (phase.pendingLength === OPEN_WAKE_WORD_STEP_SAMPLES) {
+          phase.pendingLength = 0;
+          const detection = this.#step(phase);
+          if (detection && (!best || detection.score > best.score)) best = detection;
+        }
+      }
+      offset += run;
     }
     return best;
   }
 
   reset(): void {
-    this.#pendingLength = 0;
-    this.#hasContext = false;
-    this.#melFrames.fill(1);
-    this.#features.set(this.#initialFeatures);
     this.#samples = 0;
-    for (const k of this.#keywordStates) {
-      k.steps = 0;
-      k.consecutive = 0;
-      k.armed = true;
-      k.lastFireMs = Number.NEGATIVE_INFINITY;
-      k.lastScore = 0;
-    }
+    for (const phase of this.#phases) phase.reset(this.#initialFeatures);
+    for (const k of this.#keywords) k.lastFireMs = Number.NEGATIVE_INFINITY;
   }
 
   dispose(): void {
@@ -375,77 +423,83 @@ export class OpenWakeWordEngine implements WakeWordEngine {
     this.#disposed = true;
     this.#mel.dispose();
     this.#embedding.dispose();
-    for (const k of this.#keywordStates) k.model.dispose();
+    for (const k of this.#keywords) k.model.dispose();
   }
 
-  #step(): WakeWordDetection | null {
+  #step(phase: FeaturePhase): WakeWordDetection | null {
     const stepEndMs = this.streamMs;
     try {
-      this.#pushMelFrames();
-      this.#pushEmbedding();
+      this.#pushMelFrames(phase);
+      this.#pushEmbedding(phase);
     } catch (cause) {
       throw asWakeWordError(cause, 'openWakeWord feature extraction failed');
     }
-    let best: KeywordState | null = null;
-    for (const k of this.#keywordStates) {
+    let best = -1;
+    this.#keywords.forEach((k, index) => {
+      const state = phase.keywords[index]!;
       let raw: number;
       try {
-        k.input.set(this.#features.subarray((this.#featureRows - k.window) * EMBEDDING_DIM));
-        raw = k.model.run(k.input, [1, k.window, EMBEDDING_DIM]).data[0] ?? 0;
+        state.input.set(phase.features.subarray((this.#featureRows - k.window) * EMBEDDING_DIM));
+        raw = k.model.run(state.input, [1, k.window, EMBEDDING_DIM]).data[0] ?? 0;
       } catch (cause) {
         throw asWakeWordError(cause, `openWakeWord keyword model for '${k.label}' failed`);
       }
-      k.steps++;
-      const warmingUp = k.steps <= WARMUP_STEPS;
+      state.steps++;
+      const warmingUp = state.steps <= WARMUP_STEPS;
       const score = warmingUp ? 0 : raw;
-      k.lastScore = score;
+      state.lastScore = score;
       if (score >= k.threshold) {
-        k.consecutive++;
+        state.consecutive++;
       } else {
-        k.consecutive = 0;
+        state.consecutive = 0;
         // Forced-zero warm-up scores do not count: the real score must drop below the threshold.
-        if (!warmingUp) k.armed = true;
+        if (!warmingUp) state.armed = true;
       }
-      const fires = k.armed && k.consecutive >= this.patienceFrames && stepEndMs - k.lastFireMs >= this.debounceMs;
-      if (fires && (!best || score > best.lastScore)) best = k;
+      const fires = state.armed && state.consecutive >= this.patienceFrames && stepEndMs - k.lastFireMs >= this.debounceMs;
+      if (fires && (best < 0 || score > phase.keywords[best]!.lastScore)) best = index;
+    });
+    if (best < 0) return null;
+    // Reset this keyword's score state in every phase, as upstream users call Model.reset() after a
+    // detection: its next WARMUP_STEPS scores are forced to 0 (scores can dip for one step inside a
+    // single utterance), and it re-arms only once a real score falls below the threshold. So one
+    // utterance fires once, even with debounceMs 0 and several phases. The shared audio features are
+    // not reset: other keywords keep listening.
+    const keyword = this.#keywords[best]!;
+    const score = phase.keywords[best]!.lastScore;
+    for (const p of this.#phases) {
+      const state = p.keywords[best]!;
+      state.steps = 0;
+      state.armed = false;
+      state.consecutive = 0;
     }
-    if (!best) return null;
-    // Reset this keyword's score state, as upstream users call Model.reset() after a detection: its next
-    // WARMUP_STEPS scores are forced to 0 (scores can dip for one step inside a single utterance), and it
-    // re-arms only once a real score falls below the threshold. So one utterance fires once, even with
-    // debounceMs 0. The shared audio features are not reset: other keywords keep listening.
-    const score = best.lastScore;
-    best.steps = 0;
-    best.armed = false;
-    best.consecutive = 0;
-    best.lastFireMs = stepEndMs;
-    log.debug({ keyword: best.label, score, streamMs: stepEndMs }, 'wake word detected');
-    return { keyword: best.label, score };
+    keyword.lastFireMs = stepEndMs;
+    log.debug({ keyword: keyword.label, score, streamMs: stepEndMs }, 'wake word detected');
+    return { keyword: keyword.label, score };
   }
 
-  #pushMelFrames(): void {
-    const pending = this.#pending;
-    // #melInput is [480 samples of context | 1280 new samples]; the first step after start/reset has
+  #pushMelFrames(phase: FeaturePhase): void {
+    const pending = phase.pending;
+    // melInput is [480 samples of context | 1280 new samples]; the first step after start/reset has
     // no context and runs on the 1280 new samples alone (5 mel frames instead of 8), as upstream.
     let input = pending;
-    if (this.#hasContext) {
-      this.#melInput.set(pending, MEL_CONTEXT_SAMPLES);
-      input = this.#melInput;
+    if (phase.hasContext) {
+      phase.melInput.set(pending, MEL_CONTEXT_SAMPLES);
+      input = phase.melInput;
     }
     const mel = this.#mel.run(input, [1, input.length]).data;
-    this.#melInput.set(pending.subarray(OPEN_WAKE_WORD_STEP_SAMPLES - MEL_CONTEXT_SAMPLES), 0);
-    this.#hasContext = true;
-    const values = Math.min(mel.length, this.#melFrames.length);
-    this.#melFrames.copyWithin(0, values);
-    const base = this.#melFrames.length - values;
+    phase.melInput.set(pending.subarray(OPEN_WAKE_WORD_STEP_SAMPLES - MEL_CONTEXT_SAMPLES), 0);
+    phase.hasContext = true;
+    const values = Math.min(mel.length, phase.melFrames.length);
+    phase.melFrames.copyWithin(0, values);
+    const base = phase.melFrames.length - values;
     const from = mel.length - values;
-    for (let i = 0; i < values; i++) this.#melFrames[base + i] = mel[from + i]! / 10 + 2;
+    for (let i = 0; i < values; i++) phase.melFrames[base + i] = mel[from + i]! / 10 + 2;
   }
 
-  #pushEmbedding(): void {
-    const embedding = this.#embedding.run(this.#melFrames, [1, EMBEDDING_WINDOW_FRAMES, MEL_BINS, 1]).data;
-    this.#features.copyWithin(0, EMBEDDING_DIM);
-    this.#features.set(embedding.subarray(0, EMBEDDING_DIM), (this.#featureRows - 1) * EMBEDDING_DIM);
+  #pushEmbedding(phase: FeaturePhase): void {
+    const embedding = this.#embedding.run(phase.melFrames, [1, EMBEDDING_WINDOW_FRAMES, MEL_BINS, 1]).data;
+    phase.features.copyWithin(0, EMBEDDING_DIM);
+    phase.features.set(embedding.subarray(0, EMBEDDING_DIM), (this.#featureRows - 1) * EMBEDDING_DIM);
   }
 
   /** Upstream's start state: embeddings of random noise in [-1000, 1000), here from a seeded generator. */

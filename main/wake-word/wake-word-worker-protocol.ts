@@ -1,9 +1,21 @@
 import type { WireError } from '../util/errors.js';
 import type { OpenWakeWordEngineOptions } from './open-wake-word-engine.js';
+import type { PorcupineEngineOptions } from './porcupine-wake-word-engine.js';
 
 /** Messages between WorkerWakeWordDetector (main thread) and wake-word-worker.ts. Plain data only. */
 
-export type WakeWordWorkerData = { engine: OpenWakeWordEngineOptions };
+/**
+ * Which engine the worker builds, as plain data (the engine is constructed inside the worker thread).
+ * Bare OpenWakeWordEngineOptions (no `kind`) still mean openWakeWord.
+ */
+export type WakeWordEngineSpec =
+  { kind: 'openwakeword'; options: OpenWakeWordEngineOptions } | { kind: 'porcupine'; options: PorcupineEngineOptions };
+
+export type WakeWordWorkerData = { engine: OpenWakeWordEngineOptions | WakeWordEngineSpec };
+
+export function toWakeWordEngineSpec(engine: OpenWakeWordEngineOptions | WakeWordEngineSpec): WakeWordEngineSpec {
+  return 'kind' in engine ? engine : { kind: 'openwakeword', options: engine };
+}
 
 export type HostToWorkerMessage =
   /** `samples` arrives on its own (transferred) ArrayBuffer; `timestampMs` is the stream time of its first sample. */

@@ -1,12 +1,20 @@
 /**
- * Worker-thread entry: runs the synchronous openWakeWord engine off the main thread.
+ * Worker-thread entry: runs a synchronous wake-word engine (openWakeWord or Porcupine) off the main thread.
  * Started by WorkerWakeWordDetector; must be built as its own entry point (see README.md).
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { toAssistantError } from '../util/errors.js';
-import { createOpenWakeWordEngine, type OpenWakeWordEngine } from './open-wake-word-engine.js';
-import type { HostToWorkerMessage, WakeWordWorkerData, WakeWordWorkerStats, WorkerToHostMessage } from './wake-word-worker-protocol.js';
+import { createOpenWakeWordEngine } from './open-wake-word-engine.js';
+import { createPorcupineEngine } from './porcupine-wake-word-engine.js';
+import type { WakeWordEngine } from './wake-word-engine.js';
+import {
+  toWakeWordEngineSpec,
+  type HostToWorkerMessage,
+  type WakeWordWorkerData,
+  type WakeWordWorkerStats,
+  type WorkerToHostMessage,
+} from './wake-word-worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('wake-word-worker must be started as a worker thread (by WorkerWakeWordDetector)');
@@ -15,9 +23,11 @@ const post = (message: WorkerToHostMessage): void => port.postMessage(message);
 
 async function main(data: WakeWordWorkerData): Promise<void> {
   const started = performance.now();
-  let engine: OpenWakeWordEngine;
+  let engine: WakeWordEngine;
   try {
-    engine = await createOpenWakeWordEngine(data.engine);
+    // The engine is built here, in the worker thread (Porcupine's init may block on online activation).
+    const spec = toWakeWordEngineSpec(data.engine);
+    engine = spec.kind === 'porcupine' ? createPorcupineEngine(spec.options) : await createOpenWakeWordEngine(spec.options);
   } catch (error) {
     post({ type: 'init-error', error: toAssistantError(error, 'wake-word').toWire() });
     port!.close();

@@ -6,9 +6,15 @@ import { ConfigError, WakeWordError, type AssistantError, type WireError } from 
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import type { OpenWakeWordEngineOptions } from './open-wake-word-engine.js';
-import type { HostToWorkerMessage, WakeWordWorkerData, WakeWordWorkerStats, WorkerToHostMessage } from './wake-word-worker-protocol.js';
+import type {
+  HostToWorkerMessage,
+  WakeWordEngineSpec,
+  WakeWordWorkerData,
+  WakeWordWorkerStats,
+  WorkerToHostMessage,
+} from './wake-word-worker-protocol.js';
 
-export type { WakeWordWorkerStats } from './wake-word-worker-protocol.js';
+export type { WakeWordEngineSpec, WakeWordWorkerStats } from './wake-word-worker-protocol.js';
 
 const log = createLogger('wake-word');
 
@@ -27,7 +33,8 @@ export type WorkerWakeWordDetectorEvents = {
 };
 
 export type WorkerWakeWordDetectorOptions = {
-  engine: OpenWakeWordEngineOptions;
+  /** openWakeWord options, or `{ kind: 'porcupine' | 'openwakeword', options }`; the engine is built in the worker. */
+  engine: OpenWakeWordEngineOptions | WakeWordEngineSpec;
   /**
    * The built worker script. Default: resolveWakeWordWorkerEntry(), which finds
    * out/main/wake-word/wake-word-worker.js from wherever this module was bundled. Tests running from

@@ -1,0 +1,245 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav } from '../../main/audio/wav.js';
+import { resampleClip } from '../../main/audio/resampler.js';
+import { concatInt16 } from '../../main/audio/pcm.js';
+import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
+import { mapLimit, negativeUtterances, requireSpeechTools, synthesize, wakeUtterances, type Utterance } from '../helpers/speech.js';
+import { startVirtualMic, VIRTUAL_MIC_DEVICE, type VirtualMic } from '../helpers/virtual-mic.js';
+
+/**
+ * The whole listening path with real audio: espeak-ng speech is played into a PulseAudio virtual
+ * microphone; the headless runner captures it with PvRecorder, spots "hey jarvis" with openWakeWord,
+ * and opens a session with the fake Realtime server, which must receive the command's audio.
+ */
+
+type Event = { type: string; t: number; [key: string]: unknown };
+
+let dir: string;
+let vmic: VirtualMic;
+let server: FakeRealtimeServer;
+let runner: ChildProcess;
+let eventsPath: string;
+let stderr = '';
+
+async function readEvents(): Promise<Event[]> {
+  const text = await readFile(eventsPath, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Event);
+}
+
+async function waitForEvent(predicate: (e: Event) => boolean, since: number, timeoutMs: number): Promise<Event | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = (await readEvents()).slice(since).find(predicate);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
+const isRest = (e: Event) => e.type === 'state' && e.state === 'listening-for-wake-word';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Normalised cross-correlation peak of `template` inside `signal`: a coarse search on 8×-decimated
+ * copies finds candidate lags, then full-rate correlation around them gives the exact peak.
+ */
+function bestMatch(signal: Int16Array, template: Int16Array): number {
+  const decimate = (x: Int16Array) => {
+    const out = new Float64Array(Math.floor(x.length / 8));
+    for (let i = 0; i < out.length; i++) {
+      let sum = 0;
+      for (let k = 0; k < 8; k++) sum += x[i * 8 + k]!;
+      out[i] = sum / 8;
+    }
+    return out;
+  };
+  const ncc = (a: ArrayLike<number>, b: ArrayLike<number>, lag: number) => {
+    let dot = 0;
+    let ea = 0;
+    let eb = 0;
+    for (let i = 0; i < b.length; i++) {
+      const v = a[lag + i]!;
+      dot += v * b[i]!;
+      ea += v * v;
+      eb += b[i]! * b[i]!;
+    }
+    return ea > 0 && eb > 0 ? dot / Math.sqrt(ea * eb) : 0;
+  };
+  const s = decimate(signal);
+  const t = decimate(template);
+  const coarse: Array<{ lag: number; score: number }> = [];
+  for (let lag = 0; lag + t.length <= s.length; lag++) coarse.push({ lag, score: ncc(s, t, lag) });
+  const candidates = coarse.sort((a, b) => b.score - a.score).slice(0, 5);
+  let best = 0;
+  for (const { lag } of candidates) {
+    for (let fine = lag * 8 - 12; fine <= lag * 8 + 12; fine++) {
+      if (fine >= 0 && fine + template.length <= signal.length) best = Math.max(best, ncc(signal, template, fine));
+    }
+  }
+  return best;
+}
+
+async function playUtterance(samples: Int16Array, name: string): Promise<void> {
+  const path = join(dir, `${name}.wav`);
+  await writeFile(path, encodeWav(samples, 16_000));
+  await vmic.play(path);
+}
+
+beforeAll(async () => {
+  requireSpeechTools();
+  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
+  dir = await mkdtemp(join(tmpdir(), 'hearth-listen-'));
+  vmic = await startVirtualMic();
+  server = await createFakeRealtimeServer({
+    responder: () => ({ userTranscript: 'command', items: [{ type: 'message', text: 'Okay.', audioMs: 300 }] }),
+  });
+  await mkdir(join(dir, 'config'), { recursive: true });
+  await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify({ listening: { micDevice: VIRTUAL_MIC_DEVICE, duplex: 'half' } }));
+  eventsPath = join(dir, 'events.jsonl');
+  runner = spawn(
+    process.execPath,
+    ['out/main/headless/cli.js', '--realtime-url', server.url, '--events', eventsPath, '--conversation-timeout', '1.5'],
+    {
+      env: {
+        ...process.env,
+        ...vmic.env,
+        OPENAI_API_KEY: 'test-key',
+        HEARTH_CONFIG_DIR: join(dir, 'config'),
+        HEARTH_DATA_DIR: join(dir, 'data'),
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  runner.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Listening once the first state event is written and the microphone has delivered a while.
+  const ready = await waitForEvent(isRest, 0, 20_000);
+  if (!ready) throw new Error(`the headless runner did not start listening: ${stderr}`);
+  await sleep(1500);
+}, 120_000);
+
+afterAll(async () => {
+  runner?.kill('SIGTERM');
+  await new Promise((r) => (runner?.exitCode !== null ? r(undefined) : runner.once('exit', r)));
+  await server?.close();
+  await vmic?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+// A systematic subset of the shared sets (every voice; slowest and fastest speeds), not picked by result.
+const wakeSet = wakeUtterances().filter((u) => /-(130|190|140|180)$/.test(u.id));
+const negativeSet = negativeUtterances().slice(0, 20);
+
+describe('listening with real audio through a PulseAudio virtual microphone', () => {
+  const wakeResults: Array<{ u: Utterance; woke: boolean; commandScore?: number; vad?: string }> = [];
+  const falseWakes: string[] = [];
+
+  it(`wakes on ≥ 95 % of ${wakeSet.length} wake utterances and the command's audio reaches the server`, async () => {
+    const audio = await mapLimit(wakeSet, 4, async (u) => ({ u, samples: await synthesize(dir, u, 0.5) }));
+    for (const { u, samples } of audio) {
+      const since = (await readEvents()).length;
+      const connectionsBefore = server.connections.length;
+      const mark = server.mark();
+      await playUtterance(samples, u.id);
+      const wake = await waitForEvent((e) => e.type === 'wake' && e.accepted === true, since, 2500);
+      if (wake) await waitForEvent(isRest, since, 12_000);
+      const result: (typeof wakeResults)[number] = { u, woke: wake !== undefined };
+      if (wake && u.text.includes(',')) {
+        // The command: the last 45 % of the utterance (after "hey jarvis,"), resampled like the engine does.
+        const command = samples.subarray(Math.floor(samples.length * 0.55), samples.length - 8000);
+        const template = await resampleClip(command, 16_000, 24_000);
+        const connection = server.connections.at(-1)!;
+        result.commandScore = bestMatch(connection.appendedPcm(), template);
+        result.vad = server.log
+          .slice(mark)
+          .filter((e) => e.event.type.startsWith('input_audio_buffer.speech') || e.event.type === 'response.created')
+          .map((e) => `${e.event.type.replace('input_audio_buffer.', '')}@${String(e.event.audio_start_ms ?? e.event.audio_end_ms ?? '')}`)
+          .join(' ');
+      }
+      wakeResults.push(result);
+      expect(server.connections.length - connectionsBefore).toBeLessThanOrEqual(1);
+      await sleep(300);
+    }
+    const detected = wakeResults.filter((r) => r.woke).length;
+    console.info(
+      `wake utterances detected ${detected}/${wakeResults.length}\n` +
+        wakeResults
+          .map(
+            (r) =>
+              `  ${r.u.id.padEnd(22)} ${r.woke ? 'woke' : 'MISSED'}${r.commandScore !== undefined ? ` command match ${r.commandScore.toFixed(3)} ${r.vad}` : ''}`,
+          )
+          .join('\n'),
+    );
+    expect(wakeResults.length).toBeGreaterThanOrEqual(20);
+    expect(detected / wakeResults.length).toBeGreaterThanOrEqual(0.95);
+    const commands = wakeResults.filter((r) => r.commandScore !== undefined);
+    expect(commands.length).toBeGreaterThanOrEqual(9);
+    // No word of the command lost: its exact audio is in what the server received.
+    for (const r of commands) expect(r.commandScore, r.u.id).toBeGreaterThan(0.9);
+  }, 600_000);
+
+  it(`never wakes on ${negativeSet.length} sentences without the wake word, near-misses included`, async () => {
+    const audio = await mapLimit(negativeSet, 4, async (u) => ({ u, samples: await synthesize(dir, u, 0.3) }));
+    const since = (await readEvents()).length;
+    const connectionsBefore = server.connections.length;
+    const appendedBefore = server.connections.reduce((n, c) => n + c.appendedBytes, 0);
+    for (const { u, samples } of audio) {
+      const before = (await readEvents()).length;
+      await playUtterance(samples, u.id);
+      await sleep(700);
+      if ((await readEvents()).slice(before).some((e) => e.type === 'wake')) falseWakes.push(u.text);
+    }
+    expect(negativeSet.length).toBeGreaterThanOrEqual(20);
+    expect(falseWakes).toEqual([]);
+    expect((await readEvents()).slice(since).filter((e) => e.type === 'state' && e.state === 'connecting')).toEqual([]);
+    // Privacy: not one byte of these sentences left the machine.
+    expect(server.connections.length).toBe(connectionsBefore);
+    expect(server.connections.reduce((n, c) => n + c.appendedBytes, 0)).toBe(appendedBefore);
+  }, 600_000);
+
+  it('half duplex: a loud voice during the reply neither reaches the server nor interrupts; the wake word does', async () => {
+    server.setResponder(() => ({
+      userTranscript: 'tell me a story',
+      items: [{ type: 'message', text: 'Once upon a time…', audioMs: 8000 }],
+    }));
+    const [start, loud, wake] = await Promise.all([
+      synthesize(dir, { id: 'hd-start', text: 'hey jarvis, tell me a story', voice: 'en-us', speed: 150 }, 0.3),
+      synthesize(
+        dir,
+        { id: 'hd-loud', text: 'the quick brown fox jumps over the lazy dog and keeps on talking', voice: 'en-gb', speed: 160 },
+        0.2,
+      ),
+      synthesize(dir, { id: 'hd-wake', text: 'hey jarvis', voice: 'en-us', speed: 150 }, 0.3),
+    ]);
+    const since = (await readEvents()).length;
+    await playUtterance(start, 'hd-start');
+    const speaking = await waitForEvent((e) => e.type === 'state' && e.phase === 'assistant-speaking', since, 10_000);
+    expect(speaking, JSON.stringify((await readEvents()).slice(since))).toBeDefined();
+    const connection = server.connections.at(-1)!;
+    const appendedBefore = connection.appendedBytes;
+    const mark = server.mark();
+    // Louder than the original: the voice is boosted 2x (clipped), as someone talking over the speaker.
+    await playUtterance(concatInt16([loud.map((v) => Math.max(-32768, Math.min(32767, v * 2)))]), 'hd-loud');
+    expect(connection.appendedBytes).toBe(appendedBefore);
+    expect(server.log.slice(mark).filter((e) => e.event.type === 'input_audio_buffer.speech_started')).toEqual([]);
+    expect((await readEvents()).slice(since).filter((e) => e.type === 'truncate')).toEqual([]);
+    // Said over the assistant's voice, as people do: louder than the echo of the speaker.
+    await playUtterance(
+      wake.map((v) => Math.max(-32768, Math.min(32767, v * 2))),
+      'hd-wake',
+    );
+    const truncate = await waitForEvent((e) => e.type === 'truncate', since, 3000);
+    expect(truncate, JSON.stringify((await readEvents()).slice(since))).toBeDefined();
+    expect(Number(truncate!.audio_end_ms)).toBeGreaterThan(500);
+    expect(Number(truncate!.audio_end_ms)).toBeLessThan(8000);
+    const listening = await waitForEvent((e) => e.type === 'state' && e.state === 'conversing' && e.phase === 'listening', since, 3000);
+    expect(listening).toBeDefined();
+    expect(stderr).toBe('');
+  }, 120_000);
+});
