@@ -7,6 +7,7 @@ import { benchRealtime } from './realtime-bench.js';
 import { benchAgentsRealtime } from './agents-baseline.js';
 import { SCENARIO } from './barge-in-scenario.js';
 import { benchWakeWord } from './wake-word-bench.js';
+import { benchBrowserPlayback } from './browser-playback-bench.js';
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 8);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -39,6 +40,8 @@ log(`@openai/agents-realtime: ${iterations} barge-ins`);
 const agents = await benchAgentsRealtime(iterations, packageVersion('@openai/agents-realtime'));
 log('wake word (utterance sets, listening, wake → audio)');
 const wakeWord = await benchWakeWord();
+log('browser playback (AudioWorklet in Chromium)');
+const browserPlayback = await benchBrowserPlayback();
 log('idle process (10 s without, 10 s with the wake word)');
 const idle = { without_wake_word: idleProbe('none'), listening_for_wake_word: idleProbe('wake') };
 
@@ -61,6 +64,7 @@ const result = {
     },
   },
   wake_word: wakeWord,
+  browser_playback: browserPlayback,
   resampler,
   idle,
 };

@@ -32,6 +32,18 @@ await build({
   external: ['electron'],
 });
 
+// The playback worklet: one self-contained file (no imports, no Blob URL), so a strict CSP allows it.
+await build({
+  entryPoints: { 'renderer/audio/pcm-player.worklet': 'renderer/audio/pcm-player.worklet.ts' },
+  outdir: 'out',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: true,
+  logLevel: quiet ? 'warning' : 'info',
+});
+
 // Worker files that run unbundled, exactly as written.
 for (const file of ['main/audio/pv-recorder-worker.cjs']) {
   mkdirSync(`out/${file.slice(0, file.lastIndexOf('/'))}`, { recursive: true });

@@ -14,6 +14,7 @@ export const SYSTEM_PACKAGES = [
   },
   { name: 'sox', probe: '/usr/bin/sox', why: 'audio conversion for test fixtures' },
   { name: 'espeak-ng', probe: '/usr/bin/espeak-ng', why: 'speech synthesis for test utterances' },
+  { name: 'chromium', probe: '/usr/bin/chromium', why: 'the real browser for renderer and audio tests (Playwright drives it)' },
   { name: 'xvfb', probe: '/usr/bin/Xvfb', why: 'an X display for the push-to-talk key hook test' },
   { name: 'xdotool', probe: '/usr/bin/xdotool', why: 'synthetic key presses for the push-to-talk test' },
   { name: 'libxt6', probe: '/usr/lib/x86_64-linux-gnu/libXt.so.6', why: 'uiohook-napi runtime library' },

@@ -1,0 +1,355 @@
+/**
+ * The main-process `Player` that plays through the renderer's AudioWorklet. It speaks the player
+ * protocol (preload/contract/player-protocol.ts) over a `PlayerPort`: Electron's MessagePortMain (the
+ * other end is handed to the worklet, so the renderer's main thread is not in the path) or a WebSocket
+ * (web mode, tests).
+ *
+ * - Played counts come from the worklet: `progress` (~10 Hz) and, exactly, `flushed`.
+ * - `flush()` resolves with the worklet's exact position at the quantum where the flush took effect, or,
+ *   if no answer comes within `flushTimeoutMs` (renderer gone or its audio clock stopped), with the last
+ *   reported position.
+ * - Flow control: chunks are held in main while more than `maxBufferedMs` is queued in the worklet, so
+ *   its fixed ring (60 s) never overflows however far ahead of real time the server sends audio.
+ */
+import { createLogger } from '../util/logger.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { PLAYER_SAMPLE_RATE, type PlaybackPosition, type Player, type PlayerEvents } from './player.js';
+import * as protocol from '../../preload/contract/player-protocol.js';
+import * as wire from '../../preload/contract/player-wire.js';
+
+const log = createLogger('renderer-player');
+
+type MainToWorkletMessage = protocol.MainToWorkletMessage;
+type WorkletToMainMessage = protocol.WorkletToMainMessage;
+type ChunkMessage = protocol.ChunkMessage;
+
+/** A bidirectional channel to the worklet. */
+export interface PlayerPort {
+  /** Sends a message; `transfer` lists buffers the port may transfer instead of copying. */
+  postMessage(message: MainToWorkletMessage, transfer?: ArrayBuffer[]): void;
+  /** Listens to the worklet's messages; returns a function that stops listening. */
+  onMessage(listener: (message: WorkletToMainMessage) => void): () => void;
+  close?(): void;
+}
+
+export type RendererPlayerOptions = {
+  clock?: Clock;
+  /** Sent to the worklet with `configure`; the worklet's default (60 ms) when absent. */
+  prebufferMs?: number;
+  /** How long `flush()` waits for the worklet's exact answer (default 200 ms). */
+  flushTimeoutMs?: number;
+  /** Audio queued in the worklet above which chunks wait in main (default 30 s). */
+  maxBufferedMs?: number;
+  /** Ask the worklet for `chunk-output` timing reports (bench). */
+  timing?: boolean;
+};
+
+/** The worklet's answer to a flush (see `FlushedMessage`). */
+export type FlushReport = Omit<protocol.FlushedMessage, 'type'>;
+/**
+ * A clock probe: the worklet rendered `frame` somewhere between `sentAt` and `receivedAt` (this player's
+ * clock, ms), at `wallMs` by the worklet's `Date.now()`.
+ */
+export type ClockProbe = { id: number; frame: number; wallMs: number; sentAt: number; receivedAt: number };
+
+export type RendererPlayerEvents = PlayerEvents & {
+  /** Every answer to a flush, with the frames where it was received and took effect. */
+  flushed: [report: FlushReport];
+  /**
+   * Timing (option `timing`): the first sample of chunk `seq` left the worklet at context frame `frame`,
+   * in a render call at `wallMs` (the worklet's `Date.now()`).
+   */
+  chunk_output: [stamp: { seq: number; frame: number; wallMs: number }];
+  /** The worklet refused samples (cumulative count). */
+  overflow: [droppedSamples: number];
+  worklet_error: [message: string];
+};
+
+type FlushWaiter = { resolve: (position: PlaybackPosition | null) => void; timer: TimerHandle };
+type PingWaiter = { resolve: (probe: ClockProbe | null) => void; sentAt: number; timer: TimerHandle };
+
+export class RendererPlayer extends TypedEmitter<RendererPlayerEvents> implements Player {
+  readonly #port: PlayerPort;
+  readonly #clock: Clock;
+  readonly #flushTimeoutMs: number;
+  readonly #maxBufferedSamples: number;
+  readonly #unsubscribe: () => void;
+  #seq = 0;
+  #requestId = 0;
+  #pingId = 0;
+  readonly #played = new Map<string, number>();
+  /** The item playing or last played since the last flush, as far as main knows. */
+  #lastItem: string | undefined;
+  #playing = false;
+  #closed = false;
+  /** The latest flush whose `flushed` has not arrived: reports before it describe flushed audio. */
+  #awaitingFlush = 0;
+  readonly #flushWaiters = new Map<number, FlushWaiter>();
+  readonly #pingWaiters = new Map<number, PingWaiter>();
+  // Flow control.
+  #held: ChunkMessage[] = [];
+  #unacked: Array<{ seq: number; samples: number }> = [];
+  #unackedSamples = 0;
+  #reportedBuffered = 0;
+
+  constructor(port: PlayerPort, options: RendererPlayerOptions = {}) {
+    super();
+    this.#port = port;
+    this.#clock = options.clock ?? systemClock;
+    this.#flushTimeoutMs = options.flushTimeoutMs ?? 200;
+    this.#maxBufferedSamples = Math.round(((options.maxBufferedMs ?? 30_000) * PLAYER_SAMPLE_RATE) / 1000);
+    this.#unsubscribe = port.onMessage((message) => this.#onMessage(message));
+    const configure: protocol.ConfigureMessage = { type: 'configure' };
+    if (options.prebufferMs !== undefined) configure.prebufferMs = options.prebufferMs;
+    if (options.timing !== undefined) configure.timing = options.timing;
+    if (configure.prebufferMs !== undefined || configure.timing !== undefined) port.postMessage(configure);
+  }
+
+  get isPlaying(): boolean {
+    return this.#playing;
+  }
+
+  /** Sequence number of the last chunk enqueued (chunks are numbered from 1). */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /** Chunks waiting in main for room in the worklet. */
+  get heldChunks(): number {
+    return this.#held.length;
+  }
+
+  playedSamples(itemId: string): number {
+    return this.#played.get(itemId) ?? 0;
+  }
+
+  enqueue(itemId: string, pcm16: Int16Array): void {
+    if (this.#closed || pcm16.length === 0) return;
+    // A copy of exactly these samples: the caller keeps its array (which may be a view into a pooled
+    // buffer), and the copy's buffer can be transferred.
+    const message: ChunkMessage = { type: 'chunk', itemId, pcm: pcm16.slice().buffer, seq: ++this.#seq };
+    this.#playing = true;
+    if (this.#held.length > 0 || !this.#hasRoom(pcm16.length)) this.#held.push(message);
+    else this.#send(message);
+  }
+
+  flush(): Promise<PlaybackPosition | null> {
+    if (this.#closed) return Promise.resolve(null);
+    const requestId = ++this.#requestId;
+    const fallbackItem = this.#lastItem;
+    this.#held = [];
+    this.#unacked = [];
+    this.#unackedSamples = 0;
+    this.#reportedBuffered = 0;
+    this.#playing = false;
+    this.#lastItem = undefined;
+    this.#awaitingFlush = requestId;
+    this.#port.postMessage({ type: 'flush', requestId });
+    return new Promise((resolve) => {
+      const timer = this.#clock.setTimeout(() => {
+        this.#flushWaiters.delete(requestId);
+        log.warn({ requestId, timeoutMs: this.#flushTimeoutMs }, 'no flushed answer from the worklet; using the last progress');
+        resolve(fallbackItem === undefined ? null : { itemId: fallbackItem, playedSamples: this.playedSamples(fallbackItem) });
+      }, this.#flushTimeoutMs);
+      this.#flushWaiters.set(requestId, { resolve, timer });
+    });
+  }
+
+  /**
+   * Asks the worklet for its current frame and wall clock (answered from its next render quantum), to
+   * map context frames or check the worklet's `Date.now()` stamps against this clock. Null on timeout.
+   */
+  probeClock(timeoutMs = 1_000): Promise<ClockProbe | null> {
+    if (this.#closed) return Promise.resolve(null);
+    const id = ++this.#pingId;
+    return new Promise((resolve) => {
+      const timer = this.#clock.setTimeout(() => {
+        this.#pingWaiters.delete(id);
+        resolve(null);
+      }, timeoutMs);
+      this.#pingWaiters.set(id, { resolve, sentAt: this.#clock.now(), timer });
+      this.#port.postMessage({ type: 'ping', id });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush();
+    this.#closed = true;
+    this.#unsubscribe();
+    for (const waiter of this.#pingWaiters.values()) {
+      this.#clock.clearTimeout(waiter.timer);
+      waiter.resolve(null);
+    }
+    this.#pingWaiters.clear();
+    this.#port.close?.();
+  }
+
+  #hasRoom(samples: number): boolean {
+    const buffered = this.#reportedBuffered + this.#unackedSamples;
+    return buffered === 0 || buffered + samples <= this.#maxBufferedSamples;
+  }
+
+  #send(message: ChunkMessage): void {
+    const samples = message.pcm.byteLength >> 1;
+    this.#unacked.push({ seq: message.seq, samples });
+    this.#unackedSamples += samples;
+    this.#port.postMessage(message, protocol.transferablesOf(message));
+  }
+
+  /** The worklet has received every chunk up to `lastSeq` and has `buffered` samples queued. */
+  #acknowledge(lastSeq: number, buffered: number): void {
+    let acked = 0;
+    while (acked < this.#unacked.length && this.#unacked[acked]!.seq <= lastSeq) this.#unackedSamples -= this.#unacked[acked++]!.samples;
+    if (acked > 0) this.#unacked.splice(0, acked);
+    this.#reportedBuffered = buffered;
+    while (this.#held.length > 0 && this.#hasRoom(this.#held[0]!.pcm.byteLength >> 1)) this.#send(this.#held.shift()!);
+  }
+
+  #onMessage(message: WorkletToMainMessage): void {
+    if (this.#closed) return;
+    const current = this.#awaitingFlush === 0;
+    switch (message.type) {
+      case 'started':
+        if (current) this.#lastItem = message.itemId;
+        this.emit('started', message.itemId);
+        break;
+      case 'progress':
+        this.#played.set(message.itemId, message.playedSamples);
+        if (current) {
+          this.#lastItem = message.itemId;
+          this.#acknowledge(message.lastSeq, message.bufferedSamples);
+        }
+        this.emit('progress', { itemId: message.itemId, playedSamples: message.playedSamples });
+        break;
+      case 'drained':
+        if (current) {
+          this.#acknowledge(message.lastSeq, 0);
+          if (message.lastSeq === this.#seq && this.#held.length === 0) this.#playing = false;
+        }
+        this.emit('drained', message.itemId);
+        break;
+      case 'flushed': {
+        if (message.itemId !== null) this.#played.set(message.itemId, message.playedSamples);
+        if (message.requestId === this.#awaitingFlush) this.#awaitingFlush = 0;
+        const waiter = this.#flushWaiters.get(message.requestId);
+        if (waiter) {
+          this.#flushWaiters.delete(message.requestId);
+          this.#clock.clearTimeout(waiter.timer);
+          waiter.resolve(message.itemId === null ? null : { itemId: message.itemId, playedSamples: message.playedSamples });
+        }
+        const { type: _type, ...report } = message;
+        this.emit('flushed', report);
+        break;
+      }
+      case 'underrun':
+        this.emit('underrun', message.count);
+        break;
+      case 'overflow':
+        log.warn({ droppedSamples: message.droppedSamples }, 'the worklet dropped audio (its ring was full)');
+        this.emit('overflow', message.droppedSamples);
+        break;
+      case 'chunk-output':
+        this.emit('chunk_output', { seq: message.seq, frame: message.frame, wallMs: message.wallMs });
+        break;
+      case 'pong': {
+        const waiter = this.#pingWaiters.get(message.id);
+        if (!waiter) break;
+        this.#pingWaiters.delete(message.id);
+        this.#clock.clearTimeout(waiter.timer);
+        waiter.resolve({
+          id: message.id,
+          frame: message.frame,
+          wallMs: message.wallMs,
+          sentAt: waiter.sentAt,
+          receivedAt: this.#clock.now(),
+        });
+        break;
+      }
+      case 'error':
+        log.error({ message: message.message }, 'playback worklet error');
+        this.emit('worklet_error', message.message);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Ports
+
+/** Electron's MessagePortMain, structurally (this file must not import electron). */
+export type MessagePortMainLike = {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  off(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  start(): void;
+  close(): void;
+};
+
+/**
+ * A PlayerPort on Electron's MessagePortMain (the renderer hands the other end to the worklet).
+ * MessagePortMain cannot transfer ArrayBuffers, so chunks are copied by structured clone.
+ */
+export function messagePortMainPlayerPort(port: MessagePortMainLike): PlayerPort {
+  const listeners = new Set<(message: WorkletToMainMessage) => void>();
+  const onMessage = (event: { data: unknown }) => {
+    for (const listener of [...listeners]) listener(event.data as WorkletToMainMessage);
+  };
+  port.on('message', onMessage);
+  port.start();
+  return {
+    postMessage: (message) => port.postMessage(message),
+    onMessage: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => {
+      port.off('message', onMessage);
+      port.close();
+    },
+  };
+}
+
+/** The parts of a `ws` WebSocket the player needs. */
+export type WebSocketLike = {
+  readonly readyState: number;
+  send(data: string | Uint8Array): void;
+  on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+  off(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+  close(): void;
+};
+
+const WEBSOCKET_OPEN = 1;
+
+/** A PlayerPort over a WebSocket to a page that relays to the worklet (`relayWebSocket`). */
+export function webSocketPlayerPort(socket: WebSocketLike): PlayerPort {
+  const listeners = new Set<(message: WorkletToMainMessage) => void>();
+  const onMessage = (data: unknown, isBinary: boolean) => {
+    const message = wire.decodeWorkletToMain(isBinary ? toFrame(data) : String(data));
+    if (message === null) {
+      log.warn('ignored an invalid message from the playback page');
+      return;
+    }
+    for (const listener of [...listeners]) listener(message);
+  };
+  socket.on('message', onMessage);
+  return {
+    postMessage: (message) => {
+      if (socket.readyState === WEBSOCKET_OPEN) socket.send(wire.encodeWireMessage(message));
+    },
+    onMessage: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => socket.off('message', onMessage),
+  };
+}
+
+function toFrame(data: unknown): string | ArrayBuffer | ArrayBufferView {
+  if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
+  return String(data);
+}
