@@ -10,17 +10,9 @@ import type { WireError } from '../../preload/contract/wire-error.js';
  *                                                                  error (permanent or gave up)
  */
 
-export type TriggerSource = 'wake-word' | 'push-to-talk' | 'text' | 'menu';
+import type { AssistantState, ConversingPhase, TriggerSource } from '../../preload/contract/types.js';
 
-export type ConversingPhase = 'listening' | 'user-speaking' | 'thinking' | 'running-tool' | 'assistant-speaking';
-
-export type AssistantState =
-  | { kind: 'idle' }
-  | { kind: 'listening-for-wake-word' }
-  | { kind: 'connecting'; source: TriggerSource; reconnecting: boolean }
-  | { kind: 'conversing'; phase: ConversingPhase; tool?: string }
-  | { kind: 'follow-up' }
-  | { kind: 'error'; error: WireError };
+export type { AssistantState, ConversingPhase, TriggerSource };
 
 export type MachineContext = {
   /** With a wake-word engine the app rests listening for it; without one it rests idle. */

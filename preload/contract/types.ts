@@ -97,3 +97,6 @@ export type SettingsIssue = { path: string; message: string };
 export type MicLevel = { rmsDbfs: number; peak: number };
 
 export type ConnectionTestResult = { ok: true; version: string; entities: number } | { ok: false; message: string };
+
+/** Electron: the main process hands the renderer a MessagePort for audio with this window message. */
+export const AUDIO_PORT_MESSAGE = 'hearth:audio-port';
