@@ -8,6 +8,7 @@ import { benchAgentsRealtime } from './agents-baseline.js';
 import { SCENARIO } from './barge-in-scenario.js';
 import { benchWakeWord } from './wake-word-bench.js';
 import { benchBrowserPlayback } from './browser-playback-bench.js';
+import { benchHomeAssistant } from './home-assistant-bench.js';
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 8);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -40,6 +41,8 @@ log(`@openai/agents-realtime: ${iterations} barge-ins`);
 const agents = await benchAgentsRealtime(iterations, packageVersion('@openai/agents-realtime'));
 log('wake word (utterance sets, listening, wake → audio)');
 const wakeWord = await benchWakeWord();
+log('Home Assistant: tool call vs conversation/process against a real Home Assistant');
+const homeAssistant = await benchHomeAssistant(20);
 log('browser playback (AudioWorklet in Chromium)');
 const browserPlayback = await benchBrowserPlayback();
 log('idle process (10 s without, 10 s with the wake word)');
@@ -63,6 +66,7 @@ const result = {
       underruns_per_reply: realtime.underruns_per_reply,
     },
   },
+  home_assistant: homeAssistant,
   wake_word: wakeWord,
   browser_playback: browserPlayback,
   resampler,

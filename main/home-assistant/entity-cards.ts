@@ -1,0 +1,94 @@
+import type { HaEntity } from './home-assistant-gateway.js';
+import type { ExposedHome } from './exposed-home.js';
+import { compactAttributes } from './compact-state.js';
+
+/**
+ * A pure projection of the exposed home for the UI's entity cards: one card per exposed entity,
+ * plain data (structured-clone safe), in summary order. Only exposed entities ever appear.
+ */
+export type EntityCard = {
+  id: string;
+  domain: string;
+  name: string;
+  area: string | null;
+  state: string;
+  /** A short human line such as "On · 50 %", "21.5 °C → 22", "Open · 70 %". */
+  detail: string;
+  /** Whether a tool can change it (sensors cannot). */
+  controllable: boolean;
+  /** Whether changing it asks for spoken confirmation (locks, garage doors, gates, alarms). */
+  sensitive: boolean;
+};
+
+const CONTROLLABLE = new Set([
+  'light',
+  'switch',
+  'fan',
+  'cover',
+  'climate',
+  'media_player',
+  'lock',
+  'alarm_control_panel',
+  'scene',
+  'script',
+  'input_boolean',
+  'humidifier',
+  'siren',
+]);
+
+function label(state: string): string {
+  return state.length === 0 ? '' : state[0]!.toUpperCase() + state.slice(1).replace(/_/g, ' ');
+}
+
+function detailLine(domain: string, state: HaEntity | undefined): string {
+  if (!state) return 'Unknown';
+  const a = compactAttributes(domain, state.attributes);
+  const parts = [label(state.state)];
+  const unit = typeof a.unit === 'string' ? ` ${a.unit}` : '';
+  switch (domain) {
+    case 'light':
+      if (typeof a.brightness_pct === 'number') parts.push(`${a.brightness_pct} %`);
+      if (typeof a.color_temp_kelvin === 'number') parts.push(`${a.color_temp_kelvin} K`);
+      break;
+    case 'climate':
+      if (typeof a.current_temperature === 'number') parts.push(`${a.current_temperature}°`);
+      if (typeof a.target_temperature === 'number') parts.push(`→ ${a.target_temperature}°`);
+      else if (typeof a.target_temp_low === 'number' && typeof a.target_temp_high === 'number')
+        parts.push(`→ ${a.target_temp_low}–${a.target_temp_high}°`);
+      break;
+    case 'cover':
+      if (typeof a.position === 'number') parts.push(`${a.position} %`);
+      break;
+    case 'media_player':
+      if (typeof a.media_title === 'string') parts.push(a.media_title);
+      if (typeof a.volume_pct === 'number') parts.push(`vol ${a.volume_pct} %`);
+      break;
+    case 'fan':
+      if (typeof a.speed_pct === 'number') parts.push(`${a.speed_pct} %`);
+      break;
+    case 'sensor':
+      return `${state.state}${unit}`;
+    default:
+      break;
+  }
+  return parts.join(' · ');
+}
+
+export function entityCards(home: ExposedHome, states: ReadonlyMap<string, HaEntity>, confirmDomains: readonly string[]): EntityCard[] {
+  return home.entities.map((entity) => {
+    const state = states.get(entity.id);
+    const sensitive =
+      confirmDomains.includes(entity.domain) &&
+      (entity.domain !== 'cover' || entity.deviceClass === 'garage' || entity.deviceClass === 'gate');
+    return {
+      id: entity.id,
+      domain: entity.domain,
+      name: entity.name,
+      area: entity.areaName,
+      state: state?.state ?? 'unknown',
+      detail: detailLine(entity.domain, state),
+      controllable: CONTROLLABLE.has(entity.domain),
+      sensitive,
+    };
+  });
+}

@@ -1,0 +1,799 @@
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import {
+  createConnection,
+  createLongLivedTokenAuth,
+  subscribeEntities,
+  ERR_CANNOT_CONNECT,
+  ERR_CONNECTION_LOST,
+  ERR_INVALID_AUTH,
+  type Connection,
+  type HassEntities,
+  type MessageBase,
+} from 'home-assistant-js-websocket';
+import { HomeAssistantError, type ErrorCategory } from '../util/errors.js';
+import { createLogger } from '../util/logger.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { parseHomeAssistantUrl, validateAccessToken, type HaUrl } from './ha-connection-input.js';
+import { createHaSocketFactory, type SocketFailure } from './ha-socket.js';
+import {
+  featuresForVersion,
+  parseAliases,
+  parseAreas,
+  parseConversationResult,
+  parseDevices,
+  parseEntityEntries,
+  parseExposure,
+  parseFloors,
+  parseServiceResult,
+  parseState,
+  parseStates,
+} from './ha-messages.js';
+import {
+  EMPTY_REGISTRIES,
+  NOT_REACHABLE,
+  type HaCommandOptions,
+  type HaConnectionStatus,
+  type HaConversationRequest,
+  type HaConversationResult,
+  type HaEntity,
+  type HaFeatures,
+  type HaRegistries,
+  type HaServiceCall,
+  type HaServiceResult,
+  type HomeAssistantGateway,
+  type HomeAssistantGatewayEvents,
+} from './home-assistant-gateway.js';
+
+const log = createLogger('home-assistant');
+
+export { NOT_REACHABLE };
+
+export type HaWsGatewayOptions = {
+  /** Read at every (re)connect. */
+  allowSelfSignedCertificate?: boolean;
+  /** WebSocket upgrade + auth (default 10 s). */
+  handshakeTimeoutMs?: number;
+  /** call_service, get_states and other commands a tool waits for (default 1.5 s: a tool must answer within 2 s). */
+  commandTimeoutMs?: number;
+  /** conversation/process: the first call loads intents and can take seconds (default 8 s). */
+  conversationTimeoutMs?: number;
+  /** Registry commands at (re)connect (default 15 s). */
+  loadTimeoutMs?: number;
+  /** Ping watchdog for networks that die without closing the socket (default every 30 s, 10 s timeout). */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+  /** Exposure has no change event for entities outside the registry: poll it (default 60 s). */
+  exposureRefreshMs?: number;
+  /** Coalesce registry-updated events (default 300 ms). */
+  registryDebounceMs?: number;
+  /** How long connect() waits for Home Assistant to finish starting (default 120 s). */
+  startupTimeoutMs?: number;
+  clock?: Clock;
+};
+
+type Timing = Required<Omit<HaWsGatewayOptions, 'clock' | 'allowSelfSignedCertificate'>>;
+
+const DEFAULTS: Timing = {
+  handshakeTimeoutMs: 10_000,
+  commandTimeoutMs: 1500,
+  conversationTimeoutMs: 8000,
+  loadTimeoutMs: 15_000,
+  pingIntervalMs: 30_000,
+  pingTimeoutMs: 10_000,
+  exposureRefreshMs: 60_000,
+  registryDebounceMs: 300,
+  startupTimeoutMs: 120_000,
+};
+
+const REGISTRY_EVENTS = ['area_registry_updated', 'device_registry_updated', 'entity_registry_updated', 'floor_registry_updated'];
+
+/**
+ * The Home Assistant gateway on home-assistant-js-websocket with a `ws` socket. The library
+ * reconnects by itself; this adds what it leaves to the app: a ping watchdog, waiting for RUNNING
+ * and refreshing registries after a reconnect, pruning entities deleted while offline, exposure
+ * polling, per-command timeouts, and one mapping of every failure to a HomeAssistantError.
+ */
+export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implements HomeAssistantGateway {
+  readonly #timing: Timing;
+  readonly #clock: Clock;
+  readonly #allowSelfSigned: boolean;
+  #status: HaConnectionStatus = 'disconnected';
+  #conn: Connection | undefined;
+  #url: HaUrl | undefined;
+  #haVersion = '';
+  #features: HaFeatures = featuresForVersion('0.0.0');
+  #entities: HassEntities = {};
+  #entityMap: ReadonlyMap<string, HaEntity> | null = new Map();
+  /** Entities missing after a reconnect; dropped while the library's store still holds the same object. */
+  #stale = new Map<string, unknown>();
+  #registries: HaRegistries = EMPTY_REGISTRIES;
+  #registriesJson = '';
+  #closed = false;
+  #generation = 0;
+  #pingTimer: TimerHandle | undefined;
+  #pinging = false;
+  #exposureTimer: TimerHandle | undefined;
+  #registryTimer: TimerHandle | undefined;
+  #lastFailure: SocketFailure | null = null;
+  #malformedReported = false;
+
+  constructor(options: HaWsGatewayOptions = {}) {
+    super();
+    const { clock, allowSelfSignedCertificate, ...timing } = options;
+    this.#timing = { ...DEFAULTS, ...stripUndefined(timing) };
+    this.#clock = clock ?? systemClock;
+    this.#allowSelfSigned = allowSelfSignedCertificate ?? false;
+  }
+
+  get status(): HaConnectionStatus {
+    return this.#status;
+  }
+
+  get haVersion(): string {
+    return this.#haVersion;
+  }
+
+  get features(): HaFeatures {
+    return this.#features;
+  }
+
+  getEntities(): ReadonlyMap<string, HaEntity> {
+    if (this.#entityMap) return this.#entityMap;
+    const map = new Map<string, HaEntity>();
+    for (const [id, raw] of Object.entries(this.#entities)) {
+      if (this.#stale.has(id)) {
+        if (this.#stale.get(id) === raw) continue;
+        this.#stale.delete(id);
+      }
+      const entity = parseState(raw);
+      if (entity) map.set(id, entity);
+    }
+    this.#entityMap = map;
+    return map;
+  }
+
+  getRegistries(): HaRegistries {
+    return this.#registries;
+  }
+
+  async connect(options: { baseUrl: string; token: string; signal?: AbortSignal }): Promise<void> {
+    if (this.#conn) throw new HomeAssistantError('This gateway is already connected.', { category: 'application', permanent: true });
+    const url = parseHomeAssistantUrl(options.baseUrl);
+    if (!url.ok) throw new HomeAssistantError(url.message, { category: 'configuration', code: 'invalid_url' });
+    const token = validateAccessToken(options.token);
+    if (!token.ok) throw new HomeAssistantError(token.message, { category: 'configuration', code: 'invalid_token' });
+    this.#url = url.value;
+    this.#closed = false;
+    this.#lastFailure = null;
+    this.#setStatus('connecting');
+    const createSocket = createHaSocketFactory({
+      allowSelfSignedCertificate: this.#allowSelfSigned,
+      handshakeTimeoutMs: this.#timing.handshakeTimeoutMs,
+      onFailure: (failure) => {
+        this.#lastFailure = failure;
+      },
+      onMalformed: (detail) => this.#onMalformed(detail),
+      filter: (message) => this.#filterMessage(message),
+    });
+    let conn: Connection;
+    const pending = createConnection({ auth: createLongLivedTokenAuth(url.value.baseUrl, token.value), createSocket });
+    try {
+      conn = await abortable(pending, options.signal);
+    } catch (error) {
+      // Cancelled while connecting: a connection that still comes up must not linger.
+      pending.then(
+        (late) => late.close(),
+        () => undefined,
+      );
+      const mapped = await this.#describeConnectFailure(error);
+      this.#setStatus(mapped.category === 'authentication' ? 'auth_failed' : 'disconnected');
+      throw mapped;
+    }
+    this.#conn = conn;
+    this.#haVersion = conn.haVersion;
+    this.#features = featuresForVersion(conn.haVersion);
+    conn.addEventListener('disconnected', () => this.#onDisconnected());
+    conn.addEventListener('ready', () => void this.#onReady());
+    conn.addEventListener('reconnect-error', () => this.#onReconnectError());
+    try {
+      await this.#initialize(conn, options.signal);
+    } catch (error) {
+      await this.close();
+      throw error instanceof HomeAssistantError ? error : this.toError(error);
+    }
+    this.#setStatus('connected');
+    this.#schedulePing();
+    this.#scheduleExposureRefresh();
+    log.info({ url: url.value.baseUrl, version: this.#haVersion }, 'connected to Home Assistant');
+  }
+
+  async #initialize(conn: Connection, signal: AbortSignal | undefined): Promise<void> {
+    await this.#waitUntilRunning(signal, this.#timing.startupTimeoutMs);
+    for (const type of REGISTRY_EVENTS) {
+      conn
+        .subscribeEvents(() => this.#scheduleRegistryRefresh(), type)
+        .catch((error: unknown) => {
+          log.debug({ err: error, type }, 'could not subscribe to registry updates');
+        });
+    }
+    // Never unsubscribed: close() drops the connection, and the library's 5 s unsubscribe grace
+    // timer would only keep the process alive.
+    const firstState = new Promise<void>((resolve) => {
+      subscribeEntities(conn, (entities) => {
+        this.#onEntities(entities);
+        resolve();
+      });
+    });
+    await Promise.all([
+      this.#refreshRegistries(true),
+      abortable(withTimeout(firstState, this.#timing.loadTimeoutMs, 'the first entity states'), signal),
+    ]);
+    // Preloads the intents so the first hand-over to Assist is not seconds slower (2023.x+).
+    if (this.#features.conversation) {
+      this.#command({ type: 'conversation/prepare' }, { timeoutMs: this.#timing.conversationTimeoutMs }, true).catch(() => undefined);
+    }
+  }
+
+  async #waitUntilRunning(signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
+    const deadline = this.#clock.now() + timeoutMs;
+    const generation = this.#generation;
+    for (;;) {
+      const config =
+        (await this.#command<{ state?: unknown }>(
+          { type: 'get_config' },
+          { timeoutMs: this.#timing.loadTimeoutMs, ...(signal ? { signal } : {}) },
+          true,
+        )) ?? {};
+      if (config.state === undefined || config.state === 'RUNNING') return;
+      if (this.#clock.now() > deadline) {
+        throw new HomeAssistantError(`Home Assistant is still starting (state ${String(config.state)}); try again in a minute.`, {
+          category: 'connectivity',
+          code: 'not_running',
+        });
+      }
+      await sleep(this.#clock, 500, signal);
+      if (generation !== this.#generation || this.#closed) throw this.#notReachable();
+    }
+  }
+
+  // --- reconnection ---------------------------------------------------------------------------
+
+  #onDisconnected(): void {
+    if (this.#closed) return;
+    this.#generation++;
+    log.warn({ url: this.#url?.baseUrl }, 'lost the connection to Home Assistant; reconnecting');
+    this.#setStatus('connecting');
+  }
+
+  async #onReady(): Promise<void> {
+    if (this.#closed) return;
+    const generation = ++this.#generation;
+    const conn = this.#conn;
+    if (!conn) return;
+    this.#haVersion = conn.haVersion;
+    this.#features = featuresForVersion(conn.haVersion);
+    try {
+      // The WebSocket answers before integrations are loaded: registries and states are only
+      // complete once Home Assistant is RUNNING.
+      await this.#waitUntilRunning(undefined, Number.POSITIVE_INFINITY);
+      if (generation !== this.#generation) return;
+      await this.#refreshRegistries(true);
+      await this.#pruneDeletedEntities();
+      if (generation !== this.#generation || this.#closed) return;
+      this.#setStatus('connected');
+      log.info({ version: this.#haVersion }, 'reconnected to Home Assistant');
+    } catch (error) {
+      if (generation !== this.#generation || this.#closed) return;
+      log.warn({ err: error }, 'reconnected, but could not reload Home Assistant; retrying');
+      await sleep(this.#clock, 2000);
+      if (generation === this.#generation && !this.#closed) conn.reconnect(true);
+    }
+  }
+
+  #onReconnectError(): void {
+    const error = new HomeAssistantError(
+      'Home Assistant no longer accepts the access token: create a new long-lived access token in your Home Assistant profile.',
+      { category: 'authentication', code: 'auth_invalid' },
+    );
+    this.#setStatus('auth_failed');
+    this.emit('error', error);
+  }
+
+  /** Entities deleted while offline stay in the library's merged store; drop them (reference 2.3 gap 3). */
+  async #pruneDeletedEntities(): Promise<void> {
+    const fresh = await this.#command<unknown>({ type: 'get_states' }, { timeoutMs: this.#timing.loadTimeoutMs }, true);
+    const present = new Set(parseStates(fresh).map((s) => s.entity_id));
+    let pruned = 0;
+    for (const [id, raw] of Object.entries(this.#entities)) {
+      if (!present.has(id)) {
+        this.#stale.set(id, raw);
+        pruned++;
+      }
+    }
+    if (pruned > 0) {
+      this.#entityMap = null;
+      this.#emitEntities();
+    }
+  }
+
+  #onEntities(entities: HassEntities): void {
+    const previousCount = Object.keys(this.#entities).length;
+    this.#entities = entities;
+    this.#entityMap = null;
+    // An entity appeared or went away: its registry entry and exposure may be new too.
+    if (this.#status === 'connected' && Object.keys(entities).length !== previousCount) this.#scheduleRegistryRefresh();
+    this.#emitEntities();
+  }
+
+  #emitEntities(): void {
+    if (this.listenerCount('entities') > 0) this.emit('entities', this.getEntities());
+  }
+
+  // --- watchdog -------------------------------------------------------------------------------
+
+  #schedulePing(): void {
+    this.#clock.clearTimeout(this.#pingTimer);
+    if (this.#closed) return;
+    this.#pingTimer = this.#clock.setTimeout(() => {
+      void this.#ping().finally(() => this.#schedulePing());
+    }, this.#timing.pingIntervalMs);
+  }
+
+  /** Pings now; on no answer, drops the socket so the library reconnects. */
+  async #ping(): Promise<void> {
+    const conn = this.#conn;
+    if (!conn || !conn.connected || this.#pinging || this.#closed) return;
+    this.#pinging = true;
+    try {
+      await withTimeout(conn.ping(), this.#timing.pingTimeoutMs, 'ping');
+    } catch (error) {
+      if (!this.#closed && conn.connected && isTimeout(error)) {
+        log.warn('Home Assistant did not answer a ping; reconnecting');
+        conn.reconnect(true);
+      }
+    } finally {
+      this.#pinging = false;
+    }
+  }
+
+  // --- registries and exposure ----------------------------------------------------------------
+
+  #scheduleRegistryRefresh(): void {
+    this.#clock.clearTimeout(this.#registryTimer);
+    this.#registryTimer = this.#clock.setTimeout(() => {
+      this.#refreshRegistries(false).catch((error: unknown) => log.warn({ err: error }, 'could not refresh the registries'));
+    }, this.#timing.registryDebounceMs);
+  }
+
+  #scheduleExposureRefresh(): void {
+    this.#clock.clearTimeout(this.#exposureTimer);
+    if (this.#closed) return;
+    this.#exposureTimer = this.#clock.setTimeout(() => {
+      void this.#refreshExposure().finally(() => this.#scheduleExposureRefresh());
+    }, this.#timing.exposureRefreshMs);
+  }
+
+  async #refreshExposure(): Promise<void> {
+    if (this.#status !== 'connected' || this.#registries.exposureSource !== 'expose_entity_list') return;
+    try {
+      const exposure = parseExposure(
+        await this.#command({ type: 'homeassistant/expose_entity/list' }, { timeoutMs: this.#timing.loadTimeoutMs }, true),
+      );
+      if (!sameMap(exposure, this.#registries.exposedToAssist)) await this.#refreshRegistries(false);
+    } catch (error) {
+      log.debug({ err: error }, 'exposure refresh failed');
+    }
+  }
+
+  async #refreshRegistries(internal: boolean): Promise<void> {
+    const timeoutMs = this.#timing.loadTimeoutMs;
+    const command = <T>(type: string, extra: Record<string, unknown> = {}) => this.#command<T>({ type, ...extra }, { timeoutMs }, internal);
+    const optional = async <T>(type: string, extra?: Record<string, unknown>): Promise<T | null> => {
+      try {
+        return await command<T>(type, extra);
+      } catch (error) {
+        if (isHaCode(error, 'unknown_command') || isHaCode(error, 'unauthorized')) return null;
+        throw error;
+      }
+    };
+    const [areas, floors, devices, entries, exposure, exposeNew] = await Promise.all([
+      command<unknown>('config/area_registry/list'),
+      this.#features.floors ? optional<unknown>('config/floor_registry/list') : Promise.resolve(null),
+      command<unknown>('config/device_registry/list'),
+      command<unknown>('config/entity_registry/list'),
+      this.#features.exposeEntityList ? optional<unknown>('homeassistant/expose_entity/list') : Promise.resolve(null),
+      this.#features.exposeEntityList
+        ? optional<{ expose_new?: unknown }>('homeassistant/expose_new_entities/get', { assistant: 'conversation' })
+        : Promise.resolve(null),
+    ]);
+    let entities = parseEntityEntries(entries);
+    const exposedToAssist = exposure === null ? new Map<string, boolean>() : parseExposure(exposure);
+    const exposureSource =
+      exposure !== null
+        ? 'expose_entity_list'
+        : entities.some((e) => e.should_expose !== null)
+          ? 'entity_registry_options'
+          : 'default_rule';
+    if (exposure === null) {
+      for (const entry of entities) if (entry.should_expose !== null) exposedToAssist.set(entry.entity_id, entry.should_expose);
+    }
+    // Aliases are only in the extended entries; fetch them for the entities that may be exposed.
+    if (this.#features.entityAliases) {
+      const ids = entities.filter((e) => exposedToAssist.get(e.entity_id) !== false).map((e) => e.entity_id);
+      if (ids.length > 0) {
+        const extended = await optional<unknown>('config/entity_registry/get_entries', { entity_ids: ids });
+        if (extended !== null) entities = parseEntityEntries(entries, parseAliases(extended));
+      }
+    }
+    const next: HaRegistries = {
+      areas: parseAreas(areas),
+      floors: floors === null ? [] : parseFloors(floors),
+      devices: parseDevices(devices),
+      entities,
+      exposedToAssist,
+      exposeNew: exposeNew?.expose_new !== false,
+      exposureSource,
+    };
+    const json = JSON.stringify({ ...next, exposedToAssist: [...exposedToAssist] });
+    if (json === this.#registriesJson) return;
+    this.#registriesJson = json;
+    this.#registries = next;
+    this.emit('registries', next);
+  }
+
+  // --- commands -------------------------------------------------------------------------------
+
+  async getStates(options: HaCommandOptions = {}): Promise<HaEntity[]> {
+    return parseStates(await this.#command<unknown>({ type: 'get_states' }, options));
+  }
+
+  async callService(call: HaServiceCall, options: HaCommandOptions = {}): Promise<HaServiceResult> {
+    const message: MessageBase = {
+      type: 'call_service',
+      domain: call.domain,
+      service: call.service,
+      target: { entity_id: [...call.target.entity_id] },
+    };
+    if (call.data && Object.keys(call.data).length > 0) message.service_data = call.data;
+    return parseServiceResult(await this.#command<unknown>(message, options));
+  }
+
+  async processConversation(request: HaConversationRequest, options: HaCommandOptions = {}): Promise<HaConversationResult> {
+    const message: MessageBase = { type: 'conversation/process', text: request.text };
+    if (request.language) message.language = request.language;
+    if (request.conversationId) message.conversation_id = request.conversationId;
+    if (request.agentId) message.agent_id = request.agentId;
+    const result = await this.#command<unknown>(message, { timeoutMs: this.#timing.conversationTimeoutMs, ...stripUndefined(options) });
+    return parseConversationResult(result);
+  }
+
+  async waitUntilConnected(timeoutMs: number): Promise<boolean> {
+    if (this.#status === 'connected') return true;
+    if (this.#status === 'auth_failed' || this.#closed || !this.#conn) return false;
+    return new Promise<boolean>((resolve) => {
+      const timer = this.#clock.setTimeout(() => {
+        off();
+        resolve(false);
+      }, timeoutMs);
+      const off = this.on('connection_change', (status) => {
+        if (status === 'connecting') return;
+        this.#clock.clearTimeout(timer);
+        off();
+        resolve(status === 'connected');
+      });
+    });
+  }
+
+  async #command<T>(message: MessageBase, options: HaCommandOptions, internal = false): Promise<T> {
+    const conn = this.#conn;
+    if (!conn || !conn.connected || (!internal && this.#status !== 'connected')) throw this.#notReachable();
+    if (options.signal?.aborted) throw new HomeAssistantError('Cancelled.', { category: 'application', code: 'aborted' });
+    const timeoutMs = options.timeoutMs ?? this.#timing.commandTimeoutMs;
+    try {
+      return await abortable(withTimeout(conn.sendMessagePromise<T>(message), timeoutMs, message.type), options.signal);
+    } catch (error) {
+      if (isAbort(error)) throw new HomeAssistantError('Cancelled.', { category: 'application', code: 'aborted', cause: error });
+      if (isTimeout(error)) {
+        // Maybe the network died without closing the socket: check now rather than at the next ping.
+        void this.#ping();
+        throw new HomeAssistantError(`Home Assistant did not answer within ${formatSeconds(timeoutMs)}.`, {
+          category: 'connectivity',
+          code: 'timeout',
+          cause: error,
+        });
+      }
+      throw this.toError(error);
+    }
+  }
+
+  /** Drops what the library would console.warn about: stray events and pongs, diffs for unknown entities. */
+  #filterMessage(message: Record<string, unknown>): Record<string, unknown> | null {
+    const conn = this.#conn;
+    if (!conn) return message;
+    const { id, type } = message;
+    if ((type === 'event' || type === 'pong') && (typeof id !== 'number' || !conn.commands.has(id))) {
+      log.debug({ type, id }, 'dropped a message for an unknown subscription or command');
+      return null;
+    }
+    const event = message.event as { a?: unknown; c?: unknown } | undefined;
+    if (type === 'event' && event && typeof event.c === 'object' && event.c !== null) {
+      const added = typeof event.a === 'object' && event.a !== null ? (event.a as Record<string, unknown>) : {};
+      const changes = { ...(event.c as Record<string, unknown>) };
+      let dropped = false;
+      for (const entityId of Object.keys(changes)) {
+        if (!(entityId in this.#entities) && !(entityId in added)) {
+          delete changes[entityId];
+          dropped = true;
+        }
+      }
+      if (dropped) return { ...message, event: { ...event, c: changes } };
+    }
+    return message;
+  }
+
+  #notReachable(): HomeAssistantError {
+    return new HomeAssistantError(NOT_REACHABLE, { category: 'connectivity', code: 'not_reachable' });
+  }
+
+  #onMalformed(detail: string): void {
+    log.warn({ detail }, 'ignored a malformed message from Home Assistant');
+    if (this.#malformedReported) return;
+    this.#malformedReported = true;
+    this.emit(
+      'error',
+      new HomeAssistantError(`Home Assistant sent ${detail}; it was ignored.`, { category: 'server', code: 'malformed_message' }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#generation++;
+    for (const timer of [this.#pingTimer, this.#exposureTimer, this.#registryTimer]) this.#clock.clearTimeout(timer);
+    const conn = this.#conn;
+    this.#conn = undefined;
+    conn?.close();
+    this.#setStatus('disconnected');
+  }
+
+  #setStatus(status: HaConnectionStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.emit('connection_change', status);
+  }
+
+  // --- errors: every Home Assistant failure is mapped here, once -------------------------------
+
+  /** Maps a rejection from the library or a command to a HomeAssistantError. */
+  toError(error: unknown): HomeAssistantError {
+    if (error instanceof HomeAssistantError) return error;
+    if (error === ERR_INVALID_AUTH) {
+      return new HomeAssistantError('Home Assistant refused the access token.', { category: 'authentication', code: 'auth_invalid' });
+    }
+    if (error === ERR_CANNOT_CONNECT || error === ERR_CONNECTION_LOST) return this.#notReachable();
+    const haError = readHaError(error);
+    if (haError) {
+      if (haError.code === ERR_CONNECTION_LOST) return this.#notReachable();
+      const code = String(haError.code);
+      const category: ErrorCategory =
+        code === 'unauthorized'
+          ? 'authorization'
+          : code === 'home_assistant_error' || code === 'unknown_error' || code === 'timeout'
+            ? 'server'
+            : 'invalid_request';
+      return new HomeAssistantError(haError.message || code, { category, permanent: false, code, cause: error });
+    }
+    return new HomeAssistantError(error instanceof Error ? error.message : String(error), {
+      category: 'unknown',
+      permanent: false,
+      cause: error,
+    });
+  }
+
+  async #describeConnectFailure(error: unknown): Promise<HomeAssistantError> {
+    const url = this.#url!;
+    const failure = this.#lastFailure;
+    if (error === ERR_INVALID_AUTH || failure?.kind === 'auth_invalid') {
+      return new HomeAssistantError(
+        `Home Assistant at ${url.host} refused the access token (auth_invalid): create a new long-lived access token in your Home Assistant profile.`,
+        { category: 'authentication', code: 'auth_invalid' },
+      );
+    }
+    if (error instanceof HomeAssistantError) return error;
+    if (isAbort(error))
+      return new HomeAssistantError('Connecting to Home Assistant was cancelled.', { category: 'application', code: 'aborted' });
+    const reach = `Cannot reach Home Assistant at ${url.baseUrl}`;
+    const config = (message: string, code: string) => new HomeAssistantError(message, { category: 'configuration', code });
+    const connectivity = (message: string, code: string) => new HomeAssistantError(message, { category: 'connectivity', code });
+    if (!failure) return connectivity(`${reach}.`, 'cannot_connect');
+    switch (failure.kind) {
+      case 'timeout':
+        return connectivity(`${reach}: no answer within ${formatSeconds(this.#timing.handshakeTimeoutMs)}.`, 'timeout');
+      case 'http_status':
+        if (failure.status === 404) {
+          return config(
+            `${url.baseUrl} answered, but it has no Home Assistant WebSocket API (HTTP 404): check the address and port.`,
+            'not_home_assistant',
+          );
+        }
+        if (failure.status >= 500) {
+          return connectivity(
+            `${reach}: the server answered HTTP ${failure.status} (is Home Assistant running behind that proxy?).`,
+            'http_error',
+          );
+        }
+        if (!url.secure && failure.status === 400 && (await speaksTls(url))) return httpsExpected(url);
+        return config(
+          `${url.baseUrl} answered HTTP ${failure.status} instead of Home Assistant's WebSocket: check the address and port.`,
+          'http_error',
+        );
+      case 'not_home_assistant':
+        return config(`${url.baseUrl} does not look like Home Assistant (${failure.message}).`, 'not_home_assistant');
+      case 'closed':
+        if (!url.secure && (await speaksTls(url))) return httpsExpected(url);
+        return connectivity(`${reach}: the connection was closed during login.`, 'closed');
+      case 'network':
+        return this.#describeNetworkFailure(url, failure);
+    }
+  }
+
+  async #describeNetworkFailure(url: HaUrl, failure: { code: string; message: string }): Promise<HomeAssistantError> {
+    const reach = `Cannot reach Home Assistant at ${url.baseUrl}`;
+    const config = (message: string, code: string) => new HomeAssistantError(message, { category: 'configuration', code });
+    const connectivity = (message: string, code: string) => new HomeAssistantError(message, { category: 'connectivity', code });
+    const { code, message } = failure;
+    if (SELF_SIGNED_CODES.has(code)) {
+      return config(
+        `Home Assistant at ${url.baseUrl} uses a self-signed certificate; if you trust it, turn on "allow self-signed certificate" (homeAssistant.allowSelfSignedCertificate) in the settings.`,
+        'self_signed_certificate',
+      );
+    }
+    if (code === 'CERT_HAS_EXPIRED')
+      return config(`The certificate of Home Assistant at ${url.baseUrl} has expired.`, 'certificate_expired');
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      return config(`The certificate of Home Assistant at ${url.baseUrl} is not valid for ${url.host}.`, 'certificate_name');
+    }
+    if (url.secure && (code === 'EPROTO' || /wrong version number|packet length too long|unknown protocol/i.test(message))) {
+      return config(`Home Assistant at ${url.host} does not speak HTTPS: use http://${url.host} instead.`, 'https_to_http');
+    }
+    if (!url.secure && (code === 'ECONNRESET' || /socket hang up/i.test(message)) && (await speaksTls(url))) return httpsExpected(url);
+    switch (code) {
+      case 'ECONNREFUSED':
+        return connectivity(`${reach}: nothing is listening there (connection refused).`, 'connection_refused');
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return connectivity(`${reach}: the host name ${new URL(url.baseUrl).hostname} could not be found.`, 'host_not_found');
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+        return connectivity(`${reach}: the host is unreachable from this network.`, 'host_unreachable');
+      case 'ETIMEDOUT':
+        return connectivity(`${reach}: no answer within ${formatSeconds(this.#timing.handshakeTimeoutMs)}.`, 'timeout');
+      default:
+        return connectivity(`${reach}: ${message || code}.`, 'cannot_connect');
+    }
+  }
+}
+
+const SELF_SIGNED_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+]);
+
+function httpsExpected(url: HaUrl): HomeAssistantError {
+  return new HomeAssistantError(`Home Assistant at ${url.host} only speaks HTTPS: use https://${url.host} instead.`, {
+    category: 'configuration',
+    code: 'http_to_https',
+  });
+}
+
+/** Whether host:port completes a TLS handshake (any certificate): tells "you meant https://" apart from a dead server. */
+function speaksTls(url: HaUrl): Promise<boolean> {
+  const { hostname, port } = new URL(url.baseUrl);
+  return new Promise((resolve) => {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    const socket = tlsConnect({ host, port: Number(port || 80), rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(false), 2000);
+    socket.once('secureConnect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+type HaErrorShape = { code: string | number; message: string };
+
+/** HA command errors are `{code, message}`; the library's lost-connection rejection wraps one in a result. */
+function readHaError(error: unknown): HaErrorShape | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const record = error as Record<string, unknown>;
+  const inner =
+    record.type === 'result' && typeof record.error === 'object' && record.error !== null
+      ? (record.error as Record<string, unknown>)
+      : record;
+  if (typeof inner.code === 'string' || typeof inner.code === 'number') {
+    return { code: inner.code, message: typeof inner.message === 'string' ? inner.message : '' };
+  }
+  return null;
+}
+
+export function isHaCode(error: unknown, code: string): boolean {
+  if (error instanceof HomeAssistantError) return error.code === code;
+  return readHaError(error)?.code === code;
+}
+
+class TimeoutError extends Error {}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof TimeoutError;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  if (!Number.isFinite(ms)) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(`${what} timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function abortError(): Error {
+  const error = new Error('aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return abortable(new Promise<void>((resolve) => clock.setTimeout(resolve, ms)), signal);
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round((ms / 1000) * 10) / 10} s`;
+}
+
+function sameMap(a: ReadonlyMap<string, boolean>, b: ReadonlyMap<string, boolean>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

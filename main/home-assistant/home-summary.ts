@@ -1,0 +1,141 @@
+import { normalize } from './entity-matcher.js';
+import type { ExposedEntity, ExposedHome } from './exposed-home.js';
+
+/**
+ * The compact overview of the exposed home that goes into the session instructions: areas →
+ * entity ids (with the name only where it differs from the id), so the model can call tools with
+ * ids directly. It is re-sent with every session.update and counts as input tokens on every turn,
+ * so it is held under a budget: tokens are estimated as characters / 4, and the default budget is
+ * 1500 tokens (6000 characters) whatever the size of the home. Over budget it degrades step by
+ * step: aliases go, then names, then the largest areas become counts per domain ("12 lights"),
+ * then areas are dropped with a pointer to find_devices. State values are never part of it, so it
+ * only changes when names, areas or exposure change.
+ */
+
+export const SUMMARY_TOKEN_BUDGET = 1500;
+
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+export type SummaryOptions = {
+  maxTokens?: number;
+  /** Whether the app asks before unlocking, opening garage doors and disarming (from confirmDomains). */
+  confirmDomains?: readonly string[];
+};
+
+type AreaGroup = { title: string; entities: ExposedEntity[] };
+
+const NO_AREA = 'No area';
+
+function groupByArea(home: ExposedHome): AreaGroup[] {
+  const groups = new Map<string, AreaGroup>();
+  const areas = new Map(home.areas.map((a) => [a.id, a]));
+  for (const entity of home.entities) {
+    const area = entity.areaId ? areas.get(entity.areaId) : undefined;
+    const key = area?.id ?? '';
+    let group = groups.get(key);
+    if (!group) {
+      let title = area?.name ?? NO_AREA;
+      const extras = [area?.floorName, ...(area?.aliases ?? [])].filter((x): x is string => !!x);
+      if (extras.length > 0) title += ` (${extras.join(', ')})`;
+      group = { title, entities: [] };
+      groups.set(key, group);
+    }
+    group.entities.push(entity);
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : 0)).map(([, g]) => g);
+}
+
+function entityText(entity: ExposedEntity, names: boolean, aliases: boolean): string {
+  let text = entity.id;
+  const objectId = entity.id.slice(entity.domain.length + 1);
+  if (names && normalize(entity.name) !== normalize(objectId)) text += ` "${entity.name.replace(/"/g, "'")}"`;
+  if (aliases && entity.aliases.length > 0) text += ` (aka ${entity.aliases.join(', ')})`;
+  return text;
+}
+
+const PLURALS: Record<string, string> = {
+  switch: 'switches',
+  media_player: 'media players',
+  alarm_control_panel: 'alarm panels',
+  binary_sensor: 'binary sensors',
+  input_boolean: 'toggles',
+  water_heater: 'water heaters',
+};
+
+function countText(entities: readonly ExposedEntity[]): string {
+  const counts = new Map<string, number>();
+  for (const e of entities) counts.set(e.domain, (counts.get(e.domain) ?? 0) + 1);
+  return [...counts.entries()]
+    .map(([domain, n]) => `${n} ${n === 1 ? domain.replace(/_/g, ' ') : (PLURALS[domain] ?? `${domain.replace(/_/g, ' ')}s`)}`)
+    .join(', ');
+}
+
+export function buildHomeSummary(home: ExposedHome, options: SummaryOptions = {}): string {
+  const maxChars = (options.maxTokens ?? SUMMARY_TOKEN_BUDGET) * 4;
+  const header = [
+    '# Home (Home Assistant)',
+    home.entities.length === 0
+      ? 'No devices are exposed to this assistant. If the user wants to control something, tell them to expose it in Home Assistant (Settings → Voice assistants → Expose).'
+      : 'Devices you may read and control, by area, as entity ids (with the name where it differs). Pass these ids to the tools. Anything not listed here does not exist for you; find_devices searches by name, area or type.',
+  ];
+  const sensitive = sensitiveNote(home, options.confirmDomains ?? []);
+  if (sensitive) header.push(sensitive);
+  const groups = groupByArea(home);
+  const fits = (lines: string[]) => lines.join('\n').length <= maxChars;
+  const full = (g: AreaGroup, names: boolean, aliases: boolean) =>
+    `${g.title}: ${g.entities.map((e) => entityText(e, names, aliases)).join(', ')}`;
+  const counted = (g: AreaGroup) => `${g.title}: ${countText(g.entities)} (ask find_devices)`;
+
+  for (const [names, aliases] of [
+    [true, true],
+    [true, false],
+    [false, false],
+  ] as const) {
+    const lines = [...header, ...groups.map((g) => full(g, names, aliases))];
+    if (fits(lines)) return lines.join('\n');
+  }
+  // Largest areas become counts first, keeping as many ids as the budget allows.
+  const fullLines = new Map(groups.map((g) => [g, full(g, false, false)]));
+  const countLines = new Map(groups.map((g) => [g, counted(g)]));
+  let length = header.join('\n').length + groups.reduce((sum, g) => sum + 1 + fullLines.get(g)!.length, 0);
+  const asCounts = new Set<AreaGroup>();
+  for (const group of [...groups].sort((a, b) => b.entities.length - a.entities.length)) {
+    asCounts.add(group);
+    length += countLines.get(group)!.length - fullLines.get(group)!.length;
+    if (length <= maxChars) return [...header, ...groups.map((g) => (asCounts.has(g) ? countLines.get(g)! : fullLines.get(g)!))].join('\n');
+  }
+  // Even counts do not fit (hundreds of areas): as many count lines as fit.
+  const lines = [...header];
+  const reserve = '…and 99999 more areas (ask find_devices).'.length + 1;
+  let used = header.join('\n').length;
+  let omitted = 0;
+  for (const group of groups) {
+    const line = countLines.get(group)!;
+    if (used + 1 + line.length + reserve <= maxChars) {
+      lines.push(line);
+      used += 1 + line.length;
+    } else omitted++;
+  }
+  if (omitted > 0) lines.push(`…and ${omitted} more areas (ask find_devices).`);
+  return lines.join('\n');
+}
+
+function sensitiveNote(home: ExposedHome, confirmDomains: readonly string[]): string | null {
+  const kinds: string[] = [];
+  const present = (pred: (e: ExposedEntity) => boolean) => home.entities.some(pred);
+  if (confirmDomains.includes('lock') && present((e) => e.domain === 'lock')) kinds.push('unlocking or opening a lock');
+  if (
+    confirmDomains.includes('cover') &&
+    present((e) => e.domain === 'cover' && (e.deviceClass === 'garage' || e.deviceClass === 'gate'))
+  ) {
+    kinds.push('opening a garage door or gate');
+  }
+  if (confirmDomains.includes('alarm_control_panel') && present((e) => e.domain === 'alarm_control_panel'))
+    kinds.push('disarming an alarm');
+  const others = confirmDomains.filter((d) => !['lock', 'cover', 'alarm_control_panel'].includes(d) && present((e) => e.domain === d));
+  if (others.length > 0) kinds.push(`any action on ${others.join(', ')}`);
+  if (kinds.length === 0) return null;
+  return `Confirmation: ${kinds.join(', ')} needs the user's spoken yes. Call the tool; when it answers confirmation_required, ask the user, and only after they say yes call it again with confirmed: true.`;
+}

@@ -1,0 +1,528 @@
+import { z } from 'zod';
+import { defineTool, type Tool, type ToolContext } from './define-tool.js';
+import type { ToolSource } from './tool-registry.js';
+import { NOT_REACHABLE, type HaEntity, type HomeAssistantGateway } from '../home-assistant/home-assistant-gateway.js';
+import type { HomeAssistantSettings } from '../home-assistant/home-assistant-settings.js';
+import { MAX_GROUP_SIZE, type ExposedEntity, type ExposedHome } from '../home-assistant/exposed-home.js';
+import { compactState } from '../home-assistant/compact-state.js';
+import type { ConfirmationGate, ConfirmationKey } from '../home-assistant/confirmation-gate.js';
+import type { HomeControl } from '../home-assistant/home-control.js';
+import { normalize } from '../home-assistant/entity-matcher.js';
+import { HomeAssistantError } from '../util/errors.js';
+import { createLogger } from '../util/logger.js';
+import {
+  ON_OFF_DOMAINS,
+  planActivate,
+  planAlarm,
+  planClimate,
+  planCover,
+  planFan,
+  planLight,
+  planLock,
+  planMedia,
+  planOnOff,
+  type ControlPlan,
+  type Planned,
+} from '../home-assistant/control-actions.js';
+
+const log = createLogger('home-assistant');
+
+/**
+ * The Home Assistant tools offered to the model: a small set of typed tools rather than one raw
+ * "call any service". Every entity comes from the ExposedHome (HA exposure ∩ include − exclude),
+ * every argument is checked against the live entity, and every service call is built by
+ * control-actions.ts and sent through HomeControl, which re-checks exposure and an allowlist.
+ * Results are compact JSON strings; refusals are sentences the model can say as they are.
+ */
+
+export type HomeAssistantToolDeps = {
+  gateway: HomeAssistantGateway;
+  /** The current exposed view (rebuilt when names, areas, exposure or settings change). */
+  home: () => ExposedHome;
+  settings: () => HomeAssistantSettings;
+  control: HomeControl;
+  confirmations: ConfirmationGate;
+};
+
+const MAX_REFS = 10;
+const ref = z.string().max(200, 'each entity reference must be at most 200 characters');
+const refs = (what: string) =>
+  z
+    .array(ref)
+    .min(1, 'name at least one entity')
+    .max(MAX_REFS, `at most ${MAX_REFS} entities per call`)
+    .describe(`${what}: entity ids from the home summary (best), or names, aliases or "area + type" such as "kitchen lights".`);
+const confirmed = z
+  .boolean()
+  .optional()
+  .describe('true only when a previous call answered confirmation_required and the user has since said yes.');
+
+const FIND_DOMAINS = [
+  'light',
+  'switch',
+  'fan',
+  'cover',
+  'climate',
+  'media_player',
+  'lock',
+  'alarm_control_panel',
+  'scene',
+  'script',
+  'sensor',
+  'binary_sensor',
+  'humidifier',
+  'vacuum',
+  'water_heater',
+  'input_boolean',
+  'siren',
+  'weather',
+  'todo',
+] as const;
+
+type Refusal = { error: string };
+type Resolved = { ok: true; entities: ExposedEntity[] } | { ok: false; refusal: Refusal };
+
+function article(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+function quote(text: string): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  return `"${clean.length > 60 ? `${clean.slice(0, 57)}...` : clean}"`;
+}
+
+const DOMAIN_TOOL: Record<string, string> = {
+  light: 'set_light or turn_on_off',
+  switch: 'turn_on_off',
+  fan: 'set_fan or turn_on_off',
+  cover: 'set_cover',
+  climate: 'set_climate',
+  media_player: 'control_media',
+  lock: 'set_lock',
+  alarm_control_panel: 'set_alarm',
+  scene: 'activate_scene',
+  script: 'run_script',
+  sensor: 'get_states',
+  binary_sensor: 'get_states',
+};
+
+/** References → exposed entities of the allowed domains, or a refusal that leaks nothing unexposed. */
+export function resolveRefs(home: ExposedHome, references: readonly string[], domains?: readonly string[]): Resolved {
+  const found = new Map<string, ExposedEntity>();
+  for (const reference of references) {
+    const resolution = home.resolve(reference, domains);
+    switch (resolution.kind) {
+      case 'found':
+        for (const e of resolution.entities) found.set(e.id, e);
+        break;
+      case 'not_found':
+        return { ok: false, refusal: { error: `There is no exposed device called ${quote(reference)}.` } };
+      case 'ambiguous':
+        return {
+          ok: false,
+          refusal: {
+            error: `${quote(reference)} could mean ${resolution.candidates.map((c) => `${c.name} (${c.id})`).join(', ')}. Ask which one, or call again with an id.`,
+          },
+        };
+      case 'wrong_domain': {
+        const e = resolution.entity;
+        const tool = DOMAIN_TOOL[e.domain];
+        return {
+          ok: false,
+          refusal: {
+            error: `${e.name} (${e.id}) is ${article(e.domain.replace(/_/g, ' '))}${tool ? `; use ${tool} for it` : ' and this tool cannot control it'}.`,
+          },
+        };
+      }
+      case 'too_many':
+        return {
+          ok: false,
+          refusal: { error: `${quote(reference)} matches ${resolution.count} devices; be more specific (an area or names).` },
+        };
+    }
+  }
+  if (found.size > MAX_GROUP_SIZE) return { ok: false, refusal: { error: `That is ${found.size} devices at once; be more specific.` } };
+  return { ok: true, entities: [...found.values()] };
+}
+
+export function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
+  const { gateway, home, control, confirmations } = deps;
+
+  /** Plans every entity, asks for confirmation where needed, then runs the plans. */
+  async function act(
+    tool: string,
+    references: readonly string[],
+    domains: readonly string[],
+    planner: (entity: ExposedEntity, state: HaEntity) => Planned,
+    context: ToolContext,
+    isConfirmed: boolean | undefined,
+  ): Promise<unknown> {
+    const started = performance.now();
+    const view = home();
+    const resolved = resolveRefs(view, references, domains);
+    if (!resolved.ok) return resolved.refusal;
+    if (!(await control.reachable())) return { error: NOT_REACHABLE };
+    const states = gateway.getEntities();
+    const plans: ControlPlan[] = [];
+    for (const entity of resolved.entities) {
+      const state = states.get(entity.id);
+      if (!state) return { error: `${entity.name} has no state in Home Assistant right now.` };
+      if (state.state === 'unavailable') return { error: `${entity.name} is unavailable in Home Assistant right now.` };
+      const planned = planner(entity, state);
+      if (!planned.ok) return { error: planned.message };
+      plans.push(planned.plan);
+    }
+    const sensitive = plans.filter((p) => p.sensitive);
+    if (sensitive.length > 0) {
+      const keys: ConfirmationKey[] = sensitive.map((p) => ({
+        entityId: p.entity.id,
+        action: p.action,
+        ...(p.detail ? { detail: p.detail } : {}),
+      }));
+      const decision = confirmations.check(keys, { confirmed: isConfirmed === true, userTurn: context.userTurn });
+      const what = sensitive.map((p) => `${p.action.replace(/_/g, ' ')} ${p.entity.name}`).join(' and ');
+      if (decision.kind === 'ask') {
+        log.info({ tool, entities: keys.map((k) => k.entityId), reason: decision.reason }, 'confirmation required');
+        return {
+          confirmation_required: true,
+          message: `Nothing was done yet. Ask the user: "Do you want me to ${what}?" Only after they say yes, call ${tool} again with the same arguments and confirmed: true.`,
+        };
+      }
+      if (decision.kind === 'wait_for_user') {
+        return {
+          confirmation_required: true,
+          error: `Not done: the user has not answered yet. Ask them whether to ${what}, wait for their answer, and only then call again with confirmed: true.`,
+        };
+      }
+    }
+    return control.execute(plans, context.signal, started);
+  }
+
+  const tools: Tool[] = [
+    defineTool({
+      name: 'find_devices',
+      description:
+        'Search the exposed devices by name, alias, area or floor ("kitchen lights", "upstairs"), type and device class. Returns ids, names, areas and current state.',
+      parameters: z.object({
+        query: z.string().max(200).optional().describe('Free text: a name, alias, area or type, e.g. "bedroom lamp".'),
+        area: z.string().max(100).optional().describe('Only devices in this area or floor.'),
+        domain: z.enum(FIND_DOMAINS).optional().describe('Only this type.'),
+        device_class: z.string().max(50).optional().describe('e.g. garage, window, temperature, motion.'),
+        limit: z.number().int().min(1).max(25).optional().describe('Default 10.'),
+      }),
+      timeoutMs: 5000,
+      execute: (args) => {
+        const view = home();
+        if (args.area !== undefined && view.findAreas(args.area).length === 0) {
+          const known = view.areas.map((a) => a.name).join(', ');
+          return { total: 0, message: `There is no area called ${quote(args.area)}.${known ? ` Areas: ${known}.` : ''}` };
+        }
+        const matches = view.find({
+          ...(args.query !== undefined ? { query: args.query } : {}),
+          ...(args.area !== undefined ? { area: args.area } : {}),
+          ...(args.domain !== undefined ? { domain: args.domain } : {}),
+          ...(args.device_class !== undefined ? { deviceClass: args.device_class } : {}),
+        });
+        if (matches.length === 0) return { total: 0, message: 'No exposed device matches that.' };
+        const states = gateway.getEntities();
+        return {
+          total: matches.length,
+          devices: matches.slice(0, args.limit ?? 10).map((m) => compactState(m.entity, states.get(m.entity.id))),
+        };
+      },
+    }),
+    defineTool({
+      name: 'get_states',
+      description:
+        'Read the current state of one or more exposed devices or sensors (on/off, brightness, temperature, position, volume...).',
+      parameters: z.object({ entities: refs('What to read').max(20, 'at most 20 entities per call') }),
+      timeoutMs: 5000,
+      execute: async ({ entities }) => {
+        const view = home();
+        const results: Record<string, unknown>[] = [];
+        const states = () => gateway.getEntities();
+        const stale = gateway.status !== 'connected' && !(await control.reachable());
+        for (const reference of entities) {
+          const resolved = resolveRefs(view, [reference]);
+          if (!resolved.ok) {
+            results.push(resolved.refusal);
+            continue;
+          }
+          for (const entity of resolved.entities) results.push(compactState(entity, states().get(entity.id), true));
+        }
+        return stale ? { states: results, note: `${NOT_REACHABLE} These are the last known states.` } : { states: results };
+      },
+    }),
+    defineTool({
+      name: 'turn_on_off',
+      description:
+        'Turn exposed lights, switches, fans, media players, climate devices, humidifiers or sirens on or off, or toggle them. Also activates scenes and runs scripts (turn_on).',
+      parameters: z.object({
+        entities: refs('What to switch'),
+        action: z.enum(['turn_on', 'turn_off', 'toggle']),
+        confirmed,
+      }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act(
+          'turn_on_off',
+          args.entities,
+          ON_OFF_DOMAINS,
+          (entity, state) => planOnOff(ctxOf(entity, state), args.action),
+          context,
+          args.confirmed,
+        ),
+    }),
+    defineTool({
+      name: 'set_light',
+      description:
+        'Set brightness (percent), colour (a name such as "warm white" or #RRGGBB) or colour temperature (kelvin) of exposed lights; turns them on. Brightness 0 turns them off.',
+      parameters: z.object({
+        entities: refs('Which lights'),
+        brightness_pct: z
+          .number()
+          .min(0, 'Brightness must be between 0 and 100 %')
+          .max(100, 'Brightness must be between 0 and 100 %')
+          .optional(),
+        color: z.string().max(40).optional(),
+        color_temp_kelvin: z
+          .number()
+          .min(1000, 'Colour temperature must be between 1000 and 12000 K')
+          .max(12000, 'Colour temperature must be between 1000 and 12000 K')
+          .optional(),
+        confirmed,
+      }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act('set_light', args.entities, ['light'], (entity, state) => planLight(ctxOf(entity, state), args), context, args.confirmed),
+    }),
+    defineTool({
+      name: 'set_climate',
+      description:
+        'Set the target temperature (or a low/high range for heat_cool) and/or the HVAC mode (heat, cool, auto, off...) of exposed thermostats.',
+      parameters: z.object({
+        entities: refs('Which thermostats'),
+        temperature: z.number().min(-50).max(100).optional().describe('Target temperature in the units Home Assistant uses.'),
+        target_temp_low: z.number().min(-50).max(100).optional(),
+        target_temp_high: z.number().min(-50).max(100).optional(),
+        hvac_mode: z
+          .string()
+          .max(30)
+          .optional()
+          .describe("One of the device's hvac_modes, e.g. heat, cool, heat_cool, auto, dry, fan_only, off."),
+        confirmed,
+      }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act('set_climate', args.entities, ['climate'], (entity, state) => planClimate(ctxOf(entity, state), args), context, args.confirmed),
+    }),
+    defineTool({
+      name: 'set_cover',
+      description:
+        "Open, close, stop or position (0 closed .. 100 open) exposed covers: blinds, shades, windows, garage doors, gates. Opening a garage door or gate needs the user's confirmation.",
+      parameters: z.object({
+        entities: refs('Which covers'),
+        action: z.enum(['open', 'close', 'stop', 'set_position']),
+        position: z
+          .number()
+          .min(0, 'The position must be between 0 and 100 %')
+          .max(100, 'The position must be between 0 and 100 %')
+          .optional(),
+        confirmed,
+      }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act(
+          'set_cover',
+          args.entities,
+          ['cover'],
+          (entity, state) => planCover(ctxOf(entity, state), args.action, args.position),
+          context,
+          args.confirmed,
+        ),
+    }),
+    defineTool({
+      name: 'control_media',
+      description: 'Play, pause, stop, skip, or change/mute the volume (percent) of exposed media players.',
+      parameters: z.object({
+        entities: refs('Which media players'),
+        action: z.enum(['play', 'pause', 'stop', 'next', 'previous', 'set_volume', 'volume_up', 'volume_down', 'mute', 'unmute']),
+        volume_pct: z
+          .number()
+          .min(0, 'The volume must be between 0 and 100 %')
+          .max(100, 'The volume must be between 0 and 100 %')
+          .optional(),
+        confirmed,
+      }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act(
+          'control_media',
+          args.entities,
+          ['media_player'],
+          (entity, state) => planMedia(ctxOf(entity, state), args.action, args.volume_pct),
+          context,
+          args.confirmed,
+        ),
+    }),
+    defineTool({
+      name: 'set_fan',
+      description: 'Set the speed (percent; 0 turns off) or a preset mode of exposed fans.',
+      parameters: z.object({
+        entities: refs('Which fans'),
+        speed_pct: z
+          .number()
+          .min(0, 'The fan speed must be between 0 and 100 %')
+          .max(100, 'The fan speed must be between 0 and 100 %')
+          .optional(),
+        preset_mode: z.string().max(40).optional(),
+        confirmed,
+      }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act('set_fan', args.entities, ['fan'], (entity, state) => planFan(ctxOf(entity, state), args), context, args.confirmed),
+    }),
+    defineTool({
+      name: 'set_lock',
+      description:
+        "Lock, unlock or open (unlatch) exposed locks. Unlocking and opening need the user's spoken confirmation: the first call answers confirmation_required.",
+      parameters: z.object({ entities: refs('Which locks'), action: z.enum(['lock', 'unlock', 'open']), confirmed }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act('set_lock', args.entities, ['lock'], (entity, state) => planLock(ctxOf(entity, state), args.action), context, args.confirmed),
+    }),
+    defineTool({
+      name: 'set_alarm',
+      description:
+        "Arm (home, away, night, vacation) or disarm an exposed alarm panel. Disarming needs the user's spoken confirmation; pass the code only if the user said it.",
+      parameters: z.object({
+        entities: refs('Which alarm panel').max(1, 'one alarm panel per call'),
+        action: z.enum(['arm_home', 'arm_away', 'arm_night', 'arm_vacation', 'disarm']),
+        code: z.string().max(16).optional(),
+        confirmed,
+      }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act(
+          'set_alarm',
+          args.entities,
+          ['alarm_control_panel'],
+          (entity, state) => planAlarm(ctxOf(entity, state), args.action, args.code),
+          context,
+          args.confirmed,
+        ),
+    }),
+    defineTool({
+      name: 'activate_scene',
+      description: 'Activate an exposed scene.',
+      parameters: z.object({ scene: ref.describe('Scene id or name.'), confirmed }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act('activate_scene', [args.scene], ['scene'], (entity, state) => planActivate(ctxOf(entity, state)), context, args.confirmed),
+    }),
+    defineTool({
+      name: 'run_script',
+      description: 'Run an exposed script.',
+      parameters: z.object({ script: ref.describe('Script id or name.'), confirmed }),
+      timeoutMs: 5000,
+      execute: (args, context) =>
+        act('run_script', [args.script], ['script'], (entity, state) => planActivate(ctxOf(entity, state)), context, args.confirmed),
+    }),
+    defineTool({
+      name: 'ask_home_assistant',
+      description:
+        "Hand a request over to Home Assistant's own assistant (Assist) for what the other tools do not cover: timers, shopping and to-do lists, custom sentences. Returns Home Assistant's spoken answer. Never use it for locks, garage doors, gates or alarms.",
+      parameters: z.object({
+        text: z.string().min(1).max(300).describe('The user\'s request in their words, e.g. "add milk to the shopping list".'),
+      }),
+      timeoutMs: 10_000,
+      execute: async ({ text }, context) => {
+        const settings = deps.settings();
+        if (!handOverAvailable(settings)) return { error: 'Handing over to Home Assistant is turned off.' };
+        const blocked = sensitiveMention(text, home(), settings.confirmDomains);
+        if (blocked)
+          return {
+            error: `Not handed over: this concerns ${blocked}. Use set_lock, set_cover or set_alarm, which ask the user to confirm.`,
+          };
+        if (!(await control.reachable())) return { error: NOT_REACHABLE };
+        try {
+          const result = await gateway.processConversation({ text }, { signal: context.signal });
+          const view = home();
+          const actedOn = result.successIds.map((id) => view.get(id)?.name).filter((n): n is string => !!n);
+          const answer: Record<string, unknown> = { speech: result.speech || '(no answer)', response_type: result.responseType };
+          if (result.errorCode) answer.error_code = result.errorCode;
+          if (actedOn.length > 0) answer.acted_on = actedOn;
+          return answer;
+        } catch (error) {
+          if (error instanceof HomeAssistantError && (error.code === 'not_reachable' || error.code === 'timeout')) {
+            return { error: error.code === 'timeout' ? 'Home Assistant did not answer in time.' : NOT_REACHABLE };
+          }
+          throw error;
+        }
+      },
+    }),
+  ];
+  return tools;
+
+  function ctxOf(entity: ExposedEntity, state: HaEntity) {
+    return { entity, state, confirmDomains: deps.settings().confirmDomains };
+  }
+}
+
+/** Which tools make sense for this home: no set_alarm without an exposed alarm, and so on. */
+export function homeAssistantToolSource(deps: HomeAssistantToolDeps): ToolSource {
+  const tools = createHomeAssistantTools(deps);
+  const needs: Record<string, readonly string[]> = {
+    turn_on_off: ON_OFF_DOMAINS,
+    set_light: ['light'],
+    set_climate: ['climate'],
+    set_cover: ['cover'],
+    control_media: ['media_player'],
+    set_fan: ['fan'],
+    set_lock: ['lock'],
+    set_alarm: ['alarm_control_panel'],
+    activate_scene: ['scene'],
+    run_script: ['script'],
+  };
+  return () => {
+    const present = new Set(deps.home().entities.map((e) => e.domain));
+    return tools.filter((tool) => {
+      if (tool.name === 'ask_home_assistant') return handOverAvailable(deps.settings()) && deps.gateway.features.conversation;
+      const domains = needs[tool.name];
+      return !domains || domains.some((d) => present.has(d));
+    });
+  };
+}
+
+/** Assist applies Home Assistant's exposure only; with the app's own include/exclude lists it could reach more. */
+export function handOverAvailable(settings: HomeAssistantSettings): boolean {
+  return settings.handOverToAssist && settings.include.length === 0 && settings.exclude.length === 0;
+}
+
+const SENSITIVE_WORDS = ['unlock', 'unlatch', 'disarm', 'lock', 'locks', 'door', 'doors', 'garage', 'gate', 'gates', 'alarm', 'security'];
+
+/**
+ * Whether a hand-over text concerns something that needs confirmation (so Assist would bypass it):
+ * sensitive words, or the name, alias or area of an exposed lock, garage door, gate or alarm.
+ * A heuristic for English; the typed tools are the safe path.
+ */
+export function sensitiveMention(text: string, home: ExposedHome, confirmDomains: readonly string[]): string | null {
+  const normalized = ` ${normalize(text)} `;
+  const word = SENSITIVE_WORDS.find((w) => normalized.includes(` ${w} `));
+  if (word) return `"${word}"`;
+  for (const entity of home.entities) {
+    const sensitive =
+      (entity.domain === 'lock' && confirmDomains.includes('lock')) ||
+      (entity.domain === 'alarm_control_panel' && confirmDomains.includes('alarm_control_panel')) ||
+      (entity.domain === 'cover' &&
+        confirmDomains.includes('cover') &&
+        (entity.deviceClass === 'garage' || entity.deviceClass === 'gate')) ||
+      (!['lock', 'alarm_control_panel', 'cover'].includes(entity.domain) && confirmDomains.includes(entity.domain));
+    if (!sensitive) continue;
+    for (const name of [entity.name, ...entity.aliases, ...(entity.areaName ? [entity.areaName] : [])]) {
+      const n = normalize(name);
+      if (n !== '' && normalized.includes(` ${n} `)) return entity.name;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,390 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav } from '../../main/audio/wav.js';
+import { concatInt16 } from '../../main/audio/pcm.js';
+import { createFakeRealtimeServer, type FakeRealtimeServer, type ScriptedTurn } from '../servers/fake-realtime-server.js';
+import {
+  UNEXPOSED_ENTITY,
+  connectHaWebSocket,
+  startHomeAssistant,
+  type HaSocket,
+  type HomeAssistantInstance,
+} from '../servers/home-assistant-core.js';
+import { requireSpeechTools, synthesize } from '../helpers/speech.js';
+
+/**
+ * `npm run headless` with `--ha-url/--ha-token-file` as a child process: the fake Realtime server
+ * plays the model (scripted function calls), a real Home Assistant 2024.3.3 is the home.
+ */
+
+const CLI = 'out/main/headless/cli.js';
+type Event = { type: string; t: number; [k: string]: any };
+type RunResult = { code: number | null; stderr: string; events: Event[] };
+
+let dir: string;
+let ha: HomeAssistantInstance;
+let admin: HaSocket;
+let tokenFile: string;
+
+async function readEvents(path: string): Promise<Event[]> {
+  try {
+    return (await readFile(path, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Event);
+  } catch {
+    return [];
+  }
+}
+
+function startHeadless(args: string[], env: Record<string, string> = {}) {
+  const eventsPath = join(dir, `events-${Math.random().toString(36).slice(2)}.jsonl`);
+  const child = spawn(process.execPath, [CLI, '--events', eventsPath, ...args], {
+    env: { ...process.env, OPENAI_API_KEY: 'test-key', HEARTH_CONFIG_DIR: join(dir, 'config'), HEARTH_DATA_DIR: join(dir, 'data'), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<RunResult>((resolve) => {
+    child.on('exit', (code) => {
+      void readEvents(eventsPath).then((events) => resolve({ code, stderr, events }));
+    });
+  });
+  return { eventsPath, done, kill: () => child.kill('SIGKILL') };
+}
+
+const runHeadless = (args: string[], env?: Record<string, string>) => startHeadless(args, env).done;
+
+const haArgs = () => ['--ha-url', ha.url, '--ha-token-file', tokenFile];
+
+async function haState(id: string): Promise<{ state: string; attributes: Record<string, any> }> {
+  const states = await admin.command<{ entity_id: string; state: string; attributes: Record<string, any> }[]>('get_states');
+  const state = states.find((s) => s.entity_id === id);
+  if (!state) throw new Error(`${id} has no state`);
+  return state;
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
+}
+
+const toolResults = (events: Event[]) => events.filter((e) => e.type === 'tool_result');
+const outputOf = (e: Event) => JSON.parse(e.output as string) as Record<string, any>;
+const call = (name: string, args: unknown) => ({ type: 'function_call' as const, name, arguments: args });
+const say = (text: string, audioMs = 300) => ({ type: 'message' as const, text, audioMs });
+const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
+
+async function withServer<T>(script: ScriptedTurn[], fn: (server: FakeRealtimeServer) => Promise<T>): Promise<T> {
+  const server = await createFakeRealtimeServer({ script });
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
+  dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-ha-'));
+  ha = await startHomeAssistant();
+  admin = await connectHaWebSocket(ha.url, ha.token);
+  tokenFile = join(dir, 'ha-token');
+  await writeFile(tokenFile, `${ha.token}\n`, { mode: 0o600 });
+}, 300_000);
+
+afterAll(async () => {
+  await admin?.close();
+  await ha?.stop();
+}, 60_000);
+
+describe('headless + Home Assistant, end to end', () => {
+  it('"turn on the kitchen lights at 50 %" changes light.kitchen_lights in Home Assistant and the tool result says so', async () => {
+    await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.kitchen_lights' } });
+    await withServer(
+      [
+        { items: [call('set_light', { entities: ['light.kitchen_lights'], brightness_pct: 50 })] },
+        { items: [say('Done, kitchen lights at half.')] },
+      ],
+      async (server) => {
+        const { code, stderr, events } = await runHeadless([
+          ...haArgs(),
+          '--realtime-url',
+          server.url,
+          '--text',
+          'Turn on the kitchen lights at 50 %',
+          '--exit-when-idle',
+        ]);
+        expect(stderr).toBe('');
+        expect(code).toBe(0);
+        const results = toolResults(events);
+        expect(results).toHaveLength(1);
+        expect(results[0]).toMatchObject({ name: 'set_light', ok: true });
+        expect(outputOf(results[0]!)).toEqual({
+          results: [expect.objectContaining({ id: 'light.kitchen_lights', state: 'on', brightness_pct: 50, changed: true })],
+        });
+        expect(await haState('light.kitchen_lights')).toMatchObject({ state: 'on', attributes: { brightness: 128 } });
+        // The model saw the home and the tools, and got exactly the tool output back.
+        const update = server.log.find((e) => e.direction === 'in' && e.event.type === 'session.update')!.event;
+        expect(update.session.instructions).toContain('Kitchen: light.kitchen_lights');
+        expect(update.session.instructions).not.toContain(UNEXPOSED_ENTITY);
+        expect(update.session.tools.map((t: { name: string }) => t.name)).toEqual(
+          expect.arrayContaining(['set_light', 'turn_on_off', 'set_lock', 'get_states']),
+        );
+        const sent = server.log.find(
+          (e) => e.direction === 'in' && e.event.type === 'conversation.item.create' && e.event.item?.type === 'function_call_output',
+        );
+        expect(sent?.event.item.output).toBe(results[0]!.output);
+        expect(events.filter((e) => e.type === 'home_assistant')[0]).toMatchObject({ status: 'connected', version: '2024.3.3' });
+      },
+    );
+  });
+
+  it('climate, cover, scene and media player in one turn, and a state query', async () => {
+    await admin.command('call_service', {
+      domain: 'scene',
+      service: 'create',
+      service_data: { scene_id: 'movie_night', entities: { 'light.bed_light': { state: 'on', brightness: 40 } } },
+    });
+    await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.bed_light' } });
+    const outside = (await haState('sensor.outside_temperature')).state;
+    await withServer(
+      [
+        {
+          items: [
+            call('set_climate', { entities: ['climate.hvac'], temperature: 23, hvac_mode: 'heat' }),
+            call('set_cover', { entities: ['kitchen window'], action: 'open' }),
+            call('control_media', { entities: ['media_player.bedroom'], action: 'pause' }),
+            call('activate_scene', { scene: 'movie night' }),
+            call('get_states', { entities: ['sensor.outside_temperature'] }),
+          ],
+        },
+        { items: [say('All set.')] },
+      ],
+      async (server) => {
+        const { code, events } = await runHeadless([
+          ...haArgs(),
+          '--realtime-url',
+          server.url,
+          '--text',
+          'Movie night please',
+          '--exit-when-idle',
+        ]);
+        expect(code).toBe(0);
+        const byName = new Map(toolResults(events).map((e) => [e.name as string, outputOf(e)]));
+        expect(byName.get('set_climate')!.results[0]).toMatchObject({ id: 'climate.hvac', state: 'heat', target_temperature: 23 });
+        expect(byName.get('set_cover')!.results[0]).toMatchObject({ id: 'cover.kitchen_window', state: 'open' });
+        expect(byName.get('control_media')!.results[0]).toMatchObject({ id: 'media_player.bedroom', state: 'paused' });
+        expect(byName.get('activate_scene')!.results[0]).toMatchObject({ id: 'scene.movie_night' });
+        expect(byName.get('get_states')!.states[0]).toMatchObject({ id: 'sensor.outside_temperature', state: outside });
+        expect(await haState('climate.hvac')).toMatchObject({ state: 'heat', attributes: { temperature: 23 } });
+        expect((await haState('cover.kitchen_window')).state).toBe('open');
+        expect((await haState('media_player.bedroom')).state).toBe('paused');
+        expect(
+          await eventually(
+            () => haState('light.bed_light'),
+            (s) => s.state === 'on',
+          ),
+        ).toMatchObject({ attributes: { brightness: 40 } });
+      },
+    );
+  });
+
+  it('an unknown entity and an unexposed entity get the same clear refusal', async () => {
+    await withServer(
+      [
+        {
+          items: [
+            call('turn_on_off', { entities: [UNEXPOSED_ENTITY], action: 'turn_on' }),
+            call('turn_on_off', { entities: ['switch.coffee_machine'], action: 'turn_on' }),
+          ],
+        },
+        { items: [say('Sorry.')] },
+      ],
+      async (server) => {
+        const { code, events } = await runHeadless([
+          ...haArgs(),
+          '--realtime-url',
+          server.url,
+          '--text',
+          'Turn on the AC and the coffee machine',
+          '--exit-when-idle',
+        ]);
+        expect(code).toBe(0);
+        expect(toolResults(events).map(outputOf)).toEqual([
+          { error: `There is no exposed device called "${UNEXPOSED_ENTITY}".` },
+          { error: 'There is no exposed device called "switch.coffee_machine".' },
+        ]);
+        expect((await haState(UNEXPOSED_ENTITY)).state).toBe('off');
+      },
+    );
+  });
+
+  it('lock.front_door: unlock is refused until the user confirmed in a later turn', async () => {
+    requireSpeechTools();
+    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
+    await eventually(
+      () => haState('lock.front_door'),
+      (s) => s.state === 'locked',
+    );
+    const unlock = { entities: ['front door'], action: 'unlock' };
+    const script: ScriptedTurn[] = [
+      { userTranscript: 'Unlock the front door.', items: [call('set_lock', unlock)] },
+      // The model tries to confirm by itself, in the same turn: the app refuses.
+      { items: [call('set_lock', { ...unlock, confirmed: true })] },
+      { items: [say('Do you really want me to unlock the front door?', 1500)] },
+      { userTranscript: 'Yes.', items: [call('set_lock', { ...unlock, confirmed: true })] },
+      { items: [say('The front door is unlocked.', 800)] },
+    ];
+    const first = await synthesize(dir, { id: 'unlock', text: 'unlock the front door', voice: 'en-us', speed: 160 }, 0);
+    const yes = await synthesize(dir, { id: 'yes', text: 'yes, do it', voice: 'en-us', speed: 160 }, 0);
+    const input = join(dir, 'unlock.wav');
+    await writeFile(input, encodeWav(concatInt16([silence(500), first, silence(3500), yes, silence(4000)]), 16_000));
+    await withServer(script, async (server) => {
+      const { code, stderr, events } = await runHeadless([
+        ...haArgs(),
+        '--realtime-url',
+        server.url,
+        '--input',
+        input,
+        '--wake',
+        'none',
+        '--exit-when-idle',
+        '--conversation-timeout',
+        '5',
+      ]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const outputs = toolResults(events).map(outputOf);
+      expect(outputs).toHaveLength(3);
+      expect(outputs[0]).toMatchObject({ confirmation_required: true, message: expect.stringMatching(/unlock Front Door/) });
+      expect(outputs[1]).toMatchObject({ confirmation_required: true, error: expect.stringMatching(/has not answered yet/) });
+      expect(outputs[2]!.results[0]).toMatchObject({ id: 'lock.front_door', changed: true });
+      // The user turn came between the question and the accepted call.
+      const userFinals = events.filter((e) => e.type === 'transcript' && e.role === 'user' && e.final);
+      const accepted = toolResults(events)[2]!;
+      expect(userFinals.filter((e) => e.t < accepted.t).map((e) => e.text)).toEqual(['Unlock the front door.', 'Yes.']);
+      await eventually(
+        () => haState('lock.front_door'),
+        (s) => s.state === 'unlocked',
+      );
+    });
+    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
+  }, 90_000);
+
+  it('Home Assistant restarted mid-conversation: the next tool call succeeds after the reconnect', async () => {
+    await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.bed_light' } });
+    const script: ScriptedTurn[] = [
+      { items: [call('turn_on_off', { entities: ['bed light'], action: 'turn_on' })] },
+      // After the restart the demo light is off again: this call must change it.
+      { items: [call('set_light', { entities: ['bed light'], brightness_pct: 30 })] },
+      { items: [say('Done.')] },
+    ];
+    await withServer(script, async (server) => {
+      // Hold the second call back (its arguments stream is paused) until Home Assistant is back.
+      let outputs = 0;
+      server.on('event', (entry) => {
+        if (
+          entry.direction === 'in' &&
+          entry.event.type === 'conversation.item.create' &&
+          entry.event.item?.type === 'function_call_output'
+        ) {
+          if (++outputs === 1) server.pauseAudio();
+        }
+      });
+      const run = startHeadless([...haArgs(), '--realtime-url', server.url, '--text', 'Bed light on, then off', '--exit-when-idle']);
+      await eventually(
+        async () => outputs,
+        (n) => n >= 1,
+        20_000,
+      );
+      expect((await haState('light.bed_light')).state).toBe('on');
+      await admin.close();
+      await ha.restart();
+      admin = await connectHaWebSocket(ha.url, ha.token);
+      const statuses = await eventually(
+        async () => (await readEvents(run.eventsPath)).filter((e) => e.type === 'home_assistant').map((e) => e.status as string),
+        (s) => s.length >= 3 && s.at(-1) === 'connected',
+        30_000,
+      );
+      expect(statuses).toEqual(['connected', 'connecting', 'connected']);
+      server.resumeAudio();
+      const { code, events } = await run.done;
+      expect(code).toBe(0);
+      const results = toolResults(events).map(outputOf);
+      expect(results).toHaveLength(2);
+      expect(results[1]!.results[0]).toMatchObject({ id: 'light.bed_light', state: 'on', brightness_pct: 30, changed: true });
+      expect(await haState('light.bed_light')).toMatchObject({ state: 'on', attributes: { brightness: 76 } }); // Home Assistant rounds half to even
+    });
+  }, 120_000);
+});
+
+describe('headless + Home Assistant: bad input gets one clear line and an exit status', () => {
+  let server: FakeRealtimeServer;
+  beforeAll(async () => {
+    server = await createFakeRealtimeServer();
+  });
+  afterAll(async () => server.close());
+
+  const oneLine = (stderr: string) => {
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^hearth: /);
+    expect(stderr).not.toMatch(/at .*\.js:\d+/);
+  };
+
+  it('a wrong token → exit 3', async () => {
+    const bad = join(dir, 'bad-token');
+    await writeFile(bad, 'not-a-real-token');
+    const r = await runHeadless([
+      '--ha-url',
+      ha.url,
+      '--ha-token-file',
+      bad,
+      '--realtime-url',
+      server.url,
+      '--text',
+      'hi',
+      '--exit-when-idle',
+    ]);
+    expect(r.code).toBe(3);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/refused the access token \(auth_invalid\)/);
+    expect(r.events.find((e) => e.type === 'error')).toMatchObject({
+      source: 'home-assistant',
+      category: 'authentication',
+      permanent: true,
+    });
+  });
+
+  it('an unreadable token file → 2; a bad URL → 2; Home Assistant unreachable → 1', async () => {
+    const locked = join(dir, 'locked-token');
+    await writeFile(locked, ha.token);
+    await chmod(locked, 0o000);
+    const cases: [string[], number, RegExp][] = [
+      [
+        ['--ha-url', ha.url, '--ha-token-file', join(dir, 'missing')],
+        2,
+        /--ha-token-file .*missing: cannot read the Home Assistant token \(no such file\)/,
+      ],
+      [['--ha-url', 'ftp://127.0.0.1:8123', '--ha-token-file', tokenFile], 2, /must start with http:\/\/ or https:\/\//],
+      [['--ha-url', 'http://127.0.0.1:9', '--ha-token-file', tokenFile], 1, /Cannot reach Home Assistant at http:\/\/127\.0\.0\.1:9/],
+      [['--ha-url', ha.url], 2, /--ha-url and --ha-token-file go together/],
+    ];
+    if (process.getuid?.() !== 0) cases.push([['--ha-url', ha.url, '--ha-token-file', locked], 2, /permission denied/]);
+    for (const [args, status, message] of cases) {
+      const r = await runHeadless([...args, '--realtime-url', server.url, '--text', 'hi', '--exit-when-idle']);
+      expect(r.code, args.join(' ')).toBe(status);
+      oneLine(r.stderr);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});

@@ -1,0 +1,360 @@
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectHomeAssistant, type HomeAssistantIntegration } from '../../main/home-assistant/home-assistant-integration.js';
+import { DefaultToolRegistry } from '../../main/tools/tool-registry.js';
+import { validateSettings, type Settings } from '../../main/app/settings.js';
+import {
+  UNEXPOSED_ENTITY,
+  connectHaWebSocket,
+  startHomeAssistant,
+  type HaSocket,
+  type HomeAssistantInstance,
+} from '../servers/home-assistant-core.js';
+
+type State = { entity_id: string; state: string; attributes: Record<string, any> };
+
+let ha: HomeAssistantInstance;
+let admin: HaSocket;
+let settings: Settings;
+let integration: HomeAssistantIntegration;
+let registry: DefaultToolRegistry;
+let seq = 0;
+
+async function call(name: string, args: unknown, userTurn = 1): Promise<{ json: Record<string, any>; output: string; ms: number }> {
+  const started = performance.now();
+  const result = await registry.execute({ callId: `call_${++seq}`, name, argumentsJson: JSON.stringify(args) }, { userTurn });
+  return { json: JSON.parse(result.output) as Record<string, any>, output: result.output, ms: performance.now() - started };
+}
+
+async function haStates(): Promise<Map<string, State>> {
+  return new Map((await admin.command<State[]>('get_states')).map((s) => [s.entity_id, s]));
+}
+
+async function haState(id: string): Promise<State> {
+  const state = (await haStates()).get(id);
+  if (!state) throw new Error(`${id} has no state`);
+  return state;
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
+}
+
+beforeAll(async () => {
+  ha = await startHomeAssistant();
+  admin = await connectHaWebSocket(ha.url, ha.token);
+  const result = validateSettings({});
+  if (!result.ok) throw new Error('settings');
+  settings = result.settings;
+  integration = await connectHomeAssistant({
+    url: ha.url,
+    token: ha.token,
+    settings: () => settings,
+    gatewayOptions: { registryDebounceMs: 50 },
+  });
+  registry = new DefaultToolRegistry(integration.tools);
+}, 300_000);
+
+afterAll(async () => {
+  await integration?.close();
+  await admin?.close();
+  await ha?.stop();
+}, 60_000);
+
+describe('Home Assistant tools against a real Home Assistant', () => {
+  it('"turn on the kitchen lights at 50 %" changes light.kitchen_lights and says so', async () => {
+    await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.kitchen_lights' } });
+    const r = await call('set_light', { entities: ['the kitchen lights'], brightness_pct: 50 });
+    expect(r.json).toEqual({
+      results: [expect.objectContaining({ id: 'light.kitchen_lights', state: 'on', brightness_pct: 50, changed: true })],
+    });
+    const state = await haState('light.kitchen_lights');
+    expect(state.state).toBe('on');
+    expect(state.attributes.brightness).toBe(128);
+    expect(r.ms).toBeLessThan(2000);
+  });
+
+  it('colour and colour temperature', async () => {
+    const warm = await call('set_light', { entities: ['light.kitchen_lights'], color_temp_kelvin: 3000 });
+    expect(Math.abs(warm.json.results[0].color_temp_kelvin - 3000)).toBeLessThan(50); // HA rounds through mireds
+    expect((await haState('light.kitchen_lights')).attributes.color_mode).toBe('color_temp');
+    await call('set_light', { entities: ['light.kitchen_lights'], color: 'blue' });
+    expect((await haState('light.kitchen_lights')).attributes.rgb_color).toEqual([0, 0, 255]);
+    expect((await call('set_light', { entities: ['office lights'], color_temp_kelvin: 3000 })).json.error).toBe(
+      'Office RGBW Lights has no adjustable white temperature.',
+    );
+  });
+
+  it('climate: target temperature and HVAC mode, validated against the live entity', async () => {
+    const r = await call('set_climate', { entities: ['climate.hvac'], temperature: 24, hvac_mode: 'heat' });
+    expect(r.json.results[0]).toMatchObject({ id: 'climate.hvac', state: 'heat', target_temperature: 24, changed: true });
+    expect(await haState('climate.hvac')).toMatchObject({ state: 'heat', attributes: { temperature: 24 } });
+    expect((await call('set_climate', { entities: ['climate.hvac'], temperature: 50 })).json.error).toBe(
+      'The temperature for Hvac must be between 7 and 35 degrees.',
+    );
+    const range = await call('set_climate', { entities: ['ecobee'], target_temp_low: 19, target_temp_high: 25 });
+    expect(range.json.results[0]).toMatchObject({ target_temp_low: 19, target_temp_high: 25 });
+  });
+
+  it('covers: open and close; a position move is reported as not visible yet, then happens', async () => {
+    expect((await call('set_cover', { entities: ['kitchen window'], action: 'open' })).json.results[0]).toMatchObject({
+      state: 'open',
+      changed: true,
+    });
+    expect((await haState('cover.kitchen_window')).state).toBe('open');
+    const moving = await call('set_cover', { entities: ['hall window'], action: 'set_position', position: 30 });
+    expect(moving.ms).toBeLessThan(2000);
+    expect(moving.json.results[0]).toMatchObject({ id: 'cover.hall_window', pending: true });
+    await eventually(
+      () => haState('cover.hall_window'),
+      (s) => s.attributes.current_position === 30,
+      15_000,
+    );
+  }, 30_000);
+
+  it('media player: pause, volume; an unsupported action is refused', async () => {
+    expect((await call('control_media', { entities: ['media_player.living_room'], action: 'pause' })).json.results[0]).toMatchObject({
+      state: 'paused',
+    });
+    expect(
+      (await call('control_media', { entities: ['media_player.living_room'], action: 'set_volume', volume_pct: 30 })).json.results[0],
+    ).toMatchObject({
+      volume_pct: 30,
+    });
+    expect((await haState('media_player.living_room')).attributes.volume_level).toBe(0.3);
+    expect((await call('control_media', { entities: ['media_player.living_room'], action: 'next' })).json.error).toBe(
+      'Living Room does not support skipping to the next track.',
+    );
+  });
+
+  it('fan speed', async () => {
+    expect((await call('set_fan', { entities: ['living room fan'], speed_pct: 66 })).json.results[0]).toMatchObject({
+      state: 'on',
+      speed_pct: 66,
+    });
+    expect((await haState('fan.living_room_fan')).attributes.percentage).toBe(66);
+  });
+
+  it('scene and script, created at run time, become tools and run', async () => {
+    await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.bed_light' } });
+    await admin.command('call_service', {
+      domain: 'scene',
+      service: 'create',
+      service_data: { scene_id: 'reading', entities: { 'light.bed_light': { state: 'on', brightness: 77 } } },
+    });
+    await appendFile(
+      path.join(ha.configDir, 'configuration.yaml'),
+      '\nscript:\n  good_night:\n    alias: Good night\n    sequence:\n      - service: light.turn_off\n        target:\n          entity_id: light.bed_light\n',
+    );
+    await admin.command('call_service', { domain: 'script', service: 'reload' });
+    await eventually(
+      async () => integration.tools().map((t) => t.name),
+      (names) => names.includes('activate_scene') && names.includes('run_script'),
+    );
+    expect(integration.instructions()).toMatch(/scene\.reading/);
+    const scene = await call('activate_scene', { scene: 'reading' });
+    expect(scene.json.results[0]).toMatchObject({ id: 'scene.reading' });
+    expect(
+      await eventually(
+        () => haState('light.bed_light'),
+        (s) => s.state === 'on',
+      ),
+    ).toMatchObject({ attributes: { brightness: 77 } });
+    expect((await call('run_script', { script: 'good night' })).json.results[0]).toMatchObject({ id: 'script.good_night' });
+    await eventually(
+      () => haState('light.bed_light'),
+      (s) => s.state === 'off',
+    );
+  }, 30_000);
+
+  it('reads the real state of several entities', async () => {
+    const real = await haState('sensor.outside_temperature');
+    const r = await call('get_states', { entities: ['sensor.outside_temperature', 'kitchen window'] });
+    expect(r.json.states).toEqual([
+      expect.objectContaining({ id: 'sensor.outside_temperature', state: real.state, unit: '°C' }),
+      expect.objectContaining({ id: 'cover.kitchen_window', state: (await haState('cover.kitchen_window')).state }),
+    ]);
+  });
+
+  it('refuses an unknown and an unexposed entity alike, and the unexposed one does not change', async () => {
+    const unexposed = await call('turn_on_off', { entities: [UNEXPOSED_ENTITY], action: 'turn_on' });
+    const unknown = await call('turn_on_off', { entities: ['switch.nothing_here'], action: 'turn_on' });
+    expect(unexposed.json).toEqual({ error: `There is no exposed device called "${UNEXPOSED_ENTITY}".` });
+    expect(unknown.json).toEqual({ error: 'There is no exposed device called "switch.nothing_here".' });
+    // By name: "AC" reads as a type word (climate); the answer offers exposed climates, never the unexposed switch.
+    const byName = await call('turn_on_off', { entities: ['AC'], action: 'turn_on' });
+    expect(byName.json.error).toMatch(/could mean .*climate\./);
+    expect(byName.output).not.toContain(UNEXPOSED_ENTITY);
+    expect((await haState(UNEXPOSED_ENTITY)).state).toBe('off');
+    expect(integration.instructions()).not.toContain(UNEXPOSED_ENTITY);
+  });
+
+  it('lock.front_door: refused until confirmed after a user turn', async () => {
+    expect((await haState('lock.front_door')).state).toBe('locked');
+    const ask = await call('set_lock', { entities: ['front door'], action: 'unlock' }, 7);
+    expect(ask.json.confirmation_required).toBe(true);
+    const early = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true }, 7);
+    expect(early.json.error).toMatch(/user has not answered yet/);
+    expect((await haState('lock.front_door')).state).toBe('locked');
+    const done = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true }, 8);
+    expect(done.ms).toBeLessThan(2100);
+    expect(done.json.results[0]).toMatchObject({ id: 'lock.front_door', changed: true });
+    expect(['unlocking', 'unlocked']).toContain(done.json.results[0].state);
+    await eventually(
+      () => haState('lock.front_door'),
+      (s) => s.state === 'unlocked',
+    );
+    expect((await call('set_lock', { entities: ['front door'], action: 'lock' }, 9)).json.results[0].confirmation_required).toBeUndefined();
+    await eventually(
+      () => haState('lock.front_door'),
+      (s) => s.state === 'locked',
+    );
+  }, 30_000);
+
+  it('the garage door needs a confirmation to open, not to close', async () => {
+    expect((await call('set_cover', { entities: ['garage'], action: 'open' }, 1)).json.confirmation_required).toBe(true);
+    expect((await haState('cover.garage_door')).state).toBe('closed');
+    expect((await call('set_cover', { entities: ['garage'], action: 'open', confirmed: true }, 2)).json.results[0]).toMatchObject({
+      state: 'open',
+    });
+    expect((await call('set_cover', { entities: ['garage'], action: 'close' }, 2)).json.results[0]).toMatchObject({ state: 'closed' });
+  });
+
+  it('hands over to Assist and returns its spoken answer; never for locks', async () => {
+    const r = await call('ask_home_assistant', { text: 'turn off the kitchen lights' });
+    expect(r.json).toMatchObject({ speech: expect.any(String), response_type: 'action_done', acted_on: ['Kitchen Lights'] });
+    expect((await haState('light.kitchen_lights')).state).toBe('off');
+    expect((await call('ask_home_assistant', { text: 'unlock the front door' })).json.error).toMatch(/^Not handed over/);
+    expect((await haState('lock.front_door')).state).toBe('locked');
+  });
+
+  it('tells the session when names or exposure change in Home Assistant, not on state changes', async () => {
+    let changes = 0;
+    const off = integration.onContextChanged(() => changes++);
+    try {
+      await admin.command('call_service', { domain: 'light', service: 'toggle', target: { entity_id: 'light.ceiling_lights' } });
+      await new Promise((r) => setTimeout(r, 600));
+      expect(changes).toBe(0);
+      await admin.command('config/entity_registry/update', {
+        entity_id: 'light.ceiling_lights',
+        name: 'Big Lamp',
+        aliases: ['chandelier'],
+      });
+      await eventually(
+        async () => changes,
+        (n) => n >= 1,
+      );
+      expect(integration.instructions()).toContain('light.ceiling_lights "Big Lamp" (aka chandelier)');
+      expect((await call('turn_on_off', { entities: ['chandelier'], action: 'turn_on' })).json.results[0]).toMatchObject({
+        id: 'light.ceiling_lights',
+        state: 'on',
+      });
+      await admin.command('homeassistant/expose_entity', {
+        assistants: ['conversation'],
+        entity_ids: ['light.ceiling_lights'],
+        should_expose: false,
+      });
+      await eventually(
+        async () => integration.instructions() ?? '',
+        (text) => !text.includes('light.ceiling_lights'),
+      );
+      await eventually(
+        async () => changes,
+        (n) => n >= 2,
+      );
+      expect((await call('turn_on_off', { entities: ['light.ceiling_lights'], action: 'turn_off' })).json.error).toMatch(
+        /no exposed device/,
+      );
+      expect((await haState('light.ceiling_lights')).state).toBe('on');
+    } finally {
+      off();
+      await admin.command('homeassistant/expose_entity', {
+        assistants: ['conversation'],
+        entity_ids: ['light.ceiling_lights'],
+        should_expose: true,
+      });
+      await admin.command('config/entity_registry/update', { entity_id: 'light.ceiling_lights', name: null, aliases: [] });
+    }
+  }, 30_000);
+
+  it('property: whatever the tool calls, the states of unexposed entities never change', async () => {
+    const exposure = await admin.command<{ exposed_entities: Record<string, { conversation?: boolean }> }>(
+      'homeassistant/expose_entity/list',
+    );
+    const unexposed = Object.entries(exposure.exposed_entities)
+      .filter(([, v]) => v.conversation === false)
+      .map(([id]) => id);
+    expect(unexposed).toContain(UNEXPOSED_ENTITY);
+    const states = await haStates();
+    const names = unexposed.map((id) => String(states.get(id)?.attributes.friendly_name ?? id));
+    const before = new Map(unexposed.map((id) => [id, states.get(id)?.state]));
+    const reference = fc.oneof(
+      fc.constantFrom(...unexposed, ...names),
+      fc.constantFrom(
+        'all',
+        '*',
+        'switch.*',
+        'all switches',
+        'office',
+        'the ac',
+        'ac',
+        'everything',
+        'media_player.*',
+        'all media players',
+        'security',
+      ),
+      fc.constantFrom('kitchen lights', 'light.bed_light', 'decorative lights'),
+    );
+    const step = fc.oneof(
+      fc.record({
+        name: fc.constant('turn_on_off'),
+        args: fc.record({
+          entities: fc.array(reference, { minLength: 1, maxLength: 3 }),
+          action: fc.constantFrom('turn_on', 'turn_off', 'toggle'),
+        }),
+      }),
+      fc.record({
+        name: fc.constant('control_media'),
+        args: fc.record({
+          entities: fc.array(reference, { minLength: 1, maxLength: 2 }),
+          action: fc.constantFrom('pause', 'play', 'stop'),
+        }),
+      }),
+      fc.record({
+        name: fc.constant('set_alarm'),
+        args: fc.record({
+          entities: fc.tuple(reference),
+          action: fc.constantFrom('disarm', 'arm_home'),
+          code: fc.constant('1234'),
+          confirmed: fc.boolean(),
+        }),
+      }),
+      fc.record({
+        name: fc.constant('set_light'),
+        args: fc.record({
+          entities: fc.array(reference, { minLength: 1, maxLength: 2 }),
+          brightness_pct: fc.integer({ min: 0, max: 100 }),
+        }),
+      }),
+      fc.record({ name: fc.constant('ask_home_assistant'), args: fc.record({ text: reference.map((r) => `turn on ${r}`) }) }),
+    );
+    let turn = 100;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 4 }), async (steps) => {
+        for (const s of steps) await call(s.name, s.args, turn++);
+      }),
+      { numRuns: 40 },
+    );
+    const after = await haStates();
+    for (const id of unexposed) expect(after.get(id)?.state, id).toBe(before.get(id));
+  }, 120_000);
+});

@@ -1,0 +1,314 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectHomeAssistant, type HomeAssistantIntegration } from '../../../main/home-assistant/home-assistant-integration.js';
+import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
+import { validateSettings, type Settings } from '../../../main/app/settings.js';
+import { HomeAssistantError } from '../../../main/util/errors.js';
+import { HomeControl } from '../../../main/home-assistant/home-control.js';
+import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
+import { FakeHomeAssistantGateway, haState } from './fake-home-assistant-gateway.js';
+import { REGISTRIES, STATES } from './test-home.js';
+
+function defaultSettings(): Settings {
+  const result = validateSettings({});
+  if (!result.ok) throw new Error('default settings do not validate');
+  return result.settings;
+}
+
+let gateway: FakeHomeAssistantGateway;
+let settings: Settings;
+let integration: HomeAssistantIntegration;
+let registry: DefaultToolRegistry;
+let callSeq = 0;
+
+async function call(
+  name: string,
+  args: unknown,
+  userTurn = 1,
+): Promise<{ ok: boolean; output: string; json: Record<string, any>; ms: number }> {
+  const started = performance.now();
+  const result = await registry.execute({ callId: `call_${++callSeq}`, name, argumentsJson: JSON.stringify(args) }, { userTurn });
+  let json: Record<string, any> = {};
+  try {
+    json = JSON.parse(result.output) as Record<string, any>;
+  } catch {
+    // not JSON
+  }
+  return { ok: result.ok, output: result.output, json, ms: performance.now() - started };
+}
+
+beforeEach(async () => {
+  gateway = new FakeHomeAssistantGateway(STATES, REGISTRIES);
+  settings = defaultSettings();
+  integration = await connectHomeAssistant({
+    url: 'http://ha.test:8123',
+    token: 'token',
+    settings: () => settings,
+    gateway,
+    contextDebounceMs: 10,
+    controlTiming: { connectGraceMs: 300, deadlineMs: 1900, settleMs: 200 },
+  });
+  registry = new DefaultToolRegistry(integration.tools);
+});
+
+afterEach(async () => {
+  await integration.close();
+});
+
+describe('the tool set', () => {
+  it('offers typed tools for the domains this home exposes, never a raw service call', () => {
+    const names = integration.tools().map((t) => t.name);
+    expect(names).toEqual([
+      'find_devices',
+      'get_states',
+      'turn_on_off',
+      'set_light',
+      'set_climate',
+      'set_cover',
+      'control_media',
+      'set_fan',
+      'set_lock',
+      'set_alarm',
+      'activate_scene',
+      'ask_home_assistant',
+    ]);
+    expect(names).not.toContain('run_script'); // no exposed script
+    for (const tool of integration.tools()) {
+      const props = Object.keys((tool.definition.parameters as { properties?: object }).properties ?? {});
+      expect(props, tool.name).not.toContain('domain_service');
+      expect(props, tool.name).not.toContain('service');
+    }
+    settings.homeAssistant.include = ['light.*'];
+    expect(integration.tools().map((t) => t.name)).toEqual(['find_devices', 'get_states', 'turn_on_off', 'set_light']);
+  });
+});
+
+describe('control through the registry', () => {
+  it('sets brightness and answers with what actually changed', async () => {
+    const r = await call('set_light', { entities: ['kitchen lights'], brightness_pct: 50 });
+    expect(gateway.calls).toEqual([
+      { domain: 'light', service: 'turn_on', data: { brightness_pct: 50 }, target: { entity_id: ['light.kitchen_lights'] } },
+    ]);
+    expect(r.json).toEqual({
+      results: [{ id: 'light.kitchen_lights', name: 'Kitchen Lights', state: 'on', brightness_pct: 50, changed: true }],
+    });
+    expect(r.output.length).toBeLessThan(200);
+  });
+
+  it('makes one call for a group and reports each entity', async () => {
+    const r = await call('turn_on_off', { entities: ['living room lights'], action: 'turn_off' });
+    expect(gateway.calls).toHaveLength(1);
+    expect([...gateway.calls[0]!.target.entity_id].sort()).toEqual(['light.ceiling_lights', 'light.reading_lamp']);
+    expect(r.json.results.map((x: { id: string; state: string }) => `${x.id}=${x.state}`).sort()).toEqual([
+      'light.ceiling_lights=off',
+      'light.reading_lamp=off',
+    ]);
+  });
+
+  it('gives the same refusal for an unexposed entity as for one that does not exist, and calls nothing', async () => {
+    const unexposed = await call('turn_on_off', { entities: ['switch.ac'], action: 'turn_on' });
+    const missing = await call('turn_on_off', { entities: ['switch.zz'], action: 'turn_on' });
+    expect(unexposed.json).toEqual({ error: 'There is no exposed device called "switch.ac".' });
+    expect(missing.output.replace('switch.zz', 'switch.ac')).toBe(unexposed.output);
+    expect((await call('get_states', { entities: ['Vault'] })).json).toEqual({
+      states: [{ error: 'There is no exposed device called "Vault".' }],
+    });
+    expect(gateway.calls).toEqual([]);
+  });
+
+  it('refuses arguments the live entity cannot take, in words the model can say', async () => {
+    expect((await call('set_light', { entities: ['light.kitchen_lights'], brightness_pct: 120 })).output).toBe(
+      '{"error":"Invalid arguments for set_light: brightness_pct: Brightness must be between 0 and 100 %"}',
+    );
+    expect((await call('set_climate', { entities: ['hvac'], temperature: 60 })).json.error).toBe(
+      'The temperature for Hvac must be between 7 and 35 degrees.',
+    );
+    expect((await call('set_light', { entities: ['front door'], brightness_pct: 20 })).json.error).toBe(
+      'Front Door (lock.front_door) is a lock; use set_lock for it.',
+    );
+    expect((await call('turn_on_off', { entities: ['front door'], action: 'turn_off' })).json.error).toMatch(/is a lock; use set_lock/);
+    expect(gateway.calls).toEqual([]);
+  });
+
+  it('the last line of defence refuses a forged plan: a foreign service, a foreign domain, an entity no longer exposed', async () => {
+    const settingsNone = { include: [], exclude: [] };
+    const home = ExposedHome.build({ states: gateway.getEntities(), registries: REGISTRIES, settings: settingsNone });
+    let current = home;
+    const control = new HomeControl({ gateway, home: () => current });
+    const light = home.get('light.bed_light')!;
+    const plan = { entity: light, domain: 'light', service: 'turn_on', data: {}, action: 'turn_on', sensitive: false, done: () => true };
+    const refused = { error: 'That action is not available for Bed Light.' };
+    expect(await control.execute([{ ...plan, domain: 'homeassistant', service: 'restart' }])).toEqual(refused);
+    expect(await control.execute([{ ...plan, service: 'delete_everything' }])).toEqual(refused);
+    const forged = { ...light, id: 'switch.ac', domain: 'switch', name: 'AC' };
+    expect(await control.execute([{ ...plan, entity: forged, domain: 'switch' }])).toEqual({
+      error: 'There is no exposed device called "AC".',
+    });
+    const onlyAc = new Map([['switch.ac', haState({ entity_id: 'switch.ac', state: 'off' })]]);
+    current = ExposedHome.build({ states: onlyAc, registries: REGISTRIES, settings: settingsNone });
+    expect(await control.execute([plan])).toEqual({ error: 'There is no exposed device called "Bed Light".' });
+    expect(gateway.calls).toEqual([]);
+  });
+
+  it('reports Home Assistant refusing a call', async () => {
+    gateway.onCall = () => {
+      throw new HomeAssistantError('Entity is jammed', { category: 'invalid_request', code: 'home_assistant_error' });
+    };
+    const r = await call('turn_on_off', { entities: ['switch.decorative_lights'], action: 'turn_off' });
+    expect(r.json.results[0]).toEqual({
+      id: 'switch.decorative_lights',
+      name: 'Decorative Lights',
+      error: 'Home Assistant refused: Entity is jammed',
+    });
+  });
+
+  it('applies settings live: an excluded entity disappears at once', async () => {
+    settings.homeAssistant.exclude = ['light.kitchen_lights'];
+    expect((await call('set_light', { entities: ['light.kitchen_lights'], brightness_pct: 5 })).json.error).toMatch(/no exposed device/);
+    expect(integration.instructions()).not.toContain('light.kitchen_lights');
+    expect(gateway.calls).toEqual([]);
+  });
+});
+
+describe('confirmation for sensitive actions, enforced by the app', () => {
+  it('unlock: asks, refuses a confirmation without a user turn, accepts it after one', async () => {
+    const first = await call('set_lock', { entities: ['front door'], action: 'unlock' }, 4);
+    expect(first.json).toMatchObject({
+      confirmation_required: true,
+      message: expect.stringMatching(/Do you want me to unlock Front Door\?/),
+    });
+    const selfConfirmed = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true }, 4);
+    expect(selfConfirmed.json).toMatchObject({ confirmation_required: true, error: expect.stringMatching(/user has not answered yet/) });
+    expect(gateway.calls).toEqual([]);
+    const confirmedCall = await call('set_lock', { entities: ['lock.front_door'], action: 'unlock', confirmed: true }, 5);
+    expect(gateway.calls).toEqual([{ domain: 'lock', service: 'unlock', data: {}, target: { entity_id: ['lock.front_door'] } }]);
+    expect(confirmedCall.json.results[0]).toMatchObject({ id: 'lock.front_door', state: 'unlocked', changed: true });
+  });
+
+  it('a confirmation for one action does not unlock another', async () => {
+    await call('set_lock', { entities: ['front door'], action: 'unlock' }, 1);
+    expect((await call('set_lock', { entities: ['back door'], action: 'unlock', confirmed: true }, 2)).json.confirmation_required).toBe(
+      true,
+    );
+    expect(gateway.calls).toEqual([]);
+  });
+
+  it('garage doors and gates need it to open, never to close; alarms to disarm', async () => {
+    expect((await call('set_cover', { entities: ['garage door'], action: 'open' })).json.confirmation_required).toBe(true);
+    expect((await call('set_cover', { entities: ['garage door'], action: 'close' })).json.results[0].state).toBe('closed');
+    expect((await call('set_cover', { entities: ['kitchen window'], action: 'open' })).json.results[0].state).toBe('open');
+    expect((await call('set_alarm', { entities: ['security'], action: 'disarm', code: '1234' }, 1)).json.confirmation_required).toBe(true);
+    expect(
+      (await call('set_alarm', { entities: ['security'], action: 'disarm', code: '1234', confirmed: true }, 2)).json.results[0].state,
+    ).toBe('disarmed');
+    expect(gateway.calls.map((c) => `${c.domain}.${c.service}`)).toEqual([
+      'cover.close_cover',
+      'cover.open_cover',
+      'alarm_control_panel.alarm_disarm',
+    ]);
+  });
+
+  it('follows confirmDomains from the settings', async () => {
+    settings.homeAssistant.confirmDomains = ['cover', 'light'];
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock' })).json.results[0].state).toBe('unlocked');
+    expect((await call('set_light', { entities: ['bed light'], brightness_pct: 30 })).json.confirmation_required).toBe(true);
+    expect(gateway.calls.map((c) => c.service)).toEqual(['unlock']);
+  });
+});
+
+describe('when Home Assistant is not reachable', () => {
+  it('answers within 2 s with a sentence, while reconnecting or disconnected', async () => {
+    gateway.setStatus('connecting');
+    const reconnecting = await call('turn_on_off', { entities: ['bed light'], action: 'turn_on' });
+    expect(reconnecting.json).toEqual({ error: 'Home Assistant is not reachable right now.' });
+    expect(reconnecting.ms).toBeLessThan(2000);
+    gateway.setStatus('disconnected');
+    const down = await call('ask_home_assistant', { text: 'add milk to the shopping list' });
+    expect(down.json).toEqual({ error: 'Home Assistant is not reachable right now.' });
+    expect(down.ms).toBeLessThan(100);
+    const read = await call('get_states', { entities: ['bed light'] });
+    expect(read.json.note).toMatch(/not reachable right now\. These are the last known states/);
+    expect(gateway.calls).toEqual([]);
+  });
+
+  it('succeeds when the connection comes back within the grace period', async () => {
+    gateway.setStatus('connecting');
+    setTimeout(() => gateway.setStatus('connected'), 100);
+    const r = await call('turn_on_off', { entities: ['bed light'], action: 'turn_on' });
+    expect(r.json.results[0]).toMatchObject({ id: 'light.bed_light', state: 'on' });
+  });
+});
+
+describe('hand-over to Assist', () => {
+  it("returns Home Assistant's spoken answer", async () => {
+    gateway.conversationResult = { ...gateway.conversationResult, speech: 'Added milk', successIds: [] };
+    expect((await call('ask_home_assistant', { text: 'add milk to the shopping list' })).json).toEqual({
+      speech: 'Added milk',
+      response_type: 'action_done',
+    });
+    expect(gateway.conversations).toEqual([{ text: 'add milk to the shopping list' }]);
+  });
+
+  it('refuses what would bypass the confirmation', async () => {
+    for (const text of [
+      'unlock the front door',
+      'open the garage',
+      'disarm the alarm',
+      'open Driveway Gate',
+      'let me in the Front Door please',
+    ]) {
+      expect((await call('ask_home_assistant', { text })).json.error, text).toMatch(/^Not handed over/);
+    }
+    expect(gateway.conversations).toEqual([]);
+  });
+
+  it('is not offered when the app narrows exposure itself (Assist would not apply include/exclude)', async () => {
+    settings.homeAssistant.exclude = ['light.bed_light'];
+    expect(integration.tools().map((t) => t.name)).not.toContain('ask_home_assistant');
+    expect((await call('ask_home_assistant', { text: 'turn on the bed light' })).json.error).toMatch(
+      /^There is no tool named "ask_home_assistant"/,
+    );
+    expect(gateway.conversations).toEqual([]);
+  });
+});
+
+describe('context for the session', () => {
+  const changes = () => {
+    let count = 0;
+    integration.onContextChanged(() => count++);
+    return () => count;
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 40));
+
+  it('changes on renames and exposure, not on state changes', async () => {
+    const count = changes();
+    gateway.setState({ entity_id: 'light.bed_light', state: 'on' });
+    await settle();
+    expect(count()).toBe(0);
+    gateway.setState({
+      entity_id: 'light.bed_light',
+      state: 'on',
+      attributes: { friendly_name: 'Bedside Lamp', supported_color_modes: ['brightness'] },
+    });
+    await settle();
+    expect(count()).toBe(1);
+    expect(integration.instructions()).toContain('light.bed_light "Bedside Lamp"');
+    gateway.setRegistries({ exposedToAssist: new Map([...REGISTRIES.exposedToAssist, ['light.bed_light', false]]) });
+    await settle();
+    expect(count()).toBe(2);
+    expect(integration.instructions()).not.toContain('light.bed_light');
+    expect((await call('turn_on_off', { entities: ['light.bed_light'], action: 'turn_off' })).json.error).toMatch(/no exposed device/);
+  });
+
+  it('projects entity cards for exposed entities only', () => {
+    const cards = integration.entityCards();
+    expect(cards.map((c) => c.id)).not.toContain('switch.ac');
+    expect(cards.find((c) => c.id === 'light.kitchen_lights')).toMatchObject({
+      area: 'Kitchen',
+      detail: 'On · 71 %',
+      controllable: true,
+      sensitive: false,
+    });
+    expect(cards.find((c) => c.id === 'cover.garage_door')).toMatchObject({ sensitive: true });
+    expect(cards.find((c) => c.id === 'sensor.outside_temperature')).toMatchObject({ detail: '15.6 °C', controllable: false });
+  });
+});
