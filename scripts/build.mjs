@@ -8,6 +8,7 @@ const started = performance.now();
 
 const nodeEntries = {
   'main/headless/cli': 'main/headless/cli.ts',
+  'main/web/cli': 'main/web/cli.ts',
   'bench/run': 'bench/run.ts',
   'bench/idle-probe': 'bench/idle-probe.ts',
 };

@@ -93,6 +93,9 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
   #preRollFromMs: number | undefined;
   #playbackEndedAt = Number.NEGATIVE_INFINITY;
   #lastFrameMs = 0;
+  #wakeWord: WakeWordDetector | null = null;
+  #wakeWordEnabled: boolean;
+  #wakeOffs: Array<() => void> = [];
 
   constructor(options: AssistantControllerOptions) {
     super();
@@ -101,12 +104,8 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     this.#mic = options.mic;
     this.#clock = options.clock ?? systemClock;
     this.#snapshot = initialSnapshot({ ...options, wakeWordEnabled: options.wakeWordEnabled && !options.mic.muted });
-    if (options.wakeWord) {
-      this.#unsubscribe.push(
-        options.wakeWord.on('detection', (d) => this.#onWake(d)),
-        options.wakeWord.on('error', (error) => this.emit('error', error)),
-      );
-    }
+    this.#wakeWordEnabled = options.wakeWordEnabled;
+    this.#attachWakeWord(options.wakeWord ?? null);
     const s = this.#session;
     this.#unsubscribe.push(
       this.#mic.on('frame', (frame) => this.#onMicFrame(frame)),
@@ -170,8 +169,32 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     this.#unsubscribe = [];
     this.#micGateOpen = false;
     await this.#mic.stop();
-    await this.#options.wakeWord?.stop();
+    const wakeWord = this.#wakeWord;
+    this.#attachWakeWord(null);
+    await wakeWord?.stop();
     await this.#session.close();
+  }
+
+  /**
+   * Replaces the wake-word detector (settings changed) or removes it (null). The caller stops the
+   * old one; frames go to the new one from the next frame on.
+   */
+  setWakeWord(detector: WakeWordDetector | null): void {
+    this.#attachWakeWord(detector);
+    this.#wakeWordEnabled = detector !== null;
+    this.dispatch({ type: 'wake_word_enabled', enabled: detector !== null && !this.#mic.muted });
+  }
+
+  #attachWakeWord(detector: WakeWordDetector | null): void {
+    for (const off of this.#wakeOffs) off();
+    this.#wakeOffs = [];
+    this.#wakeWord = detector;
+    if (detector) {
+      this.#wakeOffs.push(
+        detector.on('detection', (d) => this.#onWake(d)),
+        detector.on('error', (error) => this.emit('error', error)),
+      );
+    }
   }
 
   /** Mute stops capture entirely; a conversation in progress ends. */
@@ -180,7 +203,7 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     if (muted) this.dispatch({ type: 'stop' });
     await this.#mic.setMuted(muted);
     this.#preRoll.clear();
-    this.dispatch({ type: 'wake_word_enabled', enabled: !muted && this.#options.wakeWordEnabled });
+    this.dispatch({ type: 'wake_word_enabled', enabled: !muted && this.#wakeWordEnabled });
     this.emit('muted', muted);
   }
 
@@ -310,7 +333,7 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     this.#lastFrameMs = frame.timestampMs;
     this.#preRoll.push(frame);
     // The detector takes ownership of the buffer it is given; the pre-roll keeps the original.
-    this.#options.wakeWord?.push(frame.samples.slice(), frame.timestampMs);
+    this.#wakeWord?.push(frame.samples.slice(), frame.timestampMs);
     if (!this.#micGateOpen || this.#halfDuplexClosed()) return;
     this.#session.appendAudio(frame.samples);
     this.emit('audio_sent', frame);

@@ -1,4 +1,6 @@
+import type { EntityCard } from '../../preload/contract/types.js';
 import type { HaEntity } from './home-assistant-gateway.js';
+import { entityControls } from './entity-controls.js';
 import type { ExposedHome } from './exposed-home.js';
 import { compactAttributes } from './compact-state.js';
 
@@ -6,19 +8,7 @@ import { compactAttributes } from './compact-state.js';
  * A pure projection of the exposed home for the UI's entity cards: one card per exposed entity,
  * plain data (structured-clone safe), in summary order. Only exposed entities ever appear.
  */
-export type EntityCard = {
-  id: string;
-  domain: string;
-  name: string;
-  area: string | null;
-  state: string;
-  /** A short human line such as "On · 50 %", "21.5 °C → 22", "Open · 70 %". */
-  detail: string;
-  /** Whether a tool can change it (sensors cannot). */
-  controllable: boolean;
-  /** Whether changing it asks for spoken confirmation (locks, garage doors, gates, alarms). */
-  sensitive: boolean;
-};
+export type { EntityCard };
 
 const CONTROLLABLE = new Set([
   'light',
@@ -89,6 +79,8 @@ export function entityCards(home: ExposedHome, states: ReadonlyMap<string, HaEnt
       detail: detailLine(entity.domain, state),
       controllable: CONTROLLABLE.has(entity.domain),
       sensitive,
+      controls: entityControls(entity.domain, state, sensitive),
+      highlighted: false,
     };
   });
 }

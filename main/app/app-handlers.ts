@@ -1,0 +1,159 @@
+import type { InvokeChannels, SettingsPatch } from '../../preload/contract/channels.js';
+import type { ConnectionTestResult, EntityAction } from '../../preload/contract/types.js';
+import { AppError, toAssistantError } from '../util/errors.js';
+import { createLogger } from '../util/logger.js';
+import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
+import { connectHomeAssistant } from '../home-assistant/home-assistant-integration.js';
+import { entityActionToTool } from '../home-assistant/entity-actions.js';
+import type { AssistantApp } from './assistant-app.js';
+import { checkOpenAIKey } from './openai-key-check.js';
+import { validateSettings } from './settings.js';
+
+const log = createLogger('app');
+
+export type AppHandlers = {
+  [K in keyof InvokeChannels]: (...args: Parameters<InvokeChannels[K]>) => Promise<ReturnType<InvokeChannels[K]>>;
+};
+
+/** One handler per invoke channel; the mapped type makes a missing channel a compile error. */
+export function createAppHandlers(app: AssistantApp): AppHandlers {
+  return {
+    'state:get': async () => app.fullState(),
+    'conversation:start': async ({ source }) => app.startConversation(source),
+    'conversation:stop': async () => app.stopConversation(),
+    'conversation:send-text': async ({ text }) => app.controller.sendText(text),
+    'conversation:clear': async () => {
+      app.controller.clearContext();
+      app.clearTranscript();
+    },
+    'mic:set-muted': async ({ muted }) => app.setMuted(muted),
+    'mic:list-devices': async () => PvRecorderMicSource.listDevices().catch(() => []),
+    'settings:get': async () => app.publicSettings(),
+    'settings:update': async (patch) => {
+      const candidate = mergePatch(app.settings, patch);
+      const result = validateSettings(candidate);
+      if (!result.ok) return { ok: false, issues: result.issues };
+      const saved = await app.settingsStore.save(result.settings);
+      if (!saved.ok) return { ok: false, issues: saved.issues };
+      await app.applySettings(saved.settings);
+      return { ok: true, settings: await app.publicSettings() };
+    },
+    'secrets:set': async ({ kind, value }) => {
+      const secret = value.trim();
+      if (!secret) return { ok: false, message: 'The value is empty.' };
+      if (kind === 'openai') {
+        const { openai } = app.settings;
+        const check = await checkOpenAIKey({ url: openai.realtimeUrl, model: openai.model, apiKey: secret });
+        if (!check.ok && (check.error.category === 'authentication' || check.error.category === 'authorization')) {
+          return { ok: false, message: check.error.message };
+        }
+        await app.secrets.set(kind, secret);
+        await app.refreshOpenAIKey();
+        if (!check.ok)
+          app.reportError(
+            new AppError(`Key saved, but it could not be checked: ${check.error.message}`, { category: 'connectivity', permanent: false }),
+          );
+      } else if (kind === 'home-assistant') {
+        const url = app.settings.homeAssistant.url;
+        if (url) {
+          const test = await testHomeAssistant(app, url, secret);
+          if (!test.ok) return { ok: false, message: test.message };
+        }
+        await app.secrets.set(kind, secret);
+        void app.home.reconfigure();
+      } else {
+        await app.secrets.set(kind, secret);
+        await app.restartWakeWord();
+      }
+      return { ok: true, secrets: await app.secrets.status() };
+    },
+    'secrets:delete': async ({ kind }) => {
+      await app.secrets.delete(kind);
+      if (kind === 'openai') await app.refreshOpenAIKey();
+      if (kind === 'home-assistant') void app.home.reconfigure();
+      if (kind === 'picovoice') await app.restartWakeWord();
+      return app.secrets.status();
+    },
+    'ha:test-connection': async ({ url, token }) => {
+      const secret = token?.trim() || (await app.secrets.get('home-assistant'));
+      if (!secret)
+        return {
+          ok: false,
+          message: 'Enter a long-lived access token (Home Assistant: your profile → Security → Long-lived access tokens).',
+        };
+      return testHomeAssistant(app, url, secret);
+    },
+    'ha:entity-action': async (action) => performEntityAction(app, action),
+    'onboarding:complete': async () => app.completeOnboarding(),
+  };
+}
+
+async function testHomeAssistant(app: AssistantApp, url: string, token: string): Promise<ConnectionTestResult> {
+  try {
+    const integration = await connectHomeAssistant({ url: url.trim(), token, settings: () => app.settings });
+    try {
+      return { ok: true, version: integration.gateway.haVersion ?? 'unknown', entities: integration.entityCards().length };
+    } finally {
+      await integration.close();
+    }
+  } catch (error) {
+    return { ok: false, message: toAssistantError(error, 'home-assistant').message };
+  }
+}
+
+/** A card's action runs the same typed tool the model would use, with all its checks. */
+async function performEntityAction(app: AssistantApp, action: EntityAction): Promise<{ ok: boolean; message: string }> {
+  const card = app.home.cards().find((c) => c.id === action.entityId);
+  if (!card) return { ok: false, message: 'That device is not available.' };
+  const invocation = entityActionToTool(action, card);
+  if ('error' in invocation) return { ok: false, message: invocation.error };
+  const tool = app.home.tools().find((t) => t.name === invocation.tool);
+  if (!tool) return { ok: false, message: 'Home Assistant is not connected.' };
+  const parsed = tool.parse(invocation.args);
+  if (!parsed.ok) return { ok: false, message: parsed.message };
+  try {
+    const output = await tool.execute(parsed.value, {
+      callId: 'card',
+      signal: new AbortController().signal,
+      userTurn: Number.MAX_SAFE_INTEGER,
+    });
+    app.highlight([card.id]);
+    return summarize(output);
+  } catch (error) {
+    log.warn({ err: error }, 'card action failed');
+    return { ok: false, message: toAssistantError(error, 'home-assistant').message };
+  }
+}
+
+function summarize(output: unknown): { ok: boolean; message: string } {
+  const value = (typeof output === 'string' ? safeJson(output) : output) as
+    { error?: string; results?: Array<{ name?: string; state?: string; error?: string }>; note?: string } | undefined;
+  if (!value || typeof value !== 'object') return { ok: true, message: 'Done.' };
+  if (value.error) return { ok: false, message: value.error };
+  const result = value.results?.[0];
+  if (result?.error) return { ok: false, message: result.error };
+  return { ok: true, message: result ? `${result.name ?? ''}: ${result.state ?? 'done'}`.trim() : (value.note ?? 'Done.') };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { note: text };
+  }
+}
+
+/** Settings sections are replaced field by field; arrays and nested objects inside a field as a whole. */
+function mergePatch<T extends object>(base: T, patch: SettingsPatch | Record<string, unknown>): unknown {
+  const out: Record<string, unknown> = structuredClone(base) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    const current = out[key];
+    if (isPlainObject(current) && isPlainObject(value)) out[key] = { ...current, ...value };
+    else out[key] = value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

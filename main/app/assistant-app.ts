@@ -1,0 +1,506 @@
+import { join } from 'node:path';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { AppError, ConfigError, toAssistantError, type AssistantError } from '../util/errors.js';
+import { configureLogging, createLogger } from '../util/logger.js';
+import type { EventChannel, EventChannels, InvokeChannel, PublicSettings } from '../../preload/contract/channels.js';
+import { INVOKE_ARGUMENTS } from '../../preload/contract/schemas.js';
+import type { AssistantFullState, ConnectionHealth, StatusView, TurnLatency } from '../../preload/contract/types.js';
+import type { InvokeResult, WireError } from '../../preload/contract/wire-error.js';
+import type { MicSource } from '../audio/mic-source.js';
+import type { Player } from '../audio/player.js';
+import { HeadlessPlayer } from '../audio/headless-player.js';
+import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
+import { RendererPlayer, type PlayerPort } from '../audio/renderer-player.js';
+import type { RealtimeTransport } from '../realtime/realtime-transport.js';
+import type { SessionStatus } from '../realtime/voice-session.js';
+import { EncryptedFileSecretStore } from '../secrets/encrypted-file-secret-store.js';
+import type { SecretCipher } from '../secrets/secret-cipher.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { startWakeWordDetector } from '../wake-word/create-wake-word-engine.js';
+import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
+import { startPushToTalk, type PushToTalk, type PushToTalkEnvironment } from '../push-to-talk/push-to-talk.js';
+import type { GlobalShortcutLike } from '../push-to-talk/global-shortcut-key-hook.js';
+import { isResting } from './assistant-machine.js';
+import { createAppHandlers, type AppHandlers } from './app-handlers.js';
+import type { AppPaths } from './app-paths.js';
+import { createAssistant, type Assistant } from './compose.js';
+import { HomeConnection } from './home-connection.js';
+import { PlayerRouter } from './player-router.js';
+import { JsonFileSettingsStore } from './settings-store.js';
+import type { Settings } from './settings.js';
+import { SwitchableMicSource } from './switchable-mic-source.js';
+import { TranscriptHistory } from './transcript-history.js';
+import { UiStateStore } from './ui-state-store.js';
+
+const log = createLogger('app');
+
+/** How long a card stays highlighted after a tool touched its entity. */
+const HIGHLIGHT_MS = 8000;
+/** Transcript deltas stream fast; the UI gets at most this many updates a second. */
+const TRANSCRIPT_INTERVAL_MS = 50;
+
+export type StartAssistantAppOptions = {
+  paths: AppPaths;
+  secretCipher: SecretCipher;
+  kiosk?: boolean;
+  /** Electron's globalShortcut, for the push-to-talk hotkey (absent in plain Node). */
+  globalShortcut?: GlobalShortcutLike;
+  pushToTalkEnvironment?: PushToTalkEnvironment;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  /** Seams for tests and web mode: */
+  createMic?: (deviceName: string | null) => MicSource;
+  transport?: RealtimeTransport;
+  /** Plays when no window or web client is attached. Default: the sound card. */
+  fallbackPlayer?: Player;
+  wakeWord?: 'settings' | 'off';
+  pushToTalk?: 'settings' | 'off';
+};
+
+export type AppEvents = { event: [channel: EventChannel, payload: EventChannels[EventChannel]] };
+
+/**
+ * The whole assistant in the main process, for every host (Electron shell, web mode): settings and
+ * secrets, microphone, wake word, push-to-talk, the Realtime conversation, Home Assistant, and the
+ * projections the UI draws. One method per IPC channel (`invoke`), events for the UI (`event`).
+ */
+export class AssistantApp extends TypedEmitter<AppEvents> {
+  readonly settingsStore: JsonFileSettingsStore;
+  readonly secrets: SecretStore;
+  readonly home: HomeConnection;
+  readonly kiosk: boolean;
+  #settings: Settings;
+  #assistant!: Assistant;
+  #mic!: SwitchableMicSource;
+  #player!: PlayerRouter;
+  #wake: { detector: WakeWordDetector | null; engine: StatusView['wakeWord'] } = {
+    detector: null,
+    engine: { engine: 'none', keywords: [] },
+  };
+  #ptt: PushToTalk | undefined;
+  #handlers!: AppHandlers;
+  #seq = 0;
+  #openai: ConnectionHealth = 'disconnected';
+  #lastTurn: TurnLatency | null = null;
+  #lastError: WireError | null = null;
+  #costUsd = 0;
+  #costKnown = true;
+  #transcript = new TranscriptHistory();
+  #transcriptTimer: TimerHandle | undefined;
+  #highlights = new Map<string, number>();
+  #highlightTimer: TimerHandle | undefined;
+  #uiState: UiStateStore;
+  #onboarded = false;
+  #openaiKeyFromEnv: string | undefined;
+  #loadIssues: PublicSettings['loadIssues'] = [];
+  readonly #options: StartAssistantAppOptions;
+  readonly #clock: Clock;
+
+  private constructor(options: StartAssistantAppOptions, settingsStore: JsonFileSettingsStore, settings: Settings) {
+    super();
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.kiosk = options.kiosk ?? false;
+    this.settingsStore = settingsStore;
+    this.#settings = settings;
+    this.secrets = new EncryptedFileSecretStore(join(options.paths.config, 'secrets.json'), options.secretCipher);
+    this.#uiState = new UiStateStore(options.paths.config);
+    this.#openaiKeyFromEnv = (options.env ?? process.env).OPENAI_API_KEY?.trim() || undefined;
+    this.home = new HomeConnection({ settings: () => this.#settings, token: () => this.secrets.get('home-assistant'), clock: this.#clock });
+  }
+
+  static async start(options: StartAssistantAppOptions): Promise<AssistantApp> {
+    const settingsStore = new JsonFileSettingsStore(options.paths.config);
+    const settings = await settingsStore.load();
+    configureLogging({ dir: options.paths.logs, level: settings.logging.level, modules: settings.logging.modules });
+    const app = new AssistantApp(options, settingsStore, settings);
+    app.#loadIssues = settingsStore.lastLoadIssues;
+    await app.#start();
+    return app;
+  }
+
+  get settings(): Settings {
+    return this.#settings;
+  }
+
+  get muted(): boolean {
+    return this.#assistant.controller.muted;
+  }
+
+  get controller() {
+    return this.#assistant.controller;
+  }
+
+  get session() {
+    return this.#assistant.session;
+  }
+
+  // --- for the hosts ------------------------------------------------------------------------
+
+  /** Runs an invoke channel with checked arguments; always an InvokeResult, never a throw. */
+  async invoke(channel: InvokeChannel, args: unknown[]): Promise<InvokeResult<unknown>> {
+    const schema = INVOKE_ARGUMENTS[channel];
+    if (!schema)
+      return {
+        ok: false,
+        error: wire(new AppError(`Unknown channel ${String(channel)}.`, { category: 'invalid_request', permanent: true })),
+      };
+    const parsed = schema.safeParse(args);
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => i.message).join('; ');
+      return { ok: false, error: wire(new ConfigError(`Invalid request for ${channel}: ${message}`, { category: 'invalid_request' })) };
+    }
+    try {
+      const handler = this.#handlers[channel] as (...a: unknown[]) => Promise<unknown>;
+      return { ok: true, value: await handler(...(parsed.data as unknown[])) };
+    } catch (error) {
+      const assistantError = toAssistantError(error, 'app');
+      log.warn({ channel, err: assistantError }, 'invoke failed');
+      return { ok: false, error: assistantError.toWire() };
+    }
+  }
+
+  onEvent(listener: (channel: EventChannel, payload: unknown) => void): () => void {
+    return this.on('event', listener);
+  }
+
+  /** Plays the assistant's audio through this port (a window's or web client's worklet). */
+  attachAudioPort(port: PlayerPort): () => void {
+    const player = new RendererPlayer(port);
+    const detach = this.#player.attach(player);
+    return () => {
+      detach();
+      void player.close();
+    };
+  }
+
+  fullState(): AssistantFullState {
+    return {
+      seq: this.#seq,
+      status: this.status(),
+      transcript: this.#transcript.items,
+      entities: this.#cards(),
+      onboarded: this.#onboarded,
+    };
+  }
+
+  status(): StatusView {
+    const plan = this.#ptt?.plan;
+    const pttNote = this.#ptt?.notice?.message;
+    return {
+      state: this.#assistant.controller.state,
+      muted: this.#assistant.controller.muted,
+      openai: this.#openai,
+      homeAssistant: this.home.health,
+      costUsd: this.#costKnown ? Math.round(this.#costUsd * 10_000) / 10_000 : null,
+      lastTurn: this.#lastTurn,
+      lastError: this.#lastError,
+      pushToTalk: {
+        hotkey: this.#settings.listening.pushToTalk.hotkey,
+        mode: plan?.mode === 'hold' ? 'hold' : 'toggle',
+        ...(pttNote ? { note: pttNote } : {}),
+      },
+      wakeWord: this.#wake.engine,
+    };
+  }
+
+  pushToTalkHotkey(): { hotkey: string; mode: 'toggle' | 'hold' } {
+    return this.#settings.listening.pushToTalk;
+  }
+
+  startConversation(source: 'menu' | 'shortcut' | 'button' = 'menu'): void {
+    this.#assistant.controller.startConversation(source === 'shortcut' ? 'push-to-talk' : 'menu');
+  }
+
+  stopConversation(): void {
+    this.#assistant.controller.stopConversation();
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    await this.#assistant.controller.setMuted(muted);
+    this.#emitStatus();
+  }
+
+  async shutdown(): Promise<void> {
+    this.#clock.clearTimeout(this.#transcriptTimer);
+    this.#clock.clearTimeout(this.#highlightTimer);
+    await this.#ptt?.stop();
+    await this.home.close();
+    await this.#assistant.controller.shutdown();
+    this.#assistant.session.dispose();
+    await this.#player.close();
+  }
+
+  // --- used by the handlers -----------------------------------------------------------------
+
+  /** @internal */ get onboarded(): boolean {
+    return this.#onboarded;
+  }
+
+  /** @internal */ async completeOnboarding(): Promise<void> {
+    this.#onboarded = true;
+    await this.#uiState.save({ onboardingComplete: true });
+    this.#emitStatus();
+  }
+
+  /** @internal */ async publicSettings(): Promise<PublicSettings> {
+    return { settings: this.#settings, secrets: await this.secrets.status(), loadIssues: this.#loadIssues };
+  }
+
+  /** @internal */ openaiKey = async (): Promise<string> => (await this.secrets.get('openai')) ?? this.#openaiKeyFromEnv ?? '';
+
+  /** @internal Applies validated settings: every part that changed is reconfigured in place. */
+  async applySettings(next: Settings): Promise<void> {
+    const previous = this.#settings;
+    this.#settings = next;
+    this.#loadIssues = [];
+    const changed = (pick: (s: Settings) => unknown) => JSON.stringify(pick(previous)) !== JSON.stringify(pick(next));
+    if (changed((s) => s.logging))
+      configureLogging({ dir: this.#options.paths.logs, level: next.logging.level, modules: next.logging.modules });
+    if (changed((s) => s.conversation)) {
+      this.#assistant.controller.setTimeouts(next.conversation.followUpSeconds * 1000, next.conversation.idleTimeoutSeconds * 1000);
+    }
+    if (changed((s) => s.openai)) this.#applyOpenAISettings(previous, next);
+    if (changed((s) => s.listening.micDevice)) await this.#mic.replace(this.#createMic());
+    if (changed((s) => s.listening.muted) && next.listening.muted !== this.muted) await this.setMuted(next.listening.muted);
+    if (changed((s) => [s.listening.wakeEngine, s.listening.openWakeWord, s.listening.porcupine])) await this.restartWakeWord();
+    if (changed((s) => s.listening.pushToTalk)) await this.restartPushToTalk();
+    if (changed((s) => [s.homeAssistant.url, s.homeAssistant.allowSelfSignedCertificate])) void this.home.reconfigure();
+    else if (changed((s) => s.homeAssistant)) {
+      this.#assistant.session.applyConfig();
+      this.#emitCards();
+    }
+    this.emit('event', 'settings:changed', await this.publicSettings());
+    this.#emitStatus();
+  }
+
+  /** @internal */ async restartWakeWord(): Promise<void> {
+    const old = this.#wake.detector;
+    this.#wake = { detector: null, engine: { engine: 'none', keywords: [] } };
+    this.#assistant.controller.setWakeWord(null);
+    await old?.stop();
+    await this.#startWakeWord();
+    this.#emitStatus();
+  }
+
+  /** @internal */ async restartPushToTalk(): Promise<void> {
+    await this.#ptt?.stop();
+    this.#ptt = undefined;
+    await this.#startPushToTalk();
+    this.#emitStatus();
+  }
+
+  /** @internal */ clearTranscript(): void {
+    this.#transcript.clear();
+    this.#emitTranscript();
+  }
+
+  /** @internal */ highlight(entityIds: readonly string[]): void {
+    const until = this.#clock.now() + HIGHLIGHT_MS;
+    for (const id of entityIds) this.#highlights.set(id, until);
+    this.#emitCards();
+    this.#clock.clearTimeout(this.#highlightTimer);
+    this.#highlightTimer = this.#clock.setTimeout(() => this.#emitCards(), HIGHLIGHT_MS + 50);
+  }
+
+  /** @internal */ reportError(error: AssistantError): void {
+    this.#lastError = error.toWire();
+    this.emit('event', 'app:error', this.#lastError);
+    this.#emitStatus();
+  }
+
+  // --- start-up -----------------------------------------------------------------------------
+
+  async #start(): Promise<void> {
+    this.#onboarded = (await this.#uiState.load()).onboardingComplete;
+    const fallback = this.#options.fallbackPlayer ?? (await HeadlessPlayer.create({ soundCard: true }));
+    this.#player = new PlayerRouter(fallback);
+    this.#mic = new SwitchableMicSource(this.#createMic());
+    this.#assistant = await createAssistant({
+      settings: () => this.#settings,
+      apiKey: () => this.#cachedKey,
+      mic: this.#mic,
+      player: this.#player,
+      ...(this.#options.transport ? { transport: this.#options.transport } : {}),
+      toolSources: [this.home.tools],
+      extraInstructions: this.home.instructions,
+      ...(this.#options.clock ? { clock: this.#options.clock } : {}),
+    });
+    this.#cachedKey = await this.openaiKey();
+    this.#handlers = createAppHandlers(this);
+    this.#wireEvents();
+    if (this.#settings.listening.muted) await this.#assistant.controller.setMuted(true);
+    await this.#assistant.controller.start().catch((error: unknown) => this.reportError(toAssistantError(error, 'mic')));
+    await this.#startWakeWord();
+    await this.#startPushToTalk();
+    void this.home.reconfigure();
+    this.#openai = this.#cachedKey ? 'disconnected' : 'not-configured';
+    this.#emitStatus();
+  }
+
+  /** The key as the session reads it synchronously at connect; refreshed when secrets change. */
+  #cachedKey = '';
+
+  /** @internal */ async refreshOpenAIKey(): Promise<void> {
+    this.#cachedKey = await this.openaiKey();
+    if (this.#openai === 'not-configured' && this.#cachedKey) this.#openai = 'disconnected';
+    if (!this.#cachedKey) this.#openai = 'not-configured';
+    this.#emitStatus();
+  }
+
+  #createMic(): MicSource {
+    const device = this.#settings.listening.micDevice || null;
+    return this.#options.createMic
+      ? this.#options.createMic(device)
+      : new PvRecorderMicSource({ deviceName: device, fallbackToDefault: true });
+  }
+
+  async #startWakeWord(): Promise<void> {
+    if (this.#options.wakeWord === 'off' || this.#settings.listening.wakeEngine === 'none') return;
+    const accessKey = await this.secrets.get('picovoice');
+    const selection = await startWakeWordDetector(this.#settings.listening, accessKey ? { picovoiceAccessKey: accessKey } : {});
+    const note = selection.notice?.message ?? selection.error?.message;
+    if (selection.notice) this.reportError(selection.notice);
+    if (selection.error) this.reportError(selection.error);
+    const detector = selection.engine ?? null;
+    const keywords = detector ? [...detector.keywords] : [];
+    this.#wake = {
+      detector,
+      engine: { engine: detector && selection.kind ? selection.kind : 'none', keywords, ...(note ? { note } : {}) },
+    };
+    this.#assistant.controller.setWakeWord(detector);
+  }
+
+  async #startPushToTalk(): Promise<void> {
+    if (this.#options.pushToTalk === 'off') return;
+    const ptt = await startPushToTalk(this.#settings.listening.pushToTalk, {
+      ...(this.#options.globalShortcut ? { globalShortcut: this.#options.globalShortcut } : {}),
+      ...(this.#options.pushToTalkEnvironment ? { environment: this.#options.pushToTalkEnvironment } : {}),
+    });
+    this.#ptt = ptt;
+    ptt.controller?.on('command', (command) => {
+      const controller = this.#assistant.controller;
+      if (command.type === 'start') controller.startConversation('push-to-talk', { hold: command.hold });
+      else if (command.type === 'release') controller.pushToTalkReleased();
+      else if (command.type === 'stop') controller.stopConversation();
+    });
+  }
+
+  #applyOpenAISettings(previous: Settings, next: Settings): void {
+    const session = this.#assistant.session;
+    const needsNewSession =
+      previous.openai.model !== next.openai.model ||
+      previous.openai.voice !== next.openai.voice ||
+      previous.openai.realtimeUrl !== next.openai.realtimeUrl;
+    // The model and URL are fixed per connection, and the voice cannot change once the assistant has
+    // spoken: those take a new session, at rest now or after the current conversation.
+    if (needsNewSession && isResting(this.#assistant.controller.state)) void session.close();
+    else session.applyConfig();
+  }
+
+  // --- events -------------------------------------------------------------------------------
+
+  #wireEvents(): void {
+    const { controller, session } = this.#assistant;
+    controller.on('state', (state) => {
+      const ptt = this.#ptt?.controller;
+      const userTurn = state.kind === 'conversing' && (state.phase === 'listening' || state.phase === 'user-speaking');
+      if (ptt && !userTurn && state.kind !== 'connecting') ptt.turnEnded();
+      if (state.kind === 'conversing' || state.kind === 'connecting') this.#lastError = this.#lastError?.permanent ? this.#lastError : null;
+      this.#emitStatus();
+    });
+    controller.on('error', (error) => this.reportError(error));
+    controller.on('mic_level', (level) => this.emit('event', 'mic:level', level));
+    controller.on('muted', () => this.#emitStatus());
+    controller.on('transcript', () => this.#scheduleTranscript());
+    controller.on('tool_call', () => this.#scheduleTranscript());
+    controller.on('tool_result', (result) => {
+      this.#scheduleTranscript();
+      this.highlight(entityIdsIn(result.output));
+    });
+    controller.on('usage', (usage) => {
+      if (usage.costUsd === null) this.#costKnown = false;
+      else this.#costUsd += usage.costUsd;
+      this.#emitStatus();
+    });
+    controller.on('metrics', (m) => {
+      this.#lastTurn = {
+        endOfSpeechToFirstAudioMs: m.endOfSpeechToFirstAudioMs,
+        endOfSpeechToFirstPlayedMs: m.endOfSpeechToFirstPlayedMs,
+        toolMs: m.toolMs,
+      };
+      this.#emitStatus();
+    });
+    session.on('status', (status) => {
+      this.#openai = openaiHealth(status, this.#cachedKey !== '');
+      this.#emitStatus();
+    });
+    session.on('failed', () => {
+      this.#openai = 'error';
+      this.#emitStatus();
+    });
+    this.home.on('health', () => this.#emitStatus());
+    this.home.on('cards', () => this.#emitCards());
+    this.home.on('context', () => this.#assistant.session.applyConfig());
+    this.home.on('error', (error) => this.reportError(error));
+  }
+
+  #nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  #emitStatus(): void {
+    if (!this.#assistant) return;
+    this.emit('event', 'status:changed', { seq: this.#nextSeq(), status: this.status() });
+  }
+
+  #scheduleTranscript(): void {
+    if (this.#transcriptTimer !== undefined) return;
+    this.#transcriptTimer = this.#clock.setTimeout(() => {
+      this.#transcriptTimer = undefined;
+      this.#emitTranscript();
+    }, TRANSCRIPT_INTERVAL_MS);
+  }
+
+  #emitTranscript(): void {
+    this.#transcript.update(this.#assistant.session.transcript);
+    this.emit('event', 'transcript:changed', { seq: this.#nextSeq(), items: this.#transcript.items });
+  }
+
+  #cards() {
+    const now = this.#clock.now();
+    for (const [id, until] of this.#highlights) if (until <= now) this.#highlights.delete(id);
+    return this.home.cards().map((card) => (this.#highlights.has(card.id) ? { ...card, highlighted: true } : card));
+  }
+
+  #emitCards(): void {
+    this.emit('event', 'entities:changed', { seq: this.#nextSeq(), cards: this.#cards() });
+  }
+}
+
+function openaiHealth(status: SessionStatus, hasKey: boolean): ConnectionHealth {
+  switch (status) {
+    case 'ready':
+      return 'connected';
+    case 'connecting':
+      return 'connecting';
+    case 'reconnecting':
+      return 'reconnecting';
+    case 'closed':
+      return hasKey ? 'disconnected' : 'not-configured';
+  }
+}
+
+/** Entity ids named in a tool's output (`"id":"light.kitchen"`), to highlight their cards. */
+function entityIdsIn(output: string): string[] {
+  return [...output.matchAll(/"id":"([a-z_]+\.[a-z0-9_]+)"/g)].map((m) => m[1]!);
+}
+
+function wire(error: AssistantError): WireError {
+  return error.toWire();
+}
+
+export function startAssistantApp(options: StartAssistantAppOptions): Promise<AssistantApp> {
+  return AssistantApp.start(options);
+}

@@ -1,0 +1,81 @@
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { createLogger } from '../util/logger.js';
+import type { PlaybackPosition, Player, PlayerEvents } from '../audio/player.js';
+
+const log = createLogger('player');
+
+const FORWARDED: ReadonlyArray<keyof PlayerEvents> = ['started', 'progress', 'drained', 'underrun'];
+
+/**
+ * The app's player: the window's (or a web client's) AudioWorklet while one is attached, and a
+ * fallback player (the sound card through the headless player) when none is, so the assistant never
+ * waits on a window that is gone. Switching flushes what the old one was playing.
+ */
+export class PlayerRouter extends TypedEmitter<PlayerEvents> implements Player {
+  #current: Player;
+  readonly #fallback: Player;
+  #offs: Array<() => void> = [];
+
+  constructor(fallback: Player) {
+    super();
+    this.#fallback = fallback;
+    this.#current = fallback;
+    this.#follow(fallback);
+  }
+
+  get isPlaying(): boolean {
+    return this.#current.isPlaying;
+  }
+
+  get usingFallback(): boolean {
+    return this.#current === this.#fallback;
+  }
+
+  /** Plays through `player` until the returned function is called (then back to the fallback). */
+  attach(player: Player): () => void {
+    void this.#switchTo(player);
+    return () => {
+      if (this.#current === player) void this.#switchTo(this.#fallback);
+    };
+  }
+
+  enqueue(itemId: string, pcm16: Int16Array): void {
+    this.#current.enqueue(itemId, pcm16);
+  }
+
+  flush(): Promise<PlaybackPosition | null> {
+    return this.#current.flush();
+  }
+
+  playedSamples(itemId: string): number {
+    return this.#current.playedSamples(itemId);
+  }
+
+  async close(): Promise<void> {
+    for (const off of this.#offs) off();
+    await this.#current.close();
+    if (this.#current !== this.#fallback) await this.#fallback.close();
+  }
+
+  async #switchTo(next: Player): Promise<void> {
+    if (next === this.#current) return;
+    const previous = this.#current;
+    this.#current = next;
+    this.#follow(next);
+    log.info({ fallback: next === this.#fallback }, 'audio output switched');
+    if (previous.isPlaying) {
+      await previous.flush();
+      // The assistant's reply was cut by the switch: let the session see the output as drained.
+      this.emit('drained', '');
+    }
+  }
+
+  #follow(player: Player): void {
+    for (const off of this.#offs) off();
+    this.#offs = FORWARDED.map((event) =>
+      player.on(event, ((...args: never[]) => {
+        if (this.#current === player) (this.emit as (e: keyof PlayerEvents, ...a: never[]) => void)(event, ...args);
+      }) as never),
+    );
+  }
+}

@@ -1,0 +1,199 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAssistantApp, type AssistantApp } from '../../main/app/assistant-app.js';
+import { HeadlessPlayer } from '../../main/audio/headless-player.js';
+import { SilentMicSource } from '../../main/audio/silent-mic-source.js';
+import { KeyFileCipher } from '../../main/secrets/secret-cipher.js';
+import { startWebServer, type WebServer } from '../../main/web/web-server.js';
+import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
+
+const TOKEN = 'pairing-token-for-tests-0123456789';
+
+let dir: string;
+let realtime: FakeRealtimeServer;
+let app: AssistantApp;
+let web: WebServer;
+
+/** A minimal client of the /api/ws wire format. */
+async function connectApi(cookie: string, origin?: string) {
+  const ws = new WebSocket(`${web.url.replace('http', 'ws')}api/ws`, {
+    headers: { Cookie: cookie, ...(origin ? { Origin: origin } : {}) },
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+  const events: Array<{ channel: string; payload: any }> = [];
+  const pending = new Map<number, (result: any) => void>();
+  let ids = 0;
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data));
+    if (message.type === 'event') events.push(message);
+    if (message.type === 'result') pending.get(message.id)?.(message.result);
+  });
+  const invoke = (channel: string, ...args: unknown[]) =>
+    new Promise<any>((resolve) => {
+      const id = ++ids;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ type: 'invoke', id, channel, args }));
+    });
+  const waitForEvent = async (predicate: (e: { channel: string; payload: any }) => boolean, timeoutMs = 8000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = events.find(predicate);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('timed out waiting for an event');
+  };
+  return { ws, invoke, events, waitForEvent };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-web-'));
+  realtime = await createFakeRealtimeServer({
+    responder: (ctx) => ({ items: [{ type: 'message', text: `You said: ${ctx.userText ?? ''}`, audioMs: 300 }] }),
+  });
+  await mkdir(join(dir, 'config'), { recursive: true });
+  await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify({ openai: { realtimeUrl: realtime.url } }));
+  await mkdir(join(dir, 'renderer'), { recursive: true });
+  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Hearth</title>');
+  app = await startAssistantApp({
+    paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
+    secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
+    env: { OPENAI_API_KEY: 'test-key' },
+    createMic: () => new SilentMicSource(),
+    fallbackPlayer: await HeadlessPlayer.create(),
+    wakeWord: 'off',
+    pushToTalk: 'off',
+  });
+  web = await startWebServer({ app, staticDir: join(dir, 'renderer'), host: '127.0.0.1', port: 0, token: TOKEN });
+});
+
+afterAll(async () => {
+  await web?.close();
+  await app?.shutdown();
+  await realtime?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function pair(): Promise<string> {
+  const response = await fetch(`${web.url}?token=${TOKEN}`, { redirect: 'manual' });
+  expect(response.status).toBe(303);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+describe('web mode: pairing and protection', () => {
+  it('refuses every request without the pairing token, and pairs with it through an HttpOnly cookie', async () => {
+    expect((await fetch(web.url)).status).toBe(401);
+    expect((await fetch(`${web.url}health`)).status).toBe(401);
+    const redirect = await fetch(`${web.url}?token=${TOKEN}&kiosk=1`, { redirect: 'manual' });
+    expect(redirect.status).toBe(303);
+    expect(redirect.headers.get('location')).toBe('/?kiosk=1');
+    expect(redirect.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+    const cookie = redirect.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await fetch(web.url, { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    const health = await (await fetch(`${web.url}health`, { headers: { Cookie: cookie } })).json();
+    expect(health).toMatchObject({ state: 'idle', openai: 'disconnected', homeAssistant: 'not-configured', muted: false });
+  });
+
+  it('refuses sockets without pairing, from another origin, or for another host name', async () => {
+    await expect(connectApi('')).rejects.toThrow(/401/);
+    const cookie = await pair();
+    await expect(connectApi(cookie, 'http://evil.example')).rejects.toThrow(/403/);
+    // DNS rebinding: a page on another name that resolves to 127.0.0.1 (fetch cannot set Host).
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: web.port, path: '/', headers: { Cookie: cookie, Host: `attacker.example:${web.port}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(421);
+  });
+
+  it('refuses paths outside the renderer', async () => {
+    const cookie = await pair();
+    const response = await fetch(`${web.url}..%2f..%2fetc%2fpasswd`, { headers: { Cookie: cookie } });
+    expect([403, 404]).toContain(response.status);
+  });
+
+  it('rate-limits failed pairing attempts', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await fetch(`${web.url}?token=wrong-token-${i}`, { redirect: 'manual' })).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    // Even the right token waits out the limit from this address.
+    expect((await fetch(`${web.url}?token=${TOKEN}`, { redirect: 'manual' })).status).toBe(429);
+  });
+});
+
+describe('web mode: the window.assistant contract over a WebSocket', () => {
+  it('answers state, runs a typed conversation and streams the transcript with increasing seq', async () => {
+    // A fresh server: the previous test spent this address's pairing attempts.
+    await web.close();
+    web = await startWebServer({ app, staticDir: join(dir, 'renderer'), port: 0, token: TOKEN });
+    const api = await connectApi(await pair());
+    const state = await api.invoke('state:get');
+    expect(state.ok).toBe(true);
+    expect(state.value).toMatchObject({ status: { state: { kind: 'idle' }, openai: 'disconnected' }, transcript: [], entities: [] });
+    expect((await api.invoke('conversation:send-text', { text: 'Hello there' })).ok).toBe(true);
+    const reply = await api.waitForEvent(
+      (e) =>
+        e.channel === 'transcript:changed' &&
+        e.payload.items.some((i: any) => i.role === 'assistant' && i.final && i.text === 'You said: Hello there'),
+    );
+    expect(reply.payload.seq).toBeGreaterThan(state.value.seq);
+    const seqs = api.events.filter((e) => e.payload?.seq !== undefined).map((e) => e.payload.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(api.events.some((e) => e.channel === 'status:changed' && e.payload.status.openai === 'connected')).toBe(true);
+    api.ws.close();
+  });
+
+  it('returns invalid requests and settings as data, and keeps valid settings', async () => {
+    const api = await connectApi(await pair());
+    const bad = await api.invoke('conversation:send-text', { text: '' });
+    expect(bad).toMatchObject({ ok: false, error: { category: 'invalid_request' } });
+    const unknown = await api.invoke('system:reboot');
+    expect(unknown).toMatchObject({ ok: false, error: { message: 'Unknown channel system:reboot.' } });
+    const rejected = await api.invoke('settings:update', { openai: { voice: 'robot', speed: 9 } });
+    expect(rejected.value.ok).toBe(false);
+    expect(rejected.value.issues.map((i: any) => i.path).sort()).toEqual(['openai.speed', 'openai.voice']);
+    const accepted = await api.invoke('settings:update', { conversation: { followUpSeconds: 12 } });
+    expect(accepted.value).toMatchObject({ ok: true, settings: { settings: { conversation: { followUpSeconds: 12 } } } });
+    const settings = await api.invoke('settings:get');
+    expect(settings.value.settings.conversation.followUpSeconds).toBe(12);
+    expect(JSON.stringify(settings.value)).not.toContain('test-key');
+    api.ws.close();
+  });
+
+  it('keeps secrets in main: set, reported present, never returned', async () => {
+    const api = await connectApi(await pair());
+    const picovoice = await api.invoke('secrets:set', { kind: 'picovoice', value: 'not-a-real-access-key' });
+    expect(picovoice.value).toMatchObject({ ok: true, secrets: { present: { picovoice: true } } });
+    expect(JSON.stringify(picovoice)).not.toContain('not-a-real-access-key');
+    const wrongOpenAI = await api.invoke('secrets:set', { kind: 'openai', value: 'sk-wrong-key' });
+    expect(wrongOpenAI.value).toMatchObject({ ok: false, message: expect.stringMatching(/refused the API key/) });
+    const status = await api.invoke('secrets:delete', { kind: 'picovoice' });
+    expect(status.value.present.picovoice).toBe(false);
+    api.ws.close();
+  });
+});
+
+describe('web mode: binding', () => {
+  it('will not listen on the network without a pairing token', async () => {
+    await expect(startWebServer({ app, staticDir: dir, host: '0.0.0.0' })).rejects.toThrow(/pairing token/);
+    await expect(startWebServer({ app, staticDir: dir, host: '0.0.0.0', token: 'short' })).rejects.toThrow(/at least 16/);
+  });
+});
