@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
+import { PlayerRouter } from '../../../main/app/player-router.js';
+import { ManualClock } from '../../fakes/manual-clock.js';
+
+describe('PlayerRouter', () => {
+  it('plays through the attached player and falls back when it goes, flushing the cut reply', async () => {
+    const clock = new ManualClock();
+    const fallback = await HeadlessPlayer.create({ clock });
+    const window = await HeadlessPlayer.create({ clock });
+    const router = new PlayerRouter(fallback);
+    const drained: string[] = [];
+    router.on('drained', (id) => drained.push(id));
+    const detach = router.attach(window);
+    router.enqueue('a', new Int16Array(24_000));
+    expect(window.isPlaying).toBe(true);
+    expect(fallback.isPlaying).toBe(false);
+    clock.advance(100);
+    expect(router.playedSamples('a')).toBe(2400);
+    detach();
+    await new Promise((r) => setImmediate(r));
+    expect(window.isPlaying).toBe(false);
+    expect(router.usingFallback).toBe(true);
+    expect(drained).toEqual(['']);
+    router.enqueue('b', new Int16Array(240));
+    expect(fallback.isPlaying).toBe(true);
+  });
+});
