@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { CHROMIUM_EXECUTABLE, chromiumInstalled, startPlayerPage, type PlayerPage } from '../test/helpers/chromium.js';
 import { startVirtualMic, type VirtualMic } from '../test/helpers/virtual-mic.js';
 import { sleep, summarize } from './stats.js';
+import { mulberry32 } from '../main/util/seeded-random.js';
 
 const RATE = 24_000;
 const PREBUFFER_MS = 60;
@@ -32,17 +33,6 @@ const FLUSH_TRIALS = 25;
 const JITTER = { chunkMs: 100, jitterMs: 60, audioSeconds: 60, seed: 20_240_601 };
 
 const log = (line: string) => process.stderr.write(`bench: browser playback: ${line}\n`);
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function tone(samples: number, from = 0): Int16Array {
   const out = new Int16Array(samples);

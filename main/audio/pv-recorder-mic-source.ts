@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { ConfigError, MicError } from '../util/errors.js';
+import { findBuiltFile } from '../util/built-file.js';
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicLevel, type MicSource, type MicSourceEvents, type MicStatus } from './mic-source.js';
@@ -105,27 +104,13 @@ type WorkerMessage =
  * out/main/audio/pv-recorder-worker.cjs. Returns the first candidate that exists.
  */
 export function resolvePvRecorderWorkerPath(moduleUrl: string | undefined = import.meta.url): string {
-  const here =
-    moduleUrl !== undefined && moduleUrl !== ''
-      ? dirname(fileURLToPath(moduleUrl))
-      : typeof __dirname === 'string'
-        ? __dirname
-        : process.cwd();
-  const candidates = [
-    join(here, PV_RECORDER_WORKER_FILE),
-    join(here, 'audio', PV_RECORDER_WORKER_FILE),
-    join(here, '..', 'audio', PV_RECORDER_WORKER_FILE),
-    join(here, '..', 'main', 'audio', PV_RECORDER_WORKER_FILE),
-  ];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) {
-    throw new ConfigError(
-      `PvRecorder worker script not found; looked in: ${candidates.join(', ')}. ` +
-        `The build must copy main/audio/${PV_RECORDER_WORKER_FILE} to out/main/audio/.`,
-      { code: 'mic_worker_missing' },
-    );
-  }
-  return found;
+  const result = findBuiltFile(moduleUrl, 'audio', PV_RECORDER_WORKER_FILE);
+  if ('found' in result) return result.found;
+  throw new ConfigError(
+    `PvRecorder worker script not found; looked in: ${result.tried.join(', ')}. ` +
+      `The build must copy main/audio/${PV_RECORDER_WORKER_FILE} to out/main/audio/.`,
+    { code: 'mic_worker_missing' },
+  );
 }
 
 function workerPathOf(option: string | URL | undefined): string {

@@ -6,6 +6,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { z } from 'zod';
 import { ConfigError, WakeWordError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
+import { mulberry32 } from '../util/seeded-random.js';
 import type { WakeWordDetection, WakeWordEngine } from './wake-word-engine.js';
 import type * as BindingModuleValue from 'onnxruntime-node/dist/binding.js';
 
@@ -638,17 +639,6 @@ function checkKeywordModel(model: SyncModel): number {
     throw new ConfigError(`${model.file} gives ${values} scores per step; only single-score wake-word models are supported (${describe})`);
   }
   return window;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function errorMessage(value: unknown): string {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { findBuiltFile } from '../util/built-file.js';
 import { ConfigError, WakeWordError, type AssistantError, type WireError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -56,22 +56,11 @@ export const WAKE_WORD_WORKER_FILE = 'wake-word-worker.js';
  * module, then in ./wake-word/ and ../wake-word/; return the first that exists, else throw ConfigError.
  */
 export function resolveWakeWordWorkerEntry(moduleUrl: string | undefined = import.meta.url): string {
-  const here =
-    moduleUrl !== undefined && moduleUrl !== ''
-      ? dirname(fileURLToPath(moduleUrl))
-      : typeof __dirname === 'string'
-        ? __dirname
-        : process.cwd();
-  const candidates = [
-    join(here, WAKE_WORD_WORKER_FILE),
-    join(here, 'wake-word', WAKE_WORD_WORKER_FILE),
-    join(here, '..', 'wake-word', WAKE_WORD_WORKER_FILE),
-  ];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found) return found;
-  const fromSource = existsSync(join(here, 'wake-word-worker.ts'));
+  const result = findBuiltFile(moduleUrl, 'wake-word', WAKE_WORD_WORKER_FILE);
+  if ('found' in result) return result.found;
+  const fromSource = moduleUrl !== undefined && moduleUrl.endsWith('.ts');
   throw new ConfigError(
-    `The wake-word worker script was not found; looked in: ${candidates.join(', ')}. The build must emit ` +
+    `The wake-word worker script was not found; looked in: ${result.tried.join(', ')}. The build must emit ` +
       `main/wake-word/wake-word-worker.ts as its own entry, out/main/wake-word/${WAKE_WORD_WORKER_FILE}` +
       (fromSource
         ? '. Running from TypeScript source: build the worker first and pass workerEntry (as test/unit/wake-word/build-worker.ts does)'

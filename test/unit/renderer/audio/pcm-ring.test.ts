@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PcmRing } from '../../../../renderer/audio/pcm-ring.js';
-import { mulberry32 } from './seeded-random.js';
+import { mulberry32 } from '../../../../main/util/seeded-random.js';
 
 const CANARY = -12_345; // never a sample value below (they are >= 0)
 

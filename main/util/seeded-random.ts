@@ -1,4 +1,4 @@
-/** mulberry32: a small seeded PRNG with uniform output in [0, 1), for reproducible random tests. */
+/** mulberry32: a tiny seeded PRNG with uniform output in [0, 1), for repeatable "random" data. */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
