@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,49 +14,25 @@ import {
   type HomeAssistantInstance,
 } from '../servers/home-assistant-core.js';
 import { requireSpeechTools, synthesize } from '../helpers/speech.js';
+import {
+  expectOneClearLine,
+  readEventsFile as readEvents,
+  startHeadless as startHeadlessIn,
+  type HeadlessEvent as Event,
+} from '../helpers/headless-cli.js';
 
 /**
  * `npm run headless` with `--ha-url/--ha-token-file` as a child process: the fake Realtime server
  * plays the model (scripted function calls), a real Home Assistant 2024.3.3 is the home.
  */
 
-const CLI = 'out/main/headless/cli.js';
-type Event = { type: string; t: number; [k: string]: any };
-type RunResult = { code: number | null; stderr: string; events: Event[] };
-
 let dir: string;
 let ha: HomeAssistantInstance;
 let admin: HaSocket;
 let tokenFile: string;
 
-async function readEvents(path: string): Promise<Event[]> {
-  try {
-    return (await readFile(path, 'utf8'))
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Event);
-  } catch {
-    return [];
-  }
-}
-
-function startHeadless(args: string[], env: Record<string, string> = {}) {
-  const eventsPath = join(dir, `events-${Math.random().toString(36).slice(2)}.jsonl`);
-  const child = spawn(process.execPath, [CLI, '--events', eventsPath, ...args], {
-    env: { ...process.env, OPENAI_API_KEY: 'test-key', HEARTH_CONFIG_DIR: join(dir, 'config'), HEARTH_DATA_DIR: join(dir, 'data'), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<RunResult>((resolve) => {
-    child.on('exit', (code) => {
-      void readEvents(eventsPath).then((events) => resolve({ code, stderr, events }));
-    });
-  });
-  return { eventsPath, done, kill: () => child.kill('SIGKILL') };
-}
-
-const runHeadless = (args: string[], env?: Record<string, string>) => startHeadless(args, env).done;
+const startHeadless = (args: string[], env: Record<string, string> = {}) => startHeadlessIn(dir, args, env);
+const runHeadless = (args: string[], env: Record<string, string> = {}) => startHeadless(args, env).done;
 
 const haArgs = () => ['--ha-url', ha.url, '--ha-token-file', tokenFile];
 
@@ -335,11 +311,7 @@ describe('headless + Home Assistant: bad input gets one clear line and an exit s
   });
   afterAll(async () => server.close());
 
-  const oneLine = (stderr: string) => {
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^hearth: /);
-    expect(stderr).not.toMatch(/at .*\.js:\d+/);
-  };
+  const oneLine = expectOneClearLine;
 
   it('a wrong token → exit 3', async () => {
     const bad = join(dir, 'bad-token');

@@ -1,5 +1,5 @@
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,32 +7,11 @@ import { encodeWav, readWavFile } from '../../main/audio/wav.js';
 import { concatInt16 } from '../../main/audio/pcm.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
 import { requireSpeechTools, synthesize } from '../helpers/speech.js';
+import { expectOneClearLine as oneLine, runHeadless as runHeadlessIn } from '../helpers/headless-cli.js';
 
-const CLI = 'out/main/headless/cli.js';
 let dir: string;
 
-type RunResult = { code: number | null; stderr: string; events: Array<{ type: string; t: number; [k: string]: unknown }> };
-
-async function runHeadless(args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
-  const eventsPath = join(dir, `events-${Math.random().toString(36).slice(2)}.jsonl`);
-  const child = spawn(process.execPath, [CLI, '--events', eventsPath, ...args], {
-    env: { ...process.env, OPENAI_API_KEY: 'test-key', HEARTH_CONFIG_DIR: join(dir, 'config'), HEARTH_DATA_DIR: join(dir, 'data'), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  let events: RunResult['events'] = [];
-  try {
-    events = (await readFile(eventsPath, 'utf8'))
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line));
-  } catch {
-    // no events file when the run failed before opening it
-  }
-  return { code, stderr, events };
-}
+const runHeadless = (args: string[], env: Record<string, string | undefined> = {}) => runHeadlessIn(dir, args, env);
 
 const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
 
@@ -154,12 +133,6 @@ describe('npm run headless: bad input gets one clear line and an exit status, ne
     server = await createFakeRealtimeServer();
   });
   afterAll(async () => server.close());
-
-  const oneLine = (stderr: string) => {
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^hearth: /);
-    expect(stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
-  };
 
   it('missing key → 2', async () => {
     const r = await runHeadless(['--realtime-url', server.url, '--wake', 'none', '--text', 'hi'], { OPENAI_API_KEY: '' });

@@ -1,5 +1,5 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { concatInt16 } from '../../main/audio/pcm.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
 import { mapLimit, negativeUtterances, requireSpeechTools, synthesize, wakeUtterances, type Utterance } from '../helpers/speech.js';
 import { startVirtualMic, VIRTUAL_MIC_DEVICE, type VirtualMic } from '../helpers/virtual-mic.js';
+import { readEventsFile, startHeadless, type HeadlessEvent } from '../helpers/headless-cli.js';
 
 /**
  * The whole listening path with real audio: espeak-ng speech is played into a PulseAudio virtual
@@ -16,7 +17,7 @@ import { startVirtualMic, VIRTUAL_MIC_DEVICE, type VirtualMic } from '../helpers
  * and opens a session with the fake Realtime server, which must receive the command's audio.
  */
 
-type Event = { type: string; t: number; [key: string]: unknown };
+type Event = HeadlessEvent;
 
 let dir: string;
 let vmic: VirtualMic;
@@ -25,13 +26,7 @@ let runner: ChildProcess;
 let eventsPath: string;
 let stderr = '';
 
-async function readEvents(): Promise<Event[]> {
-  const text = await readFile(eventsPath, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Event);
-}
+const readEvents = () => readEventsFile(eventsPath);
 
 async function waitForEvent(predicate: (e: Event) => boolean, since: number, timeoutMs: number): Promise<Event | undefined> {
   const deadline = Date.now() + timeoutMs;
@@ -102,21 +97,9 @@ beforeAll(async () => {
   });
   await mkdir(join(dir, 'config'), { recursive: true });
   await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify({ listening: { micDevice: VIRTUAL_MIC_DEVICE, duplex: 'half' } }));
-  eventsPath = join(dir, 'events.jsonl');
-  runner = spawn(
-    process.execPath,
-    ['out/main/headless/cli.js', '--realtime-url', server.url, '--events', eventsPath, '--conversation-timeout', '1.5'],
-    {
-      env: {
-        ...process.env,
-        ...vmic.env,
-        OPENAI_API_KEY: 'test-key',
-        HEARTH_CONFIG_DIR: join(dir, 'config'),
-        HEARTH_DATA_DIR: join(dir, 'data'),
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const run = startHeadless(dir, ['--realtime-url', server.url, '--conversation-timeout', '1.5'], vmic.env);
+  runner = run.child;
+  eventsPath = run.eventsPath;
   runner.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // Listening once the first state event is written and the microphone has delivered a while.
   const ready = await waitForEvent(isRest, 0, 20_000);
