@@ -94,6 +94,8 @@ beforeAll(async () => {
   vmic = await startVirtualMic();
   server = await createFakeRealtimeServer({
     responder: () => ({ userTranscript: 'command', items: [{ type: 'message', text: 'Okay.', audioMs: 300 }] }),
+    // The reply plays into the same sink the microphone hears (an echo), at a speaker-like level.
+    toneAmplitude: 0.08,
   });
   await mkdir(join(dir, 'config'), { recursive: true });
   await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify({ listening: { micDevice: VIRTUAL_MIC_DEVICE, duplex: 'half' } }));

@@ -27,6 +27,7 @@ export type RunTiming = {
   audioChunkMs: number;
   chunkIntervalMs: number;
   msPerCharacter: number;
+  toneAmplitude: number;
   firstOutputDelayMs: number;
   contentPartTypes: 'sdk' | 'item';
   rateLimitsPosition: 'after-created' | 'after-done' | 'none';
@@ -191,7 +192,7 @@ export class ResponseRun {
     const text = item.text;
     if (audioMode && audio) {
       const audioMs = item.audioMs ?? text.length * h.timing.msPerCharacter;
-      const pcm = generateTone(audioMs, frequencyForItem(h.nextToneIndex()));
+      const pcm = generateTone(audioMs, frequencyForItem(h.nextToneIndex()), h.timing.toneAmplitude);
       const chunkBytes = Math.max(2, msToBytes(h.timing.audioChunkMs));
       const chunks = Math.max(1, Math.ceil(pcm.length / chunkBytes));
       for (let k = 0; k < chunks; k++) {

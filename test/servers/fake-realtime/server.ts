@@ -65,6 +65,7 @@ class FakeRealtimeServerImpl extends EventEmitter implements FakeRealtimeServer 
       audioChunkMs: options.audioChunkMs ?? 200,
       chunkIntervalMs: options.chunkIntervalMs ?? 50,
       msPerCharacter: options.msPerCharacter ?? 60,
+      toneAmplitude: options.toneAmplitude ?? 0.25,
       firstOutputDelayMs: options.firstOutputDelayMs ?? 0,
       contentPartTypes: options.contentPartTypes ?? 'sdk',
       rateLimitsPosition: options.rateLimitsPosition ?? 'after-created',

@@ -132,6 +132,8 @@ export type FakeRealtimeServerOptions = {
   chunkIntervalMs?: number;
   /** Reply audio length per character when a message has no `audioMs`. Default 60 ms. */
   msPerCharacter?: number;
+  /** Amplitude of the reply tone, 0..1 of full scale. Default 0.25 (about -15 dBFS RMS). */
+  toneAmplitude?: number;
   /** Delay between rate_limits.updated and the first output item (a stand-in for TTFB). Default 0. */
   firstOutputDelayMs?: number;
   /** Send `session_expired` + close 1001 this long after each connection opens. Default: never. */
