@@ -1,6 +1,7 @@
 // Builds the main-process entries with esbuild into out/. Dependencies stay external (node_modules),
 // so native addons and WASM load exactly as they are installed.
 import { build } from 'esbuild';
+import { buildShell } from './build-shell.mjs';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const quiet = process.argv.includes('--quiet');
@@ -13,7 +14,6 @@ const nodeEntries = {
   'bench/idle-probe': 'bench/idle-probe.ts',
 };
 const optional = {
-  'main/shell/index': 'main/shell/index.ts',
   'main/wake-word/wake-word-worker': 'main/wake-word/wake-word-worker.ts',
 };
 for (const [out, src] of Object.entries(optional)) if (existsSync(src)) nodeEntries[out] = src;
@@ -44,6 +44,9 @@ await build({
   sourcemap: true,
   logLevel: quiet ? 'warning' : 'info',
 });
+
+// The Electron shell (main/shell → out/main/shell/index.js), its preload and the tray/window images.
+await buildShell({ quiet, preload: true });
 
 // Worker files that run unbundled, exactly as written.
 for (const file of ['main/audio/pv-recorder-worker.cjs']) {

@@ -174,7 +174,11 @@ export async function startPushToTalk(settings: PushToTalkSettings, deps: StartP
         via: null,
         hotkey: next.hotkey,
         reason: error.code ?? 'ptt_shortcut_failed',
-        note: `Push-to-talk is off: ${error.message}`,
+        // One short sentence the tray, the settings page and the status all show alike.
+        note:
+          error.code === 'ptt_shortcut_taken'
+            ? `${describeHotkey(next.hotkey!, environment.platform)} is taken by another application; choose another hotkey in Settings.`
+            : `Push-to-talk is off: ${error.message}`,
       });
     }
   };

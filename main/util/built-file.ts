@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -16,5 +16,17 @@ export function findBuiltFile(moduleUrl: string | undefined, folder: string, fil
         : process.cwd();
   const candidates = [join(here, file), join(here, folder, file), join(here, '..', folder, file), join(here, '..', 'main', folder, file)];
   const found = candidates.find((candidate) => existsSync(candidate));
-  return found ? { found } : { tried: candidates };
+  return found ? { found: unpacked(found) } : { tried: candidates };
+}
+
+/**
+ * In a packaged app the bundles live in app.asar, but worker threads and native addons need real
+ * files: electron-builder's asarUnpack puts those under app.asar.unpacked.
+ */
+function unpacked(path: string): string {
+  const marker = `app.asar${sep}`;
+  const index = path.indexOf(marker);
+  if (index < 0) return path;
+  const real = `${path.slice(0, index)}app.asar.unpacked${sep}${path.slice(index + marker.length)}`;
+  return existsSync(real) ? real : path;
 }

@@ -215,7 +215,7 @@ describe('startPushToTalk', () => {
     });
     const taken = await startPushToTalk(TOGGLE, { environment: X11, clock, globalShortcut: shortcut(false).gs });
     expect(taken.plan).toMatchObject({ mode: 'off', reason: 'ptt_shortcut_taken' });
-    expect(taken.notice?.message).toMatch(/^Push-to-talk is off: The hotkey CommandOrControl\+Shift\+Space could not be registered/);
+    expect(taken.notice?.message).toMatch(/is taken by another application; choose another hotkey in Settings\.$/);
     const empty = await startPushToTalk({ hotkey: '', mode: 'hold' }, { environment: X11, clock });
     expect(empty).toMatchObject({ controller: null, plan: { mode: 'off' } });
     expect(empty.notice).toBeUndefined();
