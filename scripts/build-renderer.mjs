@@ -32,6 +32,7 @@ export async function buildRenderer(options = {}) {
     bundle: true,
     format: 'esm',
     platform: 'browser',
+    // Electron 45 is Chromium 140; web mode also opens in ordinary browsers.
     target: ['chrome120', 'firefox120', 'safari16'],
     jsx: 'automatic',
     jsxImportSource: 'preact',
@@ -69,7 +70,7 @@ export async function buildPreload(options = {}) {
     bundle: true,
     format: 'cjs',
     platform: 'node',
-    target: 'chrome120',
+    target: 'chrome140', // Electron 45
     external: ['electron'],
     minify: options.minify ?? true,
     sourcemap: true,

@@ -2,6 +2,7 @@
 // so native addons and WASM load exactly as they are installed.
 import { build } from 'esbuild';
 import { buildShell } from './build-shell.mjs';
+import { buildRenderer } from './build-renderer.mjs';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const quiet = process.argv.includes('--quiet');
@@ -33,17 +34,8 @@ await build({
   external: ['electron'],
 });
 
-// The playback worklet: one self-contained file (no imports, no Blob URL), so a strict CSP allows it.
-await build({
-  entryPoints: { 'renderer/audio/pcm-player.worklet': 'renderer/audio/pcm-player.worklet.ts' },
-  outdir: 'out',
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  sourcemap: true,
-  logLevel: quiet ? 'warning' : 'info',
-});
+// The renderer (out/renderer: index.html, CSS, main.js and the playback worklet as its own file).
+await buildRenderer({ quiet });
 
 // The Electron shell (main/shell → out/main/shell/index.js), its preload and the tray/window images.
 await buildShell({ quiet, preload: true });

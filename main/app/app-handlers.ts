@@ -143,12 +143,15 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** Sections whose value is a map of entries: the patch replaces them whole, so an entry can be removed. */
+const REPLACED_WHOLE = new Set(['prices']);
+
 /** Settings sections are replaced field by field; arrays and nested objects inside a field as a whole. */
 function mergePatch<T extends object>(base: T, patch: SettingsPatch | Record<string, unknown>): unknown {
   const out: Record<string, unknown> = structuredClone(base) as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) {
     const current = out[key];
-    if (isPlainObject(current) && isPlainObject(value)) out[key] = { ...current, ...value };
+    if (isPlainObject(current) && isPlainObject(value) && !REPLACED_WHOLE.has(key)) out[key] = { ...current, ...value };
     else out[key] = value;
   }
   return out;

@@ -1,0 +1,276 @@
+/** Settings form fields: a label, the control, help, and the field's error right under it. */
+import { createContext, type ComponentChildren, type JSX } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { MessageKey } from '../../i18n/i18n.js';
+import { useApp } from '../../ui/app-context.js';
+import {
+  displayText,
+  getAt,
+  linesText,
+  setListText,
+  setNumberListText,
+  setNumberText,
+  setText,
+  setValue,
+  type FieldError,
+  type SettingsForm,
+} from './settings-model.js';
+
+export type FormContextValue = {
+  form: SettingsForm;
+  errors: Partial<Record<string, FieldError>>;
+  update(change: (form: SettingsForm) => SettingsForm): void;
+};
+
+export const FormContext = createContext<FormContextValue | null>(null);
+
+export function useForm(): FormContextValue {
+  const value = useContext(FormContext);
+  if (!value) throw new Error('useForm outside FormContext');
+  return value;
+}
+
+export function fieldId(path: string): string {
+  return `field-${path.replace(/[^\w-]/g, '-')}`;
+}
+
+const PARSE_ERRORS: Record<string, MessageKey> = {
+  number: 'settings.error.number',
+  integer: 'settings.error.integer',
+  'module-line': 'settings.error.moduleLine',
+  'model-name': 'settings.error.modelName',
+};
+
+export function useFieldError(path: string): string | null {
+  const { errors } = useForm();
+  const { t } = useApp();
+  const error = errors[path];
+  if (!error) return null;
+  return error.kind === 'parse' ? t.lookup(PARSE_ERRORS[error.error] ?? 'settings.error.number') : error.message;
+}
+
+type ShellProps = {
+  path: string;
+  label: string;
+  help?: string | undefined;
+  wide?: boolean | undefined;
+  children: (aria: AriaProps) => ComponentChildren;
+};
+export type AriaProps = { id: string; 'aria-invalid': boolean; 'aria-describedby': string | undefined };
+
+/** Label, control, help and error, wired together for assistive technology. */
+export function FieldShell(props: ShellProps): JSX.Element {
+  const id = fieldId(props.path);
+  const error = useFieldError(props.path);
+  const helpId = props.help ? `${id}-help` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [errorId, helpId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field ${props.wide ? 'field--wide' : ''} ${error ? 'field--invalid' : ''}`} data-field={props.path}>
+      <label class="field__label" for={id}>
+        {props.label}
+      </label>
+      {props.children({ id, 'aria-invalid': error !== null, 'aria-describedby': describedBy })}
+      {error && (
+        <p class="field__error" id={errorId}>
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </p>
+      )}
+      {props.help && (
+        <p class="field__help" id={helpId}>
+          {props.help}
+        </p>
+      )}
+    </div>
+  );
+}
+
+type Common = { path: string; label: string; help?: string | undefined; wide?: boolean | undefined };
+
+export function TextField(
+  props: Common & { placeholder?: string; list?: string; type?: 'text' | 'url'; autocomplete?: string },
+): JSX.Element {
+  const { form, update } = useForm();
+  return (
+    <FieldShell {...props}>
+      {(aria) => (
+        <input
+          {...aria}
+          class="input"
+          type={props.type ?? 'text'}
+          value={displayText(form, props.path)}
+          placeholder={props.placeholder}
+          list={props.list}
+          spellcheck={false}
+          autocomplete={props.autocomplete ?? 'off'}
+          onInput={(e) => {
+            const text = e.currentTarget.value;
+            update((f) => setText(f, props.path, text));
+          }}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+export function NumberField(props: Common & { integer?: boolean; unit?: string; placeholder?: string }): JSX.Element {
+  const { form, update } = useForm();
+  return (
+    <FieldShell {...props}>
+      {(aria) => (
+        <div class="input-with-unit">
+          <input
+            {...aria}
+            class="input"
+            type="text"
+            inputMode={props.integer ? 'numeric' : 'decimal'}
+            value={displayText(form, props.path)}
+            placeholder={props.placeholder}
+            autocomplete="off"
+            onInput={(e) => {
+              const text = e.currentTarget.value;
+              update((f) => setNumberText(f, props.path, text, props.integer));
+            }}
+          />
+          {props.unit && (
+            <span class="input-unit" aria-hidden="true">
+              {props.unit}
+            </span>
+          )}
+        </div>
+      )}
+    </FieldShell>
+  );
+}
+
+export function TextAreaField(props: Common & { rows?: number }): JSX.Element {
+  const { form, update } = useForm();
+  return (
+    <FieldShell {...props} wide>
+      {(aria) => (
+        <textarea
+          {...aria}
+          class="input textarea"
+          rows={props.rows ?? 4}
+          value={displayText(form, props.path)}
+          onInput={(e) => {
+            const text = e.currentTarget.value;
+            update((f) => setText(f, props.path, text));
+          }}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+/** A list: one item per line (multiline) or comma separated. */
+export function ListField(props: Common & { multiline?: boolean; numbers?: boolean; placeholder?: string }): JSX.Element {
+  const { form, update } = useForm();
+  const text = props.multiline
+    ? (form.raw[props.path] ?? linesText((getAt(form.draft, props.path) as unknown[]) ?? []))
+    : displayText(form, props.path);
+  const onInput = (value: string) =>
+    update((f) => (props.numbers ? setNumberListText(f, props.path, value) : setListText(f, props.path, value)));
+  return (
+    <FieldShell {...props} wide={props.wide ?? props.multiline}>
+      {(aria) =>
+        props.multiline ? (
+          <textarea
+            {...aria}
+            class="input textarea"
+            rows={3}
+            value={text}
+            placeholder={props.placeholder}
+            spellcheck={false}
+            onInput={(e) => onInput(e.currentTarget.value)}
+          />
+        ) : (
+          <input
+            {...aria}
+            class="input"
+            type="text"
+            value={text}
+            placeholder={props.placeholder}
+            spellcheck={false}
+            autocomplete="off"
+            onInput={(e) => onInput(e.currentTarget.value)}
+          />
+        )
+      }
+    </FieldShell>
+  );
+}
+
+export type Option = { value: string; label: string };
+
+export function SelectField(props: Common & { options: readonly Option[]; onSelect?: (value: string) => void }): JSX.Element {
+  const { form, update } = useForm();
+  const current = String(getAt(form.draft, props.path) ?? '');
+  const options = props.options.some((o) => o.value === current) ? props.options : [...props.options, { value: current, label: current }];
+  return (
+    <FieldShell {...props}>
+      {(aria) => (
+        <select
+          {...aria}
+          class="input select"
+          value={current}
+          onChange={(e) => {
+            const value = e.currentTarget.value;
+            if (props.onSelect) props.onSelect(value);
+            else update((f) => setValue(f, props.path, value));
+          }}
+        >
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldShell>
+  );
+}
+
+export function CheckboxField(props: Common & { checked?: boolean; onToggle?: (checked: boolean) => void }): JSX.Element {
+  const { form, update } = useForm();
+  const id = fieldId(props.path);
+  const error = useFieldError(props.path);
+  const checked = props.checked ?? getAt(form.draft, props.path) === true;
+  const helpId = props.help ? `${id}-help` : undefined;
+  return (
+    <div class={`field field--checkbox ${props.wide ? 'field--wide' : ''}`} data-field={props.path}>
+      <div class="checkbox">
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          aria-describedby={helpId}
+          aria-invalid={error !== null}
+          onChange={(e) => {
+            const value = e.currentTarget.checked;
+            if (props.onToggle) props.onToggle(value);
+            else update((f) => setValue(f, props.path, value));
+          }}
+        />
+        <label for={id}>{props.label}</label>
+      </div>
+      {error && <p class="field__error">{error}</p>}
+      {props.help && (
+        <p class="field__help" id={helpId}>
+          {props.help}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Subsection(props: { title: string; children: ComponentChildren; description?: string }): JSX.Element {
+  return (
+    <fieldset class="subsection">
+      <legend class="subsection__title">{props.title}</legend>
+      {props.description && <p class="subsection__description">{props.description}</p>}
+      <div class="fields">{props.children}</div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,203 @@
+/**
+ * Web mode against a real WebSocket: the built renderer, served with no `window.assistant`, talks to a
+ * small in-test server that speaks the /api/ws wire format (no engine behind it): fetch-then-subscribe,
+ * invokes and their results, events, the pairing token dropped from the address bar, the audio socket
+ * and `audio:ready`, and reconnecting with a banner and a fresh `state:get` after the socket drops.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { PublicSettings } from '../../../preload/contract/channels.js';
+import { defaultSettings } from '../../../preload/contract/settings-schema.js';
+import type { AssistantFullState } from '../../../preload/contract/types.js';
+import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
+import { defaultStatus } from '../../fakes/fake-assistant-api.js';
+import { HearthPage } from '../pages/hearth-page.js';
+import { buildRendererOnce, serveRenderer, type StaticServer } from '../pages/renderer-server.js';
+
+type Frame = { type: string; id?: number; channel?: string; args?: unknown[] };
+
+/** The server side of /api/ws and /api/audio, scripted by the test. */
+class WireServer {
+  readonly api = new WebSocketServer({ noServer: true });
+  readonly audio = new WebSocketServer({ noServer: true });
+  readonly frames: Frame[] = [];
+  audioConnections = 0;
+  apiConnections = 0;
+  down = false;
+  upgradeCookies: Array<string | undefined> = [];
+  state: AssistantFullState = {
+    seq: 5,
+    status: defaultStatus(),
+    transcript: [{ kind: 'message', id: 'a0', role: 'assistant', text: 'Hello from the server.', final: true }],
+    entities: [],
+    onboarded: true,
+  };
+  settings: PublicSettings = {
+    settings: defaultSettings(),
+    secrets: { present: { openai: true, 'home-assistant': false, picovoice: false }, storage: { encrypted: true } },
+    loadIssues: [],
+  };
+  answers = new Map<string, unknown>();
+
+  onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    this.upgradeCookies.push(request.headers.cookie);
+    if (this.down) return void socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+    if (path === '/api/ws') this.api.handleUpgrade(request, socket, head, (ws) => this.#serveApi(ws));
+    else if (path === '/api/audio')
+      this.audio.handleUpgrade(request, socket, head, () => {
+        this.audioConnections++;
+      });
+    else socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+  };
+
+  #serveApi(ws: WebSocket): void {
+    this.apiConnections++;
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      this.frames.push(frame);
+      if (frame.type !== 'invoke') return;
+      const result = this.answers.get(frame.channel!) ?? { ok: true, value: this.#value(frame.channel!) };
+      ws.send(JSON.stringify({ type: 'result', id: frame.id, result }));
+    });
+  }
+
+  #value(channel: string): unknown {
+    if (channel === 'state:get') return this.state;
+    if (channel === 'settings:get') return this.settings;
+    return null;
+  }
+
+  event(channel: string, payload: unknown): void {
+    for (const client of this.api.clients) client.send(JSON.stringify({ type: 'event', channel, payload }));
+  }
+
+  invokes(channel: string): Frame[] {
+    return this.frames.filter((f) => f.type === 'invoke' && f.channel === channel);
+  }
+
+  dropAll(): void {
+    for (const client of [...this.api.clients, ...this.audio.clients]) client.terminate();
+  }
+
+  close(): void {
+    this.dropAll();
+    this.api.close();
+    this.audio.close();
+  }
+}
+
+let browser: LaunchedChromium;
+let server: StaticServer;
+let wire: WireServer;
+let problems: string[] = [];
+
+beforeAll(async () => {
+  const root = await buildRendererOnce();
+  wire = new WireServer();
+  server = await serveRenderer(root, { onUpgrade: wire.onUpgrade });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  wire?.close();
+  await browser?.closeAndClean();
+  await server?.close();
+});
+afterEach(() => {
+  expect(problems.filter((p) => !p.includes('WebSocket connection to') && !p.includes('503'))).toEqual([]);
+  problems = [];
+});
+
+describe('web mode over a real WebSocket', () => {
+  it('fetches the state, sends invokes in the wire format, follows events, and reconnects after a drop', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
+    });
+    await context.addCookies([{ name: 'hearth_pairing', value: 'paired', url: server.baseUrl }]);
+    await page.goto(`${server.baseUrl}/?token=pairing-token-0123456789`);
+    const hearth = new HearthPage(page);
+    await hearth.waitUntilReady();
+
+    // No preload: the page is in web mode, and the token is gone from the address bar.
+    await expect(page.evaluate(() => 'assistant' in globalThis)).resolves.toBe(false);
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    await hearth.conversation.waitForAssistant('Hello from the server.');
+    expect(wire.invokes('state:get')).toHaveLength(1);
+    expect(wire.invokes('settings:get')).toHaveLength(1);
+    // The browser sends the pairing cookie with the upgrade (the server's HttpOnly cookie in real life).
+    expect(wire.upgradeCookies[0]).toContain('hearth_pairing=paired');
+
+    // Invokes go out exactly as the server reads them, and their results come back.
+    await hearth.conversation.send('Turn on the hall light');
+    await expect.poll(() => wire.invokes('conversation:send-text')).toHaveLength(1);
+    const sent = wire.invokes('conversation:send-text')[0]!;
+    expect(sent).toEqual({
+      type: 'invoke',
+      id: expect.any(Number),
+      channel: 'conversation:send-text',
+      args: [{ text: 'Turn on the hall light' }],
+    });
+    await expect(hearth.conversation.input.inputValue()).resolves.toBe('');
+
+    // An error result is an IpcError in the page: shown in the banner, the typed text kept.
+    wire.answers.set('conversation:send-text', {
+      ok: false,
+      error: {
+        name: 'OpenAIRealtimeError',
+        source: 'openai',
+        category: 'quota',
+        permanent: true,
+        message: 'You exceeded your current quota.',
+      },
+    });
+    await hearth.conversation.send('Again');
+    await hearth.banner('OpenAI: quota exhausted').waitFor();
+    await expect(hearth.conversation.input.inputValue()).resolves.toBe('Again');
+
+    // Events: newer than the snapshot are applied, older ignored.
+    wire.event('transcript:changed', { seq: 4, items: [] });
+    wire.event('transcript:changed', {
+      seq: 6,
+      items: [...wire.state.transcript, { kind: 'message', id: 'a1', role: 'assistant', text: 'The hall light is on.', final: true }],
+    });
+    await hearth.conversation.waitForAssistant('The hall light is on.');
+    wire.event('status:changed', { seq: 7, status: { ...defaultStatus(), state: { kind: 'conversing', phase: 'thinking' } } });
+    await expect.poll(() => hearth.stateTitle()).toBe('Thinking');
+
+    // Audio: the page opened /api/audio and said it can play (Chromium runs with the autoplay flag).
+    await expect.poll(() => wire.audioConnections).toBe(1);
+    await expect
+      .poll(() => wire.frames.filter((f) => f.type === 'send'))
+      .toEqual([{ type: 'send', channel: 'audio:ready', args: [{ sampleRate: 24_000 }] }]);
+
+    // The socket drops and the server is away for a while: a banner; then back: a fresh state:get.
+    wire.down = true;
+    wire.state = {
+      ...wire.state,
+      seq: 2, // main restarted: seq starts again
+      transcript: [{ kind: 'message', id: 'b0', role: 'assistant', text: 'Back after a restart.', final: true }],
+      status: defaultStatus(),
+    };
+    wire.dropAll();
+    await hearth.banner('Connection to Hearth lost').waitFor();
+    await expect(hearth.banner('Connection to Hearth lost').getAttribute('role')).resolves.toBe('alert');
+    wire.down = false;
+    await hearth.banner('Connection to Hearth lost').waitFor({ state: 'detached', timeout: 15_000 });
+    await hearth.conversation.waitForAssistant('Back after a restart.');
+    expect(wire.invokes('state:get')).toHaveLength(2);
+    expect(wire.invokes('settings:get')).toHaveLength(2);
+    await expect(hearth.conversation.messages('assistant').allTextContents()).resolves.toEqual(['Back after a restart.']);
+    // Events after the new snapshot apply even though their seq is lower than before the restart.
+    wire.event('status:changed', { seq: 3, status: { ...defaultStatus(), muted: true } });
+    await expect.poll(() => hearth.stateTitle()).toBe('Microphone muted');
+    // The audio socket came back too, and the page said again that it can play.
+    await expect.poll(() => wire.audioConnections, { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => wire.frames.filter((f) => f.type === 'send').length).toBeGreaterThanOrEqual(2);
+    await context.close();
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * One browser and one static server of the built renderer per test file; pages opened with the
+ * FakeAssistantApi. Page errors, console errors and CSP violations are collected per page.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
+import { openWithFakeApi, type OpenedPage, type OpenOptions } from './fake-api-driver.js';
+import { HearthPage } from './hearth-page.js';
+import { SCREENSHOT_DIR, buildRendererOnce, serveRenderer, type StaticServer } from './renderer-server.js';
+
+export type AppPage = OpenedPage & { hearth: HearthPage };
+
+export type AppHarness = {
+  browser: LaunchedChromium;
+  server: StaticServer;
+  open(options?: Omit<OpenOptions, 'baseUrl'>): Promise<AppPage>;
+  close(): Promise<void>;
+};
+
+export async function startAppHarness(): Promise<AppHarness> {
+  const root = await buildRendererOnce();
+  const server = await serveRenderer(root);
+  const browser = await launchChromium();
+  const pages: AppPage[] = [];
+  return {
+    browser,
+    server,
+    async open(options = {}) {
+      const opened = await openWithFakeApi(browser, { baseUrl: server.baseUrl, ...options });
+      const hearth = new HearthPage(opened.page);
+      await hearth.waitUntilReady();
+      const page = { ...opened, hearth };
+      pages.push(page);
+      return page;
+    },
+    async close() {
+      for (const page of pages) await page.close().catch(() => {});
+      await browser.closeAndClean();
+      await server.close();
+    },
+  };
+}
+
+/** The page is no wider than the viewport (nothing overflows sideways). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const g = globalThis as any;
+    return g.document.documentElement.scrollWidth - g.innerWidth;
+  });
+}
+
+/** Elements wider than their scroll container or the viewport (for a readable failure message). */
+export async function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const g = globalThis as any;
+    const out: string[] = [];
+    for (const el of Array.from(g.document.querySelectorAll('body *')) as any[]) {
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 || g.getComputedStyle(el).position === 'absolute') continue;
+      if (rect.right > g.innerWidth + 1) out.push(`${el.tagName.toLowerCase()}.${String(el.className)} right=${Math.round(rect.right)}`);
+    }
+    return out.slice(0, 10);
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

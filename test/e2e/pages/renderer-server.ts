@@ -1,0 +1,126 @@
+/**
+ * The built renderer for browser tests: builds it once per test process with the real build script
+ * (scripts/build-renderer.mjs, into .cache/e2e-renderer so it never races the app's out/), serves it from
+ * a tiny static server on 127.0.0.1 with the app's `default-src 'self'` CSP, and bundles the
+ * FakeAssistantApi for `page.addInitScript`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+
+const run = promisify(execFile);
+
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('renderer-server: cannot find the project root');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const REPO = findRepoRoot();
+export const E2E_RENDERER_DIR = join(REPO, '.cache/e2e-renderer');
+export const SCREENSHOT_DIR = join(REPO, 'test-artifacts/screenshots');
+
+/** The CSP of the app (main/shell/app-protocol.ts): no inline script or style, nothing from elsewhere. */
+export const RENDERER_CSP = [
+  "default-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+let built: Promise<string> | undefined;
+
+/** Runs `node scripts/build-renderer.mjs --outdir .cache/e2e-renderer` once per process. */
+export function buildRendererOnce(): Promise<string> {
+  built ??= run(process.execPath, ['scripts/build-renderer.mjs', '--outdir', E2E_RENDERER_DIR, '--no-preload', '--quiet'], {
+    cwd: REPO,
+  }).then(() => E2E_RENDERER_DIR);
+  return built;
+}
+
+let fakeBundle: Promise<string> | undefined;
+
+/** test/e2e/pages/install-fake-api.ts as one classic script (for page.addInitScript). */
+export function bundleFakeApi(): Promise<string> {
+  fakeBundle ??= build({
+    entryPoints: [join(REPO, 'test/e2e/pages/install-fake-api.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'warning',
+  }).then((result) => result.outputFiles[0]!.text);
+  return fakeBundle;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json; charset=utf-8',
+};
+
+export type StaticServer = {
+  server: Server;
+  baseUrl: string;
+  /** Every path requested, in order. */
+  requests: string[];
+  close(): Promise<void>;
+};
+
+/**
+ * Serves `root` (the built renderer) on 127.0.0.1:0. `onUpgrade` takes WebSocket upgrades (a test's
+ * /api/ws server); without it upgrades are refused.
+ */
+export async function serveRenderer(
+  root: string,
+  options: { onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void } = {},
+): Promise<StaticServer> {
+  const requests: string[] = [];
+  const base = resolve(root);
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    requests.push(path);
+    const file = normalize(join(base, path === '/' ? 'index.html' : decodeURIComponent(path)));
+    const headers = { 'Content-Security-Policy': RENDERER_CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
+    if (!file.startsWith(base) || !existsSync(file)) {
+      response.writeHead(404, headers).end('not found');
+      return;
+    }
+    response.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (options.onUpgrade) options.onUpgrade(request, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+  });
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}
