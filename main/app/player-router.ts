@@ -7,13 +7,15 @@ const log = createLogger('player');
 const FORWARDED: ReadonlyArray<keyof PlayerEvents> = ['started', 'progress', 'drained', 'underrun'];
 
 /**
- * The app's player: the window's (or a web client's) AudioWorklet while one is attached, and a
- * fallback player (the sound card through the headless player) when none is, so the assistant never
+ * The app's player: the newest attached window's (or web client's) AudioWorklet, and a fallback
+ * player (the sound card through the headless player) when none is attached, so the assistant never
  * waits on a window that is gone. Switching flushes what the old one was playing.
  */
 export class PlayerRouter extends TypedEmitter<PlayerEvents> implements Player {
   #current: Player;
   readonly #fallback: Player;
+  /** Attached outputs, oldest first; the newest plays. */
+  #attached: Player[] = [];
   #offs: Array<() => void> = [];
 
   constructor(fallback: Player) {
@@ -31,11 +33,16 @@ export class PlayerRouter extends TypedEmitter<PlayerEvents> implements Player {
     return this.#current === this.#fallback;
   }
 
-  /** Plays through `player` until the returned function is called (then back to the fallback). */
+  /**
+   * Plays through `player` until the returned function is called; then through the output attached
+   * before it that is still there (another window or tab), or the fallback.
+   */
   attach(player: Player): () => void {
+    this.#attached.push(player);
     void this.#switchTo(player);
     return () => {
-      if (this.#current === player) void this.#switchTo(this.#fallback);
+      this.#attached = this.#attached.filter((p) => p !== player);
+      if (this.#current === player) void this.#switchTo(this.#attached.at(-1) ?? this.#fallback);
     };
   }
 

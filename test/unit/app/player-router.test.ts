@@ -25,4 +25,19 @@ describe('PlayerRouter', () => {
     router.enqueue('b', new Int16Array(240));
     expect(fallback.isPlaying).toBe(true);
   });
+
+  it('goes back to the previous output still attached when the newest one leaves', async () => {
+    const clock = new ManualClock();
+    const fallback = await HeadlessPlayer.create({ clock });
+    const window = await HeadlessPlayer.create({ clock });
+    const tab = await HeadlessPlayer.create({ clock });
+    const router = new PlayerRouter(fallback);
+    router.attach(window);
+    const detachTab = router.attach(tab);
+    detachTab();
+    await new Promise((r) => setImmediate(r));
+    router.enqueue('a', new Int16Array(240));
+    expect(window.isPlaying).toBe(true);
+    expect(fallback.isPlaying).toBe(false);
+  });
 });
