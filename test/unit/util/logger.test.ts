@@ -1,0 +1,37 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configureLogging, createLogger } from '../../../main/util/logger.js';
+import { summarizeForLog } from '../../../main/realtime/log-summary.js';
+
+afterEach(() => configureLogging({ level: 'silent' }));
+
+describe('logging', () => {
+  it('writes levelled, per-module JSON lines to a file, with secrets and audio censored', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-logs-'));
+    const log = createLogger('realtime');
+    const quiet = createLogger('tools');
+    configureLogging({ dir, level: 'info', modules: { tools: 'warn' } });
+    log.info({ apiKey: 'sk-secret-1', headers: { authorization: 'Bearer sk-secret-2' }, session: { token: 'ha-secret' } }, 'connecting');
+    log.info(
+      { event: summarizeForLog({ type: 'input_audio_buffer.append', audio: Buffer.alloc(960).toString('base64') }) },
+      'client event',
+    );
+    quiet.info('not written: tools logs warnings only');
+    quiet.warn('written');
+    await new Promise((r) => setTimeout(r, 200));
+    const text = await readFile(join(dir, 'hearth.log'), 'utf8');
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.module, l.msg])).toEqual([
+      ['realtime', 'connecting'],
+      ['realtime', 'client event'],
+      ['tools', 'written'],
+    ]);
+    expect(text).not.toMatch(/sk-secret|ha-secret/);
+    expect(lines[1].event.audio).not.toMatch(/AAAA/); // never the samples (summarised, and censored as a safety net)
+  });
+});
