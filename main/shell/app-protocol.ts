@@ -2,6 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { protocol, type Protocol } from 'electron';
 import { createLogger } from '../util/logger.js';
+import { CONTENT_SECURITY_POLICY, MIME_TYPES, SECURITY_HEADERS } from '../web/renderer-headers.js';
+
+export { CONTENT_SECURITY_POLICY, MIME_TYPES };
 
 const log = createLogger('app-protocol');
 
@@ -13,52 +16,6 @@ const log = createLogger('app-protocol');
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'hearth';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-
-/** The renderer talks only to main (over IPC); it loads nothing from anywhere else. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "style-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cache-Control': 'no-cache',
-};
-
-export const MIME_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export function mimeTypeOf(file: string): string {
   return MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';

@@ -13,6 +13,7 @@ import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { CONTENT_SECURITY_POLICY } from '../../../main/web/renderer-headers.js';
 
 const run = promisify(execFile);
 
@@ -30,19 +31,8 @@ export const REPO = findRepoRoot();
 export const E2E_RENDERER_DIR = join(REPO, '.cache/e2e-renderer');
 export const SCREENSHOT_DIR = join(REPO, 'test-artifacts/screenshots');
 
-/** The CSP of the app (main/shell/app-protocol.ts): no inline script or style, nothing from elsewhere. */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "style-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The CSP of the app, as main serves it. */
+export const RENDERER_CSP = CONTENT_SECURITY_POLICY;
 
 let built: Promise<string> | undefined;
 

@@ -15,7 +15,7 @@ describe('logging', () => {
     configureLogging({ dir, level: 'info', modules: { tools: 'warn' } });
     log.info({ apiKey: 'sk-secret-1', headers: { authorization: 'Bearer sk-secret-2' }, session: { token: 'ha-secret' } }, 'connecting');
     log.info(
-      { event: summarizeForLog({ type: 'input_audio_buffer.append', audio: Buffer.alloc(960).toString('base64') }) },
+      { event: summarizeForLog({ type: 'input_audio_buffer.append', audio: Buffer.alloc(960).toString('base64') } as { type: string }) },
       'client event',
     );
     quiet.info('not written: tools logs warnings only');
