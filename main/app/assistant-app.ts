@@ -39,6 +39,8 @@ const log = createLogger('app');
 const HIGHLIGHT_MS = 8000;
 /** Transcript deltas stream fast; the UI gets at most this many updates a second. */
 const TRANSCRIPT_INTERVAL_MS = 50;
+/** How often a newly attached output checks whether the reply playing elsewhere has finished. */
+const OUTPUT_SWITCH_POLL_MS = 100;
 
 export type StartAssistantAppOptions = {
   paths: AppPaths;
@@ -168,10 +170,29 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   /** Plays the assistant's audio through this port (a window's or web client's worklet). */
   attachAudioPort(port: PlayerPort): () => void {
     const player = new RendererPlayer(port);
-    const detach = this.#player.attach(player);
+    let detach: (() => void) | undefined;
+    let gone = false;
+    // Switching outputs mid-reply would cut it without the server learning what was heard: a new
+    // output takes over once the reply playing now has finished (or been interrupted).
+    const waitForRest = setInterval(() => {
+      if (this.#player.isPlaying) return;
+      clearInterval(waitForRest);
+      detach = this.#player.attach(player);
+    }, OUTPUT_SWITCH_POLL_MS);
+    if (!this.#player.isPlaying) {
+      clearInterval(waitForRest);
+      detach = this.#player.attach(player);
+    }
     return () => {
-      detach();
-      void player.close();
+      if (gone) return;
+      gone = true;
+      clearInterval(waitForRest);
+      void (async () => {
+        // A window closed mid-reply: truncate at what it played, so the model knows what was heard.
+        if (this.#player.current === player && player.isPlaying) await this.session.interrupt().catch(() => undefined);
+        detach?.();
+        await player.close();
+      })();
     };
   }
 

@@ -18,6 +18,7 @@ import type { UsageReport } from '../realtime/cost-meter.js';
 import {
   initialSnapshot,
   transition,
+  watchdogLimitMs,
   type AssistantState,
   type Effect,
   type MachineEvent,
@@ -86,6 +87,7 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
   #snapshot: MachineSnapshot;
   #micGateOpen = false;
   #timers = new Map<TimerName, TimerHandle>();
+  #watchdog: TimerHandle | undefined;
   #unsubscribe: Array<() => void> = [];
   #dispatching = false;
   #queue: MachineEvent[] = [];
@@ -93,6 +95,8 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
   #preRollFromMs: number | undefined;
   #playbackEndedAt = Number.NEGATIVE_INFINITY;
   #lastFrameMs = 0;
+  /** Timestamp of the last frame sent towards OpenAI: the pre-roll never sends a frame twice. */
+  #lastSentFrameMs = Number.NEGATIVE_INFINITY;
   #wakeWord: WakeWordDetector | null = null;
   #wakeWordEnabled: boolean;
   #wakeOffs: Array<() => void> = [];
@@ -165,6 +169,7 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
   async shutdown(): Promise<void> {
     for (const timer of this.#timers.values()) this.#clock.clearTimeout(timer);
     this.#timers.clear();
+    this.#clock.clearTimeout(this.#watchdog);
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
     this.#micGateOpen = false;
@@ -266,6 +271,7 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
         this.#snapshot = snapshot;
         if (snapshot.state !== before && !sameState(before, snapshot.state)) {
           log.debug({ event: next.type, state: snapshot.state }, 'state');
+          this.#armWatchdog(snapshot.state);
           this.emit('state', snapshot.state);
         }
         for (const effect of effects) this.#run(effect);
@@ -273,6 +279,28 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     } finally {
       this.#dispatching = false;
     }
+  }
+
+  /** A fresh limit for every state (a tool's name change counts: each tool gets the full limit). */
+  #armWatchdog(state: AssistantState): void {
+    this.#clock.clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+    const limitMs = watchdogLimitMs(state);
+    if (limitMs === null) return;
+    this.#watchdog = this.#clock.setTimeout(() => {
+      this.#watchdog = undefined;
+      const seconds = Math.round(limitMs / 1000);
+      const connecting = state.kind === 'connecting';
+      const error = new AppError(
+        connecting
+          ? `OpenAI did not answer within ${seconds} seconds. Check the network, then try again.`
+          : `The conversation stopped: nothing happened for ${seconds} seconds while ${describe(state)}.`,
+        { category: connecting ? 'connectivity' : 'application', permanent: false, code: 'watchdog' },
+      );
+      log.warn({ state, limitMs }, 'watchdog expired');
+      if (!connecting) this.emit('error', error);
+      this.dispatch({ type: 'stuck', error: connecting ? { ...error.toWire(), source: 'openai' } : error.toWire() });
+    }, limitMs);
   }
 
   // --- effects ------------------------------------------------------------------------------
@@ -335,6 +363,11 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     // The detector takes ownership of the buffer it is given; the pre-roll keeps the original.
     this.#wakeWord?.push(frame.samples.slice(), frame.timestampMs);
     if (!this.#micGateOpen || this.#halfDuplexClosed()) return;
+    this.#sendFrame(frame);
+  }
+
+  #sendFrame(frame: PcmFrame): void {
+    this.#lastSentFrameMs = frame.timestampMs;
     this.#session.appendAudio(frame.samples);
     this.emit('audio_sent', frame);
   }
@@ -371,10 +404,16 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     if (from === undefined) return;
     for (const frame of this.#preRoll.since(from)) {
       if (frame.timestampMs > this.#lastFrameMs) break;
-      this.#session.appendAudio(frame.samples);
-      this.emit('audio_sent', frame);
+      if (frame.timestampMs <= this.#lastSentFrameMs) continue; // already went while the gate was open
+      this.#sendFrame(frame);
     }
   }
+}
+
+function describe(state: AssistantState): string {
+  if (state.kind !== 'conversing') return state.kind;
+  if (state.phase === 'running-tool') return `running ${state.tool ?? 'a tool'}`;
+  return state.phase.replace('-', ' ');
 }
 
 function sameState(a: AssistantState, b: AssistantState): boolean {

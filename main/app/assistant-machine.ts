@@ -53,6 +53,8 @@ export type MachineEvent =
   | { type: 'assistant_done' }
   | { type: 'end_requested' }
   | { type: 'timer_expired'; timer: TimerName }
+  /** The state outlived its watchdog limit (see `watchdogLimitMs`): something upstream hangs. */
+  | { type: 'stuck'; error: WireError }
   | { type: 'ptt_released' }
   | { type: 'clear_context' }
   | { type: 'set_instructions'; text: string }
@@ -100,6 +102,29 @@ export function isResting(state: AssistantState): boolean {
 
 const conversing = (phase: ConversingPhase, tool?: string): AssistantState =>
   tool === undefined ? { kind: 'conversing', phase } : { kind: 'conversing', phase, tool };
+
+/**
+ * How long each state may last before the assistant gives up on it. A lost event (a speech_stopped
+ * that never comes, a tool that never returns, a player that never drains) must not leave the
+ * microphone open or the assistant deaf to its wake word; the limits are far above any real turn.
+ */
+export function watchdogLimitMs(state: AssistantState): number | null {
+  // Above the transport's own give-up (3 first attempts, 8 reconnects, 15 s each): this catches what it cannot see.
+  if (state.kind === 'connecting') return state.reconnecting ? 240_000 : 60_000;
+  if (state.kind !== 'conversing') return null;
+  switch (state.phase) {
+    case 'listening':
+      return 120_000; // a held push-to-talk key; the listen window normally ends it much sooner
+    case 'user-speaking':
+      return 60_000;
+    case 'thinking':
+      return 30_000;
+    case 'running-tool':
+      return 45_000;
+    case 'assistant-speaking':
+      return 300_000;
+  }
+}
 
 export function transition(snapshot: MachineSnapshot, event: MachineEvent): Transition {
   const { state } = snapshot;
@@ -275,6 +300,22 @@ export function transition(snapshot: MachineSnapshot, event: MachineEvent): Tran
       if (isResting(state) && ctx.sessionOpen) {
         ctx.sessionOpen = false;
         effects.push({ type: 'close-session' });
+      }
+      return stay();
+
+    case 'stuck':
+      if (state.kind === 'connecting') {
+        ctx.pendingText = [];
+        ctx.sessionOpen = false;
+        ctx.voice = false;
+        ctx.holding = false;
+        ctx.pendingCommit = false;
+        effects.push({ type: 'close-session' }, { type: 'mic-gate', open: false }, { type: 'cancel-timer', timer: 'listen' });
+        return to({ kind: 'error', error: event.error });
+      }
+      if (state.kind === 'conversing') {
+        effects.push({ type: 'interrupt' });
+        return rest();
       }
       return stay();
 

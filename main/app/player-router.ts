@@ -29,6 +29,11 @@ export class PlayerRouter extends TypedEmitter<PlayerEvents> implements Player {
     return this.#current.isPlaying;
   }
 
+  /** The output playing now. */
+  get current(): Player {
+    return this.#current;
+  }
+
   get usingFallback(): boolean {
     return this.#current === this.#fallback;
   }

@@ -31,6 +31,16 @@ export class ResponseSequencer {
     return this.#queued;
   }
 
+  /** Our `response.create` is sent and its response not yet created. */
+  get requestInFlight(): boolean {
+    return this.#pending !== null && this.#active === null;
+  }
+
+  /** Forgets a request waiting for the active response to end (the user asked us to stop). */
+  dropQueued(): void {
+    this.#queued = false;
+  }
+
   request(): void {
     if (this.busy) {
       this.#queued = true;

@@ -85,7 +85,12 @@ type ResponseState = {
   toolRuns: Array<Promise<{ callId: string; name: string; result: ToolResult } | null>>;
   done: boolean;
   generation: number;
+  /** The count of interruptions when the response started: a later one means the user moved on. */
+  interruptions: number;
 };
+
+/** What the model is told about a call it made in a response the user interrupted. */
+const SKIPPED_CALL_OUTPUT = JSON.stringify({ error: 'Not done: the user interrupted before this ran. Ask again if it is still wanted.' });
 
 /**
  * One conversation with the Realtime API: microphone audio in, assistant audio out through a
@@ -116,6 +121,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #response: ResponseState | undefined;
   #cancelled = new Set<string>();
   #pendingToolRuns = 0;
+  /** Interruptions so far (barge-in by voice or a local stop). */
+  #interruptions = 0;
+  /** A local stop came while our response request was in flight: cancel it once it is created. */
+  #cancelWhenCreated = false;
   #userTurns = 0;
   #manualTurns = false;
   #assistantBusy = false;
@@ -141,6 +150,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       this.#transport.on('status', (status) => this.#onTransportStatus(status)),
       this.#transport.on('error', (error) => {
         this.#errors++;
+        this.#resetResponses();
         this.emit('failed', error);
       }),
       this.#transport.on('warning', (error) => this.#fail(error)),
@@ -226,7 +236,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   appendAudio(samples16k: Int16Array): void {
     const transportStatus = this.#transport.status;
     if (transportStatus === 'closed' || transportStatus === 'idle') return;
-    if (!this.#configured && transportStatus !== 'open') {
+    // Until the server accepted our settings, audio would go to a session with default instructions and tools.
+    if (!this.#configured) {
       this.#preconnect.push(samples16k);
       this.#preconnectSamples += samples16k.length;
       while (this.#preconnectSamples > (MAX_PRECONNECT_MS * MIC_SAMPLE_RATE) / 1000 && this.#preconnect.length > 1) {
@@ -323,12 +334,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#generation++;
     this.#configured = false;
     if (info.reconnect) {
+      // A new server session has no responses: nothing from the old one may keep the assistant busy.
+      // (A first open follows close() or a failure, which have already reset them.)
+      this.#resetResponses({ resend: true });
       this.#reconnects++;
       this.#conversationItems.clear();
-      this.#cancelled.clear();
-      this.#response = undefined;
-      this.#pendingToolRuns = 0;
-      this.#sequencer.reset({ resend: true });
     }
     log.info({ reconnect: info.reconnect, sessionId: info.sessionId }, 'session open');
   }
@@ -393,8 +403,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         if (typeof event.item_id === 'string') this.#conversationItems.add(event.item_id);
         return;
       case 'input_audio_buffer.timeout_triggered':
-        this.#userTurns++;
-        return;
+        return; // the server gave up waiting for speech: not something the user said
       case 'conversation.item.added':
       case 'conversation.item.created':
       case 'conversation.item.done':
@@ -471,7 +480,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const payload = (event.error ?? {}) as { code?: unknown; event_id?: unknown; message?: unknown; param?: unknown };
     const code = typeof payload.code === 'string' ? payload.code : undefined;
     const eventId = typeof payload.event_id === 'string' ? payload.event_id : undefined;
-    this.#sequencer.onError(code, eventId);
+    const aboutOurRequest = this.#sequencer.onError(code, eventId);
     if (code && BENIGN_ERROR_CODES.has(code)) {
       log.debug({ code }, 'benign server error');
       return;
@@ -487,24 +496,49 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     }
     const error = classifyServerError(payload);
     if (typeof payload.param === 'string' && payload.param.startsWith('session')) {
-      this.#fail(
-        new OpenAIRealtimeError(`OpenAI rejected the session settings (${payload.param}): ${error.message}`, {
-          category: 'configuration',
-          permanent: true,
-          ...(code === undefined ? {} : { code }),
-        }),
-      );
+      const rejected = new OpenAIRealtimeError(`OpenAI rejected the session settings (${payload.param}): ${error.message}`, {
+        category: 'configuration',
+        permanent: true,
+        ...(code === undefined ? {} : { code }),
+      });
+      if (!this.#configured) {
+        // A rejected first session.update leaves default instructions and every tool off: never talk on that.
+        this.#errors++;
+        log.warn({ code, param: payload.param }, rejected.message);
+        this.#transport.close();
+        this.#resetResponses();
+        this.#setStatus('closed');
+        this.emit('failed', rejected);
+        return;
+      }
+      this.#fail(rejected);
       return;
     }
     this.#fail(error);
+    // Our response request failed: no reply is coming, so the turn is over.
+    if (aboutOurRequest) this.#checkAssistantDone();
   }
 
   #onResponseCreated(event: AnyServerEvent): void {
     const response = event.response as { id?: unknown } | undefined;
     const id = typeof response?.id === 'string' ? response.id : `resp_unknown_${this.#clock.now()}`;
     this.#sequencer.onResponseCreated(id);
-    this.#response = { id, startedAt: this.#clock.now(), toolRuns: [], done: false, generation: this.#generation };
+    this.#response = {
+      id,
+      startedAt: this.#clock.now(),
+      toolRuns: [],
+      done: false,
+      generation: this.#generation,
+      interruptions: this.#interruptions,
+    };
     this.#assistantBusy = true;
+    if (this.#cancelWhenCreated) {
+      // The user stopped us before this response existed; a cancel sent then was a no-op (reference).
+      this.#cancelWhenCreated = false;
+      this.#cancelled.add(id);
+      this.#send({ type: 'response.cancel', response_id: id });
+      return;
+    }
     this.emit('response_started', id);
   }
 
@@ -543,6 +577,15 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const response = this.#response;
     if (!response) return;
     const call = { callId: item.call_id, name: item.name, arguments: typeof item.arguments === 'string' ? item.arguments : '' };
+    if (this.#cancelled.has(response.id) || (typeof event.response_id === 'string' && this.#cancelled.has(event.response_id))) {
+      // Stop means stop: a call from a response the user interrupted does not touch the home.
+      log.info({ tool: call.name }, 'skipped a tool call of an interrupted response');
+      this.#send({
+        type: 'conversation.item.create',
+        item: { type: 'function_call_output', call_id: call.callId, output: SKIPPED_CALL_OUTPUT },
+      });
+      return;
+    }
     this.#updateTranscript({ type: 'tool_called', callId: call.callId, name: call.name, arguments: call.arguments });
     this.emit('tool_started', call);
     this.#pendingToolRuns++;
@@ -600,21 +643,28 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     for (const { callId, result } of results) {
       this.#send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: result.output } });
     }
-    // One response.create for all outputs of this response, and none if every tool asked for silence.
-    if (results.some(({ result }) => result.respond)) this.#sequencer.request();
+    // One response.create for all outputs of this response, none if every tool asked for silence,
+    // and none if the user interrupted meanwhile: they said something else, or asked us to stop.
+    const interrupted = this.#interruptions !== state.interruptions;
+    if (!interrupted && results.some(({ result }) => result.respond)) this.#sequencer.request();
     this.#checkAssistantDone();
   }
 
   // --- barge-in -----------------------------------------------------------------------------
 
   async #bargeIn(trigger: 'speech' | 'local'): Promise<void> {
+    this.#interruptions++;
     const response = this.#response;
     const active = this.#sequencer.activeResponseId;
     if (active) this.#cancelled.add(active);
     if (response && !response.done) this.#cancelled.add(response.id);
     // With server VAD and interrupt_response the server has already cancelled; a local trigger must
     // cancel itself, and only while a response is really active (reference E.3).
-    if (trigger === 'local' && active) this.#send({ type: 'response.cancel' });
+    if (trigger === 'local') {
+      if (active) this.#send({ type: 'response.cancel' });
+      else if (this.#sequencer.requestInFlight) this.#cancelWhenCreated = true;
+      this.#sequencer.dropQueued();
+    }
     if (!this.#player.isPlaying) return;
     const position = await this.#player.flush();
     if (!position) return;
@@ -677,13 +727,19 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#transcript = [];
     this.#conversationItems.clear();
     this.#unackedTexts.clear();
+    this.#resetResponses();
+    this.#ledger.clear();
+    this.#turn = emptyTurn();
+  }
+
+  /** Forgets every response, tool run and request (a new server session, or none at all). */
+  #resetResponses(options: { resend: boolean } = { resend: false }): void {
     this.#cancelled.clear();
+    this.#cancelWhenCreated = false;
     this.#response = undefined;
     this.#pendingToolRuns = 0;
     this.#assistantBusy = false;
-    this.#ledger.clear();
-    this.#sequencer.reset({ resend: false });
-    this.#turn = emptyTurn();
+    this.#sequencer.reset(options);
   }
 
   #fail(error: AssistantError): void {

@@ -26,6 +26,7 @@ export class PairingGuard {
   check(req: Pick<IncomingMessage, 'headers' | 'socket'>, url: URL): Access {
     if (!this.#token) return { kind: 'open' };
     const address = req.socket.remoteAddress ?? 'unknown';
+    // The limit comes first: a correct guess must look the same as a wrong one while limited.
     const limited = this.#limited(address);
     if (limited) return limited;
     const fromUrl = url.searchParams.get('token');
@@ -48,6 +49,12 @@ export class PairingGuard {
     return given.length === this.#token!.length && timingSafeEqual(given, this.#token!);
   }
 
+  /** Forgets addresses whose minute is over (the map never grows without bound). */
+  #sweep(): void {
+    const now = this.#now();
+    for (const [address, entry] of this.#failures) if (now - entry.since > WINDOW_MS) this.#failures.delete(address);
+  }
+
   #limited(address: string): Access | null {
     const entry = this.#failures.get(address);
     if (!entry) return null;
@@ -60,6 +67,7 @@ export class PairingGuard {
   }
 
   #fail(address: string): Access {
+    if (this.#failures.size > 10_000) this.#sweep();
     const entry = this.#failures.get(address);
     if (entry) entry.count++;
     else this.#failures.set(address, { count: 1, since: this.#now() });
@@ -71,7 +79,13 @@ function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of header?.split(';') ?? []) {
     const index = part.indexOf('=');
-    if (index > 0) out[part.slice(0, index).trim()] = decodeURIComponent(part.slice(index + 1).trim());
+    if (index <= 0) continue;
+    const raw = part.slice(index + 1).trim();
+    try {
+      out[part.slice(0, index).trim()] = decodeURIComponent(raw);
+    } catch {
+      out[part.slice(0, index).trim()] = raw; // a malformed escape is just a wrong value
+    }
   }
   return out;
 }

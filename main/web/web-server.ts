@@ -100,18 +100,29 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const refuse = (status: number, text: string) => socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`);
+    try {
+      handleUpgrade(req, socket, head, refuse);
+    } catch (error) {
+      // A malformed request must never take the process down.
+      log.warn({ err: error }, 'refused a malformed upgrade');
+      refuse(400, 'Bad Request');
+    }
+  });
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, refuse: (status: number, text: string) => void): void {
     if (!allowedHost(req.headers.host)) return refuse(421, 'Misdirected Request');
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuse(403, 'Forbidden');
+    if (origin !== undefined && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`)
+      return refuse(403, 'Forbidden');
+    const url = new URL(req.url ?? '/', 'http://localhost');
     const access = guard.check(req, url);
     if (access.kind === 'limited') return refuse(429, 'Too Many Requests');
     if (access.kind === 'denied') return refuse(401, 'Unauthorized');
     if (url.pathname === '/api/ws') api.handleUpgrade(req, socket, head, (ws) => serveApi(ws));
     else if (url.pathname === '/api/audio') audio.handleUpgrade(req, socket, head, (ws) => serveAudio(ws));
     else refuse(404, 'Not Found');
-  });
+  }
 
   function serveApi(ws: WebSocket): void {
     const off = app.onEvent((channel, payload) => {
@@ -149,9 +160,28 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   }
 
+  /**
+   * A page's audio socket becomes the output only once its worklet answers a ping from inside
+   * process(): proof that its AudioContext runs. A tab whose sound is still suspended (autoplay) can
+   * neither take the voice from the kitchen tablet nor leave the assistant waiting on silence.
+   */
   function serveAudio(ws: WebSocket): void {
-    const detach = app.attachAudioPort(webSocketPlayerPort(ws));
-    ws.on('close', detach);
+    const port = webSocketPlayerPort(ws);
+    let detach: (() => void) | undefined;
+    const ping = () => port.postMessage({ type: 'ping', id: 0 });
+    const probe = setInterval(ping, 1000);
+    const offPong = port.onMessage((message) => {
+      if (message.type !== 'pong' || detach) return;
+      clearInterval(probe);
+      offPong();
+      detach = app.attachAudioPort(port);
+    });
+    ping();
+    ws.on('close', () => {
+      clearInterval(probe);
+      offPong();
+      detach?.();
+    });
     ws.on('error', () => undefined);
   }
 

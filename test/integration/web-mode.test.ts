@@ -191,6 +191,41 @@ describe('web mode: the window.assistant contract over a WebSocket', () => {
   });
 });
 
+describe('web mode: the audio socket', () => {
+  it('becomes the output only once its worklet answers a ping (a page whose sound is suspended plays nothing)', async () => {
+    const cookie = await pair();
+    const audio = new WebSocket(`${web.url.replace('http', 'ws')}api/audio`, { headers: { Cookie: cookie } });
+    const received: Array<{ type: string }> = [];
+    audio.on('message', (data, isBinary) => received.push(isBinary ? { type: 'chunk' } : JSON.parse(String(data))));
+    await new Promise((resolve, reject) => (audio.once('open', resolve), audio.once('error', reject)));
+    const waitFor = async (predicate: () => boolean, what: string) => {
+      for (const deadline = Date.now() + 8000; Date.now() < deadline;) {
+        if (predicate()) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    };
+    await waitFor(() => received.some((m) => m.type === 'ping'), 'a ping');
+    const api = await connectApi(cookie);
+    const replyTo = async (text: string) => {
+      await api.invoke('conversation:send-text', { text });
+      await api.waitForEvent(
+        (e) =>
+          e.channel === 'transcript:changed' &&
+          e.payload.items.some((i: any) => i.role === 'assistant' && i.final && i.text === `You said: ${text}`),
+      );
+    };
+    await replyTo('first, unheard');
+    expect(received.filter((m) => m.type === 'chunk')).toEqual([]); // it went to the fallback output
+    audio.send(JSON.stringify({ type: 'pong', id: 0, frame: 128, wallMs: Date.now() }));
+    await new Promise((r) => setTimeout(r, 1500)); // the first reply finishes on the fallback before the switch
+    await replyTo('second, heard');
+    await waitFor(() => received.some((m) => m.type === 'chunk'), 'a chunk on the audio socket');
+    audio.close();
+    api.ws.close();
+  });
+});
+
 describe('web mode: binding', () => {
   it('will not listen on the network without a pairing token', async () => {
     await expect(startWebServer({ app, staticDir: dir, host: '0.0.0.0' })).rejects.toThrow(/pairing token/);

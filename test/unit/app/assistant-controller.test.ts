@@ -101,6 +101,48 @@ describe('AssistantController: the privacy gate, wake word and pre-roll', () => 
   });
 });
 
+describe('AssistantController: pre-roll and watchdogs', () => {
+  it('a wake word during an open conversation sends only the frames the gate held back, never one twice', async () => {
+    const { mic, wake, openSession, controller } = await setup((s) => (s.listening.duplex = 'full'));
+    const sent: number[] = [];
+    controller.on('audio_sent', (f) => sent.push(f.timestampMs));
+    mic.push(3);
+    wake!.fire();
+    await openSession();
+    mic.push(30);
+    wake!.fire(); // gate already open: the pre-roll window overlaps frames already sent
+    mic.push(2);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(sent).toEqual([...sent].sort((a, b) => a - b));
+  });
+
+  it('gives up a connect that never becomes ready, with one clear error and the microphone closed', async () => {
+    const { mic, wake, clock, controller } = await setup();
+    mic.push(3);
+    wake!.fire();
+    expect(controller.state.kind).toBe('connecting');
+    clock.advance(59_000);
+    expect(controller.state.kind).toBe('connecting');
+    clock.advance(2_000);
+    expect(controller.state).toMatchObject({ kind: 'error', error: { source: 'openai', code: 'watchdog', permanent: false } });
+    expect(controller.micGateOpen).toBe(false);
+  });
+
+  it('stops a turn stuck in thinking (no reply ever comes) and returns to listening for the wake word', async () => {
+    const { mic, wake, clock, transport, openSession, controller, errors } = await setup();
+    mic.push(3);
+    wake!.fire();
+    await openSession();
+    transport.server({ type: 'input_audio_buffer.speech_started', item_id: 'u', audio_start_ms: 0 });
+    transport.server({ type: 'input_audio_buffer.speech_stopped', item_id: 'u', audio_end_ms: 900 });
+    expect(controller.state).toEqual({ kind: 'conversing', phase: 'thinking' });
+    clock.advance(31_000);
+    expect(controller.state.kind).toBe('listening-for-wake-word');
+    expect(controller.micGateOpen).toBe(false);
+    expect(errors.map((e) => e.code)).toEqual(['watchdog']);
+  });
+});
+
 describe('AssistantController: half duplex for speakers', () => {
   it('keeps the microphone from the server while the reply plays and for the tail after it', async () => {
     const { mic, wake, clock, openSession, startReply, appendedSamples } = await setup((s) => (s.listening.halfDuplexTailMs = 300));

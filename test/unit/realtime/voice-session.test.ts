@@ -5,6 +5,7 @@ import { int16ToBase64 } from '../../../main/audio/pcm.js';
 import { defaultSettings } from '../../../main/app/settings.js';
 import { createPriceTable } from '../../../main/realtime/price-table.js';
 import { buildSessionConfig } from '../../../main/realtime/session-config.js';
+import { OpenAIRealtimeError } from '../../../main/util/errors.js';
 import { VoiceSession, type TruncateEvent } from '../../../main/realtime/voice-session.js';
 import { defineTool } from '../../../main/tools/define-tool.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
@@ -203,6 +204,128 @@ describe('VoiceSession', () => {
       },
     });
     expect(errors).toEqual([{ category: 'configuration', permanent: true }]);
+  });
+
+  it('fails and closes when the first session.update is refused, and sends no audio to the unconfigured session', async () => {
+    const clock = new ManualClock();
+    const transport = new ScriptedRealtimeTransport();
+    const session = await VoiceSession.create({
+      transport,
+      player: await HeadlessPlayer.create({ clock }),
+      tools: new DefaultToolRegistry(),
+      clock,
+      prices: createPriceTable(),
+      connection: () => ({ url: 'ws://x/v1/realtime', model: 'gpt-realtime', apiKey: 'k' }),
+      sessionConfig: () => buildSessionConfig({ openai: defaultSettings().openai, tools: [] }),
+    });
+    const failures: Array<{ category: string; permanent: boolean }> = [];
+    session.on('failed', (e) => failures.push({ category: e.category, permanent: e.permanent }));
+    const opened = session.open();
+    transport.open();
+    await opened;
+    session.appendAudio(new Int16Array(512).fill(7));
+    transport.server({
+      type: 'error',
+      error: { type: 'invalid_request_error', code: 'invalid_value', message: 'Invalid voice.', param: 'session.audio.output.voice' },
+    });
+    expect(failures).toEqual([{ category: 'configuration', permanent: true }]);
+    expect(transport.status).toBe('closed');
+    expect(session.status).toBe('closed');
+    expect(transport.sentOfType('input_audio_buffer.append')).toEqual([]);
+  });
+
+  it('a local stop before the response exists cancels it once created, and drops its tool calls', async () => {
+    const calls: string[] = [];
+    const light = defineTool({
+      name: 'light_on',
+      description: 'Turn a light on',
+      parameters: z.object({ entity_id: z.string() }),
+      execute: ({ entity_id }) => (calls.push(entity_id), { ok: true }),
+    });
+    const { transport, session } = await setup(new DefaultToolRegistry(() => [light]));
+    session.sendText('turn on the kitchen light');
+    expect(transport.sentOfType('response.create')).toHaveLength(1);
+    await session.interrupt(); // the request is in flight: nothing to cancel yet
+    expect(transport.sentOfType('response.cancel')).toEqual([]);
+    transport.server({ type: 'response.created', response: { id: 'resp_late' } });
+    expect(transport.sentOfType('response.cancel')).toEqual([{ type: 'response.cancel', response_id: 'resp_late' }]);
+    transport.server({
+      type: 'response.output_item.done',
+      response_id: 'resp_late',
+      item: {
+        id: 'fc',
+        type: 'function_call',
+        call_id: 'call_1',
+        name: 'light_on',
+        arguments: '{"entity_id":"light.kitchen"}',
+        status: 'completed',
+      },
+    });
+    transport.server({ type: 'response.done', response: { id: 'resp_late', status: 'cancelled' } });
+    await flushPromises();
+    expect(calls).toEqual([]);
+    // The model learns the call was not done; no new response is asked for.
+    expect(transport.sentOfType('conversation.item.create').at(-1)?.item).toMatchObject({
+      type: 'function_call_output',
+      call_id: 'call_1',
+    });
+    expect(transport.sentOfType('response.create')).toHaveLength(1);
+  });
+
+  it('does not ask for a reply to tool outputs when the user interrupted while the tool ran', async () => {
+    let release!: () => void;
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Takes a while',
+      parameters: z.object({}),
+      execute: () => new Promise((resolve) => (release = () => resolve({ done: true }))),
+    });
+    const { transport, session } = await setup(new DefaultToolRegistry(() => [slow]));
+    transport.server({ type: 'response.created', response: { id: 'resp_1' } });
+    transport.server({
+      type: 'response.output_item.done',
+      response_id: 'resp_1',
+      item: { id: 'fc', type: 'function_call', call_id: 'call_1', name: 'slow', arguments: '{}', status: 'completed' },
+    });
+    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
+    await flushPromises();
+    expect(release).toBeTypeOf('function');
+    await session.interrupt();
+    release();
+    await flushPromises();
+    await flushPromises();
+    expect(transport.sentOfType('conversation.item.create').at(-1)?.item).toMatchObject({
+      type: 'function_call_output',
+      call_id: 'call_1',
+    });
+    expect(transport.sentOfType('response.create')).toEqual([]);
+  });
+
+  it('ends the turn when our response request is refused, and after a transport failure is not busy', async () => {
+    const { transport, session } = await setup();
+    let done = 0;
+    session.on('assistant_done', () => done++);
+    session.sendText('hello');
+    const request = transport.sentOfType('response.create')[0]!;
+    transport.server({
+      type: 'error',
+      error: { type: 'invalid_request_error', code: 'invalid_value', message: 'no', event_id: request.event_id },
+    });
+    expect(done).toBe(1);
+    expect(session.assistantBusy).toBe(false);
+    session.sendText('again');
+    transport.server({ type: 'response.created', response: { id: 'resp_2' } });
+    expect(session.assistantBusy).toBe(true);
+    transport.fail(new OpenAIRealtimeError('gone', { category: 'connectivity', permanent: true }));
+    expect(session.assistantBusy).toBe(false);
+  });
+
+  it('does not count a server idle timeout as something the user said', async () => {
+    const { transport, session } = await setup();
+    transport.server({ type: 'input_audio_buffer.timeout_triggered', audio_start_ms: 0, audio_end_ms: 5000, item_id: 'x' });
+    expect(session.userTurns).toBe(0);
+    transport.server({ type: 'input_audio_buffer.committed', item_id: 'u1' });
+    expect(session.userTurns).toBe(1);
   });
 
   it('re-sends the configuration and carries the conversation over after a reconnect', async () => {

@@ -24,4 +24,9 @@ describe('PairingGuard', () => {
     now = 61_000;
     expect(guard.check(request('a'), url('?token=a-long-pairing-token')).kind).toBe('paired');
   });
+
+  it('treats a cookie with a malformed escape as a wrong value instead of throwing', () => {
+    const guard = new PairingGuard({ token: 'a-long-pairing-token' });
+    expect(guard.check(request('c', 'hearth_pairing=%E0%A4%A; other=%'), url()).kind).toBe('denied');
+  });
 });
