@@ -75,7 +75,9 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
       return app.secrets.status();
     },
     'ha:test-connection': async ({ url, token }) => {
-      const secret = token?.trim() || (await app.secrets.get('home-assistant'));
+      // The stored token is only ever sent to the server it was saved for.
+      const stored = sameOrigin(url, app.settings.homeAssistant.url) ? await app.secrets.get('home-assistant') : undefined;
+      const secret = token?.trim() || stored;
       if (!secret)
         return {
           ok: false,
@@ -115,7 +117,8 @@ async function performEntityAction(app: AssistantApp, action: EntityAction): Pro
     const output = await tool.execute(parsed.value, {
       callId: 'card',
       signal: new AbortController().signal,
-      userTurn: Number.MAX_SAFE_INTEGER,
+      // A card press is the user's own act, but only counts as this turn: it cannot confirm for the voice.
+      userTurn: app.session.userTurns,
     });
     app.highlight([card.id]);
     return summarize(output);
@@ -155,6 +158,14 @@ function mergePatch<T extends object>(base: T, patch: SettingsPatch | Record<str
     else out[key] = value;
   }
   return out;
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a.trim()).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

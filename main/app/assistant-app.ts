@@ -95,6 +95,10 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   #uiState: UiStateStore;
   #onboarded = false;
   #openaiKeyFromEnv: string | undefined;
+  /** The environment's key goes only to the server the app started with (see `openaiKey`). */
+  #envKeyOrigin: string | null = null;
+  /** The model, voice or server changed mid-conversation: a new session once the assistant rests. */
+  #renewAtRest = false;
   #loadIssues: PublicSettings['loadIssues'] = [];
   readonly #options: StartAssistantAppOptions;
   readonly #clock: Clock;
@@ -109,6 +113,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     this.secrets = new EncryptedFileSecretStore(join(options.paths.config, 'secrets.json'), options.secretCipher);
     this.#uiState = new UiStateStore(options.paths.config);
     this.#openaiKeyFromEnv = (options.env ?? process.env).OPENAI_API_KEY?.trim() || undefined;
+    this.#envKeyOrigin = originOf(settings.openai.realtimeUrl);
     this.home = new HomeConnection({ settings: () => this.#settings, token: () => this.secrets.get('home-assistant'), clock: this.#clock });
   }
 
@@ -172,21 +177,20 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     const player = new RendererPlayer(port);
     let detach: (() => void) | undefined;
     let gone = false;
+    let wait: TimerHandle | undefined;
     // Switching outputs mid-reply would cut it without the server learning what was heard: a new
     // output takes over once the reply playing now has finished (or been interrupted).
-    const waitForRest = setInterval(() => {
-      if (this.#player.isPlaying) return;
-      clearInterval(waitForRest);
-      detach = this.#player.attach(player);
-    }, OUTPUT_SWITCH_POLL_MS);
-    if (!this.#player.isPlaying) {
-      clearInterval(waitForRest);
-      detach = this.#player.attach(player);
-    }
+    const takeOverAtRest = () => {
+      wait = undefined;
+      if (gone) return;
+      if (this.#player.isPlaying) wait = this.#clock.setTimeout(takeOverAtRest, OUTPUT_SWITCH_POLL_MS);
+      else detach = this.#player.attach(player);
+    };
+    takeOverAtRest();
     return () => {
       if (gone) return;
       gone = true;
-      clearInterval(waitForRest);
+      this.#clock.clearTimeout(wait);
       void (async () => {
         // A window closed mid-reply: truncate at what it played, so the model knows what was heard.
         if (this.#player.current === player && player.isPlaying) await this.session.interrupt().catch(() => undefined);
@@ -269,12 +273,22 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     return { settings: this.#settings, secrets: await this.secrets.status(), loadIssues: this.#loadIssues };
   }
 
-  /** @internal */ openaiKey = async (): Promise<string> => (await this.secrets.get('openai')) ?? this.#openaiKeyFromEnv ?? '';
+  /**
+   * The stored key, else the environment's. Keys are bound to a server: a settings change that
+   * points the Realtime URL elsewhere deletes the stored key and stops using the environment's, so a
+   * changed setting can never send the key to another host.
+   */
+  /** @internal */ openaiKey = async (): Promise<string> => {
+    const stored = await this.secrets.get('openai');
+    if (stored) return stored;
+    return originOf(this.#settings.openai.realtimeUrl) === this.#envKeyOrigin ? (this.#openaiKeyFromEnv ?? '') : '';
+  };
 
   /** @internal Applies validated settings: every part that changed is reconfigured in place. */
   async applySettings(next: Settings): Promise<void> {
     const previous = this.#settings;
     this.#settings = next;
+    await this.#forgetSecretsOfOtherServers(previous, next);
     this.#loadIssues = [];
     const changed = (pick: (s: Settings) => unknown) => JSON.stringify(pick(previous)) !== JSON.stringify(pick(next));
     if (changed((s) => s.logging))
@@ -323,6 +337,31 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     this.#emitCards();
     this.#clock.clearTimeout(this.#highlightTimer);
     this.#highlightTimer = this.#clock.setTimeout(() => this.#emitCards(), HIGHLIGHT_MS + 50);
+  }
+
+  async #forgetSecretsOfOtherServers(previous: Settings, next: Settings): Promise<void> {
+    const notices: string[] = [];
+    if (originOf(previous.openai.realtimeUrl) !== originOf(next.openai.realtimeUrl)) {
+      if (await this.secrets.get('openai')) {
+        await this.secrets.delete('openai');
+        notices.push('the OpenAI key');
+      }
+      await this.refreshOpenAIKey();
+    }
+    const previousHome = originOf(previous.homeAssistant.url);
+    if (previousHome !== null && previousHome !== originOf(next.homeAssistant.url) && (await this.secrets.get('home-assistant'))) {
+      await this.secrets.delete('home-assistant');
+      notices.push('the Home Assistant token');
+    }
+    if (notices.length === 0) return;
+    log.info({ forgotten: notices }, 'a server address changed; its secrets were deleted');
+    this.reportError(
+      new AppError(`The server address changed, so ${notices.join(' and ')} was deleted: enter it again for the new server.`, {
+        category: 'configuration',
+        permanent: false,
+        code: 'secret_forgotten',
+      }),
+    );
   }
 
   /** @internal */ reportError(error: AssistantError): void {
@@ -415,9 +454,11 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       previous.openai.voice !== next.openai.voice ||
       previous.openai.realtimeUrl !== next.openai.realtimeUrl;
     // The model and URL are fixed per connection, and the voice cannot change once the assistant has
-    // spoken: those take a new session, at rest now or after the current conversation.
-    if (needsNewSession && isResting(this.#assistant.controller.state)) void session.close();
-    else session.applyConfig();
+    // spoken: those take a new session, at rest now or after the current conversation (until then
+    // the session keeps its settings: a session.update with another voice would be refused).
+    if (!needsNewSession) session.applyConfig();
+    else if (isResting(this.#assistant.controller.state)) void session.close();
+    else this.#renewAtRest = true;
   }
 
   // --- events -------------------------------------------------------------------------------
@@ -425,6 +466,10 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   #wireEvents(): void {
     const { controller, session } = this.#assistant;
     controller.on('state', (state) => {
+      if (this.#renewAtRest && isResting(state)) {
+        this.#renewAtRest = false;
+        void session.close();
+      }
       const ptt = this.#ptt?.controller;
       const userTurn = state.kind === 'conversing' && (state.phase === 'listening' || state.phase === 'user-speaking');
       if (ptt && !userTurn && state.kind !== 'connecting') ptt.turnEnded();
@@ -524,4 +569,13 @@ function wire(error: AssistantError): WireError {
 
 export function startAssistantApp(options: StartAssistantAppOptions): Promise<AssistantApp> {
   return AssistantApp.start(options);
+}
+
+/** `scheme://host:port` of a URL, or null for an empty or invalid one. */
+function originOf(url: string): string | null {
+  try {
+    return url ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
 }

@@ -7,6 +7,7 @@ import { base64ToInt16, int16ToBase64 } from '../audio/pcm.js';
 import { PLAYER_SAMPLE_RATE, type Player } from '../audio/player.js';
 import { StreamResampler } from '../audio/resampler.js';
 import { MIC_SAMPLE_RATE } from '../audio/mic-source.js';
+import { redactArguments } from '../tools/redact-arguments.js';
 import type { ToolRegistry, ToolResult } from '../tools/tool-registry.js';
 import { BENIGN_ERROR_CODES, classifyServerError } from './error-classifier.js';
 import { CostMeter, type UsageLike, type UsageReport } from './cost-meter.js';
@@ -586,8 +587,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       });
       return;
     }
-    this.#updateTranscript({ type: 'tool_called', callId: call.callId, name: call.name, arguments: call.arguments });
-    this.emit('tool_started', call);
+    // What is shown, logged and carried over never holds a code the user spoke; the tool gets the real one.
+    const shown = { ...call, arguments: redactArguments(call.arguments) };
+    this.#updateTranscript({ type: 'tool_called', callId: call.callId, name: call.name, arguments: shown.arguments });
+    this.emit('tool_started', shown);
     this.#pendingToolRuns++;
     const run = this.#tools
       .execute({ callId: call.callId, name: call.name, argumentsJson: call.arguments }, { userTurn: this.#userTurns })

@@ -46,9 +46,10 @@ export class EncryptedFileSecretStore implements SecretStore {
     });
   }
 
+  /** `present` means usable: a secret that no longer decrypts reads as absent, so settings ask for it. */
   async status(): Promise<SecretsStatus> {
-    const all = await this.#read();
-    const present = Object.fromEntries(KINDS.map((k) => [k, typeof all[k] === 'string'])) as Record<SecretKind, boolean>;
+    const usable = await Promise.all(KINDS.map(async (k) => [k, (await this.get(k)) !== undefined] as const));
+    const present = Object.fromEntries(usable) as Record<SecretKind, boolean>;
     return {
       present,
       storage: { encrypted: this.#cipher.osProtected, ...(this.#cipher.note ? { note: this.#cipher.note } : {}) },

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ConfigError } from '../util/errors.js';
 
 /**
  * How secrets are encrypted on disk. In the Electron app: the OS keychain through `safeStorage`
@@ -48,11 +49,20 @@ export class KeyFileCipher implements SecretCipher {
 
   #loadKey(): Promise<Buffer> {
     this.#key ??= (async () => {
+      let existing: Buffer | undefined;
       try {
-        const key = await readFile(this.keyPath);
-        if (key.length === KEY_BYTES) return key;
+        existing = await readFile(this.keyPath);
       } catch {
         // no key yet
+      }
+      if (existing?.length === KEY_BYTES) return existing;
+      if (existing !== undefined) {
+        // Replacing it would make every stored secret unreadable for good; the user decides.
+        this.#key = undefined;
+        throw new ConfigError(
+          `The secrets key file ${this.keyPath} is damaged (${existing.length} bytes instead of ${KEY_BYTES}). Restore it, or delete it and enter your keys again.`,
+          { category: 'configuration' },
+        );
       }
       const key = randomBytes(KEY_BYTES);
       await mkdir(dirname(this.keyPath), { recursive: true });

@@ -499,16 +499,32 @@ export function handOverAvailable(settings: HomeAssistantSettings): boolean {
   return settings.handOverToAssist && settings.include.length === 0 && settings.exclude.length === 0;
 }
 
-const SENSITIVE_WORDS = ['unlock', 'unlatch', 'disarm', 'lock', 'locks', 'door', 'doors', 'garage', 'gate', 'gates', 'alarm', 'security'];
+/**
+ * Words that point at locks, doors, gates and alarms in the languages of the UI (English, French,
+ * Portuguese), accents removed, with their common forms. A false alarm only sends the model to the
+ * typed tools; whole words, so "gâteau" on a shopping list is not a gate.
+ */
+const SENSITIVE_WORDS = new Set(
+  [
+    'unlock unlocks unlocked unlocking unlatch unlatched disarm disarmed disarming lock locks locked',
+    'door doors garage garages gate gates alarm alarms security',
+    'deverrouille deverrouiller deverrouilles deverrouillez deverrouillage verrou verrous verrouille serrure serrures',
+    'porte portes portail portails alarme alarmes desarme desarmer desarmez',
+    'destranca destrancar destranque destrancado destrancada tranca trancas trinco fechadura fechaduras',
+    'porta portas portao portoes garagem desarma desarmar',
+  ]
+    .join(' ')
+    .split(' '),
+);
 
 /**
  * Whether a hand-over text concerns something that needs confirmation (so Assist would bypass it):
  * sensitive words, or the name, alias or area of an exposed lock, garage door, gate or alarm.
- * A heuristic for English; the typed tools are the safe path.
+ * A heuristic; the typed tools are the safe path.
  */
 export function sensitiveMention(text: string, home: ExposedHome, confirmDomains: readonly string[]): string | null {
   const normalized = ` ${normalize(text)} `;
-  const word = SENSITIVE_WORDS.find((w) => normalized.includes(` ${w} `));
+  const word = normalized.split(' ').find((w) => SENSITIVE_WORDS.has(w));
   if (word) return `"${word}"`;
   for (const entity of home.entities) {
     const sensitive =

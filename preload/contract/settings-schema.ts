@@ -78,6 +78,15 @@ const url = (schemes: string[], what: string) =>
       { message: `${what} must be a ${schemes.map((s) => s.replace(':', '://')).join(' or ')} URL` },
     );
 
+function isLoopbackUrl(value: string): boolean {
+  try {
+    const host = new URL(value).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
 export const TurnDetectionSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('server_vad'),
@@ -107,7 +116,12 @@ export const PriceSchema = z.object({
 export type Price = z.infer<typeof PriceSchema>;
 
 export const OpenAISettingsSchema = z.object({
-  realtimeUrl: url(['wss:', 'ws:'], 'The Realtime URL').default('wss://api.openai.com/v1/realtime'),
+  realtimeUrl: url(['wss:', 'ws:'], 'The Realtime URL')
+    // The API key travels in the handshake: unencrypted only to a server on this computer.
+    .refine((value) => !value.startsWith('ws:') || isLoopbackUrl(value), {
+      message: 'The Realtime URL may use ws:// (unencrypted) only for a server on this computer; use wss://',
+    })
+    .default('wss://api.openai.com/v1/realtime'),
   model: z.string().trim().min(1, 'model must not be empty').default('gpt-realtime'),
   voice: z
     .string()

@@ -28,6 +28,19 @@ describe('settings', () => {
     expect(byPath['conversation.idleTimeoutSeconds']).toMatch(/at least 5/);
   });
 
+  it('allows an unencrypted ws:// Realtime URL only for a server on this computer', () => {
+    const urlIssue = (realtimeUrl: string) => {
+      const result = validateSettings({ openai: { realtimeUrl } });
+      return result.ok ? null : result.issues.find((i) => i.path === 'openai.realtimeUrl')?.message;
+    };
+    expect(urlIssue('ws://127.0.0.1:8080/v1/realtime')).toBeNull();
+    expect(urlIssue('ws://localhost:8080/v1/realtime')).toBeNull();
+    expect(urlIssue('ws://[::1]:8080/v1/realtime')).toBeNull();
+    expect(urlIssue('wss://proxy.example/v1/realtime')).toBeNull();
+    expect(urlIssue('ws://192.168.1.20:8080/v1/realtime')).toMatch(/only for a server on this computer/);
+    expect(urlIssue('ws://127.0.0.1.evil.example/v1/realtime')).toMatch(/only for a server on this computer/);
+  });
+
   it('stores atomically and keeps valid fields of a damaged file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hearth-settings-'));
     const store = new JsonFileSettingsStore(dir);

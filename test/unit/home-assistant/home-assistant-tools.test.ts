@@ -246,12 +246,18 @@ describe('hand-over to Assist', () => {
       response_type: 'action_done',
     });
     expect(gateway.conversations).toEqual([{ text: 'add milk to the shopping list' }]);
+    // Whole words only: a cake on a French shopping list is not a gate.
+    await call('ask_home_assistant', { text: 'ajoute un gâteau à la liste de courses' });
+    expect(gateway.conversations).toHaveLength(2);
   });
 
   it('refuses what would bypass the confirmation', async () => {
     for (const text of [
       'unlock the front door',
       'open the garage',
+      'déverrouille la porte d’entrée',
+      'abre o portão da garagem',
+      'destranca a fechadura',
       'disarm the alarm',
       'open Driveway Gate',
       'let me in the Front Door please',

@@ -154,6 +154,30 @@ describe('VoiceSession', () => {
     expect(results).toHaveLength(2);
   });
 
+  it('gives the tool the spoken alarm code but never shows, emits or carries it over', async () => {
+    const codes: string[] = [];
+    const alarm = defineTool({
+      name: 'alarm',
+      description: 'Disarm',
+      parameters: z.object({ code: z.string() }),
+      execute: ({ code }) => (codes.push(code), { ok: true }),
+    });
+    const { transport, session } = await setup(new DefaultToolRegistry(() => [alarm]));
+    const started: string[] = [];
+    session.on('tool_started', (c) => started.push(c.arguments));
+    transport.server({ type: 'response.created', response: { id: 'resp_1' } });
+    transport.server({
+      type: 'response.output_item.done',
+      response_id: 'resp_1',
+      item: { id: 'fc', type: 'function_call', call_id: 'call_1', name: 'alarm', arguments: '{"code":"4711"}', status: 'completed' },
+    });
+    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
+    await flushPromises();
+    expect(codes).toEqual(['4711']);
+    expect(started).toEqual(['{"code":"[redacted]"}']);
+    expect(JSON.stringify(session.transcript)).not.toContain('4711');
+  });
+
   it('reports usage with its cost, and a failed response as an error', async () => {
     const { transport, session } = await setup();
     const usage: number[] = [];

@@ -31,8 +31,24 @@ describe('EncryptedFileSecretStore with the key-file cipher', () => {
     await new EncryptedFileSecretStore(path, new KeyFileCipher(join(dir, 'a.key'))).set('openai', 'x');
     const other = new EncryptedFileSecretStore(path, new KeyFileCipher(join(dir, 'b.key')));
     expect(await other.get('openai')).toBeUndefined();
+    // Reported as missing, so settings ask for it again instead of showing a key that cannot work.
+    expect((await other.status()).present.openai).toBe(false);
     await writeFile(path, 'not json');
     expect(await other.get('openai')).toBeUndefined();
     expect((await other.status()).present.openai).toBe(false);
+  });
+
+  it('refuses a damaged key file instead of replacing it (which would lose every secret for good)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-secrets-'));
+    const keyPath = join(dir, 'secret.key');
+    const store = new EncryptedFileSecretStore(join(dir, 'secrets.json'), new KeyFileCipher(keyPath));
+    await store.set('openai', 'sk-kept');
+    const key = await readFile(keyPath);
+    await writeFile(keyPath, key.subarray(0, 7));
+    const damaged = new EncryptedFileSecretStore(join(dir, 'secrets.json'), new KeyFileCipher(keyPath));
+    await expect(damaged.set('home-assistant', 'x')).rejects.toThrow(/damaged \(7 bytes instead of 32\)/);
+    expect((await readFile(keyPath)).length).toBe(7);
+    await writeFile(keyPath, key); // restored: the secret is back
+    expect(await new EncryptedFileSecretStore(join(dir, 'secrets.json'), new KeyFileCipher(keyPath)).get('openai')).toBe('sk-kept');
   });
 });

@@ -1,0 +1,101 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MainToWorkletMessage, WorkletToMainMessage } from '../../../preload/contract/player-protocol.js';
+import { startAssistantApp, type AssistantApp } from '../../../main/app/assistant-app.js';
+import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
+import { int16ToBase64 } from '../../../main/audio/pcm.js';
+import type { PlayerPort } from '../../../main/audio/renderer-player.js';
+import { SilentMicSource } from '../../../main/audio/silent-mic-source.js';
+import { KeyFileCipher } from '../../../main/secrets/secret-cipher.js';
+import { ManualClock } from '../../fakes/manual-clock.js';
+import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
+
+const flush = () => new Promise((r) => setImmediate(r));
+let app: AssistantApp | undefined;
+
+afterEach(async () => {
+  await app?.shutdown();
+  app = undefined;
+});
+
+async function setup() {
+  const dir = await mkdtemp(join(tmpdir(), 'hearth-app-'));
+  const clock = new ManualClock();
+  const transport = new ScriptedRealtimeTransport();
+  const fallback = await HeadlessPlayer.create({ clock });
+  app = await startAssistantApp({
+    paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
+    secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
+    env: { OPENAI_API_KEY: 'test-key' },
+    clock,
+    transport,
+    createMic: () => new SilentMicSource(),
+    fallbackPlayer: fallback,
+    wakeWord: 'off',
+    pushToTalk: 'off',
+  });
+  const started = async (text: string) => {
+    const sent = await app!.invoke('conversation:send-text', [{ text }]);
+    if (!sent.ok) throw new Error(sent.error.message);
+    await flush();
+    transport.open();
+    await flush();
+    transport.server({ type: 'session.updated', session: {} });
+  };
+  const reply = (id: string, ms: number) => {
+    transport.server({ type: 'response.created', response: { id } });
+    transport.server({
+      type: 'response.output_audio.delta',
+      response_id: id,
+      item_id: `item_${id}`,
+      delta: int16ToBase64(new Int16Array((ms * 24_000) / 1000).fill(300)),
+    });
+  };
+  return { app, clock, transport, fallback, started, reply };
+}
+
+/** A window's audio port that records what it is sent and never plays (enough to see who gets the audio). */
+function recordingPort(): PlayerPort & { received: MainToWorkletMessage[] } {
+  const received: MainToWorkletMessage[] = [];
+  return {
+    received,
+    postMessage: (message: MainToWorkletMessage) => void received.push(message),
+    onMessage: (_listener: (message: WorkletToMainMessage) => void) => () => undefined,
+  } as PlayerPort & { received: MainToWorkletMessage[] };
+}
+
+describe('AssistantApp: settings that need a new session', () => {
+  it('a voice change mid-reply keeps the session until the assistant rests, then closes it', async () => {
+    const { app, clock, transport, started, reply } = await setup();
+    await started('tell me a story');
+    reply('resp_1', 1000);
+    const updates = transport.sentOfType('session.update').length;
+    const result = await app.invoke('settings:update', [{ openai: { voice: 'cedar' } }]);
+    expect(result).toMatchObject({ ok: true, value: { ok: true } });
+    expect(transport.sentOfType('session.update')).toHaveLength(updates); // the server would refuse another voice now
+    expect(transport.status).toBe('open');
+    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
+    clock.advance(1100); // the reply has played: the assistant rests
+    await flush();
+    expect(transport.status).toBe('closed');
+  });
+});
+
+describe('AssistantApp: audio outputs', () => {
+  it('a window attached mid-reply takes over only after the reply has played', async () => {
+    const { app, clock, fallback, started, reply } = await setup();
+    await started('hello');
+    reply('resp_1', 1000);
+    const port = recordingPort();
+    const detach = app.attachAudioPort(port);
+    clock.advance(500);
+    expect(fallback.isPlaying).toBe(true); // not cut off by the new window
+    expect(port.received.filter((m) => m.type === 'chunk')).toEqual([]);
+    clock.advance(700); // played out on the fallback
+    reply('resp_2', 200);
+    expect(port.received.filter((m) => m.type === 'chunk').length).toBeGreaterThan(0);
+    detach();
+  });
+});
