@@ -15,7 +15,8 @@ import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transpo
 const audio = (ms: number) => int16ToBase64(new Int16Array((ms * 24_000) / 1000).fill(1000));
 const flushPromises = () => new Promise((r) => setImmediate(r));
 
-async function setup(tools = new DefaultToolRegistry()) {
+/** A session on a scripted transport, not yet opened. */
+async function createSession(tools = new DefaultToolRegistry()) {
   const clock = new ManualClock();
   const transport = new ScriptedRealtimeTransport();
   const player = await HeadlessPlayer.create({ clock });
@@ -29,11 +30,40 @@ async function setup(tools = new DefaultToolRegistry()) {
     connection: () => ({ url: 'ws://127.0.0.1:1/v1/realtime', model: 'gpt-realtime', apiKey: 'test-key' }),
     sessionConfig: () => buildSessionConfig({ openai: settings.openai, tools: tools.definitions() }),
   });
-  const opened = session.open();
-  transport.open();
-  await opened;
-  transport.server({ type: 'session.updated', session: {} });
   return { clock, transport, player, session };
+}
+
+/** A session opened and configured. */
+async function setup(tools = new DefaultToolRegistry()) {
+  const created = await createSession(tools);
+  const opened = created.session.open();
+  created.transport.open();
+  await opened;
+  created.transport.server({ type: 'session.updated', session: {} });
+  return created;
+}
+
+/** A registry with one tool that records the `argument` of each call it runs. */
+function recordingTool(name: string, argument = 'entity_id') {
+  const calls: string[] = [];
+  const tool = defineTool({
+    name,
+    description: name,
+    parameters: z.object({ [argument]: z.string() }),
+    execute: (args) => (calls.push(String(args[argument])), { ok: true }),
+  });
+  return { calls, tools: new DefaultToolRegistry(() => [tool]) };
+}
+
+/** The server's side of a response that only calls one tool, from response.created to response.done. */
+function respondWithOneCall(transport: ScriptedRealtimeTransport, name: string, args: string, id = 'resp_1') {
+  transport.server({ type: 'response.created', response: { id } });
+  transport.server({
+    type: 'response.output_item.done',
+    response_id: id,
+    item: { id: 'fc', type: 'function_call', call_id: 'call_1', name, arguments: args, status: 'completed' },
+  });
+  transport.server({ type: 'response.done', response: { id, status: 'completed' } });
 }
 
 function startResponse(transport: ScriptedRealtimeTransport, id = 'resp_1', item = 'item_a') {
@@ -43,19 +73,7 @@ function startResponse(transport: ScriptedRealtimeTransport, id = 'resp_1', item
 
 describe('VoiceSession', () => {
   it('configures the session first, then sends audio captured while connecting', async () => {
-    const clock = new ManualClock();
-    const transport = new ScriptedRealtimeTransport();
-    const player = await HeadlessPlayer.create({ clock });
-    const settings = defaultSettings();
-    const session = await VoiceSession.create({
-      transport,
-      player,
-      tools: new DefaultToolRegistry(),
-      clock,
-      prices: createPriceTable(),
-      connection: () => ({ url: 'ws://x/v1/realtime', model: 'gpt-realtime', apiKey: 'k' }),
-      sessionConfig: () => buildSessionConfig({ openai: settings.openai, tools: [] }),
-    });
+    const { transport, session } = await createSession();
     const opened = session.open();
     for (let i = 0; i < 10; i++) session.appendAudio(new Int16Array(512).fill(i));
     expect(transport.sent).toEqual([]);
@@ -155,23 +173,11 @@ describe('VoiceSession', () => {
   });
 
   it('gives the tool the spoken alarm code but never shows, emits or carries it over', async () => {
-    const codes: string[] = [];
-    const alarm = defineTool({
-      name: 'alarm',
-      description: 'Disarm',
-      parameters: z.object({ code: z.string() }),
-      execute: ({ code }) => (codes.push(code), { ok: true }),
-    });
-    const { transport, session } = await setup(new DefaultToolRegistry(() => [alarm]));
+    const { calls: codes, tools } = recordingTool('alarm', 'code');
+    const { transport, session } = await setup(tools);
     const started: string[] = [];
     session.on('tool_started', (c) => started.push(c.arguments));
-    transport.server({ type: 'response.created', response: { id: 'resp_1' } });
-    transport.server({
-      type: 'response.output_item.done',
-      response_id: 'resp_1',
-      item: { id: 'fc', type: 'function_call', call_id: 'call_1', name: 'alarm', arguments: '{"code":"4711"}', status: 'completed' },
-    });
-    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
+    respondWithOneCall(transport, 'alarm', '{"code":"4711"}');
     await flushPromises();
     expect(codes).toEqual(['4711']);
     expect(started).toEqual(['{"code":"[redacted]"}']);
@@ -231,17 +237,7 @@ describe('VoiceSession', () => {
   });
 
   it('fails and closes when the first session.update is refused, and sends no audio to the unconfigured session', async () => {
-    const clock = new ManualClock();
-    const transport = new ScriptedRealtimeTransport();
-    const session = await VoiceSession.create({
-      transport,
-      player: await HeadlessPlayer.create({ clock }),
-      tools: new DefaultToolRegistry(),
-      clock,
-      prices: createPriceTable(),
-      connection: () => ({ url: 'ws://x/v1/realtime', model: 'gpt-realtime', apiKey: 'k' }),
-      sessionConfig: () => buildSessionConfig({ openai: defaultSettings().openai, tools: [] }),
-    });
+    const { transport, session } = await createSession();
     const failures: Array<{ category: string; permanent: boolean }> = [];
     session.on('failed', (e) => failures.push({ category: e.category, permanent: e.permanent }));
     const opened = session.open();
@@ -259,14 +255,8 @@ describe('VoiceSession', () => {
   });
 
   it('a local stop before the response exists cancels it once created, and drops its tool calls', async () => {
-    const calls: string[] = [];
-    const light = defineTool({
-      name: 'light_on',
-      description: 'Turn a light on',
-      parameters: z.object({ entity_id: z.string() }),
-      execute: ({ entity_id }) => (calls.push(entity_id), { ok: true }),
-    });
-    const { transport, session } = await setup(new DefaultToolRegistry(() => [light]));
+    const { calls, tools } = recordingTool('light_on');
+    const { transport, session } = await setup(tools);
     session.sendText('turn on the kitchen light');
     expect(transport.sentOfType('response.create')).toHaveLength(1);
     await session.interrupt(); // the request is in flight: nothing to cancel yet
@@ -305,13 +295,7 @@ describe('VoiceSession', () => {
       execute: () => new Promise((resolve) => (release = () => resolve({ done: true }))),
     });
     const { transport, session } = await setup(new DefaultToolRegistry(() => [slow]));
-    transport.server({ type: 'response.created', response: { id: 'resp_1' } });
-    transport.server({
-      type: 'response.output_item.done',
-      response_id: 'resp_1',
-      item: { id: 'fc', type: 'function_call', call_id: 'call_1', name: 'slow', arguments: '{}', status: 'completed' },
-    });
-    transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
+    respondWithOneCall(transport, 'slow', '{}');
     await flushPromises();
     expect(release).toBeTypeOf('function');
     await session.interrupt();
