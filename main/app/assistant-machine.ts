@@ -114,7 +114,7 @@ export function watchdogLimitMs(state: AssistantState): number | null {
   if (state.kind !== 'conversing') return null;
   switch (state.phase) {
     case 'listening':
-      return 120_000; // a held push-to-talk key; the listen window normally ends it much sooner
+      return 150_000; // a held push-to-talk key; the listen window (at most 120 s) normally ends it first
     case 'user-speaking':
       return 60_000;
     case 'thinking':
