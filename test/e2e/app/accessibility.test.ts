@@ -4,28 +4,14 @@
  * - every visible text meets 4.5:1 against its real background (3:1 for large text), computed from CSS;
  * - live regions and landmarks exist; reduced motion stops the animations.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultStatus, fakeError } from '../../fakes/fake-assistant-api.js';
 import { contrastFailures, interactiveCount, unnamedControls } from '../pages/a11y-checks.js';
-import { startAppHarness, type AppHarness, type AppPage } from '../pages/app-harness.js';
+import { useAppHarness } from '../pages/app-harness.js';
 import type { OpenOptions } from '../pages/fake-api-driver.js';
 import { busyStatus, sampleCards, sampleTranscript } from '../pages/sample-data.js';
 
-let harness: AppHarness;
-let app: AppPage | undefined;
-
-beforeAll(async () => {
-  harness = await startAppHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  const problems = app?.problems ?? [];
-  await app?.close();
-  app = undefined;
-  expect(problems).toEqual([]);
-});
+const harness = useAppHarness();
 
 const busy = { transcript: sampleTranscript(), entities: sampleCards(), status: { ...defaultStatus(), ...busyStatus() } };
 
@@ -41,7 +27,7 @@ const VIEWS: Array<[string, Omit<OpenOptions, 'baseUrl'>]> = [
 describe('accessibility', () => {
   for (const [name, options] of VIEWS) {
     it(`${name}: every control has an accessible name, and text contrast is at least 4.5:1`, async () => {
-      app = await harness.open(options);
+      const app = await harness.open(options);
       const { page, fake } = app;
       // Banners and error states are part of the check.
       await fake.emit('app:error', fakeError('The microphone was unplugged.', { source: 'mic', category: 'connectivity' }));
@@ -55,7 +41,7 @@ describe('accessibility', () => {
   }
 
   it('the checks catch what they look for', async () => {
-    app = await harness.open();
+    const app = await harness.open();
     await app.page.evaluate(() => {
       const g = globalThis as any;
       const low = g.document.createElement('p');
@@ -73,7 +59,7 @@ describe('accessibility', () => {
   });
 
   it('has landmarks, a live transcript and a status region', async () => {
-    app = await harness.open({ fake: { state: busy } });
+    const app = await harness.open({ fake: { state: busy } });
     const { page } = app;
     await expect(page.getByRole('main').count()).resolves.toBe(1);
     await expect(page.getByRole('banner').count()).resolves.toBe(1);
@@ -91,8 +77,8 @@ describe('accessibility', () => {
     const speaking = {
       state: { status: { ...defaultStatus(), state: { kind: 'conversing' as const, phase: 'assistant-speaking' as const } } },
     };
-    app = await harness.open({ reducedMotion: 'no-preference', fake: speaking });
-    const animation = () => app!.page.locator('.state__icon').evaluate((el) => (globalThis as any).getComputedStyle(el).animationName);
+    let app = await harness.open({ reducedMotion: 'no-preference', fake: speaking });
+    const animation = () => app.page.locator('.state__icon').evaluate((el) => (globalThis as any).getComputedStyle(el).animationName);
     await expect(animation()).resolves.toBe('pulse');
     await app.close();
     app = await harness.open({ reducedMotion: 'reduce', fake: speaking });

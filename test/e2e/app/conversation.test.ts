@@ -3,26 +3,12 @@
  * `window.assistant`: typing a message, the streamed transcript, tool calls in words, talk/stop, mute,
  * status words, latency and cost, the mic meter, the error banner, seq ordering.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TranscriptItem } from '../../../preload/contract/types.js';
 import { defaultStatus, fakeError } from '../../fakes/fake-assistant-api.js';
-import { startAppHarness, type AppHarness, type AppPage } from '../pages/app-harness.js';
+import { useAppHarness } from '../pages/app-harness.js';
 
-let harness: AppHarness;
-let app: AppPage | undefined;
-
-beforeAll(async () => {
-  harness = await startAppHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  const problems = app?.problems ?? [];
-  await app?.close();
-  app = undefined;
-  expect(problems).toEqual([]); // no page errors, console errors or CSP violations
-});
+const harness = useAppHarness();
 
 const user = (id: string, text: string, final = true): TranscriptItem => ({ kind: 'message', id, role: 'user', text, final });
 const assistant = (id: string, text: string, final = true, interrupted = false): TranscriptItem => ({
@@ -36,7 +22,7 @@ const assistant = (id: string, text: string, final = true, interrupted = false):
 
 describe('conversation', () => {
   it('typing a message sends it, and the reply streams into the transcript', async () => {
-    app = await harness.open();
+    const app = await harness.open();
     const { hearth, fake } = app;
     await expect(hearth.conversation.transcript.count()).resolves.toBe(1);
     await hearth.conversation.send('Turn on the kitchen lights');
@@ -79,7 +65,7 @@ describe('conversation', () => {
   });
 
   it('marks interrupted replies and keeps the text of a failed send', async () => {
-    app = await harness.open({
+    const app = await harness.open({
       fake: { state: { transcript: [user('u1', 'Tell me a story'), assistant('a1', 'Once upon a', true, true)] } },
     });
     const { hearth, fake } = app;
@@ -97,7 +83,7 @@ describe('conversation', () => {
   });
 
   it('talk becomes stop during a conversation; mute toggles; the status says what happens, in words', async () => {
-    app = await harness.open();
+    const app = await harness.open();
     const { hearth, fake } = app;
     await expect(hearth.stateTitle()).resolves.toBe('Listening for the wake word');
     await expect(hearth.state.locator('.state__hint').textContent()).resolves.toBe('Say “Hey Jarvis” or press Ctrl+Shift+Space');
@@ -128,7 +114,7 @@ describe('conversation', () => {
   });
 
   it('shows the last turn latency, the session cost and the mic level', async () => {
-    app = await harness.open();
+    const app = await harness.open();
     const { hearth, fake } = app;
     await expect(hearth.conversation.lastTurn.textContent()).resolves.toBe('No answer yet');
     await fake.setStatus({ costUsd: 0.0213, lastTurn: { endOfSpeechToFirstAudioMs: 812, endOfSpeechToFirstPlayedMs: 850, toolMs: [] } });
@@ -139,7 +125,7 @@ describe('conversation', () => {
   });
 
   it('shows what main notes about push-to-talk and the wake word', async () => {
-    app = await harness.open();
+    const app = await harness.open();
     const { page, fake } = app;
     await fake.setStatus({
       pushToTalk: {
@@ -156,7 +142,7 @@ describe('conversation', () => {
   });
 
   it('shows app:error and status.lastError in the banner', async () => {
-    app = await harness.open();
+    const app = await harness.open();
     const { hearth, fake } = app;
     await fake.emit('app:error', fakeError('The microphone was unplugged.', { source: 'mic', category: 'connectivity' }));
     await hearth.banner('Microphone: cannot connect').waitFor();
@@ -172,7 +158,7 @@ describe('conversation', () => {
   });
 
   it('ignores events older than the snapshot, and applies newer ones', async () => {
-    app = await harness.open({ fake: { state: { seq: 10, transcript: [assistant('a0', 'From the snapshot')] } } });
+    const app = await harness.open({ fake: { state: { seq: 10, transcript: [assistant('a0', 'From the snapshot')] } } });
     const { hearth, fake } = app;
     await hearth.conversation.waitForAssistant('From the snapshot');
     await fake.emit('transcript:changed', { seq: 9, items: [assistant('old', 'Stale event')] });
@@ -184,7 +170,7 @@ describe('conversation', () => {
   });
 
   it('clears the conversation', async () => {
-    app = await harness.open({ fake: { state: { transcript: [user('u', 'hi'), assistant('a', 'Hello!')] } } });
+    const app = await harness.open({ fake: { state: { transcript: [user('u', 'hi'), assistant('a', 'Hello!')] } } });
     await app.hearth.conversation.clearButton.click();
     await app.fake.waitForCall('conversation:clear');
   });

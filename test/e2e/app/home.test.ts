@@ -1,28 +1,14 @@
 /** The Home view: cards grouped by area, live, and every control sending the right entity action. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultStatus } from '../../fakes/fake-assistant-api.js';
-import { startAppHarness, type AppHarness, type AppPage } from '../pages/app-harness.js';
+import { useAppHarness } from '../pages/app-harness.js';
 import { sampleCards } from '../pages/sample-data.js';
 
-let harness: AppHarness;
-let app: AppPage | undefined;
-
-beforeAll(async () => {
-  harness = await startAppHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  const problems = app?.problems ?? [];
-  await app?.close();
-  app = undefined;
-  expect(problems).toEqual([]);
-});
+const harness = useAppHarness();
 
 describe('home', () => {
   it('groups the cards by area, areas by name, devices without an area last', async () => {
-    app = await harness.open({ hash: 'home', fake: { state: { entities: sampleCards() } } });
+    const app = await harness.open({ hash: 'home', fake: { state: { entities: sampleCards() } } });
     await expect(app.hearth.home.areaTitles()).resolves.toEqual(['Hallway', 'Kitchen', 'Living room', 'Other devices']);
     await expect(app.page.locator('.view-subtitle').textContent()).resolves.toBe('10 devices · 3 areas');
     const kitchen = app.hearth.home.area('Kitchen');
@@ -34,7 +20,7 @@ describe('home', () => {
   });
 
   it('every control calls ha:entity-action with the right action, and shows the result', async () => {
-    app = await harness.open({ hash: 'home', fake: { state: { entities: sampleCards() } } });
+    const app = await harness.open({ hash: 'home', fake: { state: { entities: sampleCards() } } });
     const { hearth, fake } = app;
     const ceiling = hearth.home.card('Kitchen ceiling');
     await fake.respond('ha:entity-action', { ok: true, value: { ok: true, message: 'Kitchen ceiling: off' } });
@@ -80,7 +66,7 @@ describe('home', () => {
   });
 
   it('shows a refused action’s message on the card', async () => {
-    app = await harness.open({ hash: 'home', fake: { state: { entities: sampleCards() } } });
+    const app = await harness.open({ hash: 'home', fake: { state: { entities: sampleCards() } } });
     await app.fake.respond('ha:entity-action', { ok: true, value: { ok: false, message: 'Home Assistant is not reachable right now.' } });
     const door = app.hearth.home.card('Garage door');
     await door.setSlider('Position', 100);
@@ -89,7 +75,7 @@ describe('home', () => {
   });
 
   it('marks sensitive and just-changed cards with words and icons, and follows live changes', async () => {
-    app = await harness.open({ hash: 'home', fake: { state: { entities: sampleCards() } } });
+    const app = await harness.open({ hash: 'home', fake: { state: { entities: sampleCards() } } });
     const { hearth, fake } = app;
     await expect(hearth.home.card('Front door').sensitiveBadge.innerText()).resolves.toBe('Asks to confirm');
     await expect(hearth.home.card('Garage door').sensitiveBadge.count()).resolves.toBe(1);
@@ -120,12 +106,12 @@ describe('home', () => {
   });
 
   it('explains how to connect Home Assistant when there are no cards', async () => {
-    app = await harness.open({ hash: 'home', fake: { state: { status: { ...defaultStatus(), homeAssistant: 'not-configured' } } } });
+    const app = await harness.open({ hash: 'home', fake: { state: { status: { ...defaultStatus(), homeAssistant: 'not-configured' } } } });
     const empty = app.hearth.home.empty;
     await expect(empty.getByRole('heading').textContent()).resolves.toBe('Connect Home Assistant');
     await expect(empty.locator('li').count()).resolves.toBe(3);
     await empty.getByRole('button', { name: 'Open Home Assistant settings' }).click();
-    await expect.poll(() => app!.page.evaluate(() => (globalThis as any).location.hash)).toBe('#settings/home-assistant');
+    await expect.poll(() => app.page.evaluate(() => (globalThis as any).location.hash)).toBe('#settings/home-assistant');
     await app.page.getByRole('heading', { level: 2, name: 'Home Assistant' }).waitFor();
   });
 });

@@ -1,24 +1,10 @@
 /** Keyboard only: a logical focus order through the main views, visible focus, everything operable. */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppHarness, type AppHarness, type AppPage } from '../pages/app-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useAppHarness } from '../pages/app-harness.js';
 import { sampleCards, sampleTranscript } from '../pages/sample-data.js';
 
-let harness: AppHarness;
-let app: AppPage | undefined;
-
-beforeAll(async () => {
-  harness = await startAppHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  const problems = app?.problems ?? [];
-  await app?.close();
-  app = undefined;
-  expect(problems).toEqual([]);
-});
+const harness = useAppHarness();
 
 /** What has focus, as "role/tag: accessible text", and whether its focus is drawn. */
 function focused(page: Page) {
@@ -47,7 +33,7 @@ async function tabUntil(page: Page, matcher: RegExp, max = 60): Promise<string[]
 
 describe('keyboard', () => {
   it('tabs in a logical order through the conversation view and operates it', async () => {
-    app = await harness.open({ fake: { state: { transcript: sampleTranscript(), entities: sampleCards() } } });
+    const app = await harness.open({ fake: { state: { transcript: sampleTranscript(), entities: sampleCards() } } });
     const { page, fake } = app;
     const order = await tabUntil(page, /^button: Talk|^button: Stop/);
     expect(order[0]).toBe('a: Skip to main content');
@@ -70,7 +56,7 @@ describe('keyboard', () => {
   });
 
   it('skip link jumps to the main content', async () => {
-    app = await harness.open();
+    const app = await harness.open();
     const { page } = app;
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -78,7 +64,7 @@ describe('keyboard', () => {
   });
 
   it('goes to Home and Settings from the keyboard, focus lands on the new view, controls work', async () => {
-    app = await harness.open({ fake: { state: { entities: sampleCards() } } });
+    const app = await harness.open({ fake: { state: { entities: sampleCards() } } });
     const { page, fake } = app;
     await tabUntil(page, /^a: Home$/);
     await page.keyboard.press('Enter');

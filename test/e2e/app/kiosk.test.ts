@@ -1,24 +1,10 @@
 /** Kiosk (`?kiosk=1`): full screen, large and dark, no settings chrome, cursor hidden when idle, banners. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultStatus } from '../../fakes/fake-assistant-api.js';
-import { horizontalOverflow, overflowingElements, startAppHarness, type AppHarness, type AppPage } from '../pages/app-harness.js';
+import { horizontalOverflow, overflowingElements, useAppHarness } from '../pages/app-harness.js';
 import { busyStatus, sampleCards, sampleTranscript } from '../pages/sample-data.js';
 
-let harness: AppHarness;
-let app: AppPage | undefined;
-
-beforeAll(async () => {
-  harness = await startAppHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  const problems = app?.problems ?? [];
-  await app?.close();
-  app = undefined;
-  expect(problems).toEqual([]);
-});
+const harness = useAppHarness();
 
 const busy = { state: { transcript: sampleTranscript(), entities: sampleCards(), status: { ...defaultStatus(), ...busyStatus() } } };
 
@@ -28,7 +14,7 @@ describe('kiosk', () => {
     { width: 800, height: 1280 },
   ]) {
     it(`fills ${viewport.width}×${viewport.height} without overflow, large and dark, with no settings chrome`, async () => {
-      app = await harness.open({ query: 'kiosk=1', viewport, fake: busy });
+      const app = await harness.open({ query: 'kiosk=1', viewport, fake: busy });
       const { page, hearth } = app;
       await hearth.kiosk.root.waitFor();
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
@@ -63,7 +49,7 @@ describe('kiosk', () => {
   }
 
   it('hides the cursor after 5 s without activity and shows it again on a move', async () => {
-    app = await harness.open({ query: 'kiosk=1', fake: busy, clock: true });
+    const app = await harness.open({ query: 'kiosk=1', fake: busy, clock: true });
     const { page, hearth } = app;
     await hearth.kiosk.root.waitFor();
     await expect(hearth.kiosk.isCursorHidden()).resolves.toBe(false);
@@ -76,7 +62,7 @@ describe('kiosk', () => {
   });
 
   it('shows a banner while Home Assistant or OpenAI is unreachable, which clears itself', async () => {
-    app = await harness.open({ query: 'kiosk=1', fake: busy });
+    const app = await harness.open({ query: 'kiosk=1', fake: busy });
     const { hearth, fake } = app;
     await fake.setStatus({ homeAssistant: 'reconnecting', openai: 'error' });
     await hearth.banner('Home Assistant is unreachable').waitFor();
@@ -87,7 +73,7 @@ describe('kiosk', () => {
   });
 
   it('works with no tray: talk, stop and mute are on screen', async () => {
-    app = await harness.open({ query: 'kiosk=1', fake: { state: { entities: sampleCards() } } });
+    const app = await harness.open({ query: 'kiosk=1', fake: { state: { entities: sampleCards() } } });
     const { hearth, fake, page } = app;
     await page.getByText('Say “Hey Jarvis” or press Ctrl+Shift+Space').first().waitFor();
     await hearth.kiosk.talkButton.click();

@@ -1,30 +1,16 @@
 /** Interface language: from the browser's language, switchable to French and European Portuguese, kept. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppHarness, type AppHarness, type AppPage } from '../pages/app-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useAppHarness, type AppPage } from '../pages/app-harness.js';
 import { sampleCards } from '../pages/sample-data.js';
 
-let harness: AppHarness;
-let app: AppPage | undefined;
-
-beforeAll(async () => {
-  harness = await startAppHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  const problems = app?.problems ?? [];
-  await app?.close();
-  app = undefined;
-  expect(problems).toEqual([]);
-});
+const harness = useAppHarness();
 
 const navTexts = (a: AppPage) => a.page.getByRole('navigation').first().getByRole('link').allInnerTexts();
 const lang = (a: AppPage) => a.page.evaluate(() => (globalThis as any).document.documentElement.lang);
 
 describe('interface language', () => {
   it('follows a French browser', async () => {
-    app = await harness.open({ locale: 'fr-FR', fake: { state: { entities: sampleCards() } } });
+    const app = await harness.open({ locale: 'fr-FR', fake: { state: { entities: sampleCards() } } });
     await expect(navTexts(app)).resolves.toEqual(['Conversation', 'Maison', 'Réglages']);
     await expect(lang(app)).resolves.toBe('fr');
     await expect(app.page.getByRole('button', { name: 'Parler' }).count()).resolves.toBe(1);
@@ -37,13 +23,13 @@ describe('interface language', () => {
   });
 
   it('gives a Brazilian browser European Portuguese', async () => {
-    app = await harness.open({ locale: 'pt-BR' });
+    const app = await harness.open({ locale: 'pt-BR' });
     await expect(navTexts(app)).resolves.toEqual(['Conversa', 'Casa', 'Definições']);
     await expect(lang(app)).resolves.toBe('pt-PT');
   });
 
   it('switches to French and to European Portuguese from Settings, and keeps the choice', async () => {
-    app = await harness.open({ locale: 'en-US', hash: 'settings' });
+    const app = await harness.open({ locale: 'en-US', hash: 'settings' });
     const { page } = app;
     const select = page.getByLabel('Language', { exact: true });
     await select.selectOption('fr');

@@ -1,30 +1,16 @@
 /** First run: from nothing to a first spoken answer, and skipping it. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../preload/contract/settings-schema.js';
-import { startAppHarness, type AppHarness, type AppPage } from '../pages/app-harness.js';
+import { useAppHarness } from '../pages/app-harness.js';
 import { sampleCards } from '../pages/sample-data.js';
 
-let harness: AppHarness;
-let app: AppPage | undefined;
-
-beforeAll(async () => {
-  harness = await startAppHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  const problems = app?.problems ?? [];
-  await app?.close();
-  app = undefined;
-  expect(problems).toEqual([]);
-});
+const harness = useAppHarness();
 
 const fresh = { state: { onboarded: false, entities: sampleCards() }, secrets: { openai: false, 'home-assistant': false } };
 
 describe('onboarding', () => {
   it('guides from an OpenAI key to a first answer', async () => {
-    app = await harness.open({ fake: fresh });
+    const app = await harness.open({ fake: fresh });
     const { hearth, fake, page } = app;
     const { onboarding } = hearth;
     await expect(onboarding.title.textContent()).resolves.toBe('Welcome to Hearth');
@@ -95,7 +81,7 @@ describe('onboarding', () => {
   });
 
   it('can go back, and be skipped at any step', async () => {
-    app = await harness.open({ fake: fresh });
+    const app = await harness.open({ fake: fresh });
     const { hearth, fake } = app;
     await hearth.onboarding.button('Get started').click();
     await hearth.onboarding.button('Back').click();
@@ -107,7 +93,7 @@ describe('onboarding', () => {
   });
 
   it('lets the Home Assistant step be skipped, and a push-to-talk-only choice needs a shortcut', async () => {
-    app = await harness.open({ fake: { ...fresh, secrets: { openai: true } } });
+    const app = await harness.open({ fake: { ...fresh, secrets: { openai: true } } });
     const { hearth, page, fake } = app;
     await hearth.onboarding.button('Get started').click();
     await hearth.onboarding.button('Continue').click();

@@ -3,34 +3,13 @@
  * to test-artifacts/screenshots/ (git-ignored) for a person to look at. Each also checks that nothing
  * overflows sideways.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultStatus } from '../../fakes/fake-assistant-api.js';
-import {
-  horizontalOverflow,
-  overflowingElements,
-  screenshot,
-  startAppHarness,
-  type AppHarness,
-  type AppPage,
-} from '../pages/app-harness.js';
+import { horizontalOverflow, overflowingElements, screenshot, useAppHarness, type AppPage } from '../pages/app-harness.js';
 import type { OpenOptions } from '../pages/fake-api-driver.js';
 import { busyStatus, sampleCards, sampleTranscript } from '../pages/sample-data.js';
 
-let harness: AppHarness;
-let app: AppPage | undefined;
-
-beforeAll(async () => {
-  harness = await startAppHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  const problems = app?.problems ?? [];
-  await app?.close();
-  app = undefined;
-  expect(problems).toEqual([]);
-});
+const harness = useAppHarness();
 
 const busy = { transcript: sampleTranscript(), entities: sampleCards(), status: { ...defaultStatus(), ...busyStatus() } };
 const portrait = { width: 800, height: 1280 };
@@ -95,7 +74,7 @@ const SHOTS: Shot[] = [
 describe('screenshots', () => {
   for (const shot of SHOTS) {
     it(shot.name, async () => {
-      app = await harness.open(shot.options);
+      const app = await harness.open(shot.options);
       await shot.prepare?.(app);
       await app.page.waitForTimeout(150);
       const path = await screenshot(app.page, shot.name);

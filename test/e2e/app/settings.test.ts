@@ -3,30 +3,16 @@
  * the field as the user types, and the typed value stays; main's issues land next to their fields;
  * secrets are write-only; the Home Assistant test; load issues and the unencrypted-secrets note.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../preload/contract/settings-schema.js';
 import { FIELD_PATHS } from '../../../renderer/features/settings/settings-model.js';
-import { startAppHarness, type AppHarness, type AppPage } from '../pages/app-harness.js';
+import { useAppHarness } from '../pages/app-harness.js';
 
-let harness: AppHarness;
-let app: AppPage | undefined;
-
-beforeAll(async () => {
-  harness = await startAppHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  const problems = app?.problems ?? [];
-  await app?.close();
-  app = undefined;
-  expect(problems).toEqual([]);
-});
+const harness = useAppHarness();
 
 describe('settings', () => {
   it('has a field for every option of the settings schema', async () => {
-    app = await harness.open({ hash: 'settings' });
+    const app = await harness.open({ hash: 'settings' });
     const { hearth, page } = app;
     await hearth.settings.field('Speaking speed').waitFor();
     // Reveal the fields that depend on another choice.
@@ -45,7 +31,7 @@ describe('settings', () => {
   });
 
   it('refuses bad input with the schema’s message next to the field, keeps the typed value, and does not save', async () => {
-    app = await harness.open({ hash: 'settings' });
+    const app = await harness.open({ hash: 'settings' });
     const { hearth, fake, page } = app;
     const speed = hearth.settings.field('Speaking speed');
     await speed.fill('3');
@@ -85,7 +71,7 @@ describe('settings', () => {
   });
 
   it('puts the issues main returns next to their fields and keeps what was typed', async () => {
-    app = await harness.open({ hash: 'settings' });
+    const app = await harness.open({ hash: 'settings' });
     const { hearth, fake } = app;
     await fake.respond('settings:update', {
       ok: true,
@@ -104,7 +90,7 @@ describe('settings', () => {
   });
 
   it('saves choices from selects, checkboxes, lists and the wake word section', async () => {
-    app = await harness.open({ hash: 'settings' });
+    const app = await harness.open({ hash: 'settings' });
     const { hearth, fake } = app;
     await hearth.settings.field('Voice').selectOption('cedar');
     await hearth.settings.field('Spoken language').fill('pt');
@@ -124,7 +110,7 @@ describe('settings', () => {
   });
 
   it('lists microphones from mic:list-devices', async () => {
-    app = await harness.open({ hash: 'settings', fake: { microphones: ['Built-in Microphone', 'Jabra Speak 510'] } });
+    const app = await harness.open({ hash: 'settings', fake: { microphones: ['Built-in Microphone', 'Jabra Speak 510'] } });
     const select = app.hearth.settings.field('Microphone');
     await expect
       .poll(() => select.locator('option').allTextContents())
@@ -135,7 +121,7 @@ describe('settings', () => {
   });
 
   it('keeps secrets write-only: shows set / not set, never the value', async () => {
-    app = await harness.open({ hash: 'settings', fake: { secrets: { openai: true, picovoice: false } } });
+    const app = await harness.open({ hash: 'settings', fake: { secrets: { openai: true, picovoice: false } } });
     const { hearth, fake } = app;
     const key = hearth.settings.secret('OpenAI API key');
     await expect(key.status.innerText()).resolves.toBe('Set');
@@ -162,7 +148,7 @@ describe('settings', () => {
   });
 
   it('tests the Home Assistant connection: the version and entity count, or the one clear message', async () => {
-    app = await harness.open({ hash: 'settings' });
+    const app = await harness.open({ hash: 'settings' });
     const { hearth, fake } = app;
     await hearth.settings.field('Home Assistant address').fill('http://homeassistant.local:8123');
     await fake.respond(
@@ -182,7 +168,7 @@ describe('settings', () => {
   });
 
   it('says plainly when secrets are not encrypted, and shows the settings file’s load issues', async () => {
-    app = await harness.open({
+    let app = await harness.open({
       hash: 'settings',
       fake: {
         encrypted: false,
@@ -202,7 +188,7 @@ describe('settings', () => {
   });
 
   it('adds a price override for a model', async () => {
-    app = await harness.open({ hash: 'settings' });
+    const app = await harness.open({ hash: 'settings' });
     const { page, hearth, fake } = app;
     await page.getByLabel('Model name, e.g. gpt-realtime', { exact: true }).fill('gpt-realtime-mini');
     await page.getByRole('button', { name: 'Add model' }).click();

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
 import { openWithFakeApi, type OpenedPage, type OpenOptions } from './fake-api-driver.js';
 import { HearthPage } from './hearth-page.js';
@@ -39,6 +40,35 @@ export async function startAppHarness(): Promise<AppHarness> {
       for (const page of pages) await page.close().catch(() => {});
       await browser.closeAndClean();
       await server.close();
+    },
+  };
+}
+
+/**
+ * One harness for the test file, as every app suite uses it: started before the first test, closed
+ * after the last, and after each test the page it opened last is closed and must have had no page
+ * errors, console errors or CSP violations.
+ */
+export function useAppHarness(): Pick<AppHarness, 'open'> {
+  let harness: AppHarness | undefined;
+  let last: AppPage | undefined;
+  beforeAll(async () => {
+    harness = await startAppHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  afterEach(async () => {
+    const problems = last?.problems ?? [];
+    await last?.close();
+    last = undefined;
+    expect(problems).toEqual([]); // no page errors, console errors or CSP violations
+  });
+  return {
+    async open(options) {
+      if (!harness) throw new Error('useAppHarness: open() before the harness started');
+      last = await harness.open(options);
+      return last;
     },
   };
 }
