@@ -3,28 +3,13 @@ import type { HaEntity } from './home-assistant-gateway.js';
 import { entityControls } from './entity-controls.js';
 import type { ExposedHome } from './exposed-home.js';
 import { compactAttributes } from './compact-state.js';
+import { ALLOWED_SERVICES } from './home-control.js';
 
 /**
  * A pure projection of the exposed home for the UI's entity cards: one card per exposed entity,
  * plain data (structured-clone safe), in summary order. Only exposed entities ever appear.
  */
 export type { EntityCard };
-
-const CONTROLLABLE = new Set([
-  'light',
-  'switch',
-  'fan',
-  'cover',
-  'climate',
-  'media_player',
-  'lock',
-  'alarm_control_panel',
-  'scene',
-  'script',
-  'input_boolean',
-  'humidifier',
-  'siren',
-]);
 
 function label(state: string): string {
   return state.length === 0 ? '' : state[0]!.toUpperCase() + state.slice(1).replace(/_/g, ' ');
@@ -77,7 +62,8 @@ export function entityCards(home: ExposedHome, states: ReadonlyMap<string, HaEnt
       area: entity.areaName,
       state: state?.state ?? 'unknown',
       detail: detailLine(entity.domain, state),
-      controllable: CONTROLLABLE.has(entity.domain),
+      // A card offers controls exactly where a tool may call a service.
+      controllable: Object.hasOwn(ALLOWED_SERVICES, entity.domain),
       sensitive,
       controls: entityControls(entity.domain, state, sensitive),
       highlighted: false,
