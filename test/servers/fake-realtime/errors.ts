@@ -68,36 +68,27 @@ export function expectBoolean(value: unknown, path: string): boolean {
 
 export function expectInteger(value: unknown, path: string, min?: number, max?: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) invalidType(path, 'an integer', value);
-  if (min !== undefined && value < min) {
-    fail(
-      'integer_below_min_value',
-      `Invalid '${path}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
-      path,
-    );
-  }
-  if (max !== undefined && value > max) {
-    fail(
-      'integer_above_max_value',
-      `Invalid '${path}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
-      path,
-    );
-  }
-  return value;
+  return expectWithin('integer', value, path, min, max);
 }
 
 export function expectNumber(value: unknown, path: string, min?: number, max?: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) invalidType(path, 'a number', value);
+  return expectWithin('decimal', value, path, min, max);
+}
+
+/** The server's range errors, worded by kind: `integer_below_min_value`, `decimal_above_max_value`, … */
+function expectWithin(kind: 'integer' | 'decimal', value: number, path: string, min?: number, max?: number): number {
   if (min !== undefined && value < min) {
     fail(
-      'decimal_below_min_value',
-      `Invalid '${path}': decimal below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
+      `${kind}_below_min_value`,
+      `Invalid '${path}': ${kind} below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
       path,
     );
   }
   if (max !== undefined && value > max) {
     fail(
-      'decimal_above_max_value',
-      `Invalid '${path}': decimal above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
+      `${kind}_above_max_value`,
+      `Invalid '${path}': ${kind} above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
       path,
     );
   }
