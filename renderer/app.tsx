@@ -11,6 +11,7 @@ import { SettingsView } from './features/settings/settings-view.js';
 import { Banners, HealthPills } from './features/status/status-view.js';
 import type { AppController } from './state/app-controller.js';
 import { AppProvider, useApp, useStore, type AppContextValue, type View } from './ui/app-context.js';
+import { Brand } from './ui/brand.js';
 import { Icon, type IconName } from './ui/icons.js';
 
 export type AppProps = {
@@ -66,12 +67,7 @@ function Header(): JSX.Element {
   const { t } = useApp();
   return (
     <header class="topbar">
-      <span class="brand">
-        <span class="brand__mark" aria-hidden="true">
-          <Icon name="home" size={20} />
-        </span>
-        <span class="brand__name">Hearth</span>
-      </span>
+      <Brand />
       <nav class="nav" aria-label={t.t('nav.label')}>
         <ul>
           <NavLink view="conversation" icon="chat" label={t.t('nav.conversation')} />
@@ -89,12 +85,7 @@ function Loading(): JSX.Element {
   const loadError = useStore(controller.store, (s) => s.loadError);
   return (
     <div class="splash">
-      <span class="brand brand--large">
-        <span class="brand__mark" aria-hidden="true">
-          <Icon name="home" size={28} />
-        </span>
-        <span class="brand__name">Hearth</span>
-      </span>
+      <Brand large />
       {loadError ? (
         <div class="splash__error" role="alert">
           <p>

@@ -7,6 +7,7 @@ import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { HomeAssistantSettingsSchema } from '../../../preload/contract/settings-schema.js';
 import { useApp, useStore } from '../../ui/app-context.js';
+import { Brand } from '../../ui/brand.js';
 import { Icon } from '../../ui/icons.js';
 import { MuteButton, TalkButton } from '../conversation/conversation-view.js';
 import { SecretField, SecretStorageNote } from '../settings/secret-field.js';
@@ -335,12 +336,7 @@ export function OnboardingView(props: { onDone: () => void }): JSX.Element {
   return (
     <div class="onboarding">
       <header class="onboarding__header">
-        <span class="brand">
-          <span class="brand__mark" aria-hidden="true">
-            <Icon name="home" size={20} />
-          </span>
-          <span class="brand__name">Hearth</span>
-        </span>
+        <Brand />
         <button type="button" class="button button--quiet" onClick={finish}>
           {t.t('onboarding.skip')}
         </button>
