@@ -2,6 +2,7 @@ import type { InvokeChannels, SettingsPatch } from '../../preload/contract/chann
 import type { ConnectionTestResult, EntityAction } from '../../preload/contract/types.js';
 import { AppError, toAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
+import { originOf } from '../util/url-origin.js';
 import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
 import { connectHomeAssistant } from '../home-assistant/home-assistant-integration.js';
 import { entityActionToTool } from '../home-assistant/entity-actions.js';
@@ -76,7 +77,9 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
     },
     'ha:test-connection': async ({ url, token }) => {
       // The stored token is only ever sent to the server it was saved for.
-      const stored = sameOrigin(url, app.settings.homeAssistant.url) ? await app.secrets.get('home-assistant') : undefined;
+      const origin = originOf(url);
+      const stored =
+        origin !== null && origin === originOf(app.settings.homeAssistant.url) ? await app.secrets.get('home-assistant') : undefined;
       const secret = token?.trim() || stored;
       if (!secret)
         return {
@@ -158,14 +161,6 @@ function mergePatch<T extends object>(base: T, patch: SettingsPatch | Record<str
     else out[key] = value;
   }
   return out;
-}
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a.trim()).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -3,6 +3,7 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { AppError, ConfigError, toAssistantError, type AssistantError } from '../util/errors.js';
 import { configureLogging, createLogger } from '../util/logger.js';
+import { originOf } from '../util/url-origin.js';
 import type { EventChannel, EventChannels, InvokeChannel, PublicSettings } from '../../preload/contract/channels.js';
 import { INVOKE_ARGUMENTS } from '../../preload/contract/schemas.js';
 import type { AssistantFullState, ConnectionHealth, StatusView, TurnLatency } from '../../preload/contract/types.js';
@@ -569,13 +570,4 @@ function wire(error: AssistantError): WireError {
 
 export function startAssistantApp(options: StartAssistantAppOptions): Promise<AssistantApp> {
   return AssistantApp.start(options);
-}
-
-/** `scheme://host:port` of a URL, or null for an empty or invalid one. */
-function originOf(url: string): string | null {
-  try {
-    return url ? new URL(url).origin : null;
-  } catch {
-    return null;
-  }
 }

@@ -578,7 +578,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const response = this.#response;
     if (!response) return;
     const call = { callId: item.call_id, name: item.name, arguments: typeof item.arguments === 'string' ? item.arguments : '' };
-    if (this.#cancelled.has(response.id) || (typeof event.response_id === 'string' && this.#cancelled.has(event.response_id))) {
+    if (this.#cancelled.has(response.id) || this.#isCancelled(event)) {
       // Stop means stop: a call from a response the user interrupted does not touch the home.
       log.info({ tool: call.name }, 'skipped a tool call of an interrupted response');
       this.#send({
