@@ -24,7 +24,10 @@ export class EncryptedFileSecretStore implements SecretStore {
   }
 
   async get(kind: SecretKind): Promise<string | undefined> {
-    const data = (await this.#read())[kind];
+    return this.#decrypt(kind, (await this.#read())[kind]);
+  }
+
+  async #decrypt(kind: SecretKind, data: string | undefined): Promise<string | undefined> {
     if (!data) return undefined;
     try {
       return await this.#cipher.decrypt(Buffer.from(data, 'base64'));
@@ -48,7 +51,8 @@ export class EncryptedFileSecretStore implements SecretStore {
 
   /** `present` means usable: a secret that no longer decrypts reads as absent, so settings ask for it. */
   async status(): Promise<SecretsStatus> {
-    const usable = await Promise.all(KINDS.map(async (k) => [k, (await this.get(k)) !== undefined] as const));
+    const all = await this.#read();
+    const usable = await Promise.all(KINDS.map(async (k) => [k, (await this.#decrypt(k, all[k])) !== undefined] as const));
     const present = Object.fromEntries(usable) as Record<SecretKind, boolean>;
     return {
       present,
