@@ -27,7 +27,8 @@ describe('conversation', () => {
     await expect(hearth.conversation.transcript.count()).resolves.toBe(1);
     await hearth.conversation.send('Turn on the kitchen lights');
     expect(await fake.waitForCall('conversation:send-text')).toEqual([{ text: 'Turn on the kitchen lights' }]);
-    await expect(hearth.conversation.input.inputValue()).resolves.toBe('');
+    // The box clears when the invoke's result reaches the page, a moment after the server saw it.
+    await expect.poll(() => hearth.conversation.input.inputValue()).toBe('');
 
     // Main streams: the user's turn, the assistant's reply growing, a tool call, the final reply.
     await fake.setTranscript([user('u1', 'Turn on the kitchen lights'), assistant('a1', 'Turning', false)]);
@@ -102,8 +103,8 @@ describe('conversation', () => {
     await expect(hearth.conversation.muteButton.getAttribute('aria-pressed')).resolves.toBe('false');
     await hearth.conversation.muteButton.click();
     expect(await fake.waitForCall('mic:set-muted')).toEqual([{ muted: true }]);
-    await expect(hearth.conversation.muteButton.getAttribute('aria-pressed')).resolves.toBe('true');
-    await expect(hearth.conversation.muteButton.textContent()).resolves.toBe('Microphone muted');
+    await expect.poll(() => hearth.conversation.muteButton.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => hearth.conversation.muteButton.textContent()).toBe('Microphone muted');
 
     await expect(hearth.health('OpenAI').innerText()).resolves.toMatch(/OpenAI\s*Connected/);
     await fake.setStatus({ homeAssistant: 'reconnecting', state: { kind: 'idle' }, muted: false });

@@ -26,7 +26,7 @@ describe('home', () => {
     await fake.respond('ha:entity-action', { ok: true, value: { ok: true, message: 'Kitchen ceiling: off' } });
     await ceiling.toggle.click();
     expect(await fake.waitForCall('ha:entity-action')).toEqual([{ entityId: 'light.kitchen_ceiling', action: 'turn_off' }]);
-    await expect(ceiling.result.innerText()).resolves.toBe('Kitchen ceiling: off');
+    await expect.poll(() => ceiling.result.innerText()).toBe('Kitchen ceiling: off');
 
     const expected: Array<[() => Promise<void>, unknown]> = [
       [() => ceiling.setSlider('Brightness', 40), { entityId: 'light.kitchen_ceiling', action: 'set_brightness', percent: 40 }],

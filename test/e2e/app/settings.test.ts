@@ -142,7 +142,7 @@ describe('settings', () => {
     await expect(pico.status.innerText()).resolves.toBe('Not set');
     await key.remove.click();
     expect(await fake.waitForCall('secrets:delete')).toEqual([{ kind: 'openai' }]);
-    await expect(key.status.innerText()).resolves.toBe('Not set');
+    await expect.poll(() => key.status.innerText()).toBe('Not set');
     // Nothing secret is ever in the page.
     await expect(app.page.content()).resolves.not.toContain('sk-new-key');
   });

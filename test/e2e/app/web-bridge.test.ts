@@ -142,7 +142,8 @@ describe('web mode over a real WebSocket', () => {
       channel: 'conversation:send-text',
       args: [{ text: 'Turn on the hall light' }],
     });
-    await expect(hearth.conversation.input.inputValue()).resolves.toBe('');
+    // The box clears when the invoke's result reaches the page, a moment after the server saw it.
+    await expect.poll(() => hearth.conversation.input.inputValue()).toBe('');
 
     // An error result is an IpcError in the page: shown in the banner, the typed text kept.
     wire.answers.set('conversation:send-text', {
