@@ -15,11 +15,11 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { REPO_ROOT } from './repo-root.js';
 import { RendererPlayer, webSocketPlayerPort, type RendererPlayerOptions } from '../../main/audio/renderer-player.js';
 
 export const CHROMIUM_EXECUTABLE = process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium';
@@ -38,18 +38,7 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('chromium helper: cannot find the project root');
-    dir = parent;
-  }
-  return dir;
-}
-
-const REPO = findRepoRoot();
-const SCRATCH_ROOT = join(REPO, '.cache/chromium');
+const SCRATCH_ROOT = join(REPO_ROOT, '.cache/chromium');
 
 export function chromiumInstalled(): boolean {
   return existsSync(CHROMIUM_EXECUTABLE);
@@ -136,7 +125,7 @@ export function bundlePlayerPage(): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const [url, source] of Object.entries(PLAYER_PAGE_SOURCES)) {
       const result = await build({
-        entryPoints: [join(REPO, source)],
+        entryPoints: [join(REPO_ROOT, source)],
         bundle: true,
         write: false,
         format: 'esm',

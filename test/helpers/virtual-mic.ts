@@ -15,13 +15,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { REPO_ROOT } from './repo-root.js';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SCRIPTS = join(REPO, 'scripts/audio');
-const AUDIO_ROOT = join(REPO, '.cache/audio');
+const SCRIPTS = join(REPO_ROOT, 'scripts/audio');
+const AUDIO_ROOT = join(REPO_ROOT, '.cache/audio');
 const DEBIAN_PACKAGES = 'pulseaudio pulseaudio-utils';
 
 export const VIRTUAL_MIC_DEVICE = 'VirtualMic';

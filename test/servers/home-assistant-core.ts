@@ -25,8 +25,9 @@ import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/pro
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
+import { REPO_ROOT } from '../helpers/repo-root.js';
 
 export type HomeAssistantInstance = {
   /** http://127.0.0.1:PORT (no trailing slash) */
@@ -133,11 +134,10 @@ export const DEFAULT_EXPOSED_ENTITIES = [
   'sensor.outside_humidity',
 ] as const;
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CONFIG_TEMPLATE = path.join(ROOT, 'test', 'servers', 'ha-config');
-const SETUP_SCRIPT = path.join(ROOT, 'scripts', 'setup-home-assistant.mjs');
-const VENV_PYTHON = path.join(ROOT, '.cache', 'ha-venv', 'bin', 'python');
-const HASS_BIN = path.join(ROOT, '.cache', 'ha-venv', 'bin', 'hass');
+const CONFIG_TEMPLATE = path.join(REPO_ROOT, 'test', 'servers', 'ha-config');
+const SETUP_SCRIPT = path.join(REPO_ROOT, 'scripts', 'setup-home-assistant.mjs');
+const VENV_PYTHON = path.join(REPO_ROOT, '.cache', 'ha-venv', 'bin', 'python');
+const HASS_BIN = path.join(REPO_ROOT, '.cache', 'ha-venv', 'bin', 'hass');
 const STOP_TIMEOUT_MS = 30_000;
 const TEMP_PREFIX = 'hearth-ha-';
 const OWNER_FILE = '.hearth-owner-pid';

@@ -9,27 +9,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, normalize, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { REPO_ROOT } from '../../helpers/repo-root.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/web/renderer-headers.js';
 
 const run = promisify(execFile);
 
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('renderer-server: cannot find the project root');
-    dir = parent;
-  }
-  return dir;
-}
-
-export const REPO = findRepoRoot();
-export const E2E_RENDERER_DIR = join(REPO, '.cache/e2e-renderer');
-export const SCREENSHOT_DIR = join(REPO, 'test-artifacts/screenshots');
+export const E2E_RENDERER_DIR = join(REPO_ROOT, '.cache/e2e-renderer');
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-artifacts/screenshots');
 
 /** The CSP of the app, as main serves it. */
 export const RENDERER_CSP = CONTENT_SECURITY_POLICY;
@@ -39,7 +28,7 @@ let built: Promise<string> | undefined;
 /** Runs `node scripts/build-renderer.mjs --outdir .cache/e2e-renderer` once per process. */
 export function buildRendererOnce(): Promise<string> {
   built ??= run(process.execPath, ['scripts/build-renderer.mjs', '--outdir', E2E_RENDERER_DIR, '--no-preload', '--quiet'], {
-    cwd: REPO,
+    cwd: REPO_ROOT,
   }).then(() => E2E_RENDERER_DIR);
   return built;
 }
@@ -49,7 +38,7 @@ let fakeBundle: Promise<string> | undefined;
 /** test/e2e/pages/install-fake-api.ts as one classic script (for page.addInitScript). */
 export function bundleFakeApi(): Promise<string> {
   fakeBundle ??= build({
-    entryPoints: [join(REPO, 'test/e2e/pages/install-fake-api.ts')],
+    entryPoints: [join(REPO_ROOT, 'test/e2e/pages/install-fake-api.ts')],
     bundle: true,
     write: false,
     format: 'iife',
