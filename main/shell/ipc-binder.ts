@@ -10,6 +10,7 @@ import {
   type SendChannel,
   type SendChannels,
 } from '../../preload/contract/channels.js';
+import { AUDIO_PORT_CHANNEL } from '../../preload/contract/types.js';
 import type { InvokeResult, WireError } from '../../preload/contract/wire-error.js';
 import { messagePortMainPlayerPort } from '../audio/renderer-player.js';
 import { toAssistantError } from '../util/errors.js';
@@ -18,9 +19,6 @@ import type { AppFacade } from './app-facade.js';
 import { isAppUrl } from './app-protocol.js';
 
 const log = createLogger('ipc');
-
-/** The IPC channel on which main hands each page the MessagePort its AudioWorklet plays from. */
-export const AUDIO_PORT_CHANNEL = 'audio:port';
 
 /** How many arguments each channel takes, checked against the contract by the compiler. */
 export const INVOKE_ARITY = {

@@ -98,5 +98,8 @@ export type MicLevel = { rmsDbfs: number; peak: number };
 
 export type ConnectionTestResult = { ok: true; version: string; entities: number } | { ok: false; message: string };
 
+/** Electron: the IPC channel on which main hands each page the MessagePort its AudioWorklet plays from. */
+export const AUDIO_PORT_CHANNEL = 'audio:port';
+
 /** Electron: the main process hands the renderer a MessagePort for audio with this window message. */
 export const AUDIO_PORT_MESSAGE = 'hearth:audio-port';

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from '../../../preload/contract/channels.js';
+import { AUDIO_PORT_CHANNEL } from '../../../preload/contract/types.js';
 import { AppError } from '../../../main/util/errors.js';
 import {
   FakeBrowserWindow,
@@ -13,7 +14,7 @@ import { FakeAppFacade } from './fake-app-facade.js';
 
 vi.mock('electron', async () => (await import('../../fakes/fake-electron.js')).fakeElectron);
 
-const { AUDIO_PORT_CHANNEL, IpcBinder, isPlainData } = await import('../../../main/shell/ipc-binder.js');
+const { IpcBinder, isPlainData } = await import('../../../main/shell/ipc-binder.js');
 
 const PAGE = 'app://hearth/index.html';
 
