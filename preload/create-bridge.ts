@@ -8,7 +8,7 @@
  */
 import type { AssistantApi } from './contract/assistant-api.js';
 import { isEventChannel, isInvokeChannel, isSendChannel } from './contract/channels.js';
-import type { InvokeResult, WireError } from './contract/wire-error.js';
+import { isInvokeResult, type InvokeResult, type WireError } from './contract/wire-error.js';
 
 /** The part of Electron's `ipcRenderer` the bridge uses (the real one satisfies it structurally). */
 export interface IpcRendererLike {
@@ -22,12 +22,6 @@ function bridgeError(message: string, category: WireError['category']): WireErro
   return { name: 'BridgeError', source: 'app', category, permanent: category === 'invalid_request', message };
 }
 
-function isEnvelope(value: unknown): value is InvokeResult<unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const ok = (value as { ok?: unknown }).ok;
-  return ok === true || (ok === false && typeof (value as { error?: unknown }).error === 'object');
-}
-
 export function createBridge(ipc: IpcRendererLike): AssistantApi {
   const invoke = async (channel: string, ...args: unknown[]): Promise<InvokeResult<unknown>> => {
     if (!isInvokeChannel(channel)) {
@@ -36,7 +30,7 @@ export function createBridge(ipc: IpcRendererLike): AssistantApi {
     try {
       const answer = await ipc.invoke(channel, ...args);
       // Main always answers an envelope; anything else means the handler is missing or broken.
-      return isEnvelope(answer)
+      return isInvokeResult(answer)
         ? answer
         : { ok: false, error: bridgeError(`"${channel}" answered without a result envelope`, 'application') };
     } catch (error) {

@@ -7,7 +7,7 @@
  * Frames that do not match (or name a channel outside the contract) are dropped.
  */
 import { isEventChannel, type EventChannel } from '../preload/contract/channels.js';
-import type { InvokeResult, WireError } from '../preload/contract/wire-error.js';
+import { isInvokeResult, type InvokeResult, type WireError } from '../preload/contract/wire-error.js';
 
 export type ClientFrame =
   { type: 'invoke'; id: number; channel: string; args: unknown[] } | { type: 'send'; channel: string; args: unknown[] };
@@ -38,18 +38,6 @@ export function parseServerFrame(text: unknown): ServerFrame | null {
     return { type: 'event', channel: frame.channel, payload: frame.payload };
   }
   return null;
-}
-
-function isInvokeResult(value: unknown): value is InvokeResult<unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const result = value as { ok?: unknown; error?: unknown };
-  if (result.ok === true) return true;
-  return (
-    result.ok === false &&
-    typeof result.error === 'object' &&
-    result.error !== null &&
-    typeof (result.error as WireError).message === 'string'
-  );
 }
 
 /** Reconnect delays: 0.5 s doubling to 10 s, with ±20 % jitter so many pages do not reconnect in step. */

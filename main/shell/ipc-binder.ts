@@ -11,7 +11,7 @@ import {
   type SendChannels,
 } from '../../preload/contract/channels.js';
 import { AUDIO_PORT_CHANNEL } from '../../preload/contract/types.js';
-import type { InvokeResult, WireError } from '../../preload/contract/wire-error.js';
+import { isInvokeResult, type InvokeResult, type WireError } from '../../preload/contract/wire-error.js';
 import { messagePortMainPlayerPort } from '../audio/renderer-player.js';
 import { toAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
@@ -77,14 +77,6 @@ export function isPlainData(value: unknown, limits: PlainDataLimits = DEFAULT_LI
 
 function ipcError(code: string, category: WireError['category'], message: string): WireError {
   return { name: 'IpcError', source: 'app', category, permanent: true, message, code };
-}
-
-function isInvokeResult(value: unknown): value is InvokeResult<unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const ok = (value as { ok?: unknown }).ok;
-  if (ok === true) return 'value' in value;
-  if (ok === false) return typeof (value as { error?: unknown }).error === 'object';
-  return false;
 }
 
 type SenderEvent = Pick<IpcMainInvokeEvent | IpcMainEvent, 'sender' | 'senderFrame'>;
@@ -157,7 +149,8 @@ export class IpcBinder {
     }
     try {
       const result: unknown = await this.#app.invoke(channel, args);
-      if (isInvokeResult(result)) return result;
+      // In process nothing drops `value` (JSON would): an ok answer without one comes from a broken handler.
+      if (isInvokeResult(result) && (!result.ok || 'value' in result)) return result;
       log.error({ channel }, 'the app answered an IPC call without an InvokeResult envelope');
       return { ok: false, error: ipcError('ipc_bad_result', 'application', `The app gave no valid answer to "${channel}".`) };
     } catch (error) {

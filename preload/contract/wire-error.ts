@@ -25,3 +25,19 @@ export type WireError = {
 };
 
 export type InvokeResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/**
+ * Whether an answer has the InvokeResult shape: `ok: true`, or `ok: false` with an error that has a string
+ * message. `value` is not required: JSON (the web bridge) drops `value: undefined`.
+ */
+export function isInvokeResult(value: unknown): value is InvokeResult<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const result = value as { ok?: unknown; error?: unknown };
+  if (result.ok === true) return true;
+  return (
+    result.ok === false &&
+    typeof result.error === 'object' &&
+    result.error !== null &&
+    typeof (result.error as WireError).message === 'string'
+  );
+}
