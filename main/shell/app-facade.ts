@@ -27,8 +27,6 @@ export type AppFacade = {
   stopConversation(): void;
   setMuted(muted: boolean): Promise<void>;
   readonly muted: boolean;
-  /** The push-to-talk settings (listening.pushToTalk). */
-  pushToTalkHotkey(): { hotkey: string; mode: 'toggle' | 'hold' };
   shutdown(): Promise<void>;
 };
 

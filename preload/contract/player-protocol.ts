@@ -13,7 +13,6 @@
  * `ping`/`pong` or `AudioContext.getOutputTimestamp()`.
  */
 
-export const PLAYER_PROTOCOL_VERSION = 1;
 /** The worklet's sample rate; the AudioContext must be created at this rate. */
 export const PLAYER_SAMPLE_RATE = 24_000;
 /** Web Audio's render quantum at the default `renderSizeHint`. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { InvokeChannels, SendChannels } from './channels.js';
+import type { InvokeChannels } from './channels.js';
 
 /**
- * Arguments of every renderer → main channel, checked in main before a handler runs: the renderer
+ * Arguments of every invoke channel, checked in main before a handler runs: the renderer
  * (or a web client) is less trusted than the main process.
  */
 const none = z.tuple([]);
@@ -38,7 +38,3 @@ export const INVOKE_ARGUMENTS = {
   'ha:entity-action': z.tuple([entityAction]),
   'onboarding:complete': none,
 } as const satisfies { [K in keyof InvokeChannels]: z.ZodType };
-
-export const SEND_ARGUMENTS = {
-  'audio:ready': z.tuple([z.object({ sampleRate: z.number().int().positive() })]),
-} as const satisfies { [K in keyof SendChannels]: z.ZodType };

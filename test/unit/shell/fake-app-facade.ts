@@ -29,7 +29,6 @@ export class FakeAppFacade implements AppFacade {
   answer: (channel: InvokeChannel, args: unknown[]) => Promise<InvokeResult<unknown>> = async (channel) => ({ ok: true, value: channel });
   current: StatusView = statusView();
   muted = false;
-  hotkey: { hotkey: string; mode: 'toggle' | 'hold' } = { hotkey: 'CommandOrControl+Shift+Space', mode: 'toggle' };
   shutdowns = 0;
   shutdownDelayMs = 0;
   readonly #listeners = new Set<(channel: EventChannel, payload: unknown) => void>();
@@ -61,9 +60,6 @@ export class FakeAppFacade implements AppFacade {
   async setMuted(muted: boolean): Promise<void> {
     this.muted = muted;
     this.calls.push(`muted:${muted}`);
-  }
-  pushToTalkHotkey(): { hotkey: string; mode: 'toggle' | 'hold' } {
-    return this.hotkey;
   }
   async shutdown(): Promise<void> {
     this.shutdowns++;
