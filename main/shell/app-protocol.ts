@@ -1,10 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { protocol, type Protocol } from 'electron';
 import { createLogger } from '../util/logger.js';
-import { CONTENT_SECURITY_POLICY, MIME_TYPES, SECURITY_HEADERS } from '../web/renderer-headers.js';
-
-export { CONTENT_SECURITY_POLICY, MIME_TYPES };
+import { mimeTypeOf, SECURITY_HEADERS } from '../web/renderer-headers.js';
 
 const log = createLogger('app-protocol');
 
@@ -16,10 +14,6 @@ const log = createLogger('app-protocol');
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'hearth';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-
-export function mimeTypeOf(file: string): string {
-  return MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /** An `app://hearth/…` URL for a renderer path, e.g. appUrl('index.html', { kiosk: '1' }). */
 export function appUrl(path = 'index.html', query: Record<string, string> = {}, hash?: string): string {

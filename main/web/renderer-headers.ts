@@ -2,6 +2,7 @@
  * How the renderer is served, the same in the Electron window (app://) and in web mode (http): a
  * strict Content Security Policy and a few security headers, and the MIME types of its files.
  */
+import { extname } from 'node:path';
 
 /** The renderer talks only to main (over IPC or its own WebSocket); it loads nothing from anywhere else. */
 export const CONTENT_SECURITY_POLICY = [
@@ -25,7 +26,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-cache',
 };
 
-export const MIME_TYPES: Readonly<Record<string, string>> = {
+const MIME_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -48,3 +49,8 @@ export const MIME_TYPES: Readonly<Record<string, string>> = {
   '.ogg': 'audio/ogg',
   '.txt': 'text/plain; charset=utf-8',
 };
+
+/** The Content-Type for a renderer file, by its extension (any case); unknown ones are plain bytes. */
+export function mimeTypeOf(file: string): string {
+  return MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}

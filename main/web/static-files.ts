@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import type { ServerResponse } from 'node:http';
-import { MIME_TYPES, SECURITY_HEADERS } from './renderer-headers.js';
+import { mimeTypeOf, SECURITY_HEADERS } from './renderer-headers.js';
 
 /** Serves a file under `root`, refusing anything that would leave it. */
 export async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
@@ -22,7 +22,7 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
     const info = await stat(file);
     if (!info.isFile()) throw new Error('not a file');
     const body = await readFile(file);
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': mimeTypeOf(file) });
     res.end(body);
   } catch {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');

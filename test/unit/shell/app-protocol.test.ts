@@ -2,21 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CONTENT_SECURITY_POLICY, mimeTypeOf } from '../../../main/web/renderer-headers.js';
 import { fakeElectron, resetFakeElectron } from '../../fakes/fake-electron.js';
 
 vi.mock('electron', async () => (await import('../../fakes/fake-electron.js')).fakeElectron);
 
-const {
-  APP_SCHEME,
-  CONTENT_SECURITY_POLICY,
-  appUrl,
-  createAppProtocolHandler,
-  installAppProtocol,
-  isAppUrl,
-  mimeTypeOf,
-  registerAppScheme,
-  resolveAppFile,
-} = await import('../../../main/shell/app-protocol.js');
+const { APP_SCHEME, appUrl, createAppProtocolHandler, installAppProtocol, isAppUrl, registerAppScheme, resolveAppFile } =
+  await import('../../../main/shell/app-protocol.js');
 
 let dir: string;
 let root: string;
