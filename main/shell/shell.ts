@@ -295,8 +295,8 @@ export class Shell {
         ]);
         clearTimeout(timer);
       }
-      // The engine's push-to-talk released its hotkey; make sure nothing of ours outlives the app.
-      this.#shortcuts?.unregisterAll();
+      // The engine's push-to-talk released its hotkey; make sure nothing of ours outlives the app (through
+      // Electron, not the registry, whose changes would refresh the tray destroyed above).
       globalShortcut.unregisterAll();
       this.#shutDown = true;
     })();

@@ -28,7 +28,7 @@ function normalise(accelerator: string): string {
  * Electron's globalShortcut as the engine's push-to-talk sees it (`GlobalShortcutLike`): the engine
  * registers the hotkey through this (main/app/assistant-app.ts runs startPushToTalk, which also falls back
  * from hold to toggle where only globalShortcut works, e.g. Wayland, and re-registers on settings changes).
- * The shell keeps what was registered, releases exactly that at quit, and remembers refusals: `register`
+ * It keeps what it registered (`unregister` releases nothing else) and remembers refusals: `register`
  * returning false means another application holds the combination, which the tray states plainly.
  */
 export class ShortcutRegistry implements GlobalShortcutLike {
@@ -63,11 +63,6 @@ export class ShortcutRegistry implements GlobalShortcutLike {
     if (!this.#registered.delete(accelerator)) return;
     this.#shortcut.unregister(accelerator);
     this.#changed();
-  }
-
-  /** Releases every hotkey registered through this registry. */
-  unregisterAll(): void {
-    for (const accelerator of [...this.#registered]) this.unregister(accelerator);
   }
 
   get registered(): readonly string[] {
