@@ -36,8 +36,6 @@ export type TrayModelInput = {
   kiosk: boolean;
   startAtLogin: StartAtLoginView;
   platform: NodeJS.Platform;
-  /** Extra lines for the tooltip (e.g. a hotkey conflict found by the shell). */
-  notes?: readonly string[];
 };
 
 export type TrayModel = {
@@ -148,10 +146,10 @@ export function trayIconFile(icon: TrayIconName, platform: NodeJS.Platform): str
 export function trayModel(input: TrayModelInput): TrayModel {
   const { status, platform } = input;
   const icon = trayIconName(status);
-  const notes = [...(input.notes ?? [])];
+  const notes: string[] = [];
   if (status?.pushToTalk.note) notes.push(status.pushToTalk.note);
   if (input.startAtLogin.note) notes.push(input.startAtLogin.note);
-  const tooltip = trimTooltip([`Hearth: ${stateLine(status, platform)}`, ...new Set(notes)].join('\n'));
+  const tooltip = trimTooltip([`Hearth: ${stateLine(status, platform)}`, ...notes].join('\n'));
 
   const active = status !== null && isConversationActive(status.state);
   const key = status && status.pushToTalk.note === undefined ? validateHotkey(status.pushToTalk.hotkey) : null;

@@ -136,14 +136,11 @@ describe('trayModel, switches and notes', () => {
     expect(talk({ hotkey: 'Ctrl+Shift+Space', mode: 'toggle', note: 'taken' }).accelerator).toBeUndefined();
   });
 
-  it('adds notes (push-to-talk, start at login, the shell) to the tooltip, once each', () => {
+  it('adds notes (push-to-talk, start at login) to the tooltip', () => {
     const model = trayModel(
       input(
         statusView({ kind: 'idle' }, { pushToTalk: { hotkey: 'Ctrl+Shift+Space', mode: 'toggle', note: 'Ctrl+Shift+Space is taken.' } }),
-        {
-          startAtLogin: { enabled: true, available: true, note: 'Allow Hearth in Login Items.' },
-          notes: ['Ctrl+Shift+Space is taken.'],
-        },
+        { startAtLogin: { enabled: true, available: true, note: 'Allow Hearth in Login Items.' } },
       ),
     );
     expect(model.tooltip).toBe('Hearth: ready\nCtrl+Shift+Space is taken.\nAllow Hearth in Login Items.');
