@@ -47,7 +47,7 @@ export function registerAppScheme(target: Pick<Protocol, 'registerSchemesAsPrivi
   ]);
 }
 
-export type ResolvedAppFile = { ok: true; file: string } | { ok: false; status: 400 | 403 | 404 | 405; reason: string };
+export type ResolvedAppFile = { ok: true; file: string } | { ok: false; status: 400 | 403; reason: string };
 
 /**
  * Maps a request URL onto a file under `root`, refusing anything that could leave it: another host,
@@ -110,7 +110,7 @@ export function createAppProtocolHandler(root: string, options: AppProtocolOptio
     const resolved = resolveAppFile(root, request.url);
     if (!resolved.ok) {
       log.warn({ url: request.url, reason: resolved.reason }, 'refused an app:// request');
-      return textResponse(resolved.status, resolved.status === 404 ? 'Not found' : 'Forbidden');
+      return textResponse(resolved.status, 'Forbidden');
     }
     if (!(await isFile(resolved.file))) return textResponse(404, 'Not found');
     try {

@@ -143,7 +143,7 @@ export class IpcBinder {
       return { ok: false, error: ipcError('ipc_unknown_channel', 'invalid_request', `Unknown channel "${channel}".`) };
     }
     const arity = INVOKE_ARITY[channel];
-    if (args.length > arity || (arity > 0 && args.length < arity) || !isPlainData(args)) {
+    if (args.length !== arity || !isPlainData(args)) {
       log.warn({ channel, count: args.length }, 'refused IPC arguments that are not plain data of the right shape');
       return { ok: false, error: ipcError('ipc_invalid_arguments', 'invalid_request', `Invalid arguments for "${channel}".`) };
     }
