@@ -1,4 +1,4 @@
-import type { Settings } from './settings-schema.js';
+import type { Settings, SettingsIssue } from './settings-schema.js';
 import type {
   AssistantFullState,
   ConnectionTestResult,
@@ -7,7 +7,6 @@ import type {
   MicLevel,
   SecretKind,
   SecretsStatus,
-  SettingsIssue,
   StatusView,
   TranscriptItem,
 } from './types.js';

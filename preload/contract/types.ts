@@ -92,8 +92,6 @@ export type SecretsStatus = {
   storage: { encrypted: boolean; note?: string };
 };
 
-export type SettingsIssue = { path: string; message: string };
-
 export type MicLevel = { rmsDbfs: number; peak: number };
 
 export type ConnectionTestResult = { ok: true; version: string; entities: number } | { ok: false; message: string };
