@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile, copyFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { createLogger } from '../util/logger.js';
 import { ConfigError } from '../util/errors.js';
 import { defaultSettings, validateSettings, type Settings, type SettingsIssue } from './settings.js';
@@ -58,10 +59,7 @@ export class JsonFileSettingsStore implements SettingsStore {
   async save(candidate: unknown) {
     const result = validateSettings(candidate);
     if (!result.ok) return result;
-    await mkdir(dirname(this.path), { recursive: true });
-    const temp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(result.settings, null, 2)}\n`, { mode: 0o600 });
-    await rename(temp, this.path);
+    await writeFileAtomic(this.path, `${JSON.stringify(result.settings, null, 2)}\n`, { mode: 0o600 });
     return result;
   }
 

@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 export type UiState = { onboardingComplete: boolean };
 
@@ -21,9 +22,6 @@ export class UiStateStore {
   }
 
   async save(state: UiState): Promise<void> {
-    await mkdir(join(this.#path, '..'), { recursive: true });
-    const temp = `${this.#path}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(state));
-    await rename(temp, this.#path);
+    await writeFileAtomic(this.#path, JSON.stringify(state));
   }
 }

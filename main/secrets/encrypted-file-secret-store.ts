@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { createLogger } from '../util/logger.js';
 import type { SecretCipher } from './secret-cipher.js';
 import type { SecretKind, SecretStore, SecretsStatus } from './secret-store.js';
@@ -73,10 +73,7 @@ export class EncryptedFileSecretStore implements SecretStore {
     const next = this.#chain.then(async () => {
       const all = await this.#read();
       await change(all);
-      await mkdir(dirname(this.#path), { recursive: true });
-      const temp = `${this.#path}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify(all), { mode: 0o600 });
-      await rename(temp, this.#path);
+      await writeFileAtomic(this.#path, JSON.stringify(all), { mode: 0o600 });
     });
     this.#chain = next.catch(() => undefined);
     return next;

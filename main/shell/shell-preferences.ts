@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 /**
  * The shell's own switches, kept apart from the engine's settings.json: they describe this desktop (kiosk
@@ -24,10 +25,7 @@ export async function readShellPreferences(path: string): Promise<ShellPreferenc
 }
 
 export async function writeShellPreferences(path: string, preferences: ShellPreferences): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(preferences, null, 2)}\n`);
-  await rename(temp, path);
+  await writeFileAtomic(path, `${JSON.stringify(preferences, null, 2)}\n`);
 }
 
 export type ShellArgs = {

@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { App } from 'electron';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { createLogger } from '../util/logger.js';
 import type { StartAtLoginView } from './tray-model.js';
 
@@ -115,10 +116,7 @@ export class XdgAutostart implements StartAtLogin {
       await rm(this.#path, { force: true });
       return { enabled: false, available: true };
     }
-    await mkdir(dirname(this.#path), { recursive: true });
-    const temp = `${this.#path}.${process.pid}.tmp`;
-    await writeFile(temp, desktopEntry([...launchCommand(this.#context), ...loginArgs(options)]), { mode: 0o644 });
-    await rename(temp, this.#path);
+    await writeFileAtomic(this.#path, desktopEntry([...launchCommand(this.#context), ...loginArgs(options)]), { mode: 0o644 });
     log.info({ path: this.#path }, 'autostart entry written');
     return { enabled: true, available: true };
   }
