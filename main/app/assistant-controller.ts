@@ -70,8 +70,6 @@ export type AssistantControllerOptions = {
   wakeWordEnabled: boolean;
   followUpMs: number;
   idleTimeoutMs: number;
-  /** Runtime override of the system prompt (the "set system prompt" command). */
-  onInstructions?: (text: string) => void;
 };
 
 /**
@@ -241,10 +239,6 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
     this.dispatch({ type: 'clear_context' });
   }
 
-  setSystemPrompt(text: string): void {
-    this.dispatch({ type: 'set_instructions', text });
-  }
-
   /** The model asked to end the conversation (end_conversation tool). */
   endRequested(): void {
     this.dispatch({ type: 'end_requested' });
@@ -348,11 +342,6 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
         return;
       case 'clear-context':
         this.#session.clearContext();
-        return;
-      case 'set-instructions':
-        if (this.#options.onInstructions) this.#options.onInstructions(effect.text);
-        else this.emit('error', new AppError('Setting the system prompt is not supported here.', { category: 'application' }));
-        this.#session.applyConfig();
         return;
     }
   }

@@ -57,7 +57,6 @@ export type MachineEvent =
   | { type: 'stuck'; error: WireError }
   | { type: 'ptt_released' }
   | { type: 'clear_context' }
-  | { type: 'set_instructions'; text: string }
   | { type: 'wake_word_enabled'; enabled: boolean }
   | { type: 'timeouts_changed'; followUpMs: number; idleTimeoutMs: number };
 
@@ -72,8 +71,7 @@ export type Effect =
   | { type: 'manual-turns'; on: boolean }
   | { type: 'start-timer'; timer: TimerName; ms: number }
   | { type: 'cancel-timer'; timer: TimerName }
-  | { type: 'clear-context' }
-  | { type: 'set-instructions'; text: string };
+  | { type: 'clear-context' };
 
 export type Transition = { snapshot: MachineSnapshot; effects: Effect[] };
 
@@ -352,10 +350,6 @@ export function transition(snapshot: MachineSnapshot, event: MachineEvent): Tran
 
     case 'clear_context':
       effects.push({ type: 'clear-context' });
-      return stay();
-
-    case 'set_instructions':
-      effects.push({ type: 'set-instructions', text: event.text });
       return stay();
 
     case 'wake_word_enabled':

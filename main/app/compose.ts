@@ -36,7 +36,6 @@ export type Assistant = {
 /** The one place the engine is assembled, for every host: Electron, headless and web mode. */
 export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const transport = deps.transport ?? new WsRealtimeTransport(deps.clock ? { clock: deps.clock } : {});
-  let instructionsOverride: string | undefined;
   // The tools are built before the controller that their callback reaches.
   const late: { controller?: AssistantController } = {};
   const conversationTools = createConversationTools(() => late.controller?.endRequested());
@@ -51,8 +50,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
       return { url: openai.realtimeUrl, model: openai.model, apiKey: deps.apiKey() };
     },
     sessionConfig: ({ manualTurns }) => {
-      const settings = deps.settings();
-      const openai = instructionsOverride === undefined ? settings.openai : { ...settings.openai, instructions: instructionsOverride };
+      const { openai } = deps.settings();
       const extra = deps.extraInstructions?.();
       return buildSessionConfig({ openai, tools: tools.definitions(), manualTurns, ...(extra ? { extraInstructions: extra } : {}) });
     },
@@ -69,9 +67,6 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     wakeWordEnabled: !!deps.wakeWord,
     followUpMs: conversation.followUpSeconds * 1000,
     idleTimeoutMs: conversation.idleTimeoutSeconds * 1000,
-    onInstructions: (text) => {
-      instructionsOverride = text;
-    },
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   late.controller = controller;

@@ -213,10 +213,10 @@ describe('assistant machine', () => {
     expect(enabled.states).toEqual(['listening-for-wake-word']);
   });
 
-  it('passes clear-context and set-prompt commands through as effects', () => {
-    const { effects, states } = run([{ type: 'clear_context' }, { type: 'set_instructions', text: 'Be terse.' }]);
-    expect(effects).toEqual([{ type: 'clear-context' }, { type: 'set-instructions', text: 'Be terse.' }]);
-    expect(states).toEqual(['listening-for-wake-word', 'listening-for-wake-word']);
+  it('passes the clear-context command through as an effect', () => {
+    const { effects, states } = run([{ type: 'clear_context' }]);
+    expect(effects).toEqual([{ type: 'clear-context' }]);
+    expect(states).toEqual(['listening-for-wake-word']);
   });
 
   it('ignores assistant_done while the user is already speaking again', () => {
