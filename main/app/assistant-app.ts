@@ -152,12 +152,12 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     if (!schema)
       return {
         ok: false,
-        error: wire(new AppError(`Unknown channel ${String(channel)}.`, { category: 'invalid_request', permanent: true })),
+        error: new AppError(`Unknown channel ${String(channel)}.`, { category: 'invalid_request', permanent: true }).toWire(),
       };
     const parsed = schema.safeParse(args);
     if (!parsed.success) {
       const message = parsed.error.issues.map((i) => i.message).join('; ');
-      return { ok: false, error: wire(new ConfigError(`Invalid request for ${channel}: ${message}`, { category: 'invalid_request' })) };
+      return { ok: false, error: new ConfigError(`Invalid request for ${channel}: ${message}`, { category: 'invalid_request' }).toWire() };
     }
     try {
       const handler = this.#handlers[channel] as (...a: unknown[]) => Promise<unknown>;
@@ -259,10 +259,6 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   }
 
   // --- used by the handlers -----------------------------------------------------------------
-
-  /** @internal */ get onboarded(): boolean {
-    return this.#onboarded;
-  }
 
   /** @internal */ async completeOnboarding(): Promise<void> {
     this.#onboarded = true;
@@ -562,10 +558,6 @@ function openaiHealth(status: SessionStatus, hasKey: boolean): ConnectionHealth 
 /** Entity ids named in a tool's output (`"id":"light.kitchen"`), to highlight their cards. */
 function entityIdsIn(output: string): string[] {
   return [...output.matchAll(/"id":"([a-z_]+\.[a-z0-9_]+)"/g)].map((m) => m[1]!);
-}
-
-function wire(error: AssistantError): WireError {
-  return error.toWire();
 }
 
 export function startAssistantApp(options: StartAssistantAppOptions): Promise<AssistantApp> {

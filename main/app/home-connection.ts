@@ -36,7 +36,6 @@ export class HomeConnection extends TypedEmitter<HomeConnectionEvents> {
   #cardsTimer: TimerHandle | undefined;
   #generation = 0;
   #offs: Array<() => void> = [];
-  #lastError: AssistantError | undefined;
   readonly #settings: () => Settings;
   readonly #token: () => Promise<string | undefined>;
   readonly #clock: Clock;
@@ -50,14 +49,6 @@ export class HomeConnection extends TypedEmitter<HomeConnectionEvents> {
 
   get health(): ConnectionHealth {
     return this.#health;
-  }
-
-  get lastError(): AssistantError | undefined {
-    return this.#lastError;
-  }
-
-  get version(): string | undefined {
-    return this.#integration?.gateway.haVersion;
   }
 
   /** The model's Home Assistant tools (none while disconnected or not configured). */
@@ -104,7 +95,6 @@ export class HomeConnection extends TypedEmitter<HomeConnectionEvents> {
         return;
       }
       this.#integration = integration;
-      this.#lastError = undefined;
       this.#attempt = 0;
       this.#follow(integration);
       this.#setHealth('connected');
@@ -113,7 +103,6 @@ export class HomeConnection extends TypedEmitter<HomeConnectionEvents> {
     } catch (cause) {
       if (generation !== this.#generation) return;
       const error = toAssistantError(cause, 'home-assistant');
-      this.#lastError = error;
       this.emit('error', error);
       if (error.permanent) {
         log.warn({ category: error.category }, 'Home Assistant refused the connection; waiting for new settings');

@@ -23,10 +23,6 @@ export class PlaybackLedger {
     return this.#items.get(itemId)?.receivedSamples ?? 0;
   }
 
-  responseOf(itemId: string): string | undefined {
-    return this.#items.get(itemId)?.responseId;
-  }
-
   /** The truncation for the item that was playing, or null if nothing of it was cut. */
   truncationFor(position: PlaybackPosition): Truncation | null {
     const received = this.receivedSamples(position.itemId);

@@ -1,17 +1,13 @@
 /**
  * Realtime API (GA) wire types, taken type-only from the official `openai` package so they follow
- * the API without a runtime dependency. The beta name `conversation.item.created` is still in the SDK
- * union; GA servers send `.added` and `.done`.
+ * the API without a runtime dependency.
  */
 export type {
-  RealtimeServerEvent as KnownServerEvent,
   RealtimeFunctionTool as FunctionTool,
-  RealtimeResponseUsage as ResponseUsage,
   RealtimeAudioInputTurnDetection as TurnDetection,
-  ConversationItem,
 } from 'openai/resources/realtime/realtime';
 
-import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import type { RealtimeClientEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 
 type SdkAudio = NonNullable<RealtimeSessionCreateRequest['audio']>;
 type SdkAudioInput = NonNullable<SdkAudio['input']>;
@@ -28,9 +24,6 @@ export type SessionConfig = Omit<RealtimeSessionCreateRequest, 'audio'> & {
     };
   };
 };
-
-export type ServerEventType = RealtimeServerEvent['type'];
-export type ServerEventOf<T extends ServerEventType> = Extract<RealtimeServerEvent, { type: T }>;
 
 /** Any frame the server sent that parsed as an object with a string `type`, known or not. */
 export type AnyServerEvent = { type: string; event_id?: string; [key: string]: unknown };

@@ -55,7 +55,6 @@ function appendedAudioMs(event: ClientEvent): number {
 
 type Attempt = {
   socket: WebSocket;
-  generation: number;
   reconnect: boolean;
   sessionOpen: boolean;
   earlyError: AssistantError | undefined;
@@ -74,7 +73,6 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
   #status: TransportStatus = 'idle';
   #connect: ConnectOptions | undefined;
   #attempt: Attempt | undefined;
-  #generation = 0;
   #failedAttempts = 0;
   #everOpened = false;
   #retryTimer: TimerHandle | undefined;
@@ -181,7 +179,6 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
     }
     const attempt: Attempt = {
       socket,
-      generation: ++this.#generation,
       reconnect,
       sessionOpen: false,
       earlyError: undefined,
