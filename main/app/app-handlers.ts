@@ -8,7 +8,6 @@ import { connectHomeAssistant } from '../home-assistant/home-assistant-integrati
 import { entityActionToTool } from '../home-assistant/entity-actions.js';
 import type { AssistantApp } from './assistant-app.js';
 import { checkOpenAIKey } from './openai-key-check.js';
-import { validateSettings } from './settings.js';
 
 const log = createLogger('app');
 
@@ -31,10 +30,8 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
     'mic:list-devices': async () => PvRecorderMicSource.listDevices().catch(() => []),
     'settings:get': async () => app.publicSettings(),
     'settings:update': async (patch) => {
-      const candidate = mergePatch(app.settings, patch);
-      const result = validateSettings(candidate);
-      if (!result.ok) return { ok: false, issues: result.issues };
-      const saved = await app.settingsStore.save(result.settings);
+      // The store validates the whole candidate and writes nothing when it has issues.
+      const saved = await app.settingsStore.save(mergePatch(app.settings, patch));
       if (!saved.ok) return { ok: false, issues: saved.issues };
       await app.applySettings(saved.settings);
       return { ok: true, settings: await app.publicSettings() };
