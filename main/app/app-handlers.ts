@@ -1,5 +1,5 @@
 import type { InvokeChannels, SettingsPatch } from '../../preload/contract/channels.js';
-import type { ConnectionTestResult, EntityAction } from '../../preload/contract/types.js';
+import type { ConnectionTestResult, EntityAction, SecretKind } from '../../preload/contract/types.js';
 import { AppError, toAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { originOf } from '../util/url-origin.js';
@@ -39,37 +39,32 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
     'secrets:set': async ({ kind, value }) => {
       const secret = value.trim();
       if (!secret) return { ok: false, message: 'The value is empty.' };
+      let uncheckedReason: string | undefined;
       if (kind === 'openai') {
         const { openai } = app.settings;
         const check = await checkOpenAIKey({ url: openai.realtimeUrl, model: openai.model, apiKey: secret });
         if (!check.ok && (check.error.category === 'authentication' || check.error.category === 'authorization')) {
           return { ok: false, message: check.error.message };
         }
-        await app.secrets.set(kind, secret);
-        await app.refreshOpenAIKey();
-        if (!check.ok)
-          app.reportError(
-            new AppError(`Key saved, but it could not be checked: ${check.error.message}`, { category: 'connectivity', permanent: false }),
-          );
+        if (!check.ok) uncheckedReason = check.error.message;
       } else if (kind === 'home-assistant') {
         const url = app.settings.homeAssistant.url;
         if (url) {
           const test = await testHomeAssistant(app, url, secret);
           if (!test.ok) return { ok: false, message: test.message };
         }
-        await app.secrets.set(kind, secret);
-        void app.home.reconfigure();
-      } else {
-        await app.secrets.set(kind, secret);
-        await app.restartWakeWord();
       }
+      await app.secrets.set(kind, secret);
+      await afterSecretChanged(app, kind);
+      if (uncheckedReason !== undefined)
+        app.reportError(
+          new AppError(`Key saved, but it could not be checked: ${uncheckedReason}`, { category: 'connectivity', permanent: false }),
+        );
       return { ok: true, secrets: await app.secrets.status() };
     },
     'secrets:delete': async ({ kind }) => {
       await app.secrets.delete(kind);
-      if (kind === 'openai') await app.refreshOpenAIKey();
-      if (kind === 'home-assistant') void app.home.reconfigure();
-      if (kind === 'picovoice') await app.restartWakeWord();
+      await afterSecretChanged(app, kind);
       return app.secrets.status();
     },
     'ha:test-connection': async ({ url, token }) => {
@@ -88,6 +83,13 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
     'ha:entity-action': async (action) => performEntityAction(app, action),
     'onboarding:complete': async () => app.completeOnboarding(),
   };
+}
+
+/** What uses a secret picks up its new value, or its removal. */
+async function afterSecretChanged(app: AssistantApp, kind: SecretKind): Promise<void> {
+  if (kind === 'openai') await app.refreshOpenAIKey();
+  else if (kind === 'home-assistant') void app.home.reconfigure();
+  else await app.restartWakeWord();
 }
 
 async function testHomeAssistant(app: AssistantApp, url: string, token: string): Promise<ConnectionTestResult> {
