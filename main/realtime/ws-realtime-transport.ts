@@ -188,7 +188,7 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
     const current = () => this.#attempt === attempt;
     attempt.connectTimer = this.#clock.setTimeout(() => {
       if (!current() || attempt.sessionOpen) return;
-      this.#dropAttempt(4001, 'connect timeout');
+      this.#dropAttempt(1000, 'connect timeout');
       this.#attemptFailed(classifyNetworkError(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }), this.#host));
     }, this.#options.connectTimeoutMs);
 
@@ -249,7 +249,8 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
   }
 
   #onServerEvent(attempt: Attempt, event: AnyServerEvent): void {
-    log.trace({ event: summarizeForLog(event) }, 'server event');
+    // Checked first: summarising every audio delta would cost even when trace is off.
+    if (log.isLevelEnabled('trace')) log.trace({ event: summarizeForLog(event) }, 'server event');
     if (!attempt.sessionOpen) {
       if (event.type === 'session.created') {
         this.#sessionOpened(attempt, event);
@@ -364,7 +365,8 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
   // --- plumbing -----------------------------------------------------------------------------
 
   #write(socket: WebSocket, event: ClientEvent): void {
-    if (event.type !== 'input_audio_buffer.append') log.trace({ event: summarizeForLog(event) }, 'client event');
+    if (event.type !== 'input_audio_buffer.append' && log.isLevelEnabled('trace'))
+      log.trace({ event: summarizeForLog(event) }, 'client event');
     socket.send(JSON.stringify(event));
   }
 
@@ -382,7 +384,7 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
     // Keep an error listener: ws emits errors on a socket that is closed mid-handshake.
     socket.on('error', () => undefined);
     try {
-      if (socket.readyState === WebSocket.OPEN) socket.close(code === 4001 ? 1000 : code, reason);
+      if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
       else if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
     } catch {
       socket.terminate();

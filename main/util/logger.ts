@@ -14,7 +14,7 @@ export type LoggingOptions = {
   stderrLevel?: LogLevel;
 };
 
-export type Logger = Pick<PinoLogger, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'>;
+export type Logger = Pick<PinoLogger, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'isLevelEnabled'>;
 
 /**
  * Secrets and audio never reach a log line: these keys are censored wherever they appear (one level
@@ -101,5 +101,6 @@ export function createLogger(module: string): Logger {
     warn: method('warn'),
     error: method('error'),
     fatal: method('fatal'),
+    isLevelEnabled: (level: string) => current().isLevelEnabled(level),
   } as Logger;
 }

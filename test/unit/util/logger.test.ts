@@ -34,4 +34,15 @@ describe('logging', () => {
     expect(text).not.toMatch(/sk-secret|ha-secret/);
     expect(lines[1].event.audio).not.toMatch(/AAAA/); // never the samples (summarised, and censored as a safety net)
   });
+
+  it('tells whether a level is enabled for a module, following reconfiguration', () => {
+    const log = createLogger('realtime');
+    const other = createLogger('tools');
+    configureLogging({ level: 'info', modules: { realtime: 'trace' } });
+    expect(log.isLevelEnabled('trace')).toBe(true);
+    expect(other.isLevelEnabled('trace')).toBe(false);
+    expect(other.isLevelEnabled('info')).toBe(true);
+    configureLogging({ level: 'silent' });
+    expect(log.isLevelEnabled('trace')).toBe(false);
+  });
 });
