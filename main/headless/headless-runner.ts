@@ -132,15 +132,7 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     const ha = homeAssistant;
     events.write('home_assistant', { status: ha.gateway.status, version: ha.gateway.haVersion });
     ha.gateway.on('connection_change', (status) => events.write('home_assistant', { status, version: ha.gateway.haVersion }));
-    ha.gateway.on('error', (error) =>
-      events.write('error', {
-        source: error.source,
-        category: error.category,
-        permanent: error.permanent,
-        message: error.message,
-        ...(error.code ? { code: error.code } : {}),
-      }),
-    );
+    ha.gateway.on('error', (error) => events.write('error', wireFields(error)));
   }
 
   const player = await HeadlessPlayer.create({ ...(options.output ? { wavPath: options.output } : {}), soundCard: true });
@@ -160,7 +152,7 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     // Names, areas or exposure changed in Home Assistant: re-send the tools and instructions.
     ha?.onContextChanged(() => session.applyConfig());
     if (wakeNotice) events.write('error', wireFields(wakeNotice));
-    return await runConversation(assistant, { options, io, events, wavInput, wakeMode: wakeWord !== null });
+    return await runConversation(assistant, { options, io, events, wavInput, typedOnly, wakeMode: wakeWord !== null });
   } catch (error) {
     // Anything that escaped (e.g. no microphone at all): one line, not a stack.
     io.printError(toAssistantError(error, 'app').message);
@@ -176,11 +168,19 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
 
 async function runConversation(
   assistant: Assistant,
-  context: { options: HeadlessOptions; io: HeadlessIo; events: EventLog; wavInput: WavFileMicSource | undefined; wakeMode: boolean },
+  context: {
+    options: HeadlessOptions;
+    io: HeadlessIo;
+    events: EventLog;
+    wavInput: WavFileMicSource | undefined;
+    typedOnly: boolean;
+    wakeMode: boolean;
+  },
 ): Promise<number> {
   const { controller } = assistant;
-  const { options, io, events, wavInput, wakeMode } = context;
-  let inputEnded = !wavInput && options.text !== undefined && options.wake !== 'none';
+  const { options, io, events, wavInput, typedOnly, wakeMode } = context;
+  // A typed conversation has no input stream whose end to wait for.
+  let inputEnded = typedOnly;
   let conversationHappened = false;
   let textSent = false;
   let finish: (code: number) => void = () => undefined;
