@@ -4,7 +4,7 @@ import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { AppError, ConfigError, toAssistantError, type AssistantError } from '../util/errors.js';
 import { configureLogging, createLogger } from '../util/logger.js';
 import { originOf } from '../util/url-origin.js';
-import type { EventChannel, EventChannels, InvokeChannel, PublicSettings } from '../../preload/contract/channels.js';
+import { isInvokeChannel, type EventChannel, type EventChannels, type PublicSettings } from '../../preload/contract/channels.js';
 import { INVOKE_ARGUMENTS } from '../../preload/contract/schemas.js';
 import type { AssistantFullState, ConnectionHealth, StatusView, TurnLatency } from '../../preload/contract/types.js';
 import type { InvokeResult, WireError } from '../../preload/contract/wire-error.js';
@@ -146,15 +146,17 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
 
   // --- for the hosts ------------------------------------------------------------------------
 
-  /** Runs an invoke channel with checked arguments; always an InvokeResult, never a throw. */
-  async invoke(channel: InvokeChannel, args: unknown[]): Promise<InvokeResult<unknown>> {
-    const schema = INVOKE_ARGUMENTS[channel];
-    if (!schema)
+  /**
+   * Runs an invoke channel with checked arguments; always an InvokeResult, never a throw. The channel
+   * is whatever a client sent: only the contract's own names count, not `constructor` or `toString`.
+   */
+  async invoke(channel: unknown, args: unknown[]): Promise<InvokeResult<unknown>> {
+    if (!isInvokeChannel(channel))
       return {
         ok: false,
         error: new AppError(`Unknown channel ${String(channel)}.`, { category: 'invalid_request', permanent: true }).toWire(),
       };
-    const parsed = schema.safeParse(args);
+    const parsed = INVOKE_ARGUMENTS[channel].safeParse(args);
     if (!parsed.success) {
       const message = parsed.error.issues.map((i) => i.message).join('; ');
       return { ok: false, error: new ConfigError(`Invalid request for ${channel}: ${message}`, { category: 'invalid_request' }).toWire() };

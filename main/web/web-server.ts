@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ConfigError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import { isInvokeChannel } from '../../preload/contract/channels.js';
 import { webSocketPlayerPort } from '../audio/renderer-player.js';
 import type { AssistantApp } from '../app/assistant-app.js';
 import { PairingGuard } from './pairing-guard.js';
@@ -140,21 +139,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }
       if (message.type !== 'invoke' || typeof message.id !== 'number') return; // sends carry nothing main needs here
       const id = message.id;
-      const channel = message.channel;
       const args = Array.isArray(message.args) ? message.args : [];
-      const reply = isInvokeChannel(channel)
-        ? app.invoke(channel, args)
-        : Promise.resolve({
-            ok: false as const,
-            error: {
-              name: 'AppError',
-              source: 'app' as const,
-              category: 'invalid_request' as const,
-              permanent: true,
-              message: `Unknown channel ${String(channel)}.`,
-            },
-          });
-      void reply.then((result) => {
+      void app.invoke(message.channel, args).then((result) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, result }));
       });
     });

@@ -66,6 +66,18 @@ function recordingPort(): PlayerPort & { received: MainToWorkletMessage[] } {
   } as PlayerPort & { received: MainToWorkletMessage[] };
 }
 
+describe('AssistantApp: invoke', () => {
+  it('answers a name outside the contract, even an Object.prototype member, with an invalid_request error', async () => {
+    const { app } = await setup();
+    for (const channel of ['constructor', 'toString', '__proto__', 'system:reboot']) {
+      expect(await app.invoke(channel, [])).toEqual({
+        ok: false,
+        error: { name: 'AppError', source: 'app', category: 'invalid_request', permanent: true, message: `Unknown channel ${channel}.` },
+      });
+    }
+  });
+});
+
 describe('AssistantApp: settings that need a new session', () => {
   it('a voice change mid-reply keeps the session until the assistant rests, then closes it', async () => {
     const { app, clock, transport, started, reply } = await setup();
