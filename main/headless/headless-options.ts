@@ -1,4 +1,8 @@
 import { parseArgs } from 'node:util';
+import { ConversationSettingsSchema } from '../app/settings.js';
+
+/** --conversation-timeout sets the follow-up window, so it cannot go beyond that setting's own limit. */
+const MAX_CONVERSATION_TIMEOUT_SECONDS = ConversationSettingsSchema.shape.followUpSeconds.unwrap().maxValue!;
 
 export type HeadlessOptions = {
   realtimeUrl?: string;
@@ -61,8 +65,10 @@ export function parseHeadlessArgs(argv: string[]): HeadlessOptions {
   set('haTokenFile', v['ha-token-file']);
   if (v['conversation-timeout'] !== undefined) {
     const seconds = Number(v['conversation-timeout']);
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-      throw new UsageError(`--conversation-timeout must be a number of seconds between 0 and 3600, not "${v['conversation-timeout']}".`);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_CONVERSATION_TIMEOUT_SECONDS) {
+      throw new UsageError(
+        `--conversation-timeout must be a number of seconds above 0 and at most ${MAX_CONVERSATION_TIMEOUT_SECONDS}, not "${v['conversation-timeout']}".`,
+      );
     }
     options.conversationTimeoutSeconds = seconds;
   }
