@@ -233,10 +233,6 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     };
   }
 
-  pushToTalkHotkey(): { hotkey: string; mode: 'toggle' | 'hold' } {
-    return this.#settings.listening.pushToTalk;
-  }
-
   startConversation(source: 'menu' | 'shortcut' | 'button' = 'menu'): void {
     this.#assistant.controller.startConversation(source === 'shortcut' ? 'push-to-talk' : 'menu');
   }
