@@ -86,6 +86,17 @@ function keyOf(key: ConfirmationKey): string {
 }
 
 /**
+ * Whether some action on this entity can need confirmation: its domain is listed in
+ * `confirmDomains`, and a cover only when it is a garage door or gate.
+ */
+export function mayNeedConfirmation(entity: Pick<ExposedEntity, 'domain' | 'deviceClass'>, confirmDomains: readonly string[]): boolean {
+  return (
+    confirmDomains.includes(entity.domain) &&
+    (entity.domain !== 'cover' || entity.deviceClass === 'garage' || entity.deviceClass === 'gate')
+  );
+}
+
+/**
  * Whether an action needs confirmation. For lock, cover and alarm_control_panel only the risky
  * direction does (unlock/open a lock, open a garage door or gate, disarm an alarm); any other
  * domain listed in `confirmDomains` needs confirmation for every action.
@@ -96,14 +107,13 @@ export function needsConfirmation(
   confirmDomains: readonly string[],
   detail?: { currentPosition?: number | null; targetPosition?: number },
 ): boolean {
-  if (!confirmDomains.includes(entity.domain)) return false;
+  if (!mayNeedConfirmation(entity, confirmDomains)) return false;
   switch (entity.domain) {
     case 'lock':
       return action === 'unlock' || action === 'open';
     case 'alarm_control_panel':
       return action === 'disarm';
     case 'cover': {
-      if (entity.deviceClass !== 'garage' && entity.deviceClass !== 'gate') return false;
       if (action === 'open') return true;
       if (action === 'set_position' && detail?.targetPosition !== undefined) {
         return detail.targetPosition > (detail.currentPosition ?? 0);

@@ -4,6 +4,7 @@ import { entityControls } from './entity-controls.js';
 import type { ExposedHome } from './exposed-home.js';
 import { compactAttributes } from './compact-state.js';
 import { ALLOWED_SERVICES } from './home-control.js';
+import { mayNeedConfirmation } from './confirmation-gate.js';
 
 /**
  * A pure projection of the exposed home for the UI's entity cards: one card per exposed entity,
@@ -52,9 +53,7 @@ function detailLine(domain: string, state: HaEntity | undefined): string {
 export function entityCards(home: ExposedHome, states: ReadonlyMap<string, HaEntity>, confirmDomains: readonly string[]): EntityCard[] {
   return home.entities.map((entity) => {
     const state = states.get(entity.id);
-    const sensitive =
-      confirmDomains.includes(entity.domain) &&
-      (entity.domain !== 'cover' || entity.deviceClass === 'garage' || entity.deviceClass === 'gate');
+    const sensitive = mayNeedConfirmation(entity, confirmDomains);
     return {
       id: entity.id,
       domain: entity.domain,

@@ -1,4 +1,5 @@
 import { normalize } from './entity-matcher.js';
+import { mayNeedConfirmation } from './confirmation-gate.js';
 import type { ExposedEntity, ExposedHome } from './exposed-home.js';
 
 /**
@@ -124,17 +125,11 @@ export function buildHomeSummary(home: ExposedHome, options: SummaryOptions = {}
 
 function sensitiveNote(home: ExposedHome, confirmDomains: readonly string[]): string | null {
   const kinds: string[] = [];
-  const present = (pred: (e: ExposedEntity) => boolean) => home.entities.some(pred);
-  if (confirmDomains.includes('lock') && present((e) => e.domain === 'lock')) kinds.push('unlocking or opening a lock');
-  if (
-    confirmDomains.includes('cover') &&
-    present((e) => e.domain === 'cover' && (e.deviceClass === 'garage' || e.deviceClass === 'gate'))
-  ) {
-    kinds.push('opening a garage door or gate');
-  }
-  if (confirmDomains.includes('alarm_control_panel') && present((e) => e.domain === 'alarm_control_panel'))
-    kinds.push('disarming an alarm');
-  const others = confirmDomains.filter((d) => !['lock', 'cover', 'alarm_control_panel'].includes(d) && present((e) => e.domain === d));
+  const sensitiveDomains = new Set(home.entities.filter((e) => mayNeedConfirmation(e, confirmDomains)).map((e) => e.domain));
+  if (sensitiveDomains.has('lock')) kinds.push('unlocking or opening a lock');
+  if (sensitiveDomains.has('cover')) kinds.push('opening a garage door or gate');
+  if (sensitiveDomains.has('alarm_control_panel')) kinds.push('disarming an alarm');
+  const others = confirmDomains.filter((d) => !['lock', 'cover', 'alarm_control_panel'].includes(d) && sensitiveDomains.has(d));
   if (others.length > 0) kinds.push(`any action on ${others.join(', ')}`);
   if (kinds.length === 0) return null;
   return `Confirmation: ${kinds.join(', ')} needs the user's spoken yes. Call the tool; when it answers confirmation_required, ask the user, and only after they say yes call it again with confirmed: true.`;

@@ -5,7 +5,7 @@ import { NOT_REACHABLE, type HaEntity, type HomeAssistantGateway } from '../home
 import type { HomeAssistantSettings } from '../home-assistant/home-assistant-settings.js';
 import { MAX_GROUP_SIZE, type ExposedEntity, type ExposedHome } from '../home-assistant/exposed-home.js';
 import { compactState } from '../home-assistant/compact-state.js';
-import type { ConfirmationGate, ConfirmationKey } from '../home-assistant/confirmation-gate.js';
+import { mayNeedConfirmation, type ConfirmationGate, type ConfirmationKey } from '../home-assistant/confirmation-gate.js';
 import type { HomeControl } from '../home-assistant/home-control.js';
 import { normalize } from '../home-assistant/entity-matcher.js';
 import { HomeAssistantError } from '../util/errors.js';
@@ -527,14 +527,7 @@ export function sensitiveMention(text: string, home: ExposedHome, confirmDomains
   const word = normalized.split(' ').find((w) => SENSITIVE_WORDS.has(w));
   if (word) return `"${word}"`;
   for (const entity of home.entities) {
-    const sensitive =
-      (entity.domain === 'lock' && confirmDomains.includes('lock')) ||
-      (entity.domain === 'alarm_control_panel' && confirmDomains.includes('alarm_control_panel')) ||
-      (entity.domain === 'cover' &&
-        confirmDomains.includes('cover') &&
-        (entity.deviceClass === 'garage' || entity.deviceClass === 'gate')) ||
-      (!['lock', 'alarm_control_panel', 'cover'].includes(entity.domain) && confirmDomains.includes(entity.domain));
-    if (!sensitive) continue;
+    if (!mayNeedConfirmation(entity, confirmDomains)) continue;
     for (const name of [entity.name, ...entity.aliases, ...(entity.areaName ? [entity.areaName] : [])]) {
       const n = normalize(name);
       if (n !== '' && normalized.includes(` ${n} `)) return entity.name;
