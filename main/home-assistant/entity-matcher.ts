@@ -289,12 +289,3 @@ export function matchPlace(query: string, names: readonly string[]): boolean {
     return name === q || stem(name) === stem(q) || (q.length >= 5 && editDistance(q, name, 1) <= 1);
   });
 }
-
-/** The domain a word stands for ("lights" → light), if any. */
-export function domainForWord(word: string): string | null {
-  const token = stem(normalize(word).replace(/ /g, '_'));
-  for (const [domain, words] of Object.entries(DOMAIN_WORDS)) {
-    if (domain === token || words.some((w) => stem(w) === token)) return domain;
-  }
-  return null;
-}

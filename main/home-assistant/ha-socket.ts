@@ -66,7 +66,7 @@ class WsHaSocket {
       // One message or a coalesced array of them; anything but objects is dropped.
       const batch = Array.isArray(parsed) ? parsed : [parsed];
       const kept: Record<string, unknown>[] = [];
-      let changed = !Array.isArray(parsed) && (typeof parsed !== 'object' || parsed === null);
+      let changed = false;
       for (const item of batch) {
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
           changed = true;

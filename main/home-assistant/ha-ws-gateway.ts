@@ -48,14 +48,12 @@ import {
 
 const log = createLogger('home-assistant');
 
-export { NOT_REACHABLE };
-
 export type HaWsGatewayOptions = {
   /** Read at every (re)connect. */
   allowSelfSignedCertificate?: boolean;
   /** WebSocket upgrade + auth (default 10 s). */
   handshakeTimeoutMs?: number;
-  /** call_service, get_states and other commands a tool waits for (default 1.5 s: a tool must answer within 2 s). */
+  /** call_service and other commands a tool waits for (default 1.5 s: a tool must answer within 2 s). */
   commandTimeoutMs?: number;
   /** conversation/process: the first call loads intents and can take seconds (default 8 s). */
   conversationTimeoutMs?: number;
@@ -201,7 +199,7 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
       await this.#initialize(conn, options.signal);
     } catch (error) {
       await this.close();
-      throw error instanceof HomeAssistantError ? error : this.toError(error);
+      throw this.toError(error);
     }
     this.#setStatus('connected');
     this.#schedulePing();
@@ -445,10 +443,6 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
 
   // --- commands -------------------------------------------------------------------------------
 
-  async getStates(options: HaCommandOptions = {}): Promise<HaEntity[]> {
-    return parseStates(await this.#command<unknown>({ type: 'get_states' }, options));
-  }
-
   async callService(call: HaServiceCall, options: HaCommandOptions = {}): Promise<HaServiceResult> {
     const message: MessageBase = {
       type: 'call_service',
@@ -463,8 +457,6 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
   async processConversation(request: HaConversationRequest, options: HaCommandOptions = {}): Promise<HaConversationResult> {
     const message: MessageBase = { type: 'conversation/process', text: request.text };
     if (request.language) message.language = request.language;
-    if (request.conversationId) message.conversation_id = request.conversationId;
-    if (request.agentId) message.agent_id = request.agentId;
     const result = await this.#command<unknown>(message, { timeoutMs: this.#timing.conversationTimeoutMs, ...stripUndefined(options) });
     return parseConversationResult(result);
   }
@@ -723,9 +715,9 @@ function readHaError(error: unknown): HaErrorShape | null {
   return null;
 }
 
-export function isHaCode(error: unknown, code: string): boolean {
-  if (error instanceof HomeAssistantError) return error.code === code;
-  return readHaError(error)?.code === code;
+/** Commands only ever reject with a HomeAssistantError (#command maps every failure). */
+function isHaCode(error: unknown, code: string): boolean {
+  return error instanceof HomeAssistantError && error.code === code;
 }
 
 class TimeoutError extends Error {}

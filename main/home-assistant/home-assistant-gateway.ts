@@ -74,7 +74,7 @@ export type HaServiceCall = {
 
 export type HaServiceResult = { contextId: string | null };
 
-export type HaConversationRequest = { text: string; language?: string; conversationId?: string | null; agentId?: string };
+export type HaConversationRequest = { text: string; language?: string };
 
 /** `conversation/process` result, reduced to what the app uses. */
 export type HaConversationResult = {
@@ -121,8 +121,6 @@ export interface HomeAssistantGateway extends EventSource<HomeAssistantGatewayEv
   connect(options: { baseUrl: string; token: string; signal?: AbortSignal }): Promise<void>;
   getEntities(): ReadonlyMap<string, HaEntity>;
   getRegistries(): HaRegistries;
-  /** Fresh states straight from Home Assistant (`get_states`), not the subscription cache. */
-  getStates(options?: HaCommandOptions): Promise<HaEntity[]>;
   /**
    * Calls a service and resolves once Home Assistant has run it. Rejects quickly with a
    * connectivity HomeAssistantError while Home Assistant is not reachable.

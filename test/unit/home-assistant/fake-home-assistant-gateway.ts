@@ -88,11 +88,6 @@ export class FakeHomeAssistantGateway extends TypedEmitter<HomeAssistantGatewayE
     this.emit('connection_change', status);
   }
 
-  async getStates(): Promise<HaEntity[]> {
-    this.#assertConnected();
-    return [...this.#states.values()];
-  }
-
   async callService(call: HaServiceCall, _options?: HaCommandOptions): Promise<HaServiceResult> {
     this.#assertConnected();
     this.calls.push(structuredClone({ ...call, target: { entity_id: [...call.target.entity_id] } }));
