@@ -323,7 +323,7 @@ function humanize(objectId: string): string {
     .join(' ');
 }
 
-export function entityName(entityId: string, entry: HaEntityEntry | undefined, state: HaEntity | undefined): string {
+function entityName(entityId: string, entry: HaEntityEntry | undefined, state: HaEntity | undefined): string {
   const friendly = state?.attributes.friendly_name;
   if (typeof friendly === 'string' && friendly.trim() !== '') return friendly.trim();
   if (entry?.name) return entry.name;

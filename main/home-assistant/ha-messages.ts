@@ -142,12 +142,12 @@ export function parseConversationResult(value: unknown): HaConversationResult {
 }
 
 /** `2024.3.3` → [2024, 3, 3]; anything unparsable → [0, 0, 0]. */
-export function parseVersion(version: string): [number, number, number] {
+function parseVersion(version: string): [number, number, number] {
   const [a, b, c] = version.split('.').map((p) => Number.parseInt(p, 10));
   return [Number.isFinite(a) ? a! : 0, Number.isFinite(b) ? b! : 0, Number.isFinite(c) ? c! : 0];
 }
 
-export function atLeastVersion(version: string, major: number, minor: number): boolean {
+function atLeastVersion(version: string, major: number, minor: number): boolean {
   const [a, b] = parseVersion(version);
   return a > major || (a === major && b >= minor);
 }

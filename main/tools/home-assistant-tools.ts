@@ -107,7 +107,7 @@ const DOMAIN_TOOL: Record<string, string> = {
 };
 
 /** References → exposed entities of the allowed domains, or a refusal that leaks nothing unexposed. */
-export function resolveRefs(home: ExposedHome, references: readonly string[], domains?: readonly string[]): Resolved {
+function resolveRefs(home: ExposedHome, references: readonly string[], domains?: readonly string[]): Resolved {
   const found = new Map<string, ExposedEntity>();
   for (const reference of references) {
     const resolution = home.resolve(reference, domains);
@@ -145,7 +145,7 @@ export function resolveRefs(home: ExposedHome, references: readonly string[], do
   return { ok: true, entities: [...found.values()] };
 }
 
-export function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
+function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
   const { gateway, home, control, confirmations } = deps;
 
   /** Plans every entity, asks for confirmation where needed, then runs the plans. */
@@ -495,7 +495,7 @@ export function homeAssistantToolSource(deps: HomeAssistantToolDeps): ToolSource
 }
 
 /** Assist applies Home Assistant's exposure only; with the app's own include/exclude lists it could reach more. */
-export function handOverAvailable(settings: HomeAssistantSettings): boolean {
+function handOverAvailable(settings: HomeAssistantSettings): boolean {
   return settings.handOverToAssist && settings.include.length === 0 && settings.exclude.length === 0;
 }
 
@@ -522,7 +522,7 @@ const SENSITIVE_WORDS = new Set(
  * sensitive words, or the name, alias or area of an exposed lock, garage door, gate or alarm.
  * A heuristic; the typed tools are the safe path.
  */
-export function sensitiveMention(text: string, home: ExposedHome, confirmDomains: readonly string[]): string | null {
+function sensitiveMention(text: string, home: ExposedHome, confirmDomains: readonly string[]): string | null {
   const normalized = ` ${normalize(text)} `;
   const word = normalized.split(' ').find((w) => SENSITIVE_WORDS.has(w));
   if (word) return `"${word}"`;
