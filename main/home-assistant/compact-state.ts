@@ -1,5 +1,6 @@
 import type { HaEntity } from './home-assistant-gateway.js';
 import type { ExposedEntity } from './exposed-home.js';
+import { finiteNumber } from './ha-messages.js';
 
 /**
  * The few attributes that matter per domain, in the units people speak (percent, kelvin). Tool
@@ -9,12 +10,11 @@ import type { ExposedEntity } from './exposed-home.js';
 
 export type CompactState = { id: string; name: string; area?: string; state: string } & Record<string, unknown>;
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const text = (v: unknown, max = 80): string | undefined => (typeof v === 'string' && v !== '' ? v.slice(0, max) : undefined);
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
 export function brightnessPct(brightness: unknown): number | undefined {
-  const b = num(brightness);
+  const b = finiteNumber(brightness);
   return b === undefined ? undefined : Math.round((b / 255) * 100);
 }
 
@@ -28,34 +28,34 @@ export function compactAttributes(domain: string, attributes: Readonly<Record<st
   switch (domain) {
     case 'light': {
       put('brightness_pct', brightnessPct(a.brightness));
-      if (a.color_mode === 'color_temp') put('color_temp_kelvin', num(a.color_temp_kelvin));
+      if (a.color_mode === 'color_temp') put('color_temp_kelvin', finiteNumber(a.color_temp_kelvin));
       else if (Array.isArray(a.rgb_color) && a.rgb_color.length === 3) put('rgb', a.rgb_color);
       if (detail) {
         put('supported_color_modes', Array.isArray(a.supported_color_modes) ? a.supported_color_modes : undefined);
-        put('min_color_temp_kelvin', num(a.min_color_temp_kelvin));
-        put('max_color_temp_kelvin', num(a.max_color_temp_kelvin));
+        put('min_color_temp_kelvin', finiteNumber(a.min_color_temp_kelvin));
+        put('max_color_temp_kelvin', finiteNumber(a.max_color_temp_kelvin));
       }
       break;
     }
     case 'climate':
-      put('current_temperature', num(a.current_temperature));
-      put('target_temperature', num(a.temperature));
-      put('target_temp_low', num(a.target_temp_low));
-      put('target_temp_high', num(a.target_temp_high));
+      put('current_temperature', finiteNumber(a.current_temperature));
+      put('target_temperature', finiteNumber(a.temperature));
+      put('target_temp_low', finiteNumber(a.target_temp_low));
+      put('target_temp_high', finiteNumber(a.target_temp_high));
       put('hvac_action', text(a.hvac_action));
-      put('current_humidity', num(a.current_humidity));
+      put('current_humidity', finiteNumber(a.current_humidity));
       if (detail) {
         put('hvac_modes', Array.isArray(a.hvac_modes) ? a.hvac_modes : undefined);
-        put('min_temp', num(a.min_temp));
-        put('max_temp', num(a.max_temp));
+        put('min_temp', finiteNumber(a.min_temp));
+        put('max_temp', finiteNumber(a.max_temp));
       }
       break;
     case 'cover':
-      put('position', num(a.current_position));
+      put('position', finiteNumber(a.current_position));
       put('device_class', text(a.device_class));
       break;
     case 'media_player': {
-      const volume = num(a.volume_level);
+      const volume = finiteNumber(a.volume_level);
       put('volume_pct', volume === undefined ? undefined : Math.round(volume * 100));
       if (a.is_volume_muted === true) put('muted', true);
       put('media_title', text(a.media_title));
@@ -64,7 +64,7 @@ export function compactAttributes(domain: string, attributes: Readonly<Record<st
       break;
     }
     case 'fan':
-      put('speed_pct', num(a.percentage));
+      put('speed_pct', finiteNumber(a.percentage));
       put('preset_mode', text(a.preset_mode, 40));
       if (detail) put('preset_modes', Array.isArray(a.preset_modes) ? a.preset_modes : undefined);
       break;
@@ -78,20 +78,20 @@ export function compactAttributes(domain: string, attributes: Readonly<Record<st
       put('device_class', text(a.device_class, 40));
       break;
     case 'humidifier':
-      put('target_humidity', num(a.humidity));
-      put('current_humidity', num(a.current_humidity));
+      put('target_humidity', finiteNumber(a.humidity));
+      put('current_humidity', finiteNumber(a.current_humidity));
       put('mode', text(a.mode, 40));
       break;
     case 'water_heater':
-      put('target_temperature', num(a.temperature));
-      put('current_temperature', num(a.current_temperature));
+      put('target_temperature', finiteNumber(a.temperature));
+      put('current_temperature', finiteNumber(a.current_temperature));
       break;
     case 'vacuum':
-      put('battery_pct', num(a.battery_level));
+      put('battery_pct', finiteNumber(a.battery_level));
       break;
     case 'weather':
-      put('temperature', num(a.temperature));
-      put('humidity', num(a.humidity));
+      put('temperature', finiteNumber(a.temperature));
+      put('humidity', finiteNumber(a.humidity));
       break;
     case 'alarm_control_panel':
       if (detail) put('code_required', typeof a.code_format === 'string');

@@ -1,6 +1,7 @@
 import type { HaEntity } from './home-assistant-gateway.js';
 import type { ExposedEntity } from './exposed-home.js';
 import { needsConfirmation } from './confirmation-gate.js';
+import { finiteNumber, stringList } from './ha-messages.js';
 
 /**
  * Typed, validated actions → service calls. Each planner checks the arguments against the live
@@ -32,8 +33,6 @@ const refuse = (message: string): Planned => ({ ok: false, message });
 const features = (state: HaEntity): number =>
   typeof state.attributes.supported_features === 'number' ? state.attributes.supported_features : 0;
 const has = (state: HaEntity, bit: number) => (features(state) & bit) !== 0;
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 function plan(ctx: Ctx, p: Omit<ControlPlan, 'entity' | 'sensitive'> & { sensitive?: boolean }): Planned {
   const { sensitive, ...rest } = p;
@@ -58,7 +57,8 @@ export const ON_OFF_DOMAINS = [
   'script',
 ] as const;
 
-const MEDIA = {
+// Home Assistant's supported_features bits.
+export const MEDIA = {
   PAUSE: 1,
   VOLUME_SET: 4,
   VOLUME_MUTE: 8,
@@ -71,7 +71,7 @@ const MEDIA = {
   PLAY: 16384,
 };
 const CLIMATE = { TARGET: 1, RANGE: 2, TURN_OFF: 128, TURN_ON: 256 };
-const COVER = { OPEN: 1, CLOSE: 2, SET_POSITION: 4, STOP: 8 };
+export const COVER = { OPEN: 1, CLOSE: 2, SET_POSITION: 4, STOP: 8 };
 const FAN = { SET_SPEED: 1, PRESET: 8 };
 const LOCK = { OPEN: 1 };
 const ALARM: Record<string, number> = { arm_home: 1, arm_away: 2, arm_night: 4, arm_vacation: 32 };
@@ -115,7 +115,7 @@ export function planOnOff(ctx: Ctx, action: OnOffAction): Planned {
       }
       if (has(state, CLIMATE.TURN_OFF))
         return plan(ctx, { domain: 'climate', service: 'turn_off', data: {}, action: 'turn_off', done: doneFor('off') });
-      if (list(state.attributes.hvac_modes).includes('off')) {
+      if (stringList(state.attributes.hvac_modes).includes('off')) {
         return plan(ctx, {
           domain: 'climate',
           service: 'set_hvac_mode',
@@ -153,7 +153,7 @@ export function planLight(ctx: Ctx, args: LightArgs): Planned {
   if (args.color !== undefined && args.color_temp_kelvin !== undefined) {
     return refuse('Set either a colour or a colour temperature, not both.');
   }
-  const modes = list(a.supported_color_modes);
+  const modes = stringList(a.supported_color_modes);
   const legacy = modes.length === 0;
   const dimmable = legacy ? typeof a.brightness === 'number' || has(state, 1) : modes.some((m) => m !== 'onoff');
   const data: Record<string, unknown> = {};
@@ -167,7 +167,7 @@ export function planLight(ctx: Ctx, args: LightArgs): Planned {
     }
     data.brightness_pct = Math.round(pct);
     const target = Math.round((Math.round(pct) * 255) / 100);
-    checks.push((s) => Math.abs((num(s.attributes.brightness) ?? -99) - target) <= 3);
+    checks.push((s) => Math.abs((finiteNumber(s.attributes.brightness) ?? -99) - target) <= 3);
   }
   if (args.color !== undefined) {
     if (!(legacy ? has(state, 16) : modes.some((m) => COLOR_MODES.has(m)))) return refuse(`${name} cannot change colour.`);
@@ -178,12 +178,12 @@ export function planLight(ctx: Ctx, args: LightArgs): Planned {
   }
   if (args.color_temp_kelvin !== undefined) {
     if (!(legacy ? has(state, 2) : modes.includes('color_temp'))) return refuse(`${name} has no adjustable white temperature.`);
-    const min = num(a.min_color_temp_kelvin) ?? 2000;
-    const max = num(a.max_color_temp_kelvin) ?? 6500;
+    const min = finiteNumber(a.min_color_temp_kelvin) ?? 2000;
+    const max = finiteNumber(a.max_color_temp_kelvin) ?? 6500;
     const k = args.color_temp_kelvin;
     if (!Number.isFinite(k) || k < min || k > max) return refuse(`${name} supports colour temperatures from ${min} to ${max} K.`);
     data.color_temp_kelvin = Math.round(k);
-    checks.push((s) => Math.abs((num(s.attributes.color_temp_kelvin) ?? -1e6) - k) <= Math.max(60, k * 0.03));
+    checks.push((s) => Math.abs((finiteNumber(s.attributes.color_temp_kelvin) ?? -1e6) - k) <= Math.max(60, k * 0.03));
   }
   return plan(ctx, {
     domain: 'light',
@@ -266,9 +266,9 @@ export function planClimate(ctx: Ctx, args: ClimateArgs): Planned {
   const { entity, state } = ctx;
   const name = entity.name;
   const a = state.attributes;
-  const min = num(a.min_temp) ?? 7;
-  const max = num(a.max_temp) ?? 35;
-  const modes = list(a.hvac_modes);
+  const min = finiteNumber(a.min_temp) ?? 7;
+  const max = finiteNumber(a.max_temp) ?? 35;
+  const modes = stringList(a.hvac_modes);
   const range = args.target_temp_low !== undefined || args.target_temp_high !== undefined;
   if (args.temperature === undefined && !range && args.hvac_mode === undefined) {
     return refuse('Say what to change: temperature, target_temp_low and target_temp_high, or hvac_mode.');
@@ -279,7 +279,7 @@ export function planClimate(ctx: Ctx, args: ClimateArgs): Planned {
   const inRange = (t: number) => Number.isFinite(t) && t >= min && t <= max;
   const data: Record<string, unknown> = {};
   const checks: ((s: HaEntity) => boolean)[] = [];
-  const near = (key: string, t: number) => (s: HaEntity) => Math.abs((num(s.attributes[key]) ?? -1e6) - t) <= 0.51;
+  const near = (key: string, t: number) => (s: HaEntity) => Math.abs((finiteNumber(s.attributes[key]) ?? -1e6) - t) <= 0.51;
   if (args.temperature !== undefined && range) return refuse('Give either one temperature or a low/high range, not both.');
   if (args.temperature !== undefined) {
     if (!has(state, CLIMATE.TARGET)) {
@@ -326,7 +326,7 @@ export function planCover(ctx: Ctx, action: CoverAction, position?: number): Pla
   const name = entity.name;
   const known = typeof state.attributes.supported_features === 'number';
   const can = (bit: number) => !known || has(state, bit);
-  const current = num(state.attributes.current_position);
+  const current = finiteNumber(state.attributes.current_position);
   const moving = (s: HaEntity) => s.state === 'opening' || s.state === 'closing';
   switch (action) {
     case 'open':
@@ -363,7 +363,7 @@ export function planCover(ctx: Ctx, action: CoverAction, position?: number): Pla
         action,
         detail: String(target),
         sensitive: needsConfirmation(entity, action, ctx.confirmDomains, { currentPosition: current ?? null, targetPosition: target }),
-        done: (s) => num(s.attributes.current_position) === target || moving(s),
+        done: (s) => finiteNumber(s.attributes.current_position) === target || moving(s),
       });
     }
   }
@@ -376,7 +376,7 @@ export type MediaAction = 'play' | 'pause' | 'stop' | 'next' | 'previous' | 'set
 export function planMedia(ctx: Ctx, action: MediaAction, volumePct?: number): Planned {
   const { entity, state } = ctx;
   const name = entity.name;
-  const volume = num(state.attributes.volume_level);
+  const volume = finiteNumber(state.attributes.volume_level);
   const title = state.attributes.media_title;
   const need = (bit: number, what: string): Planned | null => (has(state, bit) ? null : refuse(`${name} does not support ${what}.`));
   const simple = (service: string, bit: number, what: string, done: (s: HaEntity) => boolean): Planned =>
@@ -402,7 +402,7 @@ export function planMedia(ctx: Ctx, action: MediaAction, volumePct?: number): Pl
         data: {},
         action,
         done: (s) => {
-          const v = num(s.attributes.volume_level);
+          const v = finiteNumber(s.attributes.volume_level);
           return v !== undefined && volume !== undefined && (up ? v > volume : v < volume);
         },
       });
@@ -419,7 +419,7 @@ export function planMedia(ctx: Ctx, action: MediaAction, volumePct?: number): Pl
         data: { volume_level: level },
         action,
         detail: String(level),
-        done: (s) => Math.abs((num(s.attributes.volume_level) ?? -1) - level) <= 0.011,
+        done: (s) => Math.abs((finiteNumber(s.attributes.volume_level) ?? -1) - level) <= 0.011,
       });
     }
     case 'mute':
@@ -451,7 +451,7 @@ export function planFan(ctx: Ctx, args: { speed_pct?: number | undefined; preset
     if (!has(state, FAN.SET_SPEED))
       return refuse(`${name} has no adjustable speed; it can be turned on or off${has(state, FAN.PRESET) ? ' or set to a preset' : ''}.`);
     if (pct === 0) return plan(ctx, { domain: 'fan', service: 'turn_off', data: {}, action: 'turn_off', done: (s) => s.state === 'off' });
-    const step = num(state.attributes.percentage_step) ?? 1;
+    const step = finiteNumber(state.attributes.percentage_step) ?? 1;
     const target = Math.round(pct);
     return plan(ctx, {
       domain: 'fan',
@@ -459,11 +459,11 @@ export function planFan(ctx: Ctx, args: { speed_pct?: number | undefined; preset
       data: { percentage: target },
       action: 'set_speed',
       detail: String(target),
-      done: (s) => s.state === 'on' && Math.abs((num(s.attributes.percentage) ?? -1000) - target) <= Math.max(1, step),
+      done: (s) => s.state === 'on' && Math.abs((finiteNumber(s.attributes.percentage) ?? -1000) - target) <= Math.max(1, step),
     });
   }
   const preset = args.preset_mode!;
-  const presets = list(state.attributes.preset_modes);
+  const presets = stringList(state.attributes.preset_modes);
   if (!has(state, FAN.PRESET) || presets.length === 0) return refuse(`${name} has no presets.`);
   if (!presets.includes(preset)) return refuse(`${name} has no "${preset.slice(0, 30)}" preset; its presets are ${presets.join(', ')}.`);
   return plan(ctx, {

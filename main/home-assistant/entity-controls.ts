@@ -1,16 +1,11 @@
 import type { EntityControl } from '../../preload/contract/types.js';
 import type { HaEntity } from './home-assistant-gateway.js';
 import { brightnessPct } from './compact-state.js';
+import { COVER, MEDIA, ON_OFF_DOMAINS } from './control-actions.js';
+import { finiteNumber } from './ha-messages.js';
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-// Home Assistant's supported_features bits.
-const COVER_SET_POSITION = 4;
-const MEDIA_VOLUME_SET = 4;
-const MEDIA_PAUSE = 1;
-const MEDIA_PLAY = 16384;
-
-const TOGGLES = new Set(['light', 'switch', 'fan', 'input_boolean', 'humidifier', 'siren', 'climate', 'media_player']);
+/** Scenes and scripts are activated, not toggled. */
+const TOGGLES = new Set<string>(ON_OFF_DOMAINS.filter((domain) => domain !== 'scene' && domain !== 'script'));
 
 /**
  * What a card lets the user change, from the live entity (supported features, ranges). Sensitive
@@ -20,7 +15,7 @@ const TOGGLES = new Set(['light', 'switch', 'fan', 'input_boolean', 'humidifier'
 export function entityControls(domain: string, state: HaEntity | undefined, sensitive: boolean): EntityControl[] {
   if (!state || sensitive || state.state === 'unavailable') return [];
   const a = state.attributes;
-  const features = num(a.supported_features) ?? 0;
+  const features = finiteNumber(a.supported_features) ?? 0;
   const controls: EntityControl[] = [];
   const on = state.state !== 'off' && state.state !== 'closed' && state.state !== 'unknown';
   if (TOGGLES.has(domain)) controls.push({ kind: 'toggle', on });
@@ -29,38 +24,38 @@ export function entityControls(domain: string, state: HaEntity | undefined, sens
       const modes = Array.isArray(a.supported_color_modes) ? (a.supported_color_modes as unknown[]) : [];
       const dimmable = modes.some((m) => m !== 'onoff');
       if (dimmable) controls.push({ kind: 'brightness', percent: on ? (brightnessPct(a.brightness) ?? 0) : 0 });
-      const min = num(a.min_color_temp_kelvin);
-      const max = num(a.max_color_temp_kelvin);
+      const min = finiteNumber(a.min_color_temp_kelvin);
+      const max = finiteNumber(a.max_color_temp_kelvin);
       if (modes.includes('color_temp') && min !== undefined && max !== undefined) {
-        controls.push({ kind: 'color-temperature', kelvin: num(a.color_temp_kelvin) ?? Math.round((min + max) / 2), min, max });
+        controls.push({ kind: 'color-temperature', kelvin: finiteNumber(a.color_temp_kelvin) ?? Math.round((min + max) / 2), min, max });
       }
       break;
     }
     case 'climate': {
-      const target = num(a.temperature);
+      const target = finiteNumber(a.temperature);
       if (target !== undefined) {
         controls.push({
           kind: 'climate-target',
           celsius: target,
-          min: num(a.min_temp) ?? 7,
-          max: num(a.max_temp) ?? 35,
-          step: num(a.target_temp_step) ?? 0.5,
+          min: finiteNumber(a.min_temp) ?? 7,
+          max: finiteNumber(a.max_temp) ?? 35,
+          step: finiteNumber(a.target_temp_step) ?? 0.5,
         });
       }
       break;
     }
     case 'cover':
-      if (features & COVER_SET_POSITION)
-        controls.push({ kind: 'cover-position', percent: num(a.current_position) ?? (state.state === 'open' ? 100 : 0) });
+      if (features & COVER.SET_POSITION)
+        controls.push({ kind: 'cover-position', percent: finiteNumber(a.current_position) ?? (state.state === 'open' ? 100 : 0) });
       else controls.push({ kind: 'toggle', on: state.state === 'open' || state.state === 'opening' });
       break;
     case 'media_player':
-      if (features & (MEDIA_PLAY | MEDIA_PAUSE) || features & MEDIA_VOLUME_SET) {
-        const volume = num(a.volume_level);
+      if (features & (MEDIA.PLAY | MEDIA.PAUSE) || features & MEDIA.VOLUME_SET) {
+        const volume = finiteNumber(a.volume_level);
         controls.push({
           kind: 'media',
           playing: state.state === 'playing',
-          volumePercent: features & MEDIA_VOLUME_SET && volume !== undefined ? Math.round(volume * 100) : null,
+          volumePercent: features & MEDIA.VOLUME_SET && volume !== undefined ? Math.round(volume * 100) : null,
         });
       }
       break;

@@ -19,7 +19,10 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+/** A number attribute, or undefined when it is missing, not a number, NaN or infinite. */
+export const finiteNumber = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+/** The strings of a list attribute (anything else dropped; not a list reads as empty). */
+export const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
 export const ENTITY_ID = /^[a-z0-9_]+\.[a-z0-9_]+$/;
@@ -28,7 +31,7 @@ export function parseAreas(value: unknown): HaArea[] {
   return list(value).flatMap((a) => {
     const id = str(a.area_id);
     const name = str(a.name);
-    return id && name ? [{ area_id: id, name, aliases: strings(a.aliases), floor_id: str(a.floor_id) }] : [];
+    return id && name ? [{ area_id: id, name, aliases: stringList(a.aliases), floor_id: str(a.floor_id) }] : [];
   });
 }
 
@@ -36,7 +39,7 @@ export function parseFloors(value: unknown): HaFloor[] {
   return list(value).flatMap((f) => {
     const id = str(f.floor_id);
     const name = str(f.name);
-    return id && name ? [{ floor_id: id, name, aliases: strings(f.aliases), level: typeof f.level === 'number' ? f.level : null }] : [];
+    return id && name ? [{ floor_id: id, name, aliases: stringList(f.aliases), level: typeof f.level === 'number' ? f.level : null }] : [];
   });
 }
 
@@ -58,7 +61,7 @@ export function parseEntityEntries(value: unknown, aliases?: ReadonlyMap<string,
         entity_id: id,
         name: str(e.name),
         original_name: str(e.original_name),
-        aliases: aliases?.get(id) ?? strings(e.aliases),
+        aliases: aliases?.get(id) ?? stringList(e.aliases),
         area_id: str(e.area_id),
         device_id: str(e.device_id),
         hidden_by: str(e.hidden_by),
@@ -76,7 +79,7 @@ export function parseAliases(value: unknown): Map<string, string[]> {
   if (!isObject(value)) return result;
   for (const [id, entry] of Object.entries(value)) {
     if (isObject(entry)) {
-      const aliases = strings(entry.aliases);
+      const aliases = stringList(entry.aliases);
       if (aliases.length > 0) result.set(id, aliases);
     }
   }
