@@ -1,3 +1,5 @@
+import { editDistance } from '../util/edit-distance.js';
+
 /**
  * Fuzzy matching of what the model (or the user) calls a device against the names, aliases, areas,
  * floors and domains of the exposed entities. Pure and deterministic.
@@ -95,25 +97,6 @@ export function stem(token: string): string {
 export function tokens(text: string): string[] {
   const normalized = normalize(text);
   return normalized === '' ? [] : normalized.split(' ');
-}
-
-/** Damerau-free Levenshtein with an early exit above `max`. */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current.push(value);
-      best = Math.min(best, value);
-    }
-    if (best > max) return max + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** How well a query token matches a name token: 1 exact (after stemming), 0.85 prefix/typo, 0 none. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AssistantError, ConfigError, WakeWordError, type ErrorCategory } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
+import { editDistance } from '../util/edit-distance.js';
 import type { WakeWordDetection, WakeWordEngine } from './wake-word-engine.js';
 import type * as PorcupineModuleValue from '@picovoice/porcupine-node';
 
@@ -161,24 +162,10 @@ export function suggestPorcupineKeyword(name: string, builtins: readonly string[
   if (direct) return direct;
   let best: { name: string; distance: number } | undefined;
   for (const builtin of builtins) {
-    const distance = editDistance(norm, builtin);
+    const distance = editDistance(norm, builtin, 2);
     if (distance <= 2 && (!best || distance < best.distance)) best = { name: builtin, distance };
   }
   return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** "Ambrosio_es_linux_v3_0_0.ppn" → "Ambrosio"; "hey-ambrosio.ppn" → "hey ambrosio". */

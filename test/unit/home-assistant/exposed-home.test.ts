@@ -7,7 +7,8 @@ import {
   matchesAny,
   type ExposureSettings,
 } from '../../../main/home-assistant/exposed-home.js';
-import { editDistance, matchEntity, normalize, prepareQuery, stem, tokenSimilarity } from '../../../main/home-assistant/entity-matcher.js';
+import { matchEntity, normalize, prepareQuery, stem, tokenSimilarity } from '../../../main/home-assistant/entity-matcher.js';
+import { editDistance } from '../../../main/util/edit-distance.js';
 import { haState } from './fake-home-assistant-gateway.js';
 import { HA_UNEXPOSED, REGISTRIES, STATES } from './test-home.js';
 
