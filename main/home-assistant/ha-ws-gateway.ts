@@ -103,7 +103,10 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
   #haVersion = '';
   #features: HaFeatures = featuresForVersion('0.0.0');
   #entities: HassEntities = {};
+  #entityCount = 0;
   #entityMap: ReadonlyMap<string, HaEntity> | null = new Map();
+  /** Parsed states by raw state object: the library replaces only the objects of changed entities, so the rest parse once. */
+  readonly #parsed = new WeakMap<object, HaEntity | null>();
   /** Entities missing after a reconnect; dropped while the library's store still holds the same object. */
   #stale = new Map<string, unknown>();
   #registries: HaRegistries = EMPTY_REGISTRIES;
@@ -145,11 +148,21 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
         if (this.#stale.get(id) === raw) continue;
         this.#stale.delete(id);
       }
-      const entity = parseState(raw);
+      const entity = this.#parse(raw);
       if (entity) map.set(id, entity);
     }
     this.#entityMap = map;
     return map;
+  }
+
+  #parse(raw: unknown): HaEntity | null {
+    if (typeof raw !== 'object' || raw === null) return parseState(raw);
+    let entity = this.#parsed.get(raw);
+    if (entity === undefined) {
+      entity = parseState(raw);
+      this.#parsed.set(raw, entity);
+    }
+    return entity;
   }
 
   getRegistries(): HaRegistries {
@@ -317,11 +330,12 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
   }
 
   #onEntities(entities: HassEntities): void {
-    const previousCount = Object.keys(this.#entities).length;
+    const previousCount = this.#entityCount;
     this.#entities = entities;
+    this.#entityCount = Object.keys(entities).length;
     this.#entityMap = null;
     // An entity appeared or went away: its registry entry and exposure may be new too.
-    if (this.#status === 'connected' && Object.keys(entities).length !== previousCount) this.#scheduleRegistryRefresh();
+    if (this.#status === 'connected' && this.#entityCount !== previousCount) this.#scheduleRegistryRefresh();
     this.#emitEntities();
   }
 
