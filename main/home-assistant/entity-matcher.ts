@@ -164,7 +164,7 @@ function phraseTokens(phrases: readonly string[]): string[][] {
 }
 
 /** Marks query tokens explained by a multi-word phrase appearing in order ("living room"). */
-function explainPhrases(queryTokens: readonly string[], used: boolean[], phrases: readonly string[][]): number {
+function explainPhrases(queryTokens: readonly string[], used: boolean[], phrases: readonly (readonly string[])[]): number {
   let hits = 0;
   for (const phrase of phrases) {
     if (phrase.length === 0) continue;
@@ -185,31 +185,63 @@ function explainPhrases(queryTokens: readonly string[], used: boolean[], phrases
   return hits;
 }
 
+/** A MatchTarget with everything that depends only on the entity normalized once (ExposedHome keeps one per entity). */
+export type PreparedTarget = {
+  /** Names and aliases, normalized. */
+  names: readonly string[];
+  /** The multi-word names and aliases, as tokens. */
+  namePhrases: readonly (readonly string[])[];
+  nameWords: ReadonlySet<string>;
+  /** Area and floor names and aliases, as tokens. */
+  places: readonly (readonly string[])[];
+  placeWords: ReadonlySet<string>;
+  /** Stems of the words that name the domain or device class. */
+  domainStems: ReadonlySet<string>;
+};
+
+export function prepareTarget(target: MatchTarget): PreparedTarget {
+  const names = phraseTokens(target.names);
+  const places = phraseTokens([...target.areaNames, ...target.floorNames]);
+  const domainWords = [
+    ...(DOMAIN_WORDS[target.domain] ?? [target.domain]),
+    ...(target.deviceClass ? (DEVICE_CLASS_WORDS[target.deviceClass] ?? [target.deviceClass]) : []),
+    target.domain.replace('_', ''),
+  ];
+  return {
+    names: target.names.map((name) => normalize(name)),
+    namePhrases: names.filter((n) => n.length > 1),
+    nameWords: new Set(names.flat()),
+    places,
+    placeWords: new Set(places.flat()),
+    domainStems: new Set(domainWords.map((word) => stem(word))),
+  };
+}
+
+const NO_WORDS: ReadonlySet<string> = new Set();
+
+/** The same target, matched as if it had no name or alias (the place-and-domain reading of a query). */
+export function withoutNames(target: PreparedTarget): PreparedTarget {
+  return { ...target, names: [], namePhrases: [], nameWords: NO_WORDS };
+}
+
 export function matchEntity(query: PreparedQuery, target: MatchTarget): MatchResult {
-  const exactName =
-    query.text !== '' &&
-    target.names.some((n) => {
-      const name = normalize(n);
-      return name === query.text || name === query.bare;
-    });
+  return matchPrepared(query, prepareTarget(target));
+}
+
+export function matchPrepared(query: PreparedQuery, target: PreparedTarget): MatchResult {
+  const exactName = query.text !== '' && target.names.some((name) => name === query.text || name === query.bare);
   const meaningful = query.tokens;
   const used = meaningful.map(() => false);
   let weighted = 0;
   let nameHits = 0;
   // 1. The entity's own names, as whole phrases first, then word by word.
-  const names = phraseTokens(target.names);
-  const namePhraseHits = explainPhrases(
-    meaningful,
-    used,
-    names.filter((n) => n.length > 1),
-  );
+  const namePhraseHits = explainPhrases(meaningful, used, target.namePhrases);
   weighted += namePhraseHits;
   nameHits += namePhraseHits;
-  const nameWords = new Set(names.flat());
   for (let i = 0; i < meaningful.length; i++) {
     if (used[i]) continue;
     let best = 0;
-    for (const word of nameWords) best = Math.max(best, tokenSimilarity(meaningful[i]!, word));
+    for (const word of target.nameWords) best = Math.max(best, tokenSimilarity(meaningful[i]!, word));
     if (best > 0) {
       used[i] = true;
       weighted += best;
@@ -217,13 +249,11 @@ export function matchEntity(query: PreparedQuery, target: MatchTarget): MatchRes
     }
   }
   // 2. Area and floor.
-  const places = phraseTokens([...target.areaNames, ...target.floorNames]);
-  let placeHits = explainPhrases(meaningful, used, places);
+  let placeHits = explainPhrases(meaningful, used, target.places);
   weighted += placeHits * 0.9;
-  const placeWords = new Set(places.flat());
   for (let i = 0; i < meaningful.length; i++) {
     if (used[i]) continue;
-    for (const word of placeWords) {
+    for (const word of target.placeWords) {
       const similarity = tokenSimilarity(meaningful[i]!, word);
       if (similarity > 0) {
         used[i] = true;
@@ -234,15 +264,11 @@ export function matchEntity(query: PreparedQuery, target: MatchTarget): MatchRes
     }
   }
   // 3. Domain and device-class words, then filler words.
-  const domainWords = [
-    ...(DOMAIN_WORDS[target.domain] ?? [target.domain]),
-    ...(target.deviceClass ? (DEVICE_CLASS_WORDS[target.deviceClass] ?? [target.deviceClass]) : []),
-  ];
   let fillers = 0;
   for (let i = 0; i < meaningful.length; i++) {
     if (used[i]) continue;
     const token = meaningful[i]!;
-    if (domainWords.some((w) => stem(w) === stem(token)) || stem(token) === stem(target.domain.replace('_', ''))) {
+    if (target.domainStems.has(stem(token))) {
       used[i] = true;
       weighted += 0.6;
     } else if (STOPWORDS.has(token)) {

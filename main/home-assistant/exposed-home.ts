@@ -1,5 +1,14 @@
 import type { HaEntity, HaEntityEntry, HaRegistries } from './home-assistant-gateway.js';
-import { matchEntity, matchPlace, normalize, prepareQuery, type MatchResult, type MatchTarget } from './entity-matcher.js';
+import {
+  matchPlace,
+  matchPrepared,
+  normalize,
+  prepareQuery,
+  prepareTarget,
+  withoutNames,
+  type MatchResult,
+  type PreparedTarget,
+} from './entity-matcher.js';
 
 /**
  * THE place where exposure is decided: what the model may read or control is
@@ -118,7 +127,8 @@ export type ExposedEntity = {
   readonly areaName: string | null;
   readonly floorName: string | null;
   readonly deviceClass: string | null;
-  readonly match: MatchTarget;
+  /** Its names, area and floor, prepared once for matching references against. */
+  readonly match: PreparedTarget;
 };
 
 export type ExposedArea = {
@@ -195,14 +205,14 @@ export class ExposedHome {
         areaName: area?.name ?? null,
         floorName: area?.floorName ?? null,
         deviceClass,
-        match: {
+        match: prepareTarget({
           id,
           domain: domainOf(id),
           deviceClass,
           names: [name, ...aliases],
           areaNames: area ? [area.name, ...area.aliases] : [],
           floorNames: area?.floorName ? [area.floorName, ...area.floorAliases] : [],
-        },
+        }),
       });
     }
     entities.sort(
@@ -250,7 +260,7 @@ export class ExposedHome {
     const prepared = prepareQuery(text);
     if (prepared.tokens.length === 0 || prepared.tokens.length > MAX_QUERY_TOKENS) return [];
     return pool
-      .map((entity) => ({ entity, match: matchEntity(prepared, entity.match) }))
+      .map((entity) => ({ entity, match: matchPrepared(prepared, entity.match) }))
       .filter((r) => r.match.complete || r.match.exactName)
       .sort((a, b) => rank(b.match) - rank(a.match));
   }
@@ -268,7 +278,7 @@ export class ExposedHome {
     if (byId) return allowed(byId) ? { kind: 'found', entities: [byId] } : { kind: 'wrong_domain', entity: byId };
     const prepared = prepareQuery(ref);
     if (prepared.tokens.length === 0 || prepared.tokens.length > MAX_QUERY_TOKENS) return { kind: 'not_found' };
-    const scored = this.entities.map((entity) => ({ entity, match: matchEntity(prepared, entity.match) }));
+    const scored = this.entities.map((entity) => ({ entity, match: matchPrepared(prepared, entity.match) }));
 
     // 1. A name or alias said exactly.
     const exact = scored.filter((s) => s.match.exactName);
@@ -281,7 +291,7 @@ export class ExposedHome {
 
     // 2. Area/floor plus domain words ("living room lights", "upstairs", "all the blinds").
     const placeReading = this.entities.filter((entity) => {
-      const m = matchEntity(prepared, { ...entity.match, names: [] });
+      const m = matchPrepared(prepared, withoutNames(entity.match));
       return m.complete && (m.placeHits > 0 || prepared.group);
     });
     if (placeReading.length > 0) {
