@@ -158,6 +158,7 @@ export class ExposedHome {
   readonly entities: readonly ExposedEntity[];
   readonly areas: readonly ExposedArea[];
   readonly #byId: ReadonlyMap<string, ExposedEntity>;
+  #domains: ReadonlySet<string> | undefined;
 
   private constructor(entities: ExposedEntity[], areas: ExposedArea[]) {
     this.entities = entities;
@@ -232,6 +233,12 @@ export class ExposedHome {
 
   has(entityId: string): boolean {
     return this.get(entityId) !== undefined;
+  }
+
+  /** The domains that have at least one exposed entity (computed once: the home never changes). */
+  get domains(): ReadonlySet<string> {
+    this.#domains ??= new Set(this.entities.map((e) => e.domain));
+    return this.#domains;
   }
 
   /** Areas (or floors) a place name stands for: "kitchen", "upstairs". */

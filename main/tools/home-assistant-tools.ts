@@ -485,7 +485,7 @@ export function homeAssistantToolSource(deps: HomeAssistantToolDeps): ToolSource
     run_script: ['script'],
   };
   return () => {
-    const present = new Set(deps.home().entities.map((e) => e.domain));
+    const present = deps.home().domains;
     return tools.filter((tool) => {
       if (tool.name === 'ask_home_assistant') return handOverAvailable(deps.settings()) && deps.gateway.features.conversation;
       const domains = needs[tool.name];
