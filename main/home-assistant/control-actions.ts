@@ -90,16 +90,7 @@ export function planOnOff(ctx: Ctx, action: OnOffAction): Planned {
     case 'scene':
     case 'script': {
       if (action !== 'turn_on' && entity.domain === 'scene') return refuse(`${name} is a scene; it can only be activated.`);
-      if (action === 'turn_on') {
-        const before = state.state;
-        return plan(ctx, {
-          domain: entity.domain,
-          service: 'turn_on',
-          data: {},
-          action: 'turn_on',
-          done: (s) => s.state !== before || entity.domain === 'script',
-        });
-      }
+      if (action === 'turn_on') return planActivate(ctx, 'turn_on');
       return plan(ctx, { domain: 'script', service: 'turn_off', data: {}, action: 'turn_off', done: (s) => s.state === 'off' });
     }
     case 'media_player': {
@@ -520,14 +511,15 @@ export function planAlarm(ctx: Ctx, action: AlarmAction, code?: string): Planned
 
 // --- scenes and scripts -----------------------------------------------------------------------
 
-export function planActivate(ctx: Ctx): Planned {
+/** `action` names it in confirmations and results: "run" or "activate" unless told ("turn_on" from turn_on_off). */
+export function planActivate(ctx: Ctx, action?: string): Planned {
   const before = ctx.state.state;
   const script = ctx.entity.domain === 'script';
   return plan(ctx, {
     domain: ctx.entity.domain,
     service: 'turn_on',
     data: {},
-    action: script ? 'run' : 'activate',
+    action: action ?? (script ? 'run' : 'activate'),
     // A scene's state is the time it was last activated; a script may already have finished.
     done: (s) => script || s.state !== before,
   });
