@@ -609,74 +609,71 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
     if (error instanceof HomeAssistantError) return error;
     if (isAbort(error))
       return new HomeAssistantError('Connecting to Home Assistant was cancelled.', { category: 'application', code: 'aborted' });
-    const reach = `Cannot reach Home Assistant at ${url.baseUrl}`;
-    const config = (message: string, code: string) => new HomeAssistantError(message, { category: 'configuration', code });
-    const connectivity = (message: string, code: string) => new HomeAssistantError(message, { category: 'connectivity', code });
-    if (!failure) return connectivity(`${reach}.`, 'cannot_connect');
+    if (!failure) return connectivityError(`${cannotReach(url)}.`, 'cannot_connect');
     switch (failure.kind) {
       case 'timeout':
-        return connectivity(`${reach}: no answer within ${formatSeconds(this.#timing.handshakeTimeoutMs)}.`, 'timeout');
+        return connectivityError(`${cannotReach(url)}: no answer within ${formatSeconds(this.#timing.handshakeTimeoutMs)}.`, 'timeout');
       case 'http_status':
         if (failure.status === 404) {
-          return config(
+          return configurationError(
             `${url.baseUrl} answered, but it has no Home Assistant WebSocket API (HTTP 404): check the address and port.`,
             'not_home_assistant',
           );
         }
         if (failure.status >= 500) {
-          return connectivity(
-            `${reach}: the server answered HTTP ${failure.status} (is Home Assistant running behind that proxy?).`,
+          return connectivityError(
+            `${cannotReach(url)}: the server answered HTTP ${failure.status} (is Home Assistant running behind that proxy?).`,
             'http_error',
           );
         }
         if (!url.secure && failure.status === 400 && (await speaksTls(url))) return httpsExpected(url);
-        return config(
+        return configurationError(
           `${url.baseUrl} answered HTTP ${failure.status} instead of Home Assistant's WebSocket: check the address and port.`,
           'http_error',
         );
       case 'not_home_assistant':
-        return config(`${url.baseUrl} does not look like Home Assistant (${failure.message}).`, 'not_home_assistant');
+        return configurationError(`${url.baseUrl} does not look like Home Assistant (${failure.message}).`, 'not_home_assistant');
       case 'closed':
         if (!url.secure && (await speaksTls(url))) return httpsExpected(url);
-        return connectivity(`${reach}: the connection was closed during login.`, 'closed');
+        return connectivityError(`${cannotReach(url)}: the connection was closed during login.`, 'closed');
       case 'network':
         return this.#describeNetworkFailure(url, failure);
     }
   }
 
   async #describeNetworkFailure(url: HaUrl, failure: { code: string; message: string }): Promise<HomeAssistantError> {
-    const reach = `Cannot reach Home Assistant at ${url.baseUrl}`;
-    const config = (message: string, code: string) => new HomeAssistantError(message, { category: 'configuration', code });
-    const connectivity = (message: string, code: string) => new HomeAssistantError(message, { category: 'connectivity', code });
     const { code, message } = failure;
     if (SELF_SIGNED_CODES.has(code)) {
-      return config(
+      return configurationError(
         `Home Assistant at ${url.baseUrl} uses a self-signed certificate; if you trust it, turn on "allow self-signed certificate" (homeAssistant.allowSelfSignedCertificate) in the settings.`,
         'self_signed_certificate',
       );
     }
     if (code === 'CERT_HAS_EXPIRED')
-      return config(`The certificate of Home Assistant at ${url.baseUrl} has expired.`, 'certificate_expired');
+      return configurationError(`The certificate of Home Assistant at ${url.baseUrl} has expired.`, 'certificate_expired');
     if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-      return config(`The certificate of Home Assistant at ${url.baseUrl} is not valid for ${url.host}.`, 'certificate_name');
+      return configurationError(`The certificate of Home Assistant at ${url.baseUrl} is not valid for ${url.host}.`, 'certificate_name');
     }
     if (url.secure && (code === 'EPROTO' || /wrong version number|packet length too long|unknown protocol/i.test(message))) {
-      return config(`Home Assistant at ${url.host} does not speak HTTPS: use http://${url.host} instead.`, 'https_to_http');
+      return configurationError(`Home Assistant at ${url.host} does not speak HTTPS: use http://${url.host} instead.`, 'https_to_http');
     }
     if (!url.secure && (code === 'ECONNRESET' || /socket hang up/i.test(message)) && (await speaksTls(url))) return httpsExpected(url);
     switch (code) {
       case 'ECONNREFUSED':
-        return connectivity(`${reach}: nothing is listening there (connection refused).`, 'connection_refused');
+        return connectivityError(`${cannotReach(url)}: nothing is listening there (connection refused).`, 'connection_refused');
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
-        return connectivity(`${reach}: the host name ${new URL(url.baseUrl).hostname} could not be found.`, 'host_not_found');
+        return connectivityError(
+          `${cannotReach(url)}: the host name ${new URL(url.baseUrl).hostname} could not be found.`,
+          'host_not_found',
+        );
       case 'EHOSTUNREACH':
       case 'ENETUNREACH':
-        return connectivity(`${reach}: the host is unreachable from this network.`, 'host_unreachable');
+        return connectivityError(`${cannotReach(url)}: the host is unreachable from this network.`, 'host_unreachable');
       case 'ETIMEDOUT':
-        return connectivity(`${reach}: no answer within ${formatSeconds(this.#timing.handshakeTimeoutMs)}.`, 'timeout');
+        return connectivityError(`${cannotReach(url)}: no answer within ${formatSeconds(this.#timing.handshakeTimeoutMs)}.`, 'timeout');
       default:
-        return connectivity(`${reach}: ${message || code}.`, 'cannot_connect');
+        return connectivityError(`${cannotReach(url)}: ${message || code}.`, 'cannot_connect');
     }
   }
 }
@@ -689,11 +686,20 @@ const SELF_SIGNED_CODES = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
 ]);
 
+function cannotReach(url: HaUrl): string {
+  return `Cannot reach Home Assistant at ${url.baseUrl}`;
+}
+
+function configurationError(message: string, code: string): HomeAssistantError {
+  return new HomeAssistantError(message, { category: 'configuration', code });
+}
+
+function connectivityError(message: string, code: string): HomeAssistantError {
+  return new HomeAssistantError(message, { category: 'connectivity', code });
+}
+
 function httpsExpected(url: HaUrl): HomeAssistantError {
-  return new HomeAssistantError(`Home Assistant at ${url.host} only speaks HTTPS: use https://${url.host} instead.`, {
-    category: 'configuration',
-    code: 'http_to_https',
-  });
+  return configurationError(`Home Assistant at ${url.host} only speaks HTTPS: use https://${url.host} instead.`, 'http_to_https');
 }
 
 /** Whether host:port completes a TLS handshake (any certificate): tells "you meant https://" apart from a dead server. */
