@@ -1,6 +1,6 @@
 import { HomeAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import { NOT_REACHABLE, type HaEntity, type HomeAssistantGateway } from './home-assistant-gateway.js';
+import { NOT_REACHABLE, type HomeAssistantGateway } from './home-assistant-gateway.js';
 import { domainOf, type ExposedHome } from './exposed-home.js';
 import type { ControlPlan } from './control-actions.js';
 import { compactAttributes } from './compact-state.js';
@@ -132,12 +132,16 @@ export class HomeControl {
         result.error = failure.code === 'not_reachable' ? NOT_REACHABLE : `Home Assistant refused: ${failure.message}`;
         return result;
       }
+      const attributes = state ? compactAttributes(plan.entity.domain, state.attributes) : {};
       if (state) {
         result.state = state.state;
-        Object.assign(result, compactAttributes(plan.entity.domain, state.attributes));
+        Object.assign(result, attributes);
       }
       const previous = before.get(plan.entity.id);
-      result.changed = !!state && !!previous && summary(plan.entity.domain, state) !== summary(plan.entity.domain, previous);
+      result.changed =
+        !!state &&
+        !!previous &&
+        summary(state.state, attributes) !== summary(previous.state, compactAttributes(plan.entity.domain, previous.attributes));
       if (failure) {
         result.pending = true;
         notAnswered = true;
@@ -179,6 +183,7 @@ export class HomeControl {
   }
 }
 
-function summary(domain: string, state: HaEntity): string {
-  return `${state.state}|${JSON.stringify(compactAttributes(domain, state.attributes))}`;
+/** What a result shows of an entity: its state and compact attributes. */
+function summary(state: string, attributes: Record<string, unknown>): string {
+  return `${state}|${JSON.stringify(attributes)}`;
 }
