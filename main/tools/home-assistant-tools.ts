@@ -241,7 +241,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         const view = home();
         const results: Record<string, unknown>[] = [];
         const states = () => gateway.getEntities();
-        const stale = gateway.status !== 'connected' && !(await control.reachable());
+        const stale = !(await control.reachable());
         for (const reference of entities) {
           const resolved = resolveRefs(view, [reference]);
           if (!resolved.ok) {
