@@ -1,8 +1,8 @@
 /**
  * The settings form, pure: a draft of every option, what the user typed (kept verbatim, even when it
  * does not parse), errors validated field by field with the schema's own messages as the user types,
- * the patch `settings:update` receives (only what changed), and the issues main returned, next to
- * their fields. Tested in Node.
+ * the patch `settings:update` receives (only what changed; prices whole), and the issues main returned,
+ * next to their fields. Tested in Node.
  */
 import type { SettingsPatch } from '../../../preload/contract/channels.js';
 import {
@@ -300,8 +300,8 @@ export function addPriceRow(form: SettingsForm, model: string): SettingsForm {
 }
 
 /**
- * Clears a model's overrides. The row stays in the file as `{}` (the built-in price): `settings:update`
- * merges `prices` key by key, so a key cannot be deleted through a patch.
+ * Clears a model's overrides. The model stays as `{}` (the built-in price) so its row remains in the
+ * form, emptied, until the save; `priceRows` hides it once saved.
  */
 export function clearPriceRow(form: SettingsForm, model: string): SettingsForm {
   const next = edited(form, 'prices');
@@ -378,12 +378,19 @@ function equal(a: unknown, b: unknown): boolean {
   return ka.every((k) => equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-/** What changed, section by section: main merges each section key by key. */
+/**
+ * What changed, section by section: main merges each section key by key, except `prices`, which it
+ * replaces whole (so an entry can be removed): when any price changed, the patch carries them all.
+ */
 export function settingsPatch(form: SettingsForm): SettingsPatch {
   const patch: Record<string, Record<string, unknown>> = {};
   for (const section of ['openai', 'conversation', 'listening', 'homeAssistant', 'prices', 'logging'] as const) {
     const before = form.base[section] as Record<string, unknown>;
     const after = form.draft[section] as Record<string, unknown>;
+    if (section === 'prices') {
+      if (!equal(before, after)) patch[section] = structuredClone(after);
+      continue;
+    }
     for (const key of Object.keys(after)) {
       if (equal(before[key], after[key])) continue;
       (patch[section] ??= {})[key] = structuredClone(after[key]);

@@ -160,6 +160,14 @@ describe('settings form: field by field validation with the schema’s messages'
     expect(settingsPatch(cleared)).toEqual({ prices: { 'gpt-realtime': {} } });
     expect(priceRows(cleared)).toEqual(['gpt-realtime']);
   });
+
+  it('sends every model’s prices when one changes (main replaces the prices whole)', () => {
+    const prices = { 'gpt-realtime': { audioOutput: 64 }, 'gpt-realtime-mini': { audioOutput: 20 } };
+    const form = setPriceText(createForm({ ...defaultSettings(), prices }), 'gpt-realtime', 'audioInput', '32');
+    expect(settingsPatch(form)).toEqual({
+      prices: { 'gpt-realtime': { audioOutput: 64, audioInput: 32 }, 'gpt-realtime-mini': { audioOutput: 20 } },
+    });
+  });
 });
 
 describe('settings form: saving', () => {
