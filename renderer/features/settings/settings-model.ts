@@ -328,18 +328,24 @@ export function priceRows(form: SettingsForm): string[] {
 // ---------------------------------------------------------------------------------------------------
 // Validation
 
-/** Schema issues of the whole draft, by form field (first message per field) and those without one. */
-export function schemaIssues(draft: Settings): { byField: Partial<Record<string, string>>; general: string[] } {
-  const result = validateSettings(draft);
+type BucketedIssues = { byField: Partial<Record<string, string>>; general: string[] };
+
+/** Issues by form field (first message per field), and those without one. */
+function bucketIssues(issues: readonly SettingsIssue[]): BucketedIssues {
   const byField: Partial<Record<string, string>> = {};
   const general: string[] = [];
-  if (result.ok) return { byField, general };
-  for (const issue of result.issues) {
+  for (const issue of issues) {
     const field = fieldOf(issue.path);
     if (field === null) general.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
     else byField[field] ??= issue.message;
   }
   return { byField, general };
+}
+
+/** Schema issues of the whole draft, by form field and those without one. */
+export function schemaIssues(draft: Settings): BucketedIssues {
+  const result = validateSettings(draft);
+  return bucketIssues(result.ok ? [] : result.issues);
 }
 
 export type FieldError = { kind: 'parse'; error: ParseError } | { kind: 'message'; message: string };
@@ -410,14 +416,8 @@ export function markSubmitted(form: SettingsForm): SettingsForm {
 
 /** Main refused the save: its issues go next to their fields; what the user typed stays. */
 export function applyServerIssues(form: SettingsForm, issues: readonly SettingsIssue[]): SettingsForm {
-  const serverIssues: Partial<Record<string, string>> = {};
-  const generalIssues: string[] = [];
-  for (const issue of issues) {
-    const field = fieldOf(issue.path);
-    if (field === null) generalIssues.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
-    else serverIssues[field] ??= issue.message;
-  }
-  return { ...form, submitted: true, serverIssues, generalIssues };
+  const { byField, general } = bucketIssues(issues);
+  return { ...form, submitted: true, serverIssues: byField, generalIssues: general };
 }
 
 /** Main saved: the new settings are the base and the draft. */
