@@ -141,7 +141,9 @@ export function fieldOf(issuePath: string): string | null {
 // ---------------------------------------------------------------------------------------------------
 // Text ↔ values
 
-export function parseNumber(text: string, integer = false): { ok: true; value: number } | { ok: false; error: ParseError } {
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: ParseError };
+
+export function parseNumber(text: string, integer = false): Parsed<number> {
   const cleaned = text.trim().replace(',', '.');
   if (cleaned === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned)) return { ok: false, error: 'number' };
   const value = Number(cleaned);
@@ -158,6 +160,17 @@ export function parseList(text: string): string[] {
     .filter((item) => item !== '');
 }
 
+/** Numbers separated by commas, semicolons or newlines (Porcupine sensitivities). */
+function parseNumberList(text: string): Parsed<number[]> {
+  const values: number[] = [];
+  for (const item of parseList(text.replace(/;/g, ','))) {
+    const parsed = parseNumber(item);
+    if (!parsed.ok) return parsed;
+    values.push(parsed.value);
+  }
+  return { ok: true, value: values };
+}
+
 export function listText(list: readonly unknown[]): string {
   return list.map(String).join(', ');
 }
@@ -167,7 +180,7 @@ export function linesText(list: readonly unknown[]): string {
 }
 
 /** `realtime=debug` per line → { realtime: 'debug' }. */
-export function parseModules(text: string): { ok: true; value: Record<string, string> } | { ok: false; error: ParseError } {
+export function parseModules(text: string): Parsed<Record<string, string>> {
   const value: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
@@ -209,15 +222,25 @@ export function setText(form: SettingsForm, path: string, text: string): Setting
   return setValue(form, path, text);
 }
 
-/** A number field: what was typed is kept; the draft changes only when it parses. */
-export function setNumberText(form: SettingsForm, path: string, text: string, integer = false): SettingsForm {
+/** A field typed as text that must parse: what was typed is kept; the draft changes only when it parses. */
+function setParsedText<T>(
+  form: SettingsForm,
+  path: string,
+  text: string,
+  parse: (text: string) => Parsed<T>,
+  write: (draft: Settings, value: T) => Settings = (draft, value) => setAt(draft, path, value),
+): SettingsForm {
   const next = edited(form, path);
   const raw = { ...next.raw, [path]: text };
   const parseErrors = { ...next.parseErrors };
-  const parsed = parseNumber(text, integer);
+  const parsed = parse(text);
   if (!parsed.ok) return { ...next, raw, parseErrors: { ...parseErrors, [path]: parsed.error } };
   delete parseErrors[path];
-  return { ...next, raw, parseErrors, draft: setAt(form.draft, path, parsed.value) };
+  return { ...next, raw, parseErrors, draft: write(form.draft, parsed.value) };
+}
+
+export function setNumberText(form: SettingsForm, path: string, text: string, integer = false): SettingsForm {
+  return setParsedText(form, path, text, (typed) => parseNumber(typed, integer));
 }
 
 /** A list field (comma or newline separated). */
@@ -228,28 +251,11 @@ export function setListText(form: SettingsForm, path: string, text: string): Set
 
 /** A list of numbers (Porcupine sensitivities). */
 export function setNumberListText(form: SettingsForm, path: string, text: string): SettingsForm {
-  const next = edited(form, path);
-  const raw = { ...next.raw, [path]: text };
-  const parseErrors = { ...next.parseErrors };
-  const values: number[] = [];
-  for (const item of parseList(text.replace(/;/g, ','))) {
-    const parsed = parseNumber(item);
-    if (!parsed.ok) return { ...next, raw, parseErrors: { ...parseErrors, [path]: parsed.error } };
-    values.push(parsed.value);
-  }
-  delete parseErrors[path];
-  return { ...next, raw, parseErrors, draft: setAt(form.draft, path, values) };
+  return setParsedText(form, path, text, parseNumberList);
 }
 
 export function setModulesText(form: SettingsForm, text: string): SettingsForm {
-  const path = 'logging.modules';
-  const next = edited(form, path);
-  const raw = { ...next.raw, [path]: text };
-  const parseErrors = { ...next.parseErrors };
-  const parsed = parseModules(text);
-  if (!parsed.ok) return { ...next, raw, parseErrors: { ...parseErrors, [path]: parsed.error } };
-  delete parseErrors[path];
-  return { ...next, raw, parseErrors, draft: setAt(form.draft, path, parsed.value) };
+  return setParsedText(form, 'logging.modules', text, parseModules);
 }
 
 /** Max output tokens: a number, or no limit ('inf'). */
@@ -272,21 +278,15 @@ export function setTurnDetectionType(form: SettingsForm, type: 'server_vad' | 's
 // Prices: one row per model; an empty cell means "the built-in price".
 
 export function setPriceText(form: SettingsForm, model: string, field: (typeof PRICE_FIELDS)[number], text: string): SettingsForm {
-  const path = `prices.${model}.${field}`;
-  const next = edited(form, path);
-  const raw = { ...next.raw, [path]: text };
-  const parseErrors = { ...next.parseErrors };
-  const price = { ...(form.draft.prices[model] ?? {}) };
-  if (text.trim() === '') {
-    delete price[field];
-    delete parseErrors[path];
-  } else {
-    const parsed = parseNumber(text);
-    if (!parsed.ok) return { ...next, raw, parseErrors: { ...parseErrors, [path]: parsed.error } };
-    delete parseErrors[path];
-    price[field] = parsed.value;
-  }
-  return { ...next, raw, parseErrors, draft: { ...form.draft, prices: { ...form.draft.prices, [model]: price } } };
+  const parse = (typed: string): Parsed<number | undefined> => (typed.trim() === '' ? { ok: true, value: undefined } : parseNumber(typed));
+  // Not setAt: model names may hold dots.
+  const write = (draft: Settings, value: number | undefined): Settings => {
+    const price = { ...(draft.prices[model] ?? {}) };
+    if (value === undefined) delete price[field];
+    else price[field] = value;
+    return { ...draft, prices: { ...draft.prices, [model]: price } };
+  };
+  return setParsedText(form, `prices.${model}.${field}`, text, parse, write);
 }
 
 export function isModelName(name: string): boolean {
