@@ -168,7 +168,7 @@ export function TextAreaField(props: Common & { rows?: number }): JSX.Element {
 export function ListField(props: Common & { multiline?: boolean; numbers?: boolean; placeholder?: string }): JSX.Element {
   const { form, update } = useForm();
   const text = props.multiline
-    ? (form.raw[props.path] ?? linesText((getAt(form.draft, props.path) as unknown[]) ?? []))
+    ? displayText(form, props.path, (list) => linesText((list as unknown[]) ?? []))
     : displayText(form, props.path);
   const onInput = (value: string) =>
     update((f) => (props.numbers ? setNumberListText(f, props.path, value) : setListText(f, props.path, value)));

@@ -610,7 +610,7 @@ function LoggingSection(): JSX.Element {
               rows={3}
               spellcheck={false}
               placeholder="realtime=debug"
-              value={form.raw['logging.modules'] ?? modulesText(form.draft.logging.modules)}
+              value={displayText(form, 'logging.modules', (modules) => modulesText(modules as Record<string, string>))}
               onInput={(e) => {
                 const text = e.currentTarget.value;
                 update((f) => setModulesText(f, text));
