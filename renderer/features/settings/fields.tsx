@@ -1,7 +1,7 @@
 /** Settings form fields: a label, the control, help, and the field's error right under it. */
 import { createContext, type ComponentChildren, type JSX } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { MessageKey } from '../../i18n/i18n.js';
+import type { MessageKey, Translator } from '../../i18n/i18n.js';
 import { useApp } from '../../ui/app-context.js';
 import {
   displayText,
@@ -41,12 +41,16 @@ const PARSE_ERRORS: Record<string, MessageKey> = {
   'model-name': 'settings.error.modelName',
 };
 
+/** The message of a field's error, in the interface language for what does not parse. */
+export function fieldErrorText(error: FieldError, t: Translator): string {
+  return error.kind === 'parse' ? t.lookup(PARSE_ERRORS[error.error] ?? 'settings.error.number') : error.message;
+}
+
 export function useFieldError(path: string): string | null {
   const { errors } = useForm();
   const { t } = useApp();
   const error = errors[path];
-  if (!error) return null;
-  return error.kind === 'parse' ? t.lookup(PARSE_ERRORS[error.error] ?? 'settings.error.number') : error.message;
+  return error ? fieldErrorText(error, t) : null;
 }
 
 type ShellProps = {

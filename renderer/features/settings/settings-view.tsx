@@ -22,6 +22,7 @@ import {
   Subsection,
   TextAreaField,
   TextField,
+  fieldErrorText,
   fieldId,
   useForm,
   type Option,
@@ -527,7 +528,7 @@ function PricesSection(): JSX.Element {
                         placeholder={t.t('settings.prices.builtIn')}
                         aria-label={t.t('settings.prices.cell', { model: row, field: t.t(`settings.prices.${field}`) })}
                         aria-invalid={Boolean(error)}
-                        title={error ? (error.kind === 'parse' ? t.t('settings.error.number') : error.message) : undefined}
+                        title={error ? fieldErrorText(error, t) : undefined}
                         onInput={(e) => {
                           const text = e.currentTarget.value;
                           update((f) => setPriceText(f, row, field, text));
@@ -555,7 +556,7 @@ function PricesSection(): JSX.Element {
         .filter(([path]) => path.startsWith('prices.'))
         .map(([path, error]) => (
           <p class="field__error" key={path}>
-            {path.slice('prices.'.length)}: {error?.kind === 'parse' ? t.t('settings.error.number') : error?.message}
+            {path.slice('prices.'.length)}: {error && fieldErrorText(error, t)}
           </p>
         ))}
       <form
