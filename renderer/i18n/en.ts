@@ -417,7 +417,6 @@ export const en = {
   'settings.error.number': 'Enter a number.',
   'settings.error.integer': 'Enter a whole number.',
   'settings.error.moduleLine': 'Each line must look like module=level, e.g. realtime=debug.',
-  'settings.error.modelName': 'Use letters, digits, dots and dashes only.',
 
   'onboarding.progress': 'Setup progress',
   'onboarding.stepOf': 'Step {step} of {total}',

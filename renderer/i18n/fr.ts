@@ -417,7 +417,6 @@ export const fr: Messages = {
   'settings.error.number': 'Saisissez un nombre.',
   'settings.error.integer': 'Saisissez un nombre entier.',
   'settings.error.moduleLine': 'Chaque ligne doit ressembler à module=niveau, par ex. realtime=debug.',
-  'settings.error.modelName': 'Utilisez seulement des lettres, des chiffres, des points et des tirets.',
 
   'onboarding.progress': 'Progression de la configuration',
   'onboarding.stepOf': 'Étape {step} sur {total}',

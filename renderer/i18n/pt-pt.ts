@@ -417,7 +417,6 @@ export const ptPT: Messages = {
   'settings.error.number': 'Introduza um número.',
   'settings.error.integer': 'Introduza um número inteiro.',
   'settings.error.moduleLine': 'Cada linha deve ter o formato módulo=nível, por exemplo realtime=debug.',
-  'settings.error.modelName': 'Use apenas letras, algarismos, pontos e hífenes.',
 
   'onboarding.progress': 'Progresso da configuração',
   'onboarding.stepOf': 'Passo {step} de {total}',

@@ -13,6 +13,7 @@ import {
   setText,
   setValue,
   type FieldError,
+  type ParseError,
   type SettingsForm,
 } from './settings-model.js';
 
@@ -34,16 +35,15 @@ export function fieldId(path: string): string {
   return `field-${path.replace(/[^\w-]/g, '-')}`;
 }
 
-const PARSE_ERRORS: Record<string, MessageKey> = {
+const PARSE_ERRORS: Record<ParseError, MessageKey> = {
   number: 'settings.error.number',
   integer: 'settings.error.integer',
   'module-line': 'settings.error.moduleLine',
-  'model-name': 'settings.error.modelName',
 };
 
 /** The message of a field's error, in the interface language for what does not parse. */
 export function fieldErrorText(error: FieldError, t: Translator): string {
-  return error.kind === 'parse' ? t.lookup(PARSE_ERRORS[error.error] ?? 'settings.error.number') : error.message;
+  return error.kind === 'parse' ? t.lookup(PARSE_ERRORS[error.error]) : error.message;
 }
 
 export function useFieldError(path: string): string | null {

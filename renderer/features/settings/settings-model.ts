@@ -72,7 +72,7 @@ export const PRICE_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof Price>;
 
 /** Local parse errors, before the schema can even look at the value. */
-export type ParseError = 'number' | 'integer' | 'module-line' | 'model-name';
+export type ParseError = 'number' | 'integer' | 'module-line';
 
 export type SettingsForm = {
   /** The settings as main has them. */
