@@ -4,7 +4,7 @@
  * every step; `onboarding:complete` at the end.
  */
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { HomeAssistantSettingsSchema } from '../../../preload/contract/settings-schema.js';
 import { useApp, useStore } from '../../ui/app-context.js';
 import { Brand } from '../../ui/brand.js';
@@ -12,8 +12,6 @@ import { Icon } from '../../ui/icons.js';
 import { MuteButton, TalkButton } from '../conversation/conversation-view.js';
 import { SecretField, SecretStorageNote } from '../settings/secret-field.js';
 import { HomeAssistantTest, HotkeyField, LanguageSelect } from '../settings/settings-view.js';
-import { FormContext } from '../settings/fields.js';
-import { createForm } from '../settings/settings-model.js';
 import { Banners, MicMeter, StateDisplay } from '../status/status-view.js';
 import { wakeWordLabel } from '../status/status-model.js';
 import { Transcript } from '../transcript/transcript-view.js';
@@ -191,8 +189,6 @@ function ListeningStep(props: StepProps): JSX.Element {
   const [mode, setMode] = useState<'toggle' | 'hold'>(settings?.listening.pushToTalk.mode ?? 'toggle');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const form = useMemo(() => (settings ? createForm(settings) : null), [settings]);
-  const errors = error ? { 'onboarding.hotkey': { kind: 'message' as const, message: error } } : {};
   const save = async () => {
     if (!settings) return;
     setSaving(true);
@@ -215,26 +211,24 @@ function ListeningStep(props: StepProps): JSX.Element {
           </label>
         ))}
       </fieldset>
-      {form && (
-        <FormContext.Provider value={{ form, errors, update: () => {} }}>
-          <div class="fields">
-            <HotkeyField value={hotkey} onChange={setHotkey} path="onboarding.hotkey" />
-            <div class="field">
-              <label class="field__label" for="onboarding-ptt-mode">
-                {t.t('settings.ptt.mode')}
-              </label>
-              <select
-                id="onboarding-ptt-mode"
-                class="input select"
-                value={mode}
-                onChange={(e) => setMode(e.currentTarget.value === 'hold' ? 'hold' : 'toggle')}
-              >
-                <option value="toggle">{t.t('settings.ptt.toggle')}</option>
-                <option value="hold">{t.t('settings.ptt.hold')}</option>
-              </select>
-            </div>
+      {settings && (
+        <div class="fields">
+          <HotkeyField value={hotkey} onChange={setHotkey} path="onboarding.hotkey" error={error} />
+          <div class="field">
+            <label class="field__label" for="onboarding-ptt-mode">
+              {t.t('settings.ptt.mode')}
+            </label>
+            <select
+              id="onboarding-ptt-mode"
+              class="input select"
+              value={mode}
+              onChange={(e) => setMode(e.currentTarget.value === 'hold' ? 'hold' : 'toggle')}
+            >
+              <option value="toggle">{t.t('settings.ptt.toggle')}</option>
+              <option value="hold">{t.t('settings.ptt.hold')}</option>
+            </select>
           </div>
-        </FormContext.Provider>
+        </div>
       )}
       <div class="onboarding__actions">
         <button

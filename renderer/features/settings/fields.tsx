@@ -46,10 +46,11 @@ export function fieldErrorText(error: FieldError, t: Translator): string {
   return error.kind === 'parse' ? t.lookup(PARSE_ERRORS[error.error]) : error.message;
 }
 
+/** The error of a settings form's field (none outside a form). */
 export function useFieldError(path: string): string | null {
-  const { errors } = useForm();
+  const context = useContext(FormContext);
   const { t } = useApp();
-  const error = errors[path];
+  const error = context?.errors[path];
   return error ? fieldErrorText(error, t) : null;
 }
 
@@ -58,6 +59,8 @@ type ShellProps = {
   label: string;
   help?: string | undefined;
   wide?: boolean | undefined;
+  /** An error from outside a settings form (a form shows its own error for `path`). */
+  error?: string | null | undefined;
   children: (aria: AriaProps) => ComponentChildren;
 };
 export type AriaProps = { id: string; 'aria-invalid': boolean; 'aria-describedby': string | undefined };
@@ -65,7 +68,8 @@ export type AriaProps = { id: string; 'aria-invalid': boolean; 'aria-describedby
 /** Label, control, help and error, wired together for assistive technology. */
 export function FieldShell(props: ShellProps): JSX.Element {
   const id = fieldId(props.path);
-  const error = useFieldError(props.path);
+  const formError = useFieldError(props.path);
+  const error = props.error || formError;
   const helpId = props.help ? `${id}-help` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [errorId, helpId].filter(Boolean).join(' ') || undefined;

@@ -235,13 +235,20 @@ function MicrophoneField(): JSX.Element {
 }
 
 /** The push-to-talk shortcut: typed, or recorded from a key press. */
-export function HotkeyField(props: { value: string; onChange: (value: string) => void; path?: string }): JSX.Element {
+export function HotkeyField(props: {
+  value: string;
+  onChange: (value: string) => void;
+  path?: string;
+  /** For a field outside the settings form. */
+  error?: string | null;
+}): JSX.Element {
   const { t, isMac } = useApp();
   const [recording, setRecording] = useState(false);
   const path = props.path ?? 'listening.pushToTalk.hotkey';
   return (
     <FieldShell
       path={path}
+      error={props.error}
       label={t.t('settings.ptt.hotkey')}
       help={t.t('settings.ptt.hotkeyHelp', { example: acceleratorLabel('CommandOrControl+Shift+Space', isMac) })}
     >
