@@ -132,6 +132,17 @@ export function createAppController(api: AppApi, clock: Clock = systemClock): Ap
     }
   };
 
+  /** Runs an action whose answer says whether it worked; a failure to ask becomes a failed answer. */
+  const attemptResult = async <T>(run: () => Promise<T>): Promise<T | { ok: false; message: string }> => {
+    try {
+      return await run();
+    } catch (error) {
+      return { ok: false, message: toWireError(error).message };
+    }
+  };
+
+  const storeSecrets = (secrets: SecretsStatus) => store.update((s) => (s.settings ? applySettings(s, { ...s.settings, secrets }) : s));
+
   const controller: AppController = {
     api,
     store,
@@ -171,13 +182,7 @@ export function createAppController(api: AppApi, clock: Clock = systemClock): Ap
       }, false),
     clearConversation: () => attempt(() => api.invoke('conversation:clear'), undefined),
     setMuted: (muted) => attempt(() => api.invoke('mic:set-muted', { muted }), undefined),
-    entityAction: async (action) => {
-      try {
-        return await api.invoke('ha:entity-action', action);
-      } catch (error) {
-        return { ok: false, message: toWireError(error).message };
-      }
-    },
+    entityAction: (action) => attemptResult(() => api.invoke('ha:entity-action', action)),
     updateSettings: async (patch) => {
       try {
         const result = await api.invoke('settings:update', patch);
@@ -187,28 +192,20 @@ export function createAppController(api: AppApi, clock: Clock = systemClock): Ap
         return { ok: false, issues: [{ path: '', message: toWireError(error).message }] };
       }
     },
-    setSecret: async (kind, value) => {
-      try {
+    setSecret: (kind, value) =>
+      attemptResult(async () => {
         const result = await api.invoke('secrets:set', { kind, value });
-        if (result.ok) store.update((s) => (s.settings ? applySettings(s, { ...s.settings, secrets: result.secrets }) : s));
+        if (result.ok) storeSecrets(result.secrets);
         return result;
-      } catch (error) {
-        return { ok: false, message: toWireError(error).message };
-      }
-    },
+      }),
     deleteSecret: (kind) =>
       attempt(async () => {
         const secrets = await api.invoke('secrets:delete', { kind });
-        store.update((s) => (s.settings ? applySettings(s, { ...s.settings, secrets }) : s));
+        storeSecrets(secrets);
         return secrets;
       }, null),
-    testHomeAssistant: async (url, token) => {
-      try {
-        return await api.invoke('ha:test-connection', token === undefined || token === '' ? { url } : { url, token });
-      } catch (error) {
-        return { ok: false, message: toWireError(error).message };
-      }
-    },
+    testHomeAssistant: (url, token) =>
+      attemptResult(() => api.invoke('ha:test-connection', token === undefined || token === '' ? { url } : { url, token })),
     listMicrophones: () => attempt(() => api.invoke('mic:list-devices'), []),
     completeOnboarding: async () => {
       store.update(markOnboarded);
