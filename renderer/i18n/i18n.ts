@@ -8,23 +8,30 @@ import { en, type MessageKey } from './en.js';
 import { fr } from './fr.js';
 import { ptPT } from './pt-pt.js';
 
-export type Locale = 'en' | 'fr' | 'pt-PT';
+export const LOCALES = ['en', 'fr', 'pt-PT'] as const;
+export type Locale = (typeof LOCALES)[number];
 export type LocalePreference = Locale | 'system';
-export const LOCALES: readonly Locale[] = ['en', 'fr', 'pt-PT'];
 /** Each language named in itself, for the language picker. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français', 'pt-PT': 'Português (Portugal)' };
 
 export type Messages = { readonly [K in MessageKey]: string };
 const DICTIONARIES: Record<Locale, Messages> = { en, fr, 'pt-PT': ptPT };
 
+function isLocale(value: unknown): value is Locale {
+  return (LOCALES as readonly unknown[]).includes(value);
+}
+
+/** `pt-BR` → `pt`. */
+function baseLanguage(tag: string): string | undefined {
+  return tag.toLowerCase().split(/[-_]/)[0];
+}
+
 /** The first of the user's languages we have; Portuguese of any region gets European Portuguese. */
 export function resolveLocale(preference: LocalePreference | null | undefined, languages: readonly string[]): Locale {
-  if (preference === 'en' || preference === 'fr' || preference === 'pt-PT') return preference;
+  if (isLocale(preference)) return preference;
   for (const language of languages) {
-    const base = language.toLowerCase().split(/[-_]/)[0];
-    if (base === 'en') return 'en';
-    if (base === 'fr') return 'fr';
-    if (base === 'pt') return 'pt-PT';
+    const match = LOCALES.find((locale) => baseLanguage(locale) === baseLanguage(language));
+    if (match) return match;
   }
   return 'en';
 }
@@ -35,7 +42,7 @@ export function resolveLocale(preference: LocalePreference | null | undefined, l
  */
 export function resolveFormatLocale(locale: Locale, languages: readonly string[]): string {
   if (locale === 'pt-PT') return 'pt-PT';
-  const match = languages.find((language) => language.toLowerCase().split(/[-_]/)[0] === locale);
+  const match = languages.find((language) => baseLanguage(language) === locale);
   try {
     return match ? (Intl.getCanonicalLocales(match)[0] ?? locale) : locale;
   } catch {
@@ -44,7 +51,7 @@ export function resolveFormatLocale(locale: Locale, languages: readonly string[]
 }
 
 export function isLocalePreference(value: unknown): value is LocalePreference {
-  return value === 'system' || value === 'en' || value === 'fr' || value === 'pt-PT';
+  return value === 'system' || isLocale(value);
 }
 
 /** The `{name}` placeholders of an English message, as a union of names. */
