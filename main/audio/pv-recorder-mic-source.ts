@@ -175,7 +175,7 @@ class Session {
  * and copied verbatim to out/main/audio/ by the build (see resolvePvRecorderWorkerPath), or passed
  * explicitly as `workerPath`.
  */
-export class PvRecorderMicSource extends TypedEmitter<MicSourceEvents> implements MicSource {
+export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents> implements MicSource {
   /**
    * Lists capture device names (for a settings UI) in a short-lived worker of its own, never in a
    * running capture worker. (A capture worker lists once, to turn its device name into an index,
@@ -256,32 +256,6 @@ export class PvRecorderMicSource extends TypedEmitter<MicSourceEvents> implement
     this.#bufferedFramesCount = options.bufferedFramesCount ?? 50;
     this.#clock = options.clock ?? systemClock;
     this.#backoffMs = this.#retryInitialMs;
-  }
-
-  // The extra events (level, device, muted). TypedEmitter<MicSourceEvents & Extra> is not assignable
-  // to MicSource (its listener map is keyed by the event names), so the class is a
-  // TypedEmitter<MicSourceEvents> whose methods are widened here; at run time any key works.
-  override on<K extends keyof PvRecorderMicSourceEvents>(event: K, listener: (...args: PvRecorderMicSourceEvents[K]) => void): () => void {
-    return super.on(event as keyof MicSourceEvents, listener as never);
-  }
-
-  override once<K extends keyof PvRecorderMicSourceEvents>(
-    event: K,
-    listener: (...args: PvRecorderMicSourceEvents[K]) => void,
-  ): () => void {
-    return super.once(event as keyof MicSourceEvents, listener as never);
-  }
-
-  override off<K extends keyof PvRecorderMicSourceEvents>(event: K, listener: (...args: PvRecorderMicSourceEvents[K]) => void): void {
-    super.off(event as keyof MicSourceEvents, listener as never);
-  }
-
-  override listenerCount<K extends keyof PvRecorderMicSourceEvents>(event: K): number {
-    return super.listenerCount(event as keyof MicSourceEvents);
-  }
-
-  protected override emit<K extends keyof PvRecorderMicSourceEvents>(event: K, ...args: PvRecorderMicSourceEvents[K]): void {
-    super.emit(event as keyof MicSourceEvents, ...(args as never as MicSourceEvents[keyof MicSourceEvents]));
   }
 
   get status(): MicStatus {
