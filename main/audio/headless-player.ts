@@ -1,5 +1,6 @@
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { msToSamples } from './pcm.js';
 import { PLAYER_SAMPLE_RATE, type PlaybackPosition, type Player, type PlayerEvents } from './player.js';
 import { SoundCardSink } from './sound-card-sink.js';
 import { StreamingWavWriter } from './wav.js';
@@ -49,7 +50,7 @@ export class HeadlessPlayer extends TypedEmitter<PlayerEvents> implements Player
     this.#clock = options.clock ?? systemClock;
     this.#tickMs = options.tickMs ?? 10;
     this.#prebufferMs = options.prebufferMs ?? 0;
-    this.#prebufferSamples = Math.round((this.#prebufferMs * PLAYER_SAMPLE_RATE) / 1000);
+    this.#prebufferSamples = msToSamples(this.#prebufferMs, PLAYER_SAMPLE_RATE);
   }
 
   static async create(options: HeadlessPlayerOptions = {}): Promise<HeadlessPlayer> {

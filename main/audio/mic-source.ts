@@ -1,9 +1,11 @@
 import type { EventSource } from '../util/typed-emitter.js';
 import type { AssistantError } from '../util/errors.js';
+import { samplesToMs } from './pcm.js';
 
 /** The engine's microphone format: 16 kHz, 16-bit, mono, in frames of 512 samples (32 ms), as PvRecorder delivers. */
 export const MIC_SAMPLE_RATE = 16_000;
 export const MIC_FRAME_SAMPLES = 512;
+export const MIC_FRAME_MS = samplesToMs(MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE);
 
 export type PcmFrame = {
   samples: Int16Array;

@@ -1,4 +1,5 @@
 import { MIC_SAMPLE_RATE, type PcmFrame } from './mic-source.js';
+import { samplesToMs } from './pcm.js';
 
 /**
  * The last few seconds of microphone frames, so a conversation started by a wake word can begin
@@ -23,7 +24,7 @@ export class PreRollBuffer {
 
   /** Frames that end after `fromMs` (stream time), oldest first: the one containing `fromMs` is included. */
   since(fromMs: number): PcmFrame[] {
-    return this.#frames.filter((f) => f.timestampMs + (f.samples.length * 1000) / MIC_SAMPLE_RATE > fromMs);
+    return this.#frames.filter((f) => f.timestampMs + samplesToMs(f.samples.length, MIC_SAMPLE_RATE) > fromMs);
   }
 
   clear(): void {

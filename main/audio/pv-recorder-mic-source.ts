@@ -5,14 +5,13 @@ import { ConfigError, MicError } from '../util/errors.js';
 import { findBuiltFile } from '../util/built-file.js';
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicLevel, type MicSource, type MicSourceEvents, type MicStatus } from './mic-source.js';
+import { MIC_FRAME_MS, MIC_FRAME_SAMPLES, type MicLevel, type MicSource, type MicSourceEvents, type MicStatus } from './mic-source.js';
 
 const log = createLogger('mic');
 
 /** File name of the worker script; the build copies it verbatim next to the bundle (see below). */
 export const PV_RECORDER_WORKER_FILE = 'pv-recorder-worker.cjs';
 
-const FRAME_MS = (MIC_FRAME_SAMPLES * 1000) / MIC_SAMPLE_RATE; // 32 ms
 /** rmsDbfs reported for digital silence (instead of -Infinity). */
 export const SILENCE_DBFS = -100;
 
@@ -252,7 +251,7 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
     this.#retryMaxMs = options.retryMaxMs ?? 10_000;
     this.#stallTimeoutMs = options.stallTimeoutMs ?? 5_000;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 3_000;
-    this.#levelFrames = Math.max(1, Math.round((options.levelIntervalMs ?? 100) / FRAME_MS));
+    this.#levelFrames = Math.max(1, Math.round((options.levelIntervalMs ?? 100) / MIC_FRAME_MS));
     this.#bufferedFramesCount = options.bufferedFramesCount ?? 50;
     this.#clock = options.clock ?? systemClock;
     this.#backoffMs = this.#retryInitialMs;
@@ -420,7 +419,7 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
     session.lastActivity = now;
     if (session.frames === 0) {
       // First frame of the session: continue the stream time, jumping over any gap.
-      const elapsed = Math.round(now - this.#startedAt - FRAME_MS);
+      const elapsed = Math.round(now - this.#startedAt - MIC_FRAME_MS);
       session.baseMs = this.#nextTimestampMs === 0 ? 0 : Math.max(this.#nextTimestampMs, elapsed);
       const recovered = this.#status === 'error';
       this.#backoffMs = this.#retryInitialMs;
@@ -431,8 +430,8 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
       this.#settleOpen = null;
     }
     session.frames++;
-    const timestampMs = session.baseMs + seq * FRAME_MS;
-    this.#nextTimestampMs = timestampMs + FRAME_MS;
+    const timestampMs = session.baseMs + seq * MIC_FRAME_MS;
+    this.#nextTimestampMs = timestampMs + MIC_FRAME_MS;
     this.emit('frame', { samples, timestampMs });
     this.#accumulateLevel(samples);
   }

@@ -14,6 +14,7 @@
 import { createLogger } from '../util/logger.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
+import { msToSamples } from './pcm.js';
 import { PLAYER_SAMPLE_RATE, type PlaybackPosition, type Player, type PlayerEvents } from './player.js';
 import * as protocol from '../../preload/contract/player-protocol.js';
 import * as wire from '../../preload/contract/player-wire.js';
@@ -98,7 +99,7 @@ export class RendererPlayer extends TypedEmitter<RendererPlayerEvents> implement
     this.#port = port;
     this.#clock = options.clock ?? systemClock;
     this.#flushTimeoutMs = options.flushTimeoutMs ?? 200;
-    this.#maxBufferedSamples = Math.round(((options.maxBufferedMs ?? 30_000) * PLAYER_SAMPLE_RATE) / 1000);
+    this.#maxBufferedSamples = msToSamples(options.maxBufferedMs ?? 30_000, PLAYER_SAMPLE_RATE);
     this.#unsubscribe = port.onMessage((message) => this.#onMessage(message));
     const configure: protocol.ConfigureMessage = { type: 'configure' };
     if (options.prebufferMs !== undefined) configure.prebufferMs = options.prebufferMs;

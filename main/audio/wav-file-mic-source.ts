@@ -1,11 +1,10 @@
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { toAssistantError } from '../util/errors.js';
-import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicSource, type MicSourceEvents, type MicStatus } from './mic-source.js';
+import { MIC_FRAME_MS, MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicSource, type MicSourceEvents, type MicStatus } from './mic-source.js';
+import { samplesToMs } from './pcm.js';
 import { readWavFile } from './wav.js';
 import { resampleClip } from './resampler.js';
-
-const FRAME_MS = (MIC_FRAME_SAMPLES * 1000) / MIC_SAMPLE_RATE;
 
 export type WavFileMicSourceOptions = {
   path: string;
@@ -52,7 +51,7 @@ export class WavFileMicSource extends TypedEmitter<MicSourceEvents> implements M
 
   /** Duration of the file itself, known after `load()` or `start()`. */
   get durationMs(): number {
-    return this.#samples ? (this.#samples.length * 1000) / MIC_SAMPLE_RATE : 0;
+    return this.#samples ? samplesToMs(this.#samples.length, MIC_SAMPLE_RATE) : 0;
   }
 
   /** Reads and converts the file; throws a ConfigError with one clear message if it cannot. */
@@ -89,10 +88,10 @@ export class WavFileMicSource extends TypedEmitter<MicSourceEvents> implements M
     const speed = this.#options.speed ?? 1;
     const elapsed = (this.#clock.now() - this.#startedAt) * speed;
     // Deliver every frame whose end time has passed, so timer lateness never loses audio.
-    while ((this.#frameIndex + 1) * FRAME_MS <= elapsed && this.#status === 'running') {
+    while ((this.#frameIndex + 1) * MIC_FRAME_MS <= elapsed && this.#status === 'running') {
       if (!this.#deliverFrame()) return;
     }
-    const nextDue = ((this.#frameIndex + 1) * FRAME_MS) / speed + this.#startedAt;
+    const nextDue = ((this.#frameIndex + 1) * MIC_FRAME_MS) / speed + this.#startedAt;
     this.#timer = this.#clock.setTimeout(this.#tick, Math.max(1, nextDue - this.#clock.now()));
   };
 
@@ -101,7 +100,7 @@ export class WavFileMicSource extends TypedEmitter<MicSourceEvents> implements M
     const start = this.#frameIndex * MIC_FRAME_SAMPLES;
     const frame = new Int16Array(MIC_FRAME_SAMPLES);
     if (start < samples.length) frame.set(samples.subarray(start, Math.min(start + MIC_FRAME_SAMPLES, samples.length)));
-    const timestampMs = this.#frameIndex * FRAME_MS;
+    const timestampMs = this.#frameIndex * MIC_FRAME_MS;
     this.#frameIndex++;
     if (!this.#muted) this.emit('frame', { samples: frame, timestampMs });
     if (!this.#ended && start + MIC_FRAME_SAMPLES >= samples.length) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { z } from 'zod';
+import { samplesToMs } from '../audio/pcm.js';
 import { ConfigError, WakeWordError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { mulberry32 } from '../util/seeded-random.js';
@@ -374,7 +375,7 @@ export class OpenWakeWordEngine implements WakeWordEngine {
 
   /** Stream time in ms: samples consumed since start/reset, including any not yet stepped. */
   get streamMs(): number {
-    return (this.#samples * 1000) / OPEN_WAKE_WORD_SAMPLE_RATE;
+    return samplesToMs(this.#samples, OPEN_WAKE_WORD_SAMPLE_RATE);
   }
 
   /** The score of each keyword at the last step of any phase (0 during the warm-up steps). */

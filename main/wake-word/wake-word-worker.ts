@@ -4,6 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import { samplesToMs } from '../audio/pcm.js';
 import { toAssistantError } from '../util/errors.js';
 import { createOpenWakeWordEngine } from './open-wake-word-engine.js';
 import { createPorcupineEngine } from './porcupine-wake-word-engine.js';
@@ -54,7 +55,7 @@ async function main(data: WakeWordWorkerData): Promise<void> {
               type: 'detection',
               keyword: detection.keyword,
               score: detection.score,
-              frameTimestampMs: timestampMs + (samples.length * 1000) / engine.sampleRate,
+              frameTimestampMs: timestampMs + samplesToMs(samples.length, engine.sampleRate),
             });
           }
         } catch (error) {
