@@ -39,15 +39,6 @@ export function msToSamples(ms: number, sampleRate: number): number {
   return Math.round((ms * sampleRate) / 1000);
 }
 
-/** RMS level in dBFS (−Infinity for digital silence). */
-export function rmsDbfs(samples: Int16Array): number {
-  if (samples.length === 0) return -Infinity;
-  let sum = 0;
-  for (let i = 0; i < samples.length; i++) sum += samples[i]! * samples[i]!;
-  const rms = Math.sqrt(sum / samples.length) / 32768;
-  return rms === 0 ? -Infinity : 20 * Math.log10(rms);
-}
-
 export function concatInt16(chunks: readonly Int16Array[]): Int16Array {
   const total = chunks.reduce((n, c) => n + c.length, 0);
   const out = new Int16Array(total);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AudioBatcher } from '../../../main/audio/audio-batcher.js';
-import { base64ToInt16, float32ToInt16, int16ToBase64, int16ToFloat32, rmsDbfs } from '../../../main/audio/pcm.js';
+import { base64ToInt16, float32ToInt16, int16ToBase64, int16ToFloat32 } from '../../../main/audio/pcm.js';
 
 describe('pcm helpers', () => {
   it('round-trips PCM16 through base64 little-endian', () => {
@@ -25,12 +25,6 @@ describe('pcm helpers', () => {
   it('converts int16 ↔ float32 with clipping', () => {
     expect(Array.from(int16ToFloat32(Int16Array.from([-32768, 0, 16384])))).toEqual([-1, 0, 0.5]);
     expect(Array.from(float32ToInt16(Float32Array.from([-2, -1, 0, 0.5, 2])))).toEqual([-32768, -32768, 0, 16384, 32767]);
-  });
-
-  it('measures level in dBFS', () => {
-    expect(rmsDbfs(new Int16Array(100))).toBe(-Infinity);
-    const full = new Int16Array(100).fill(16384);
-    expect(rmsDbfs(full)).toBeCloseTo(-6.02, 1);
   });
 });
 
