@@ -6,6 +6,7 @@ import { ConfigError, WakeWordError, type AssistantError, type WireError } from 
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import type { OpenWakeWordEngineOptions } from './open-wake-word-engine.js';
+import type { WakeDetection, WakeWordDetector, WakeWordDetectorEvents } from './wake-word-detector.js';
 import type {
   HostToWorkerMessage,
   WakeWordEngineSpec,
@@ -18,19 +19,8 @@ export type { WakeWordEngineSpec, WakeWordWorkerStats } from './wake-word-worker
 
 const log = createLogger('wake-word');
 
-export type WorkerWakeWordDetection = {
-  /** The keyword's label, e.g. "hey jarvis". */
-  keyword: string;
-  score: number;
-  /** Stream time of the end of the frame that fired (the pushed `timestampMs` plus the frame's duration). */
-  frameTimestampMs: number;
-};
-
-export type WorkerWakeWordDetectorEvents = {
-  detection: [detection: WorkerWakeWordDetection];
-  /** A frame failed in the engine, or the worker died (then the detector is stopped). */
-  error: [error: AssistantError];
-};
+/** The detection type under the name the worker tests import. */
+export type WorkerWakeWordDetection = WakeDetection;
 
 export type WorkerWakeWordDetectorOptions = {
   /** openWakeWord options, or `{ kind: 'porcupine' | 'openwakeword', options }`; the engine is built in the worker. */
@@ -74,7 +64,7 @@ export function resolveWakeWordWorkerEntry(moduleUrl: string | undefined = impor
  * inference: `push` only posts the frame (its buffer is transferred), and detections come back as
  * `detection` events. Frames are processed in order; the worker needs about 1.5 ms per 80 ms of audio.
  */
-export class WorkerWakeWordDetector extends TypedEmitter<WorkerWakeWordDetectorEvents> {
+export class WorkerWakeWordDetector extends TypedEmitter<WakeWordDetectorEvents> implements WakeWordDetector {
   readonly name: string;
   readonly keywords: readonly string[];
   readonly frameLength: number;
