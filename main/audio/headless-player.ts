@@ -68,13 +68,6 @@ export class HeadlessPlayer extends TypedEmitter<PlayerEvents> implements Player
     return this.#underruns;
   }
 
-  /** Everything written to the sinks so far, in samples. */
-  get totalPlayedSamples(): number {
-    let total = 0;
-    for (const n of this.#played.values()) total += n;
-    return total;
-  }
-
   playedSamples(itemId: string): number {
     return this.#played.get(itemId) ?? 0;
   }

@@ -204,11 +204,6 @@ export class HotkeyMatcher {
     }
   }
 
-  /** True between a matching down and its up. */
-  get isDown(): boolean {
-    return this.#down;
-  }
-
   handle(event: RawKeyEvent): 'down' | 'up' | null {
     if (event.type === 'down') {
       if (event.keycode !== this.keycode) return null;
