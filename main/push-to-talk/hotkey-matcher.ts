@@ -130,14 +130,6 @@ const VC: Record<string, number> = {
   RightSuper: 0x0e5c,
 };
 
-/** Both keys of each modifier. */
-export const MODIFIER_KEYCODES: Record<keyof ModifierState, readonly number[]> = {
-  ctrl: [0x1d, 0x0e1d],
-  alt: [0x38, 0x0e38],
-  shift: [0x2a, 0x36],
-  meta: [0x0e5b, 0x0e5c],
-};
-
 const MODIFIER_OF_KEY: Record<string, keyof ModifierState> = {
   LeftControl: 'ctrl',
   RightControl: 'ctrl',
@@ -198,9 +190,8 @@ export class HotkeyMatcher {
       : requiredModifiers(hotkey, platform);
     this.#releaseCodes = new Set([keycode]);
     if (!this.#bareModifier) {
-      for (const [name, held] of Object.entries(this.required) as [keyof ModifierState, boolean][]) {
-        if (held) for (const code of MODIFIER_KEYCODES[name]) this.#releaseCodes.add(code);
-      }
+      // Either key (left or right) of a required modifier releases the hotkey.
+      for (const [key, modifier] of Object.entries(MODIFIER_OF_KEY)) if (this.required[modifier]) this.#releaseCodes.add(VC[key]!);
     }
   }
 
