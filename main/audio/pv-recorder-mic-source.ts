@@ -92,8 +92,7 @@ type WorkerMessage =
   | { type: 'opened'; device: string; fallback: boolean; devices: string[] }
   | { type: 'frame'; seq: number; pcm: ArrayBuffer }
   | { type: 'read-error'; consecutive: number; message: string }
-  | WorkerFailure
-  | { type: 'closed' };
+  | WorkerFailure;
 
 /**
  * Where the worker script is, by default: next to this module when running from the sources
@@ -408,7 +407,6 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
       case 'failed':
         this.#fail(session, micError(message.code, message.message, message.permanent));
         return;
-      case 'closed':
       case 'devices':
         return;
     }

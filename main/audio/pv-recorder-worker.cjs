@@ -19,7 +19,8 @@
  *             Int32 slot 0 of workerData.control (a SharedArrayBuffer) becomes non-zero; the loop
  *             never yields to the event loop, so a message could not reach it. On a failure it
  *             posts { type: 'failed', code, message, permanent } and exits; the main thread
- *             decides whether to retry. It always posts { type: 'closed' } after releasing.
+ *             decides whether to retry. The main thread learns that the device is released from
+ *             the worker's exit.
  */
 const { parentPort, workerData } = require('node:worker_threads');
 
@@ -37,7 +38,6 @@ try {
 } catch (error) {
   // Unsupported platform/CPU or a missing package: retrying cannot help.
   post({ type: 'failed', code: 'mic_unsupported', permanent: true, message: errorMessage(error) });
-  post({ type: 'closed' });
   return;
 }
 
@@ -47,7 +47,6 @@ if (workerData.mode === 'list') {
   } catch (error) {
     post({ type: 'failed', code: 'mic_list_failed', permanent: false, message: errorMessage(error) });
   }
-  post({ type: 'closed' });
   return;
 }
 
@@ -146,4 +145,3 @@ try {
 }
 release();
 if (failure && !stopRequested()) post({ type: 'failed', permanent: false, ...failure });
-post({ type: 'closed' });

@@ -35,5 +35,4 @@ export type WorkerToHostMessage =
   | { type: 'init-error'; error: WireError }
   | { type: 'detection'; keyword: string; score: number; frameTimestampMs: number }
   | { type: 'error'; error: WireError }
-  | { type: 'stats'; id: number; stats: WakeWordWorkerStats }
-  | { type: 'closed' };
+  | { type: 'stats'; id: number; stats: WakeWordWorkerStats };

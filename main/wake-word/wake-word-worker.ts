@@ -77,7 +77,6 @@ async function main(data: WakeWordWorkerData): Promise<void> {
       case 'close':
         closed = true;
         engine.dispose();
-        post({ type: 'closed' });
         port!.close();
         break;
     }

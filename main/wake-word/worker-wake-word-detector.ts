@@ -238,7 +238,6 @@ export class WorkerWakeWordDetector extends TypedEmitter<WakeWordDetectorEvents>
       }
       case 'ready':
       case 'init-error':
-      case 'closed':
         break;
     }
   }
