@@ -372,7 +372,6 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
       this.#fail(session, micError('mic_worker_failed', `Microphone worker crashed: ${String(error)}`, false, error)),
     );
     session.worker.once('exit', (code) => {
-      this.#closing.delete(session);
       if (!session.ended) this.#fail(session, micError('mic_worker_failed', `Microphone worker exited (${code})`, false));
     });
     this.#armWatchdog(session);
