@@ -20,6 +20,11 @@ export function int16ToBase64(samples: Int16Array): string {
   return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64');
 }
 
+/** A copy of the samples' bytes, for writes that complete later (the caller may reuse its array). */
+export function int16ToBytes(samples: Int16Array): Buffer {
+  return Buffer.from(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength));
+}
+
 /** Decodes base64 PCM16; returns null when the text is not valid base64 of whole samples. */
 export function base64ToInt16(text: string): Int16Array | null {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) return null;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createLogger } from '../util/logger.js';
+import { int16ToBytes } from './pcm.js';
 
 const log = createLogger('audio');
 
@@ -56,7 +57,7 @@ export class SoundCardSink {
 
   write(samples: Int16Array): void {
     if (!this.#alive || !this.#child?.stdin?.writable) return;
-    this.#child.stdin.write(Buffer.from(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength)));
+    this.#child.stdin.write(int16ToBytes(samples));
   }
 
   close(): void {

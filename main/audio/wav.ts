@@ -1,6 +1,7 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import wavefile from 'wavefile';
 import { ConfigError } from '../util/errors.js';
+import { int16ToBytes } from './pcm.js';
 
 const { WaveFile } = wavefile;
 
@@ -88,7 +89,7 @@ export class StreamingWavWriter {
   write(samples: Int16Array): void {
     const file = this.#file;
     if (!file || samples.length === 0) return;
-    const bytes = Buffer.from(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength));
+    const bytes = int16ToBytes(samples);
     const position = this.#position;
     this.#position += bytes.length;
     this.#dataBytes += bytes.length;
