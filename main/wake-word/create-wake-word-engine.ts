@@ -2,7 +2,12 @@ import type { z } from 'zod';
 import type { ListeningSettingsSchema } from '../app/settings.js';
 import { ConfigError, WakeWordError, toAssistantError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import { createOpenWakeWordEngine, labelFromModelFile, type OpenWakeWordEngineOptions } from './open-wake-word-engine.js';
+import {
+  createOpenWakeWordEngine,
+  isOpenWakeWordModelPath,
+  labelFromModelFile,
+  type OpenWakeWordEngineOptions,
+} from './open-wake-word-engine.js';
 import { createPorcupineEngine, type PorcupineEngineOptions } from './porcupine-wake-word-engine.js';
 import type { WakeWordEngine } from './wake-word-engine.js';
 import { WorkerWakeWordDetector, type WorkerWakeWordDetectorOptions } from './worker-wake-word-detector.js';
@@ -115,7 +120,7 @@ export async function createWakeWordEngine<E = WakeWordEngine>(
 }
 
 function owwKeywordLabel(model: string): string {
-  return /[\\/]/.test(model) || /\.onnx$/i.test(model) ? labelFromModelFile(model) : model.replace(/_/g, ' ');
+  return isOpenWakeWordModelPath(model) ? labelFromModelFile(model) : model.replace(/_/g, ' ');
 }
 
 /** Porcupine's error, same code/category/permanence, with the fallback spelled out. */

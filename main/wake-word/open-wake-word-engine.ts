@@ -231,6 +231,11 @@ function isBuiltIn(model: string): model is BuiltInOpenWakeWordModel {
   return Object.hasOwn(BUILT_IN_OPEN_WAKE_WORD_MODELS, model);
 }
 
+/** A keyword `model` that names a custom model file (a path, or a name ending in .onnx) rather than a built-in model. */
+export function isOpenWakeWordModelPath(model: string): boolean {
+  return /[\\/]/.test(model) || /\.onnx$/i.test(model);
+}
+
 /** "my_word_v0.2.onnx" → "my word". */
 export function labelFromModelFile(file: string): string {
   return path
@@ -247,8 +252,7 @@ function resolveKeyword(keyword: z.infer<typeof optionsSchema>['keywords'][numbe
     const builtIn = BUILT_IN_OPEN_WAKE_WORD_MODELS[keyword.model];
     return { file: path.join(modelsDir, builtIn.file), label: keyword.label ?? builtIn.label, threshold };
   }
-  const looksLikePath = /[\\/]/.test(keyword.model) || /\.onnx$/i.test(keyword.model);
-  if (!looksLikePath) {
+  if (!isOpenWakeWordModelPath(keyword.model)) {
     throw new ConfigError(
       `Unknown openWakeWord keyword model '${keyword.model}': use one of ` +
         `${Object.keys(BUILT_IN_OPEN_WAKE_WORD_MODELS).join(', ')}, or a path to a custom .onnx keyword model`,
