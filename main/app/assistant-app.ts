@@ -154,7 +154,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     if (!isInvokeChannel(channel))
       return {
         ok: false,
-        error: new AppError(`Unknown channel ${String(channel)}.`, { category: 'invalid_request', permanent: true }).toWire(),
+        error: new AppError(`Unknown channel ${describeChannel(channel)}.`, { category: 'invalid_request', permanent: true }).toWire(),
       };
     const parsed = INVOKE_ARGUMENTS[channel].safeParse(args);
     if (!parsed.success) {
@@ -560,4 +560,9 @@ function entityIdsIn(output: string): string[] {
 
 export function startAssistantApp(options: StartAssistantAppOptions): Promise<AssistantApp> {
   return AssistantApp.start(options);
+}
+
+/** A client's channel for a message: never String() on an object, whose toString a client may have replaced. */
+function describeChannel(channel: unknown): string {
+  return typeof channel === 'string' ? channel : `(not a name: ${channel === null ? 'null' : typeof channel})`;
 }

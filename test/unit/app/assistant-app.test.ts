@@ -76,6 +76,20 @@ describe('AssistantApp: invoke', () => {
       });
     }
   });
+
+  it('answers a channel that is not a string, even an object with a broken toString, without throwing', async () => {
+    const { app } = await setup();
+    for (const [channel, shown] of [
+      [{ toString: 1 }, '(not a name: object)'],
+      [null, '(not a name: null)'],
+      [42, '(not a name: number)'],
+    ] as const) {
+      expect(await app.invoke(channel, [])).toEqual({
+        ok: false,
+        error: { name: 'AppError', source: 'app', category: 'invalid_request', permanent: true, message: `Unknown channel ${shown}.` },
+      });
+    }
+  });
 });
 
 describe('AssistantApp: settings that need a new session', () => {
