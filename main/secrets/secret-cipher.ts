@@ -17,6 +17,12 @@ export interface SecretCipher {
   readonly note?: string;
 }
 
+/**
+ * The key file's name in the data folder. One name for the desktop app (without a keychain) and web mode,
+ * so both read the keys the other saved in the same config folder.
+ */
+export const SECRET_KEY_FILE_NAME = 'secrets.key';
+
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

@@ -11,6 +11,7 @@ import type { AppFacade, StartAssistantApp } from './app-facade.js';
 import { installAppProtocol, registerAppScheme } from './app-protocol.js';
 import { IpcBinder } from './ipc-binder.js';
 import { installPermissionHandlers } from './permissions.js';
+import { SECRET_KEY_FILE_NAME } from '../secrets/secret-cipher.js';
 import { createSecretCipher } from './safe-storage-cipher.js';
 import { ScreenKeeper } from './screen-wake.js';
 import { parseShellArgs, readShellPreferences, shellPreferencesPath, writeShellPreferences, type ShellArgs } from './shell-preferences.js';
@@ -186,7 +187,7 @@ export class Shell {
     shortcuts.onChange(() => this.#refreshTray());
     let facade: AppFacade;
     try {
-      const secretCipher = createSecretCipher({ keyFilePath: join(paths.data, 'secrets.key'), platform });
+      const secretCipher = createSecretCipher({ keyFilePath: join(paths.data, SECRET_KEY_FILE_NAME), platform });
       facade = await this.#init.startAssistantApp({
         paths,
         secretCipher,

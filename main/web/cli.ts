@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { appPaths } from '../app/app-paths.js';
 import { startAssistantApp } from '../app/assistant-app.js';
-import { KeyFileCipher } from '../secrets/secret-cipher.js';
+import { KeyFileCipher, SECRET_KEY_FILE_NAME } from '../secrets/secret-cipher.js';
 import { toAssistantError } from '../util/errors.js';
 import { startWebServer } from './web-server.js';
 
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   try {
     const app = await startAssistantApp({
       paths,
-      secretCipher: new KeyFileCipher(join(paths.data, 'secret.key')),
+      secretCipher: new KeyFileCipher(join(paths.data, SECRET_KEY_FILE_NAME)),
       kiosk: values.kiosk === true,
     });
     const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
