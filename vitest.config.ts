@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // node scripts/build.mjs once per run: tests of both projects read out/.
+    globalSetup: ['test/helpers/build-app.ts'],
     projects: [
       {
         test: {

@@ -1,5 +1,6 @@
 // `npm test`: installs what the tests need on a fresh Debian machine (npm packages, Debian packages,
-// the Home Assistant virtual environment), then type-checks, lints and runs every test suite.
+// the Home Assistant virtual environment), then type-checks, lints and runs every test suite (vitest's
+// global setup, test/helpers/build-app.ts, builds the app first).
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { installSystemPackages } from './system-packages.mjs';
@@ -38,7 +39,6 @@ step('Debian packages', () => installSystemPackages((line) => process.stdout.wri
 if (existsSync('scripts/setup-home-assistant.mjs')) {
   step('Home Assistant test environment', () => run('node', ['scripts/setup-home-assistant.mjs']));
 }
-step('build', () => run('node', ['scripts/build.mjs', '--quiet']));
 step('type-check', () => run('npx', ['tsc', '-b']));
 step('lint', () => run('npx', ['eslint', '.']));
 step('format', () => run('npx', ['prettier', '--check', '.', '--log-level', 'warn']));

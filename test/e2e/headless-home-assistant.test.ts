@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +69,6 @@ async function withServer<T>(script: ScriptedTurn[], fn: (server: FakeRealtimeSe
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
   dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-ha-'));
   ha = await startHomeAssistant();
   admin = await connectHaWebSocket(ha.url, ha.token);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,6 @@ const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
 
 beforeAll(async () => {
   requireSpeechTools();
-  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
   dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
   // Voice barge-in needs full duplex (a headset); the default, half duplex, is for speakers.
   await mkdir(join(dir, 'config'), { recursive: true });

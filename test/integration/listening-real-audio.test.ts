@@ -1,4 +1,4 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +89,6 @@ async function playUtterance(samples: Int16Array, name: string): Promise<void> {
 
 beforeAll(async () => {
   requireSpeechTools();
-  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
   dir = await mkdtemp(join(tmpdir(), 'hearth-listen-'));
   vmic = await startVirtualMic();
   server = await createFakeRealtimeServer({

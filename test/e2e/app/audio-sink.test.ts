@@ -8,14 +8,14 @@ import { AUDIO_PORT_MESSAGE } from '../../../preload/contract/types.js';
 import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
 import { openWithFakeApi, type OpenedPage } from '../pages/fake-api-driver.js';
 import { HearthPage } from '../pages/hearth-page.js';
-import { buildRendererOnce, serveRenderer, type StaticServer } from '../pages/renderer-server.js';
+import { BUILT_RENDERER_DIR, serveRenderer, type StaticServer } from '../pages/renderer-server.js';
 
 let server: StaticServer;
 let browser: LaunchedChromium;
 let opened: OpenedPage | undefined;
 
 beforeAll(async () => {
-  server = await serveRenderer(await buildRendererOnce());
+  server = await serveRenderer(BUILT_RENDERER_DIR);
   browser = await launchChromium();
 });
 afterAll(async () => {

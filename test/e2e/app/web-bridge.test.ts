@@ -14,7 +14,7 @@ import type { AssistantFullState } from '../../../preload/contract/types.js';
 import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
 import { defaultStatus } from '../../fakes/fake-assistant-api.js';
 import { HearthPage } from '../pages/hearth-page.js';
-import { buildRendererOnce, serveRenderer, type StaticServer } from '../pages/renderer-server.js';
+import { BUILT_RENDERER_DIR, serveRenderer, type StaticServer } from '../pages/renderer-server.js';
 
 type Frame = { type: string; id?: number; channel?: string; args?: unknown[] };
 
@@ -95,9 +95,8 @@ let wire: WireServer;
 let problems: string[] = [];
 
 beforeAll(async () => {
-  const root = await buildRendererOnce();
   wire = new WireServer();
-  server = await serveRenderer(root, { onUpgrade: wire.onUpgrade });
+  server = await serveRenderer(BUILT_RENDERER_DIR, { onUpgrade: wire.onUpgrade });
   browser = await launchChromium();
 });
 afterAll(async () => {

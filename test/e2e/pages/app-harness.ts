@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
 import { openWithFakeApi, type OpenedPage, type OpenOptions } from './fake-api-driver.js';
 import { HearthPage } from './hearth-page.js';
-import { SCREENSHOT_DIR, buildRendererOnce, serveRenderer, type StaticServer } from './renderer-server.js';
+import { BUILT_RENDERER_DIR, SCREENSHOT_DIR, serveRenderer, type StaticServer } from './renderer-server.js';
 
 export type AppPage = OpenedPage & { hearth: HearthPage };
 
@@ -21,8 +21,7 @@ export type AppHarness = {
 };
 
 export async function startAppHarness(): Promise<AppHarness> {
-  const root = await buildRendererOnce();
-  const server = await serveRenderer(root);
+  const server = await serveRenderer(BUILT_RENDERER_DIR);
   const browser = await launchChromium();
   const pages: AppPage[] = [];
   return {

@@ -1,37 +1,23 @@
 /**
- * The built renderer for browser tests: builds it once per test process with the real build script
- * (scripts/build-renderer.mjs, into .cache/e2e-renderer so it never races the app's out/), serves it from
- * a tiny static server on 127.0.0.1 with the app's `default-src 'self'` CSP, and bundles the
- * FakeAssistantApi for `page.addInitScript`.
+ * The built renderer for browser tests: serves out/renderer (built once per test run by the global
+ * setup, test/helpers/build-app.ts) from a tiny static server on 127.0.0.1 with the app's
+ * `default-src 'self'` CSP, and bundles the FakeAssistantApi for `page.addInitScript`.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { REPO_ROOT } from '../../helpers/repo-root.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/web/renderer-headers.js';
 
-const run = promisify(execFile);
-
-export const E2E_RENDERER_DIR = join(REPO_ROOT, '.cache/e2e-renderer');
+/** The app's renderer as scripts/build.mjs builds it. */
+export const BUILT_RENDERER_DIR = join(REPO_ROOT, 'out/renderer');
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-artifacts/screenshots');
 
 /** The CSP of the app, as main serves it. */
 export const RENDERER_CSP = CONTENT_SECURITY_POLICY;
-
-let built: Promise<string> | undefined;
-
-/** Runs `node scripts/build-renderer.mjs --outdir .cache/e2e-renderer` once per process. */
-export function buildRendererOnce(): Promise<string> {
-  built ??= run(process.execPath, ['scripts/build-renderer.mjs', '--outdir', E2E_RENDERER_DIR, '--no-preload', '--quiet'], {
-    cwd: REPO_ROOT,
-  }).then(() => E2E_RENDERER_DIR);
-  return built;
-}
 
 let fakeBundle: Promise<string> | undefined;
 

@@ -1,4 +1,4 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,7 +47,6 @@ export type RealApp = {
 export type OpenedApp = { page: Page; hearth: HearthPage; problems: string[]; close(): Promise<void> };
 
 export async function startRealApp(options: { onboarded: boolean; responder: Responder }): Promise<RealApp> {
-  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
   const dir = await mkdtemp(join(tmpdir(), 'hearth-real-'));
   const vmic = await startVirtualMic();
   // PvRecorder's worker reads PulseAudio's address from the environment when it starts.
