@@ -1,14 +1,13 @@
-// Builds the renderer (and the Electron preload) with esbuild.
+// Builds the renderer with esbuild (the Electron preload is scripts/build-shell.mjs's).
 //
 //   out/renderer/index.html, app.css, icon.svg      copied
 //   out/renderer/main.js                              renderer/main.tsx bundled (Preact, zod, the contract)
 //   out/renderer/audio/pcm-player.worklet.js          the playback worklet, one self-contained file
-//   out/preload/index.cjs                             preload/index.ts bundled as CommonJS (sandboxed preloads cannot be ESM)
 //
 // No inline scripts or styles: the page works under `default-src 'self'`.
 //
-//   node scripts/build-renderer.mjs [--outdir DIR] [--no-preload] [--no-minify] [--quiet]
-//   import { buildRenderer, buildPreload } from './build-renderer.mjs';
+//   node scripts/build-renderer.mjs [--outdir DIR] [--no-minify] [--quiet]
+//   import { buildRenderer } from './build-renderer.mjs';
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -58,28 +57,6 @@ export async function buildRenderer(options = {}) {
   return outdir;
 }
 
-/**
- * @param {{ outfile?: string; minify?: boolean; quiet?: boolean }} [options]
- * @returns {Promise<string>} the output file
- */
-export async function buildPreload(options = {}) {
-  const outfile = resolve(ROOT, options.outfile ?? 'out/preload/index.cjs');
-  await build({
-    entryPoints: [join(ROOT, 'preload/index.ts')],
-    outfile,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'chrome140', // Electron 45
-    external: ['electron'],
-    minify: options.minify ?? true,
-    sourcemap: true,
-    logLevel: options.quiet ? 'warning' : 'info',
-    absWorkingDir: ROOT,
-  });
-  return outfile;
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const value = (flag) => {
@@ -90,6 +67,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const minify = !args.includes('--no-minify');
   const started = performance.now();
   await buildRenderer({ outdir: value('--outdir'), quiet, minify });
-  if (!args.includes('--no-preload')) await buildPreload({ quiet, minify });
   if (!quiet) console.log(`renderer built in ${Math.round(performance.now() - started)} ms`);
 }

@@ -5,7 +5,7 @@
 //   build/tray/*.png, build/icons/256x256.png → out/images/ (the tray and window icons read at run time;
 //                                                   build/ itself is not packaged)
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,68 +15,51 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ELECTRON_TARGETS = { main: 'node22', preload: 'chrome140' };
 
 /**
- * @param {{ quiet?: boolean; preload?: boolean }} [options] preload: false when another step (build-renderer.mjs's
- *   buildPreload) already bundles out/preload/index.cjs
+ * @param {{ quiet?: boolean }} [options]
  * @returns {Promise<string[]>} the files written
  */
-export async function buildShell({ quiet = false, preload = true } = {}) {
+export async function buildShell({ quiet = false } = {}) {
   const logLevel = quiet ? 'warning' : 'info';
-  const built = [];
-  if (existsSync(join(root, 'main/shell/index.ts'))) {
-    await build({
-      absWorkingDir: root,
-      entryPoints: { 'main/shell/index': 'main/shell/index.ts' },
-      outdir: 'out',
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: ELECTRON_TARGETS.main,
-      packages: 'external',
-      external: ['electron'],
-      sourcemap: true,
-      logLevel,
-    });
-    built.push('out/main/shell/index.js');
-  }
-  if (preload && existsSync(join(root, 'preload/index.ts'))) {
-    await build({
-      absWorkingDir: root,
-      entryPoints: { 'preload/index': 'preload/index.ts' },
-      outdir: 'out',
-      outExtension: { '.js': '.cjs' },
-      bundle: true,
-      // Everything but electron is bundled in: the sandbox has no module loader for anything else.
-      platform: 'node',
-      format: 'cjs',
-      target: ELECTRON_TARGETS.preload,
-      external: ['electron'],
-      sourcemap: true,
-      logLevel,
-    });
-    built.push('out/preload/index.cjs');
-  } else if (preload && !quiet) {
-    console.log('preload/index.ts does not exist yet: out/preload/index.cjs not built');
-  }
-  built.push(...copyImages());
-  return built;
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'main/shell/index': 'main/shell/index.ts' },
+    outdir: 'out',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: ELECTRON_TARGETS.main,
+    packages: 'external',
+    external: ['electron'],
+    sourcemap: true,
+    logLevel,
+  });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'preload/index': 'preload/index.ts' },
+    outdir: 'out',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    // Everything but electron is bundled in: the sandbox has no module loader for anything else.
+    platform: 'node',
+    format: 'cjs',
+    target: ELECTRON_TARGETS.preload,
+    external: ['electron'],
+    sourcemap: true,
+    logLevel,
+  });
+  return ['out/main/shell/index.js', 'out/preload/index.cjs', ...copyImages()];
 }
 
 function copyImages() {
   const copied = [];
   const trayDir = join(root, 'build/tray');
-  if (existsSync(trayDir)) {
-    mkdirSync(join(root, 'out/images/tray'), { recursive: true });
-    for (const file of readdirSync(trayDir).filter((f) => f.endsWith('.png'))) {
-      copyFileSync(join(trayDir, file), join(root, 'out/images/tray', file));
-      copied.push(`out/images/tray/${file}`);
-    }
+  mkdirSync(join(root, 'out/images/tray'), { recursive: true });
+  for (const file of readdirSync(trayDir).filter((f) => f.endsWith('.png'))) {
+    copyFileSync(join(trayDir, file), join(root, 'out/images/tray', file));
+    copied.push(`out/images/tray/${file}`);
   }
-  const appIcon = join(root, 'build/icons/256x256.png');
-  if (existsSync(appIcon)) {
-    mkdirSync(join(root, 'out/images'), { recursive: true });
-    copyFileSync(appIcon, join(root, 'out/images/icon.png'));
-    copied.push('out/images/icon.png');
-  }
+  copyFileSync(join(root, 'build/icons/256x256.png'), join(root, 'out/images/icon.png'));
+  copied.push('out/images/icon.png');
   return copied;
 }
 

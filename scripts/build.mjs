@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import { buildShell } from './build-shell.mjs';
 import { buildRenderer } from './build-renderer.mjs';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 
 const quiet = process.argv.includes('--quiet');
 const started = performance.now();
@@ -13,12 +13,8 @@ const nodeEntries = {
   'main/web/cli': 'main/web/cli.ts',
   'bench/run': 'bench/run.ts',
   'bench/idle-probe': 'bench/idle-probe.ts',
-};
-const optional = {
   'main/wake-word/wake-word-worker': 'main/wake-word/wake-word-worker.ts',
 };
-for (const [out, src] of Object.entries(optional)) if (existsSync(src)) nodeEntries[out] = src;
-for (const [out, src] of Object.entries(nodeEntries)) if (!existsSync(src)) delete nodeEntries[out];
 
 await build({
   entryPoints: nodeEntries,
@@ -38,7 +34,7 @@ await build({
 await buildRenderer({ quiet });
 
 // The Electron shell (main/shell → out/main/shell/index.js), its preload and the tray/window images.
-await buildShell({ quiet, preload: true });
+await buildShell({ quiet });
 
 // Worker files that run unbundled, exactly as written.
 for (const file of ['main/audio/pv-recorder-worker.cjs']) {
