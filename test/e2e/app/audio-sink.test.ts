@@ -3,31 +3,11 @@
  * window message AUDIO_PORT_MESSAGE) is attached straight to the playback worklet, and the page says
  * `audio:ready`; a context the autoplay policy suspends shows "Turn sound on" and resumes on a click.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUDIO_PORT_MESSAGE } from '../../../preload/contract/types.js';
-import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
-import { openWithFakeApi, type OpenedPage } from '../pages/fake-api-driver.js';
-import { HearthPage } from '../pages/hearth-page.js';
-import { BUILT_RENDERER_DIR, serveRenderer, type StaticServer } from '../pages/renderer-server.js';
+import { useAppHarness } from '../pages/app-harness.js';
 
-let server: StaticServer;
-let browser: LaunchedChromium;
-let opened: OpenedPage | undefined;
-
-beforeAll(async () => {
-  server = await serveRenderer(BUILT_RENDERER_DIR);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.closeAndClean();
-  await server?.close();
-});
-afterEach(async () => {
-  const problems = opened?.problems ?? [];
-  await opened?.close();
-  opened = undefined;
-  expect(problems).toEqual([]);
-});
+const harness = useAppHarness();
 
 /** Plays the part of main: hands the page a port, as the preload does, and talks to the worklet through it. */
 function handOverPort(message: string) {
@@ -63,9 +43,7 @@ const AUTOPLAY_BLOCKED = `(() => {
 
 describe('audio sink (Electron path)', () => {
   it('attaches the port to the worklet, says audio:ready, and the worklet plays what main sends', async () => {
-    opened = await openWithFakeApi(browser, { baseUrl: server.baseUrl });
-    const { page, fake } = opened;
-    await new HearthPage(page).waitUntilReady();
+    const { page, fake } = await harness.open();
     expect(await fake.callsOf('audio:ready')).toEqual([]);
     await page.evaluate(handOverPort, AUDIO_PORT_MESSAGE);
     expect(await fake.waitForCall('audio:ready')).toEqual([{ sampleRate: 24_000 }]);
@@ -90,19 +68,14 @@ describe('audio sink (Electron path)', () => {
   });
 
   it('ignores other window messages', async () => {
-    opened = await openWithFakeApi(browser, { baseUrl: server.baseUrl });
-    const { page, fake } = opened;
-    await new HearthPage(page).waitUntilReady();
+    const { page, fake } = await harness.open();
     await page.evaluate(handOverPort, 'some-other-message');
     await page.waitForTimeout(300);
     expect(await fake.callsOf('audio:ready')).toEqual([]);
   });
 
   it('when autoplay is blocked, offers to turn sound on and says audio:ready after the click', async () => {
-    opened = await openWithFakeApi(browser, { baseUrl: server.baseUrl, initScript: AUTOPLAY_BLOCKED });
-    const { page, fake } = opened;
-    const hearth = new HearthPage(page);
-    await hearth.waitUntilReady();
+    const { page, fake, hearth } = await harness.open({ initScript: AUTOPLAY_BLOCKED });
     await page.evaluate(handOverPort, AUDIO_PORT_MESSAGE);
     const banner = hearth.banner('Sound is off');
     await banner.waitFor();
