@@ -11,6 +11,7 @@ import {
   type MicLevel,
   type PvRecorderMicSourceOptions,
 } from '../../main/audio/pv-recorder-mic-source.js';
+import { encodeWav } from '../../main/audio/wav.js';
 import { MicError, type AssistantError } from '../../main/util/errors.js';
 import { applyVirtualMicEnv, startVirtualMic, VIRTUAL_MIC_DEVICE, type VirtualMic } from '../helpers/virtual-mic.js';
 
@@ -30,23 +31,6 @@ function measure(name: string, ms: number): void {
 }
 
 // ---- signals ----
-
-function writeWav(path: string, samples: Int16Array): void {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + samples.byteLength, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(MIC_SAMPLE_RATE, 24);
-  header.writeUInt32LE(MIC_SAMPLE_RATE * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(samples.byteLength, 40);
-  writeFileSync(path, Buffer.concat([header, Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)]));
-}
 
 /** 1.5 s: a 200→4000 Hz chirp plus seeded noise, with 10 ms fades. Unambiguous to align. */
 function makeSweep(): Int16Array {
@@ -191,9 +175,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hearth-pvrec-'));
   sweep = makeSweep();
   sweepWav = join(dir, 'sweep.wav');
-  writeWav(sweepWav, sweep);
+  writeFileSync(sweepWav, encodeWav(sweep, MIC_SAMPLE_RATE));
   toneWav = join(dir, 'tone.wav');
-  writeWav(toneWav, makeTone(1.2, 1000, 0.5));
+  writeFileSync(toneWav, encodeWav(makeTone(1.2, 1000, 0.5), MIC_SAMPLE_RATE));
 });
 
 afterEach(async () => {
