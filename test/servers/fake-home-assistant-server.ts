@@ -53,16 +53,18 @@ export type FakeFault =
   | { kind: 'drop' };
 
 export type FakeHomeAssistantOptions = {
-  token?: string;
-  version?: string;
-  entities?: FakeEntity[];
-  /** Exposed to Assist (conversation): entity id → bool. */
-  exposure?: Record<string, boolean>;
-  areas?: { area_id: string; name: string; aliases?: string[] }[];
-  /** entity id → area id (registry entries are created for these). */
-  areaOf?: Record<string, string>;
   tls?: { key: string; cert: string };
 };
+
+/** The token accepted until `setToken`. */
+const FAKE_TOKEN = 'good-token';
+const FAKE_VERSION = '2024.3.3';
+const FAKE_ENTITIES: FakeEntity[] = [
+  { entity_id: 'light.kitchen', state: 'off', attributes: { friendly_name: 'Kitchen Light', supported_color_modes: ['brightness'] } },
+  { entity_id: 'switch.secret', state: 'off', attributes: { friendly_name: 'Secret Switch' } },
+];
+/** Exposed to Assist (conversation): entity id → bool. */
+const FAKE_EXPOSURE: Record<string, boolean> = { 'light.kitchen': true, 'switch.secret': false };
 
 export type FakeHomeAssistantServer = {
   /** http(s)://127.0.0.1:PORT */
@@ -89,17 +91,8 @@ export type FakeHomeAssistantServer = {
 type Client = { ws: WebSocket; authed: boolean; stalled: boolean; entitySubs: number[] };
 
 export async function createFakeHomeAssistantServer(options: FakeHomeAssistantOptions = {}): Promise<FakeHomeAssistantServer> {
-  let token = options.token ?? 'good-token';
-  const version = options.version ?? '2024.3.3';
-  const states = new Map<string, FakeEntity>(
-    (
-      options.entities ?? [
-        { entity_id: 'light.kitchen', state: 'off', attributes: { friendly_name: 'Kitchen Light', supported_color_modes: ['brightness'] } },
-        { entity_id: 'switch.secret', state: 'off', attributes: { friendly_name: 'Secret Switch' } },
-      ]
-    ).map((e) => [e.entity_id, structuredClone(e)]),
-  );
-  const exposure = options.exposure ?? { 'light.kitchen': true, 'switch.secret': false };
+  let token = FAKE_TOKEN;
+  const states = new Map<string, FakeEntity>(FAKE_ENTITIES.map((e) => [e.entity_id, structuredClone(e)]));
   const commands: { type: string; [key: string]: unknown }[] = [];
   const faults = new Map<string, { fault: FakeFault; sticky: boolean }>();
   const clients = new Set<Client>();
@@ -130,7 +123,7 @@ export async function createFakeHomeAssistantServer(options: FakeHomeAssistantOp
     const send = (message: unknown) => {
       if (!client.stalled && ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    send({ type: 'auth_required', ha_version: version });
+    send({ type: 'auth_required', ha_version: FAKE_VERSION });
     ws.on('message', (data) => {
       if (client.stalled) return;
       let message: { id?: number; type?: string; [key: string]: unknown };
@@ -142,7 +135,7 @@ export async function createFakeHomeAssistantServer(options: FakeHomeAssistantOp
       if (!client.authed) {
         if (message.type === 'auth' && message.access_token === token) {
           client.authed = true;
-          send({ type: 'auth_ok', ha_version: version });
+          send({ type: 'auth_ok', ha_version: FAKE_VERSION });
         } else {
           send({ type: 'auth_invalid', message: 'Invalid access token or password' });
           ws.close();
@@ -181,34 +174,18 @@ export async function createFakeHomeAssistantServer(options: FakeHomeAssistantOp
         case 'ping':
           return answer(() => send({ id, type: 'pong' }));
         case 'get_config':
-          return answer(() => result({ state: 'RUNNING', version }));
-        case 'config/area_registry/list':
-          return answer(() => result((options.areas ?? []).map((a) => ({ aliases: [], floor_id: null, ...a }))));
+          return answer(() => result({ state: 'RUNNING', version: FAKE_VERSION }));
         case 'config/floor_registry/list':
           return answer(() => error('unknown_command', 'Unknown command.'));
+        case 'config/area_registry/list':
         case 'config/device_registry/list':
-          return answer(() => result([]));
         case 'config/entity_registry/list':
-          return answer(() =>
-            result(
-              Object.entries(options.areaOf ?? {}).map(([entity_id, area_id]) => ({
-                entity_id,
-                area_id,
-                device_id: null,
-                name: null,
-                original_name: null,
-                disabled_by: null,
-                hidden_by: null,
-                entity_category: null,
-                options: {},
-              })),
-            ),
-          );
+          return answer(() => result([]));
         case 'config/entity_registry/get_entries':
           return answer(() => result({}));
         case 'homeassistant/expose_entity/list':
           return answer(() =>
-            result({ exposed_entities: Object.fromEntries(Object.entries(exposure).map(([k, v]) => [k, { conversation: v }])) }),
+            result({ exposed_entities: Object.fromEntries(Object.entries(FAKE_EXPOSURE).map(([k, v]) => [k, { conversation: v }])) }),
           );
         case 'homeassistant/expose_new_entities/get':
           return answer(() => result({ expose_new: false }));

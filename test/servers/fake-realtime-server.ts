@@ -17,10 +17,7 @@
  *   await server.close();
  */
 export { createFakeRealtimeServer } from './fake-realtime/server.js';
-export { defaultResponder } from './fake-realtime/responder.js';
-export { generateTone, rmsDbfs, bytesToSamples, samplesToBytes, SAMPLE_RATE, BYTES_PER_MS } from './fake-realtime/audio.js';
-export { vadSettingsFor, semanticSilenceMs, DEFAULT_VAD_BASE_DBFS, VAD_DB_PER_THRESHOLD_UNIT } from './fake-realtime/vad.js';
-export { isReasoningModel, BUILTIN_VOICES } from './fake-realtime/session-validation.js';
+export { generateTone } from './fake-realtime/audio.js';
 export type {
   CloseInfo,
   EventPredicate,

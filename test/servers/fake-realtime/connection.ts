@@ -51,7 +51,6 @@ const RATE_LIMIT_TOKENS = 15_000_000;
 /** What a connection needs from its server. */
 export interface ConnectionEnv {
   readonly timing: RunTiming;
-  readonly vadBaseDbfs: number;
   readonly transcriptionDelayMs: number;
   readonly clampTruncate: boolean;
   readonly pingIntervalMs: number;
@@ -206,7 +205,7 @@ export class Connection implements FakeRealtimeConnection {
   accept(session: FakeSession, lifetimeMs: number | undefined): void {
     this.accepted = true;
     this.sessionState = session;
-    this.input.configure(session.audio.input.turn_detection, this.env.vadBaseDbfs);
+    this.input.configure(session.audio.input.turn_detection);
     this.send({ type: 'session.created', session: structuredClone(session) });
     if (this.env.pingIntervalMs > 0) {
       const ping = setInterval(() => {
@@ -389,7 +388,7 @@ export class Connection implements FakeRealtimeConnection {
   private onSessionUpdate(event: JsonObject): void {
     rejectUnknownKeys(event, ['type', 'event_id', 'session'], '');
     this.sessionState = applySessionUpdate(this.sessionNow, event, { assistantAudioPresent: this.assistantAudioPresent });
-    this.input.configure(this.sessionNow.audio.input.turn_detection, this.env.vadBaseDbfs);
+    this.input.configure(this.sessionNow.audio.input.turn_detection);
     this.send({ type: 'session.updated', session: structuredClone(this.sessionState) });
   }
 

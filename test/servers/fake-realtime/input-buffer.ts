@@ -35,13 +35,13 @@ export class InputAudioBuffer {
   }
 
   /** Follows `audio.input.turn_detection`; null switches VAD off (no VAD events at all). */
-  configure(td: TurnDetectionConfig | null, baseDbfs: number): void {
+  configure(td: TurnDetectionConfig | null): void {
     if (td === null) {
       this.vad = null;
       this.speech = null;
       return;
     }
-    const settings = vadSettingsFor(td, baseDbfs);
+    const settings = vadSettingsFor(td);
     if (this.vad) this.vad.settings = settings;
     else this.vad = new EnergyVad(settings);
   }

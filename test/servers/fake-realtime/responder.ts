@@ -36,10 +36,6 @@ export class TurnSource {
     return structuredClone(scripted ?? this.responder(ctx));
   }
 
-  push(...turns: ScriptedTurn[]): void {
-    this.script.push(...turns);
-  }
-
   setResponder(responder: Responder): void {
     this.responder = responder;
     this.script = [];

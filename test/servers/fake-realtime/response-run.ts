@@ -21,14 +21,15 @@ import type { ResponseParams } from './session-validation.js';
 import type { JsonObject, ResponseFailure, ScriptedItem, ScriptedTurn, ServerEventDraft } from './types.js';
 import { buildUsage, charsToTokens, outputAudioTokens, type InputTokens } from './usage.js';
 
+/** Reply audio per character of a message that gives no `audioMs`. */
+const MS_PER_CHARACTER = 60;
+
 export type StoredItem = { item: JsonObject; audio: PcmStore | null };
 
 export type RunTiming = {
   audioChunkMs: number;
   chunkIntervalMs: number;
-  msPerCharacter: number;
   toneAmplitude: number;
-  firstOutputDelayMs: number;
   contentPartTypes: 'sdk' | 'item';
   rateLimitsPosition: 'after-created' | 'after-done' | 'none';
 };
@@ -120,11 +121,6 @@ export class ResponseRun {
       this.finish('failed', { type: 'failed', error: { type, code: type, message: message ?? FAILURE_MESSAGES[type] } });
       return;
     }
-    const latency = this.turn.latencyMs ?? h.timing.firstOutputDelayMs;
-    if (latency > 0) {
-      await h.sleep(latency);
-      if (this.done) return;
-    }
     for (const [index, item] of this.turn.items.entries()) {
       if (item.type === 'message') await this.streamMessage(item, index);
       else await this.streamFunctionCall(item, index);
@@ -191,7 +187,7 @@ export class ResponseRun {
 
     const text = item.text;
     if (audioMode && audio) {
-      const audioMs = item.audioMs ?? text.length * h.timing.msPerCharacter;
+      const audioMs = item.audioMs ?? text.length * MS_PER_CHARACTER;
       const pcm = generateTone(audioMs, frequencyForItem(h.nextToneIndex()), h.timing.toneAmplitude);
       const chunkBytes = Math.max(2, msToBytes(h.timing.audioChunkMs));
       const chunks = Math.max(1, Math.ceil(pcm.length / chunkBytes));

@@ -22,10 +22,8 @@ import type {
   LoggedEvent,
   Responder,
   ResponseFailure,
-  ScriptedTurn,
   WaitForOptions,
 } from './types.js';
-import { DEFAULT_VAD_BASE_DBFS } from './vad.js';
 
 /** `sk-proj-abcd…wxyz` → `sk-p****…wxyz` (the service masks keys in its auth error). */
 function maskKey(key: string): string {
@@ -64,15 +62,12 @@ class FakeRealtimeServerImpl extends EventEmitter implements FakeRealtimeServer 
     const timing: RunTiming = {
       audioChunkMs: options.audioChunkMs ?? 200,
       chunkIntervalMs: options.chunkIntervalMs ?? 50,
-      msPerCharacter: options.msPerCharacter ?? 60,
       toneAmplitude: options.toneAmplitude ?? 0.25,
-      firstOutputDelayMs: options.firstOutputDelayMs ?? 0,
       contentPartTypes: options.contentPartTypes ?? 'sdk',
       rateLimitsPosition: options.rateLimitsPosition ?? 'after-created',
     };
     this.env = {
       timing,
-      vadBaseDbfs: options.vadRmsThresholdDbfs ?? DEFAULT_VAD_BASE_DBFS,
       transcriptionDelayMs: options.transcriptionDelayMs ?? 0,
       clampTruncate: options.clampTruncate ?? false,
       pingIntervalMs: options.pingIntervalMs ?? 20_000,
@@ -150,7 +145,7 @@ class FakeRealtimeServerImpl extends EventEmitter implements FakeRealtimeServer 
         return conn.refuse('invalid_model', `Model "${model}" is not supported in realtime mode.`, 4000);
       const lifetime = this.options.sessionLifetimeMs;
       const expiresAt = Math.floor(Date.now() / 1000) + (lifetime !== undefined ? Math.ceil(lifetime / 1000) : 3600);
-      conn.accept(defaultSession(newId('sess'), model, expiresAt, this.options.sessionDefaults), lifetime);
+      conn.accept(defaultSession(newId('sess'), model, expiresAt), lifetime);
     });
   }
 
@@ -274,10 +269,6 @@ class FakeRealtimeServerImpl extends EventEmitter implements FakeRealtimeServer 
     this.turns.setResponder(responder);
   }
 
-  pushScript(...turns: ScriptedTurn[]): void {
-    this.turns.push(...turns);
-  }
-
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
@@ -292,7 +283,7 @@ class FakeRealtimeServerImpl extends EventEmitter implements FakeRealtimeServer 
   }
 }
 
-/** Starts a fake OpenAI Realtime (GA) server on 127.0.0.1 (a free port unless `port` is given). */
+/** Starts a fake OpenAI Realtime (GA) server on a free port of 127.0.0.1. */
 export async function createFakeRealtimeServer(options: FakeRealtimeServerOptions = {}): Promise<FakeRealtimeServer> {
   const http = createServer((_req, res) => {
     res.writeHead(426, { 'Content-Type': 'application/json' });
@@ -300,7 +291,7 @@ export async function createFakeRealtimeServer(options: FakeRealtimeServerOption
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(options.port ?? 0, '127.0.0.1', () => {
+    http.listen(0, '127.0.0.1', () => {
       http.off('error', reject);
       resolve();
     });

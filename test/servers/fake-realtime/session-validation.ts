@@ -97,8 +97,8 @@ export function defaultServerVad(): ServerVadConfig {
   };
 }
 
-export function defaultSession(id: string, model: string, expiresAt: number, overrides: Partial<FakeSession> = {}): FakeSession {
-  const session: FakeSession = {
+export function defaultSession(id: string, model: string, expiresAt: number): FakeSession {
+  return {
     type: 'realtime',
     object: 'realtime.session',
     id,
@@ -123,7 +123,6 @@ export function defaultSession(id: string, model: string, expiresAt: number, ove
     },
     include: null,
   };
-  return structuredClone({ ...session, ...overrides, id, model, expires_at: expiresAt, type: 'realtime', object: 'realtime.session' });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ export type FakeSession = {
 // ---------------------------------------------------------------------------------------------
 
 export type ScriptedItem =
-  /** An assistant message. `audioMs` defaults to `text.length * msPerCharacter`. */
+  /** An assistant message. `audioMs` defaults to 60 ms per character of `text`. */
   | { type: 'message'; text: string; audioMs?: number }
   /** A function call. An object is JSON-encoded; a string is sent verbatim (to test bad JSON). */
   | { type: 'function_call'; name: string; arguments: unknown; callId?: string };
@@ -86,8 +86,6 @@ export type ScriptedTurn = {
   userTranscript?: string;
   /** Output items of the response, in order (e.g. a spoken preamble, then a function call). */
   items: ScriptedItem[];
-  /** Delay between `response.created`/`rate_limits.updated` and the first output item. */
-  latencyMs?: number;
 };
 
 export type TurnTrigger = 'audio' | 'text' | 'function_output' | 'response.create' | 'idle_timeout';
@@ -130,16 +128,10 @@ export type FakeRealtimeServerOptions = {
   audioChunkMs?: number;
   /** Pause between deltas. Default 50 ms (4x faster than real time with 200 ms chunks). */
   chunkIntervalMs?: number;
-  /** Reply audio length per character when a message has no `audioMs`. Default 60 ms. */
-  msPerCharacter?: number;
   /** Amplitude of the reply tone, 0..1 of full scale. Default 0.25 (about -15 dBFS RMS). */
   toneAmplitude?: number;
-  /** Delay between rate_limits.updated and the first output item (a stand-in for TTFB). Default 0. */
-  firstOutputDelayMs?: number;
   /** Send `session_expired` + close 1001 this long after each connection opens. Default: never. */
   sessionLifetimeMs?: number;
-  /** RMS level (dBFS) that counts as speech at `threshold: 0.5`. Default -45. See vad.ts. */
-  vadRmsThresholdDbfs?: number;
   /** Server WebSocket ping interval (the live service pings every ~20 s). 0 disables. Default 20000. */
   pingIntervalMs?: number;
   /**
@@ -157,10 +149,6 @@ export type FakeRealtimeServerOptions = {
   transcriptionDelayMs?: number;
   /** After a too-long truncate error, also send `conversation.item.truncated` clamped to the audio. */
   clampTruncate?: boolean;
-  /** Fields shallow-merged over the default session (e.g. a different default turn_detection). */
-  sessionDefaults?: Partial<Omit<FakeSession, 'id' | 'object' | 'model' | 'expires_at'>>;
-  /** Listen port. Default 0 (a free port). Always bound to 127.0.0.1. */
-  port?: number;
 };
 
 export type ResponseFailure = { type: 'rate_limit_exceeded' | 'insufficient_quota' | 'server_error'; message?: string };
@@ -282,7 +270,5 @@ export interface FakeRealtimeServer {
   stallConnections(): void;
   /** Replaces the responder (and drops what is left of `script`). */
   setResponder(responder: Responder): void;
-  /** Appends turns to the script. */
-  pushScript(...turns: ScriptedTurn[]): void;
   close(): Promise<void>;
 }

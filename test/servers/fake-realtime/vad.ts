@@ -3,9 +3,8 @@
  *
  * - The input is cut into 10 ms windows aligned to the start of the session's audio; each window's
  *   RMS level (dBFS) is compared with a threshold.
- * - Threshold mapping: `thresholdDbfs = base + (threshold - 0.5) * 40`, where `base` is the
- *   server option `vadRmsThresholdDbfs` (default -45 dBFS). So threshold 0 → -65 dBFS, 0.5 → -45,
- *   0.8 → -33, 1 → -25 (with the default base). `semantic_vad` uses the 0.5 level.
+ * - Threshold mapping: `thresholdDbfs = -45 + (threshold - 0.5) * 40`. So threshold 0 → -65 dBFS,
+ *   0.5 → -45, 0.8 → -33, 1 → -25. `semantic_vad` uses the 0.5 level.
  * - Speech starts after 30 ms (3 consecutive windows) above the threshold. `audio_start_ms` = start
  *   of the first loud window − `prefix_padding_ms` (floored at 0 and at the start of the current
  *   input buffer).
@@ -24,7 +23,8 @@ import type { TurnDetectionConfig } from './types.js';
 export const VAD_WINDOW_SAMPLES = SAMPLE_RATE / 100; // 10 ms
 export const VAD_MIN_SPEECH_WINDOWS = 3; // 30 ms
 export const VAD_DB_PER_THRESHOLD_UNIT = 40;
-export const DEFAULT_VAD_BASE_DBFS = -45;
+/** The level that counts as speech at `threshold: 0.5`. */
+export const VAD_BASE_DBFS = -45;
 
 export type VadSettings = {
   thresholdDbfs: number;
@@ -36,15 +36,15 @@ export function semanticSilenceMs(eagerness: 'low' | 'medium' | 'high' | 'auto')
   return eagerness === 'high' ? 500 : eagerness === 'low' ? 2000 : 1000;
 }
 
-export function vadSettingsFor(td: TurnDetectionConfig, baseDbfs = DEFAULT_VAD_BASE_DBFS): VadSettings {
+export function vadSettingsFor(td: TurnDetectionConfig): VadSettings {
   if (td.type === 'server_vad') {
     return {
-      thresholdDbfs: baseDbfs + (td.threshold - 0.5) * VAD_DB_PER_THRESHOLD_UNIT,
+      thresholdDbfs: VAD_BASE_DBFS + (td.threshold - 0.5) * VAD_DB_PER_THRESHOLD_UNIT,
       prefixPaddingMs: td.prefix_padding_ms,
       silenceDurationMs: td.silence_duration_ms,
     };
   }
-  return { thresholdDbfs: baseDbfs, prefixPaddingMs: 300, silenceDurationMs: semanticSilenceMs(td.eagerness) };
+  return { thresholdDbfs: VAD_BASE_DBFS, prefixPaddingMs: 300, silenceDurationMs: semanticSilenceMs(td.eagerness) };
 }
 
 export type VadEvent =
