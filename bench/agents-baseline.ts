@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession } from '@openai/agents-realtime';
 import { HeadlessPlayer } from '../main/audio/headless-player.js';
 import { createFakeRealtimeServer } from '../test/servers/fake-realtime-server.js';
 import { alternatingResponder, scheduleStall, SCENARIO, speechTone, streamRealTime } from './barge-in-scenario.js';
-import { sleep, summarize, type Summary } from './stats.js';
+import { summarize, type Summary } from './stats.js';
 
 export type AgentsBaselineResult = { truncation_error_ms: Summary; version: string };
 

@@ -21,9 +21,11 @@
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CHROMIUM_EXECUTABLE, chromiumInstalled, startPlayerPage, type PlayerPage } from '../test/helpers/chromium.js';
 import { startVirtualMic, type VirtualMic } from '../test/helpers/virtual-mic.js';
-import { sleep, summarize } from './stats.js';
+import { nextEvent } from '../test/helpers/wait.js';
+import { summarize } from './stats.js';
 import { mulberry32 } from '../main/util/seeded-random.js';
 
 const RATE = 24_000;
@@ -89,16 +91,7 @@ function startClockCheck(h: PlayerPage, now: () => number) {
 }
 
 function waitForEvent(h: PlayerPage, event: 'drained' | 'started', timeoutMs = 5_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = h.player.once(event, () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  return nextEvent(event, timeoutMs, (deliver) => h.player.once(event, () => deliver()));
 }
 
 async function measureLatency(h: PlayerPage, now: () => number, outputLatencyMs: number) {

@@ -7,25 +7,18 @@ import type { HomeAssistantGateway } from '../main/home-assistant/home-assistant
 import { DefaultToolRegistry } from '../main/tools/tool-registry.js';
 import { validateSettings } from '../main/app/settings.js';
 import { startHomeAssistant } from '../test/servers/home-assistant-core.js';
+import { nextEvent } from '../test/helpers/wait.js';
 import { summarize } from './stats.js';
 
 const ENTITY = 'light.kitchen_lights';
 
 /** Resolves with the time (performance.now()) the subscription first shows `state` for ENTITY. */
 function stateSeen(gateway: HomeAssistantGateway, state: string, timeoutMs = 10_000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`${ENTITY} did not become ${state} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = gateway.on('entities', (entities) => {
-      if (entities.get(ENTITY)?.state !== state) return;
-      const at = performance.now();
-      clearTimeout(timer);
-      off();
-      resolve(at);
-    });
-  });
+  return nextEvent(`${ENTITY} to become ${state}`, timeoutMs, (deliver) =>
+    gateway.on('entities', (entities) => {
+      if (entities.get(ENTITY)?.state === state) deliver(performance.now());
+    }),
+  );
 }
 
 export async function benchHomeAssistant(iterations: number): Promise<object> {

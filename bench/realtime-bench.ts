@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HeadlessPlayer } from '../main/audio/headless-player.js';
 import { defaultSettings } from '../main/app/settings.js';
 import { createPriceTable } from '../main/realtime/price-table.js';
@@ -7,9 +8,10 @@ import { VoiceSession } from '../main/realtime/voice-session.js';
 import { WsRealtimeTransport } from '../main/realtime/ws-realtime-transport.js';
 import { DefaultToolRegistry } from '../main/tools/tool-registry.js';
 import { createFakeRealtimeServer } from '../test/servers/fake-realtime-server.js';
+import { nextEvent } from '../test/helpers/wait.js';
 import { instrumentedSocketFactory } from './instrumented-socket.js';
 import { alternatingResponder, scheduleStall, SCENARIO, speechTone, streamRealTime } from './barge-in-scenario.js';
-import { sleep, summarize, type Summary } from './stats.js';
+import { summarize, type Summary } from './stats.js';
 
 export type RealtimeBenchResult = {
   mic_frame_to_socket_send_ms: Summary;
@@ -21,13 +23,7 @@ export type RealtimeBenchResult = {
 };
 
 const waitFor = (session: VoiceSession, event: 'assistant_audio_started' | 'assistant_done' | 'truncate', timeoutMs = 15_000) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bench: timed out waiting for ${event}`)), timeoutMs);
-    session.once(event, () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  nextEvent(event, timeoutMs, (deliver) => session.once(event, () => deliver()));
 
 /** Hearth's own engine through the barge-in scenario, with frame-level timing. */
 export async function benchRealtime(iterations: number): Promise<RealtimeBenchResult> {

@@ -16,5 +16,3 @@ export function summarize(values: readonly number[]): Summary {
     max: round(sorted[sorted.length - 1]!),
   };
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -13,6 +13,7 @@ import {
   type HomeAssistantInstance,
 } from '../servers/home-assistant-core.js';
 import { requireSpeechTools, synthesize } from '../helpers/speech.js';
+import { eventually } from '../helpers/wait.js';
 import {
   expectOneClearLine,
   readEventsFile as readEvents,
@@ -40,17 +41,6 @@ async function haState(id: string): Promise<{ state: string; attributes: Record<
   const state = states.find((s) => s.entity_id === id);
   if (!state) throw new Error(`${id} has no state`);
   return state;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    value = await read();
-  }
-  return value;
 }
 
 const toolResults = (events: Event[]) => events.filter((e) => e.type === 'tool_result');

@@ -5,6 +5,7 @@ import { buildSessionConfig } from '../../main/realtime/session-config.js';
 import { VoiceSession, type VoiceSessionEvents } from '../../main/realtime/voice-session.js';
 import { WsRealtimeTransport, type WsRealtimeTransportOptions } from '../../main/realtime/ws-realtime-transport.js';
 import { DefaultToolRegistry, type ToolSource } from '../../main/tools/tool-registry.js';
+import { nextEvent } from './wait.js';
 
 /** 16 kHz frames of a loud tone ("speech" to the fake's energy VAD) or silence. */
 export function micFrames(ms: number, loud: boolean, frequency = 300): Int16Array[] {
@@ -68,13 +69,9 @@ export async function createTestSession(
     session.on(name, ((...args: unknown[]) => list.push(args)) as never);
   }
   const next = <K extends keyof VoiceSessionEvents>(name: K, timeoutMs = 5000) =>
-    new Promise<VoiceSessionEvents[K]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for session event ${String(name)}`)), timeoutMs);
-      session.once(name, ((...args: VoiceSessionEvents[K]) => {
-        clearTimeout(timer);
-        resolve(args);
-      }) as never);
-    });
+    nextEvent<VoiceSessionEvents[K]>(`session event ${String(name)}`, timeoutMs, (deliver) =>
+      session.once(name, ((...args: VoiceSessionEvents[K]) => deliver(args)) as never),
+    );
   const feed = async (frames: Int16Array[], realTime = false) => {
     for (const frame of frames) {
       session.appendAudio(frame);

@@ -6,6 +6,7 @@ import { validateSettings } from '../../main/app/settings.js';
 import type { HaConnectionStatus } from '../../main/home-assistant/home-assistant-gateway.js';
 import type { AssistantError } from '../../main/util/errors.js';
 import { createFakeHomeAssistantServer, type FakeHomeAssistantServer } from '../servers/fake-home-assistant-server.js';
+import { eventually } from '../helpers/wait.js';
 
 /**
  * Faults a real Home Assistant cannot produce on demand: slow and malformed replies, a connection
@@ -50,13 +51,7 @@ async function setup(gatewayOptions: ConstructorParameters<typeof HaWsGateway>[0
   return { gateway, errors, statuses, turnOn, server };
 }
 
-const waitUntil = async (predicate: () => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const waitUntil = (predicate: () => boolean, timeoutMs: number) => eventually(predicate, (met) => met, timeoutMs, 20);
 
 describe('faults a real Home Assistant cannot easily produce', () => {
   it('works normally against the fake (sanity), and never exposes what the fake does not expose', async () => {

@@ -13,6 +13,7 @@ import {
   type HomeAssistantInstance,
 } from '../servers/home-assistant-core.js';
 import { SELF_SIGNED_TLS, createFakeHomeAssistantServer } from '../servers/fake-home-assistant-server.js';
+import { nextEvent } from '../helpers/wait.js';
 
 let ha: HomeAssistantInstance;
 let admin: HaSocket;
@@ -36,25 +37,6 @@ async function connectError(
   );
   expect(error).toBeInstanceOf(HomeAssistantError);
   return error as HomeAssistantError;
-}
-
-function waitFor<T>(register: (resolve: (value: T) => void) => () => void, timeoutMs: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, timeoutMs);
-    let done = false;
-    let off: () => void = () => undefined;
-    off = register((value) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      queueMicrotask(() => off());
-      resolve(value);
-    });
-    if (done) off();
-  });
 }
 
 async function freeClosedPort(): Promise<number> {
@@ -108,14 +90,8 @@ describe('HaWsGateway against a real Home Assistant 2024.3.3', () => {
     await gateway.connect({ baseUrl: ha.url, token: ha.token });
     const before = gateway.getEntities().get('light.bed_light')!.state;
     const target = before === 'on' ? 'off' : 'on';
-    const seen = waitFor<HaEntity>(
-      (resolve) =>
-        gateway.on(
-          'entities',
-          (entities) => entities.get('light.bed_light')?.state === target && resolve(entities.get('light.bed_light')!),
-        ),
-      5000,
-      'the new state',
+    const seen = nextEvent<HaEntity>('the new state', 5000, (resolve) =>
+      gateway.on('entities', (entities) => entities.get('light.bed_light')?.state === target && resolve(entities.get('light.bed_light')!)),
     );
     const result = await gateway.callService({ domain: 'light', service: `turn_${target}`, target: { entity_id: ['light.bed_light'] } });
     const state = await seen;
@@ -144,19 +120,14 @@ describe('HaWsGateway against a real Home Assistant 2024.3.3', () => {
   it('refreshes the registries when an area or an entity changes', async () => {
     const gateway = newGateway({ registryDebounceMs: 50 });
     await gateway.connect({ baseUrl: ha.url, token: ha.token });
-    const renamed = waitFor<HaRegistries>(
-      (resolve) =>
-        gateway.on('registries', (r) => r.entities.find((e) => e.entity_id === 'fan.ceiling_fan')?.name === 'Bedroom Breeze' && resolve(r)),
-      10_000,
-      'the renamed entity',
+    const renamed = nextEvent<HaRegistries>('the renamed entity', 10_000, (resolve) =>
+      gateway.on('registries', (r) => r.entities.find((e) => e.entity_id === 'fan.ceiling_fan')?.name === 'Bedroom Breeze' && resolve(r)),
     );
     await admin.command('config/entity_registry/update', { entity_id: 'fan.ceiling_fan', name: 'Bedroom Breeze', aliases: ['breeze'] });
     const registries = await renamed;
     expect(registries.entities.find((e) => e.entity_id === 'fan.ceiling_fan')?.aliases).toEqual(['breeze']);
-    const created = waitFor<HaRegistries>(
-      (resolve) => gateway.on('registries', (r) => r.areas.some((a) => a.name === 'Attic') && resolve(r)),
-      10_000,
-      'the new area',
+    const created = nextEvent<HaRegistries>('the new area', 10_000, (resolve) =>
+      gateway.on('registries', (r) => r.areas.some((a) => a.name === 'Attic') && resolve(r)),
     );
     await admin.command('config/area_registry/create', { name: 'Attic', aliases: ['loft'] });
     expect((await created).areas.find((a) => a.name === 'Attic')?.aliases).toEqual(['loft']);
@@ -256,15 +227,11 @@ describe('reconnection', () => {
     admin = await connectHaWebSocket(ha.url, ha.token);
     const result = await gateway.callService({ domain: 'light', service: 'turn_off', target: { entity_id: ['light.ceiling_lights'] } });
     expect(result.contextId).toEqual(expect.any(String));
-    await waitFor<void>(
-      (resolve) => {
-        const check = () => gateway.getEntities().get('light.ceiling_lights')?.state === 'off' && resolve();
-        check();
-        return gateway.on('entities', check);
-      },
-      5000,
-      'the state after reconnect',
-    );
+    await nextEvent('the state after reconnect', 5000, (resolve) => {
+      const check = () => gateway.getEntities().get('light.ceiling_lights')?.state === 'off' && resolve();
+      check();
+      return gateway.on('entities', check);
+    });
     expect(gateway.getRegistries().exposedToAssist.get(UNEXPOSED_ENTITY)).toBe(false);
   }, 120_000);
 });

@@ -12,6 +12,7 @@ import {
   type HaSocket,
   type HomeAssistantInstance,
 } from '../servers/home-assistant-core.js';
+import { eventually } from '../helpers/wait.js';
 
 type State = { entity_id: string; state: string; attributes: Record<string, any> };
 
@@ -36,17 +37,6 @@ async function haState(id: string): Promise<State> {
   const state = (await haStates()).get(id);
   if (!state) throw new Error(`${id} has no state`);
   return state;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    value = await read();
-  }
-  return value;
 }
 
 beforeAll(async () => {

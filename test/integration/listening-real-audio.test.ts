@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../main/audio/wav.js';
 import { resampleClip } from '../../main/audio/resampler.js';
@@ -39,7 +40,6 @@ async function waitForEvent(predicate: (e: Event) => boolean, since: number, tim
 }
 
 const isRest = (e: Event) => e.type === 'state' && e.state === 'listening-for-wake-word';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Normalised cross-correlation peak of `template` inside `signal`: a coarse search on 8×-decimated

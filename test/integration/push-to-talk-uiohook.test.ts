@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHotkey } from '../../main/push-to-talk/hotkey.js';
@@ -18,7 +19,6 @@ import { UiohookKeyHook } from '../../main/push-to-talk/uiohook-key-hook.js';
  */
 
 const PACKAGES = ['xvfb', 'xdotool'];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function requireXTools(): void {
   const missing = [

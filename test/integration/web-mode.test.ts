@@ -10,6 +10,7 @@ import { SilentMicSource } from '../../main/audio/silent-mic-source.js';
 import { KeyFileCipher } from '../../main/secrets/secret-cipher.js';
 import { startWebServer, type WebServer } from '../../main/web/web-server.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
+import { eventually } from '../helpers/wait.js';
 
 const TOKEN = 'pairing-token-for-tests-0123456789';
 
@@ -42,15 +43,13 @@ async function connectApi(cookie: string, origin?: string) {
       pending.set(id, resolve);
       ws.send(JSON.stringify({ type: 'invoke', id, channel, args }));
     });
-  const waitForEvent = async (predicate: (e: { channel: string; payload: any }) => boolean, timeoutMs = 8000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = events.find(predicate);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('timed out waiting for an event');
-  };
+  const waitForEvent = async (predicate: (e: { channel: string; payload: any }) => boolean, timeoutMs = 8000) =>
+    (await eventually(
+      () => events.find(predicate),
+      (found) => found !== undefined,
+      timeoutMs,
+      20,
+    ))!;
   return { ws, invoke, events, waitForEvent };
 }
 
@@ -222,14 +221,8 @@ describe('web mode: the audio socket', () => {
     const received: Array<{ type: string }> = [];
     audio.on('message', (data, isBinary) => received.push(isBinary ? { type: 'chunk' } : JSON.parse(String(data))));
     await new Promise((resolve, reject) => (audio.once('open', resolve), audio.once('error', reject)));
-    const waitFor = async (predicate: () => boolean, what: string) => {
-      for (const deadline = Date.now() + 8000; Date.now() < deadline;) {
-        if (predicate()) return;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`timed out waiting for ${what}`);
-    };
-    await waitFor(() => received.some((m) => m.type === 'ping'), 'a ping');
+    const receivedTypes = () => received.map((m) => m.type);
+    await eventually(receivedTypes, (types) => types.includes('ping'), 8000, 20);
     const api = await connectApi(cookie);
     const replyTo = async (text: string) => {
       await api.invoke('conversation:send-text', { text });
@@ -244,7 +237,7 @@ describe('web mode: the audio socket', () => {
     audio.send(JSON.stringify({ type: 'pong', id: 0, frame: 128, wallMs: Date.now() }));
     await new Promise((r) => setTimeout(r, 1500)); // the first reply finishes on the fallback before the switch
     await replyTo('second, heard');
-    await waitFor(() => received.some((m) => m.type === 'chunk'), 'a chunk on the audio socket');
+    await eventually(receivedTypes, (types) => types.includes('chunk'), 8000, 20);
     audio.close();
     api.ws.close();
   });

@@ -7,13 +7,13 @@
  * Needs the Debian packages chromium, pulseaudio and pulseaudio-utils.
  */
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayerPage, type PlayerPage } from '../../helpers/chromium.js';
 import { startVirtualMic, VIRTUAL_SPEAKER_SINK, type VirtualMic } from '../../helpers/virtual-mic.js';
 
 const CAPTURE_RATE = 16_000; // the null sink's rate
 const AMPLITUDE = 8_000;
-const sleep = (n: number) => new Promise((resolve) => setTimeout(resolve, n));
 
 function tone(samples: number, hz = 440): Int16Array {
   const out = new Int16Array(samples);

@@ -3,9 +3,11 @@
  * AudioWorklet (bundled pcm-player.worklet.js, served under a `default-src 'self'` CSP) → a sample-exact
  * output tap. Muted: no audio server is needed (the audio clock runs without a sound card).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RendererPlayer, RendererPlayerEvents } from '../../../main/audio/renderer-player.js';
 import { launchChromium, startPlayerPage, type LaunchedChromium, type PlayerPage } from '../../helpers/chromium.js';
+import { nextEvent } from '../../helpers/wait.js';
 
 const QUANTUM = 128;
 const ms = (n: number) => (n * 24_000) / 1000;
@@ -27,26 +29,17 @@ function concat(...parts: Int16Array[]): Int16Array {
   return out;
 }
 
-const sleep = (n: number) => new Promise((resolve) => setTimeout(resolve, n));
-
-function nextEvent<K extends keyof RendererPlayerEvents>(
+function nextPlayerEvent<K extends keyof RendererPlayerEvents>(
   player: RendererPlayer,
   event: K,
   predicate: (value: RendererPlayerEvents[K][0]) => boolean = () => true,
   timeoutMs = 10_000,
 ): Promise<RendererPlayerEvents[K][0]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = player.on(event, ((...args: RendererPlayerEvents[K]) => {
-      if (!predicate(args[0])) return;
-      clearTimeout(timer);
-      off();
-      resolve(args[0]);
-    }) as (...args: RendererPlayerEvents[K]) => void);
-  });
+  return nextEvent(event, timeoutMs, (deliver) =>
+    player.on(event, ((...args: RendererPlayerEvents[K]) => {
+      if (predicate(args[0])) deliver(args[0]);
+    }) as (...args: RendererPlayerEvents[K]) => void),
+  );
 }
 
 /** Calls `send(i)` at `start + i * periodMs` (drift-free), `count` times; resolves with the worst lateness in ms. */
@@ -110,7 +103,7 @@ for (const mode of ['relay', 'port'] as const) {
       const log = recorder(player);
       const a = [0, 1, 2, 3, 4].map((i) => signal(ms(100), i * ms(100)));
       const b = [0, 1, 2].map((i) => signal(ms(50), 20_000 + i * ms(50)));
-      const drained = nextEvent(player, 'drained', (id) => id === 'item_b');
+      const drained = nextPlayerEvent(player, 'drained', (id) => id === 'item_b');
       for (const chunk of a) player.enqueue('item_a', chunk);
       for (const chunk of b) player.enqueue('item_b', chunk);
       await drained;
@@ -130,8 +123,8 @@ for (const mode of ['relay', 'port'] as const) {
       const { player, tap } = await open();
       const sent = signal(ms(2_000));
       for (let i = 0; i < 20; i++) player.enqueue('item_a', sent.subarray(i * ms(100), (i + 1) * ms(100)));
-      await nextEvent(player, 'progress', (p) => p.playedSamples >= ms(300));
-      const report = nextEvent(player, 'flushed');
+      await nextPlayerEvent(player, 'progress', (p) => p.playedSamples >= ms(300));
+      const report = nextPlayerEvent(player, 'flushed');
       const position = await player.flush();
       const flushed = await report;
       await sleep(150);
@@ -166,7 +159,7 @@ for (const mode of ['relay', 'port'] as const) {
         const { player, tap } = await open(60);
         const log = recorder(player);
         const item = `item_${attempt}`;
-        const drained = nextEvent(player, 'drained');
+        const drained = nextPlayerEvent(player, 'drained');
         const lateness = await feedSteadily(count, 20, (i) => player.enqueue(item, signal(chunk, i * chunk)));
         await drained;
         const recording = await tap();
@@ -189,7 +182,7 @@ for (const mode of ['relay', 'port'] as const) {
       const { player, tap } = await open(60);
       const log = recorder(player);
       await feedSteadily(4, 400, (i) => player.enqueue('item_a', signal(ms(100), i * ms(100))));
-      await nextEvent(player, 'drained');
+      await nextPlayerEvent(player, 'drained');
       await sleep(50);
       expect(log.underruns).toEqual([1, 2, 3]);
       expect(log.drained).toEqual(['item_a', 'item_a', 'item_a', 'item_a']);

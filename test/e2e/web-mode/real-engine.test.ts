@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeWav } from '../../../main/audio/wav.js';
 import { synthesize } from '../../helpers/speech.js';
+import { eventually } from '../../helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAIRING_TOKEN, SCREENSHOTS, recordSink, startRealApp, type OpenedApp, type RealApp } from './real-app-harness.js';
 import type { Responder } from '../../servers/fake-realtime-server.js';
@@ -23,21 +25,9 @@ const responder: Responder = (ctx) => {
   return { items: [{ type: 'message', text: `You said: ${text}`, audioMs: 400 }] };
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function haState(real: RealApp, id: string): Promise<string> {
   const states = await real.admin.command<Array<{ entity_id: string; state: string }>>('get_states');
   return states.find((s) => s.entity_id === id)?.state ?? 'missing';
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
 }
 
 describe('web mode with the real engine, a real Home Assistant and real audio', () => {

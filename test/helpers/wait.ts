@@ -1,0 +1,46 @@
+/**
+ * Waiting in tests and benches: `eventually` polls until a condition holds, `nextEvent` takes the
+ * next event of an emitter; both fail after a timeout instead of hanging.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Reads until `ok` accepts the value (every `intervalMs`); fails with the last value after `timeoutMs`. */
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms; last value ${String(JSON.stringify(value)).slice(0, 300)}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * The first value `listen` delivers. `listen` subscribes (it may deliver at once) and returns its
+ * unsubscribe, which is called when the value arrives or when `timeoutMs` has passed (then the
+ * promise rejects).
+ */
+export function nextEvent<T = void>(what: string, timeoutMs: number, listen: (deliver: (value: T) => void) => () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      unsubscribe();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const unsubscribe = listen((value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      queueMicrotask(() => unsubscribe()); // a delivery from inside `listen` comes before `unsubscribe` exists
+      resolve(value);
+    });
+  });
+}
