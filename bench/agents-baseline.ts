@@ -74,7 +74,7 @@ export async function benchAgentsRealtime(iterations: number, version: string): 
     const flushed = new Promise<void>((resolve) => (interrupted = resolve));
     await streamRealTime(speech, 24_000, 20, send24k);
     await flushed;
-    const record = await server.waitFor((e) => e.direction === 'in' && e.event.type === 'conversation.item.truncate', { since: marked });
+    const record = await server.waitForClientEvent('conversation.item.truncate', { since: marked });
     errors.push(Math.abs(Number(record.event.audio_end_ms) - truthMs));
     await streamRealTime(quiet, 24_000, 20, send24k);
     await sleep(SCENARIO.shortReplyMs + 300);

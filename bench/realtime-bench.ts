@@ -99,7 +99,7 @@ export async function benchRealtime(iterations: number): Promise<RealtimeBenchRe
     const marked = server.mark();
     await streamRealTime(speech, 16_000, 32, send16k);
     await truncated;
-    const record = await server.waitFor((e) => e.direction === 'in' && e.event.type === 'conversation.item.truncate', { since: marked });
+    const record = await server.waitForClientEvent('conversation.item.truncate', { since: marked });
     const item = String(record.event.item_id);
     const truthMs = (player.playedSamples(item) * 1000) / 24_000;
     errors.push(Math.abs(Number(record.event.audio_end_ms) - truthMs));
