@@ -6,6 +6,7 @@
  *   const restoreEnv = applyVirtualMicEnv();   // before anything loads/uses PvRecorder
  *   const vmic = await startVirtualMic();
  *   await vmic.play('test.wav');
+ *   const sink = vmic.recordSink(); ... const samples = await sink.stop();   // what was played into vspk
  *   await vmic.stop(); restoreEnv();
  *
  * Each test process gets its own daemon under .cache/audio/vitest-<pid> (so parallel test runs do
@@ -39,6 +40,8 @@ export type VirtualMic = {
   env: Record<string, string> & VirtualMicEnv;
   /** `paplay --device=vspk <wav>`; resolves when playback is done. */
   play(wavPath: string): Promise<void>;
+  /** Starts recording what is played into vspk (its monitor, with parec) until `stop()`. */
+  recordSink(): SinkRecording;
   /** Kills the daemon (the microphone disappears); the directory stays for restartServer(). */
   killServer(): Promise<void>;
   /** Starts the daemon again after killServer() (no-op when it runs). */
@@ -47,6 +50,14 @@ export type VirtualMic = {
   pactl(...args: string[]): Promise<string>;
   /** Stops the daemon and removes its directory (only a per-process default directory). */
   stop(): Promise<void>;
+};
+
+/** A recording of the sink: 16 kHz mono (the sink's rate), 16-bit. */
+export type SinkRecording = {
+  /** Samples recorded so far. */
+  samples(): number;
+  /** Stops parec and returns everything recorded (throws when parec recorded nothing). */
+  stop(): Promise<Int16Array>;
 };
 
 export type VirtualMicOptions = { audioHome?: string };
@@ -120,6 +131,29 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
   });
 }
 
+function recordSink(env: Record<string, string>): SinkRecording {
+  const child = spawn(
+    'parec',
+    [`--device=${VIRTUAL_SPEAKER_SINK}.monitor`, '--format=s16le', '--rate=16000', '--channels=1', '--latency-msec=10'],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolveExit) => child.once('close', () => resolveExit()));
+  return {
+    samples: () => chunks.reduce((n, c) => n + c.length, 0) / 2,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      if (chunks.length === 0) throw new Error(`parec recorded nothing: ${stderr.trim()}`);
+      const bytes = Buffer.concat(chunks);
+      return new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2));
+    },
+  };
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -154,6 +188,7 @@ export async function startVirtualMic(options: VirtualMicOptions = {}): Promise<
   return {
     env,
     play: (wavPath) => run('paplay', [`--device=${VIRTUAL_SPEAKER_SINK}`, wavPath], env).then(() => undefined),
+    recordSink: () => recordSink(env),
     killServer: teardown,
     restartServer: setup,
     pactl: (...args) => run('pactl', args, env),

@@ -6,11 +6,10 @@
  *
  * Needs the Debian packages chromium, pulseaudio and pulseaudio-utils.
  */
-import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayerPage, type PlayerPage } from '../../helpers/chromium.js';
-import { startVirtualMic, VIRTUAL_SPEAKER_SINK, type VirtualMic } from '../../helpers/virtual-mic.js';
+import { startVirtualMic, type VirtualMic } from '../../helpers/virtual-mic.js';
 
 const CAPTURE_RATE = 16_000; // the null sink's rate
 const AMPLITUDE = 8_000;
@@ -27,33 +26,6 @@ function rms(samples: Int16Array): number {
   return samples.length === 0 ? 0 : Math.sqrt(sum / samples.length);
 }
 
-/** Records the null sink's monitor (16 kHz mono s16le) until `stop()`. */
-function captureSink(env: Record<string, string>) {
-  const child = spawn(
-    'parec',
-    [`--device=${VIRTUAL_SPEAKER_SINK}.monitor`, '--format=s16le', `--rate=${CAPTURE_RATE}`, '--channels=1', '--latency-msec=10'],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const chunks: Buffer[] = [];
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  return {
-    received: () => chunks.reduce((n, c) => n + c.length, 0) / 2,
-    stop: async (): Promise<Int16Array> => {
-      child.kill('SIGTERM');
-      await exited;
-      if (chunks.length === 0) throw new Error(`parec recorded nothing: ${stderr.trim()}`);
-      const bytes = Buffer.concat(chunks);
-      return new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2));
-    },
-  };
-}
-
 describe('audible playback into a PulseAudio sink', () => {
   let vmic: VirtualMic;
   let h: PlayerPage;
@@ -68,8 +40,8 @@ describe('audible playback into a PulseAudio sink', () => {
   });
 
   it('the tone is heard at its amplitude and stops within 50 ms of a flush, as long as reported', async () => {
-    const capture = captureSink(vmic.env);
-    for (let i = 0; i < 100 && capture.received() < CAPTURE_RATE * 0.3; i++) await sleep(20); // 300 ms of silence first
+    const capture = vmic.recordSink();
+    for (let i = 0; i < 100 && capture.samples() < CAPTURE_RATE * 0.3; i++) await sleep(20); // 300 ms of silence first
     const audio = tone(24_000 * 3);
     const enqueuedAt = performance.now();
     for (let i = 0; i < 30; i++) h.player.enqueue('item_tone', audio.subarray(i * 2_400, (i + 1) * 2_400));

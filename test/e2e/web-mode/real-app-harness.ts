@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,13 +9,7 @@ import { EncryptedFileSecretStore } from '../../../main/secrets/encrypted-file-s
 import { KeyFileCipher } from '../../../main/secrets/secret-cipher.js';
 import { startWebServer, type WebServer } from '../../../main/web/web-server.js';
 import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
-import {
-  applyVirtualMicEnv,
-  startVirtualMic,
-  VIRTUAL_MIC_DEVICE,
-  VIRTUAL_SPEAKER_SINK,
-  type VirtualMic,
-} from '../../helpers/virtual-mic.js';
+import { applyVirtualMicEnv, startVirtualMic, VIRTUAL_MIC_DEVICE, type VirtualMic } from '../../helpers/virtual-mic.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer, type Responder } from '../../servers/fake-realtime-server.js';
 import { connectHaWebSocket, startHomeAssistant, type HaSocket, type HomeAssistantInstance } from '../../servers/home-assistant-core.js';
 import { HearthPage } from '../pages/hearth-page.js';
@@ -114,30 +107,6 @@ export async function startRealApp(options: { onboarded: boolean; responder: Res
       await vmic.stop();
       restoreEnv();
       await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Records the PulseAudio sink Chromium plays into (16 kHz mono), with the wall time of the start. */
-export function recordSink(env: Record<string, string>) {
-  const child = spawn(
-    'parec',
-    [`--device=${VIRTUAL_SPEAKER_SINK}.monitor`, '--format=s16le', '--rate=16000', '--channels=1', '--latency-msec=10'],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  const chunks: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const closed = new Promise<void>((r) => child.once('close', () => r()));
-  return {
-    samples: () => chunks.reduce((n, c) => n + c.length, 0) / 2,
-    async stop(): Promise<Int16Array> {
-      child.kill('SIGTERM');
-      await closed;
-      const bytes = Buffer.concat(chunks);
-      return new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2));
     },
   };
 }

@@ -5,7 +5,7 @@ import { encodeWav } from '../../../main/audio/wav.js';
 import { synthesize } from '../../helpers/speech.js';
 import { eventually } from '../../helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAIRING_TOKEN, SCREENSHOTS, recordSink, startRealApp, type OpenedApp, type RealApp } from './real-app-harness.js';
+import { PAIRING_TOKEN, SCREENSHOTS, startRealApp, type OpenedApp, type RealApp } from './real-app-harness.js';
 import type { Responder } from '../../servers/fake-realtime-server.js';
 
 /**
@@ -89,7 +89,7 @@ describe('web mode with the real engine, a real Home Assistant and real audio', 
   it('plays the assistant audio for real and stops it within 50 ms of a barge-in', async () => {
     const { hearth } = opened;
     await hearth.goTo('Conversation');
-    const sink = recordSink(real.vmic.env);
+    const sink = real.vmic.recordSink();
     while (sink.samples() < 16_000 * 0.3) await sleep(20); // some silence first
     const mark = real.realtime.mark();
     let stoppedAt = 0;
