@@ -14,6 +14,7 @@ import type { AssistantFullState } from '../../../preload/contract/types.js';
 import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
 import { defaultStatus } from '../../fakes/fake-assistant-api.js';
 import { HearthPage } from '../pages/hearth-page.js';
+import { collectProblems } from '../pages/page-problems.js';
 import { BUILT_RENDERER_DIR, serveRenderer, type StaticServer } from '../pages/renderer-server.js';
 
 type Frame = { type: string; id?: number; channel?: string; args?: unknown[] };
@@ -113,10 +114,7 @@ describe('web mode over a real WebSocket', () => {
   it('fetches the state, sends invokes in the wire format, follows events, and reconnects after a drop', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
     const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
-    });
+    problems = collectProblems(page);
     await context.addCookies([{ name: 'hearth_pairing', value: 'paired', url: server.baseUrl }]);
     await page.goto(`${server.baseUrl}/?token=pairing-token-0123456789`);
     const hearth = new HearthPage(page);

@@ -7,6 +7,7 @@ import type { EventChannel, EventChannels, InvokeChannel, InvokeChannels } from 
 import type { EntityCard, StatusView, TranscriptItem } from '../../../preload/contract/types.js';
 import type { InvokeResult } from '../../../preload/contract/wire-error.js';
 import type { FakeAssistantApiOptions, RecordedCall } from '../../fakes/fake-assistant-api.js';
+import { collectProblems } from './page-problems.js';
 import { bundleFakeApi } from './renderer-server.js';
 
 type Answer<K extends InvokeChannel> = InvokeResult<ReturnType<InvokeChannels[K]>>;
@@ -124,11 +125,7 @@ export async function openWithFakeApi(browser: Browser, options: OpenOptions): P
     reducedMotion: options.reducedMotion ?? 'reduce',
   });
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
-  });
+  const problems = collectProblems(page);
   await page.addInitScript((fakeOptions) => {
     (globalThis as unknown as { __hearthFakeOptions: unknown }).__hearthFakeOptions = fakeOptions;
   }, options.fake ?? {});

@@ -13,6 +13,7 @@ import { applyVirtualMicEnv, startVirtualMic, VIRTUAL_MIC_DEVICE, type VirtualMi
 import { createFakeRealtimeServer, type FakeRealtimeServer, type Responder } from '../../servers/fake-realtime-server.js';
 import { connectHaWebSocket, startHomeAssistant, type HaSocket, type HomeAssistantInstance } from '../../servers/home-assistant-core.js';
 import { HearthPage } from '../pages/hearth-page.js';
+import { collectProblems } from '../pages/page-problems.js';
 
 /**
  * The whole app as a user of web mode meets it: the real engine (AssistantApp) and web server in
@@ -84,11 +85,7 @@ export async function startRealApp(options: { onboarded: boolean; responder: Res
     async open({ query = '', viewport = { width: 1280, height: 800 } } = {}) {
       const context = await browser.newContext({ viewport, locale: 'en-GB' });
       const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
-      });
+      const problems = collectProblems(page);
       await page.goto(`${web.url}?token=${PAIRING_TOKEN}${query ? `&${query}` : ''}`);
       const hearth = new HearthPage(page);
       await hearth.waitUntilReady();
