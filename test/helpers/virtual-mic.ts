@@ -18,6 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { pidAlive } from './pid-alive.js';
 import { REPO_ROOT } from './repo-root.js';
 
 const SCRIPTS = join(REPO_ROOT, 'scripts/audio');
@@ -152,15 +153,6 @@ function recordSink(env: Record<string, string>): SinkRecording {
       return new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2));
     },
   };
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Stops daemons left by test processes that died without teardown, and removes their folders. */

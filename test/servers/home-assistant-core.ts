@@ -28,6 +28,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
+import { pidAlive } from '../helpers/pid-alive.js';
 import { REPO_ROOT } from '../helpers/repo-root.js';
 
 export type HomeAssistantInstance = {
@@ -302,15 +303,6 @@ function installExitHook(): void {
     }
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Remove config dirs left by runs that were killed with SIGKILL (their owner pid is gone). */
