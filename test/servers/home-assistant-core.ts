@@ -138,8 +138,6 @@ export const DEFAULT_EXPOSED_ENTITIES = [
 
 const CONFIG_TEMPLATE = path.join(REPO_ROOT, 'test', 'servers', 'ha-config');
 const SETUP_SCRIPT = path.join(REPO_ROOT, 'scripts', 'setup-home-assistant.mjs');
-const VENV_PYTHON = path.join(REPO_ROOT, '.cache', 'ha-venv', 'bin', 'python');
-const HASS_BIN = path.join(REPO_ROOT, '.cache', 'ha-venv', 'bin', 'hass');
 const STOP_TIMEOUT_MS = 30_000;
 const TEMP_PREFIX = 'hearth-ha-';
 const OWNER_FILE = '.hearth-owner-pid';
@@ -160,6 +158,7 @@ const LAUNCHER = [
 export type SetupResult = {
   venvDir: string;
   hassBin: string;
+  python: string;
   haVersion: string;
   requirements: string[];
   installed: boolean;
@@ -345,12 +344,13 @@ class HassProcess {
   constructor(
     readonly configDir: string,
     readonly port: number,
+    private readonly venv: Pick<SetupResult, 'python' | 'hassBin'>,
   ) {}
 
   start(): void {
     this.logTail = [];
     this.exitInfo = null;
-    const child = spawn(VENV_PYTHON, ['-c', LAUNCHER, String(process.pid), HASS_BIN, '-c', this.configDir, '--skip-pip'], {
+    const child = spawn(this.venv.python, ['-c', LAUNCHER, String(process.pid), this.venv.hassBin, '-c', this.configDir, '--skip-pip'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, HEARTH_HA_PORT: String(this.port), PYTHONUNBUFFERED: '1' },
     });
@@ -549,7 +549,7 @@ async function prepareHome(ws: HaSocket, options: StartHomeAssistantOptions): Pr
 /** Start a fresh Home Assistant (see the module comment). Call `stop()` when done. */
 export async function startHomeAssistant(options: StartHomeAssistantOptions = {}): Promise<HomeAssistantInstance> {
   const timeoutMs = options.startTimeoutMs ?? 180_000;
-  await ensureHomeAssistantVenv({ log: () => {} });
+  const venv = await ensureHomeAssistantVenv({ log: () => {} });
   installExitHook();
 
   await removeStaleConfigDirs();
@@ -559,7 +559,7 @@ export async function startHomeAssistant(options: StartHomeAssistantOptions = {}
   await cp(CONFIG_TEMPLATE, configDir, { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const hass = new HassProcess(configDir, port);
+  const hass = new HassProcess(configDir, port, venv);
 
   const cleanup = async () => {
     await hass.stop();
