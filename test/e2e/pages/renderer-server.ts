@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { REPO_ROOT } from '../../helpers/repo-root.js';
-import { CONTENT_SECURITY_POLICY } from '../../../main/web/renderer-headers.js';
+import { CONTENT_SECURITY_POLICY, MIME_TYPES } from '../../../main/web/renderer-headers.js';
 
 /** The app's renderer as scripts/build.mjs builds it. */
 export const BUILT_RENDERER_DIR = join(REPO_ROOT, 'out/renderer');
@@ -34,14 +34,6 @@ export function bundleFakeApi(): Promise<string> {
   }).then((result) => result.outputFiles[0]!.text);
   return fakeBundle;
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.map': 'application/json; charset=utf-8',
-};
 
 export type StaticServer = {
   server: Server;
@@ -70,7 +62,9 @@ export async function serveRenderer(
       response.writeHead(404, headers).end('not found');
       return;
     }
-    response.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    response
+      .writeHead(200, { ...headers, 'Content-Type': MIME_TYPES[extname(file)] ?? 'application/octet-stream' })
+      .end(readFileSync(file));
   });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (options.onUpgrade) options.onUpgrade(request, socket, head);
