@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, normalize, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { REPO_ROOT } from '../../helpers/repo-root.js';
-import { CONTENT_SECURITY_POLICY, MIME_TYPES } from '../../../main/web/renderer-headers.js';
+import { CONTENT_SECURITY_POLICY, mimeTypeOf } from '../../../main/web/renderer-headers.js';
 
 /** The app's renderer as scripts/build.mjs builds it. */
 export const BUILT_RENDERER_DIR = join(REPO_ROOT, 'out/renderer');
@@ -62,9 +62,7 @@ export async function serveRenderer(
       response.writeHead(404, headers).end('not found');
       return;
     }
-    response
-      .writeHead(200, { ...headers, 'Content-Type': MIME_TYPES[extname(file)] ?? 'application/octet-stream' })
-      .end(readFileSync(file));
+    response.writeHead(200, { ...headers, 'Content-Type': mimeTypeOf(file) }).end(readFileSync(file));
   });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (options.onUpgrade) options.onUpgrade(request, socket, head);
