@@ -1,17 +1,21 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { createLogger } from '../util/logger.js';
 import type { SecretCipher } from './secret-cipher.js';
-import type { SecretKind, SecretStore, SecretsStatus } from './secret-store.js';
+import type { SecretKind, SecretStorage, SecretStore, StoredSecret } from './secret-store.js';
 
 const log = createLogger('secrets');
 
-const KINDS: readonly SecretKind[] = ['openai', 'home-assistant', 'picovoice'];
+/** One entry on disk. A bare string is the format before origins were kept (origin unknown). */
+type Entry = { data: string; origin: string } | string;
+type FileContent = Partial<Record<SecretKind, Entry>>;
 
 /**
- * Secrets as one JSON file of base64 ciphertexts, written atomically. A secret that cannot be
- * decrypted (moved to another machine, keychain reset) reads as absent and is reported once, so the
- * user is asked for it again instead of the app failing.
+ * Secrets as one JSON file (0600, in a 0700 folder) of base64 ciphertexts with the origin each was
+ * entered for, written atomically. A secret that cannot be decrypted (moved to another machine,
+ * keychain reset) reads as absent and is logged, so the user is asked for it again instead of the
+ * app failing. Updates are serialised: two saves never lose each other's entries.
  */
 export class EncryptedFileSecretStore implements SecretStore {
   readonly #path: string;
@@ -23,23 +27,13 @@ export class EncryptedFileSecretStore implements SecretStore {
     this.#cipher = cipher;
   }
 
-  async get(kind: SecretKind): Promise<string | undefined> {
-    return this.#decrypt(kind, (await this.#read())[kind]);
+  async get(kind: SecretKind): Promise<StoredSecret | undefined> {
+    return this.#open(kind, (await this.#read())[kind]);
   }
 
-  async #decrypt(kind: SecretKind, data: string | undefined): Promise<string | undefined> {
-    if (!data) return undefined;
-    try {
-      return await this.#cipher.decrypt(Buffer.from(data, 'base64'));
-    } catch (error) {
-      log.warn({ kind, err: error }, 'a stored secret could not be decrypted; it must be entered again');
-      return undefined;
-    }
-  }
-
-  set(kind: SecretKind, value: string): Promise<void> {
+  set(kind: SecretKind, value: string, origin: string): Promise<void> {
     return this.#update(async (all) => {
-      all[kind] = (await this.#cipher.encrypt(value)).toString('base64');
+      all[kind] = { data: (await this.#cipher.encrypt(value)).toString('base64'), origin };
     });
   }
 
@@ -49,30 +43,38 @@ export class EncryptedFileSecretStore implements SecretStore {
     });
   }
 
-  /** `present` means usable: a secret that no longer decrypts reads as absent, so settings ask for it. */
-  async status(): Promise<SecretsStatus> {
-    const all = await this.#read();
-    const usable = await Promise.all(KINDS.map(async (k) => [k, (await this.#decrypt(k, all[k])) !== undefined] as const));
-    const present = Object.fromEntries(usable) as Record<SecretKind, boolean>;
-    return {
-      present,
-      storage: { encrypted: this.#cipher.osProtected, ...(this.#cipher.note ? { note: this.#cipher.note } : {}) },
-    };
+  get storage(): SecretStorage {
+    return { encrypted: this.#cipher.osProtected, ...(this.#cipher.note ? { note: this.#cipher.note } : {}) };
   }
 
-  async #read(): Promise<Partial<Record<SecretKind, string>>> {
+  async #open(kind: SecretKind, entry: Entry | undefined): Promise<StoredSecret | undefined> {
+    if (!entry) return undefined;
+    const { data, origin } = typeof entry === 'string' ? { data: entry, origin: null } : entry;
+    if (typeof data !== 'string' || (origin !== null && typeof origin !== 'string')) return undefined;
+    try {
+      return { value: await this.#cipher.decrypt(Buffer.from(data, 'base64')), origin };
+    } catch (error) {
+      log.warn({ kind, err: error }, 'a stored secret could not be decrypted; it must be entered again');
+      return undefined;
+    }
+  }
+
+  async #read(): Promise<FileContent> {
     try {
       const parsed = JSON.parse(await readFile(this.#path, 'utf8')) as unknown;
-      return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<Record<SecretKind, string>>) : {};
+      return typeof parsed === 'object' && parsed !== null ? (parsed as FileContent) : {};
     } catch {
       return {};
     }
   }
 
-  #update(change: (all: Partial<Record<SecretKind, string>>) => Promise<void>): Promise<void> {
+  #update(change: (all: FileContent) => Promise<void>): Promise<void> {
     const next = this.#chain.then(async () => {
       const all = await this.#read();
       await change(all);
+      // The config folder holds the secrets and the settings: nobody else needs to list or read it.
+      await mkdir(dirname(this.#path), { recursive: true, mode: 0o700 });
+      await chmod(dirname(this.#path), 0o700).catch(() => undefined);
       await writeFileAtomic(this.#path, JSON.stringify(all), { mode: 0o600 });
     });
     this.#chain = next.catch(() => undefined);

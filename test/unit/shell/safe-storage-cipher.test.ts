@@ -60,12 +60,9 @@ describe('createSecretCipher', () => {
       storage: storage({ backend: 'basic_text', available: false }),
     });
     const store = new EncryptedFileSecretStore(join(dir, 'secrets.json'), cipher);
-    await store.set('openai', 'sk-abc');
-    expect(await store.get('openai')).toBe('sk-abc');
-    expect(await store.status()).toEqual({
-      present: { openai: true, 'home-assistant': false, picovoice: false },
-      storage: { encrypted: false, note: BASIC_TEXT_NOTE },
-    });
+    await store.set('openai', 'sk-abc', 'https://api.openai.com');
+    expect(await store.get('openai')).toEqual({ value: 'sk-abc', origin: 'https://api.openai.com' });
+    expect(store.storage).toEqual({ encrypted: false, note: BASIC_TEXT_NOTE });
   });
 
   it('Windows and macOS: safeStorage when available', () => {
