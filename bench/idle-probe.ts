@@ -26,7 +26,7 @@ const wakeWord =
         workerEntry: join(process.cwd(), 'out/main/wake-word/wake-word-worker.js'),
       })
     : null;
-const { controller } = await createAssistant({ settings: () => settings, apiKey: () => 'unused', mic, player, wakeWord });
+const { controller } = await createAssistant({ settings: () => settings, apiKeyFor: () => 'unused', mic, player, wakeWord });
 await controller.start();
 await new Promise((r) => setTimeout(r, 1000));
 const cpuBefore = process.cpuUsage();

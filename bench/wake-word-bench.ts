@@ -157,7 +157,7 @@ async function benchWakeToAudio(speech: Speech, dir: string, count: number) {
   const wakeWord = await WorkerWakeWordDetector.start({ engine: { keywords: [{ model: 'hey_jarvis' }] }, workerEntry: WORKER_ENTRY });
   const { controller, session } = await createAssistant({
     settings: () => settings,
-    apiKey: () => 'test-key',
+    apiKeyFor: () => 'test-key',
     mic,
     player,
     transport,

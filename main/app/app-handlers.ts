@@ -3,6 +3,7 @@ import type { ConnectionTestResult, EntityAction, SecretKind } from '../../prelo
 import { AppError, toAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { originOf } from '../util/url-origin.js';
+import { PICOVOICE_SERVER, serverFor } from '../secrets/bound-secrets.js';
 import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
 import { connectHomeAssistant } from '../home-assistant/home-assistant-integration.js';
 import { entityActionToTool } from '../home-assistant/entity-actions.js';
@@ -36,43 +37,47 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
       await app.applySettings(saved.settings);
       return { ok: true, settings: await app.publicSettings() };
     },
-    'secrets:set': async ({ kind, value }) => {
+    'secrets:set': async ({ kind, value, url }) => {
       const secret = value.trim();
       if (!secret) return { ok: false, message: 'The value is empty.' };
+      // The server this secret is for, chosen once: it is checked against this server and bound to it,
+      // whatever the settings say by the time the check answers.
+      const server = kind === 'picovoice' ? PICOVOICE_SERVER : url?.trim() || serverFor(kind, app.settings);
+      if (originOf(server) === null)
+        return {
+          ok: false,
+          message:
+            kind === 'home-assistant'
+              ? "Enter your Home Assistant's address first: the token is only ever sent to the server it is saved for."
+              : 'Enter a valid Realtime server address first: the key is only ever sent to the server it is saved for.',
+        };
       let uncheckedReason: string | undefined;
       if (kind === 'openai') {
-        const { openai } = app.settings;
-        const check = await checkOpenAIKey({ url: openai.realtimeUrl, model: openai.model, apiKey: secret });
+        const check = await checkOpenAIKey({ url: server, model: app.settings.openai.model, apiKey: secret });
         if (!check.ok && (check.error.category === 'authentication' || check.error.category === 'authorization')) {
           return { ok: false, message: check.error.message };
         }
         if (!check.ok) uncheckedReason = check.error.message;
       } else if (kind === 'home-assistant') {
-        const url = app.settings.homeAssistant.url;
-        if (url) {
-          const test = await testHomeAssistant(app, url, secret);
-          if (!test.ok) return { ok: false, message: test.message };
-        }
+        const test = await testHomeAssistant(app, server, secret);
+        if (!test.ok) return { ok: false, message: test.message };
       }
-      await app.secrets.set(kind, secret);
-      await afterSecretChanged(app, kind);
+      await app.secrets.save(kind, secret, server);
+      afterSecretChanged(app, kind);
       if (uncheckedReason !== undefined)
         app.reportError(
           new AppError(`Key saved, but it could not be checked: ${uncheckedReason}`, { category: 'connectivity', permanent: false }),
         );
-      return { ok: true, secrets: await app.secrets.status() };
+      return { ok: true, secrets: app.secrets.status(app.settings) };
     },
     'secrets:delete': async ({ kind }) => {
       await app.secrets.delete(kind);
-      await afterSecretChanged(app, kind);
-      return app.secrets.status();
+      afterSecretChanged(app, kind);
+      return app.secrets.status(app.settings);
     },
     'ha:test-connection': async ({ url, token }) => {
       // The stored token is only ever sent to the server it was saved for.
-      const origin = originOf(url);
-      const stored =
-        origin !== null && origin === originOf(app.settings.homeAssistant.url) ? await app.secrets.get('home-assistant') : undefined;
-      const secret = token?.trim() || stored;
+      const secret = token?.trim() || app.secrets.forConnection('home-assistant', url.trim());
       if (!secret)
         return {
           ok: false,
@@ -86,10 +91,10 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
 }
 
 /** What uses a secret picks up its new value, or its removal. */
-async function afterSecretChanged(app: AssistantApp, kind: SecretKind): Promise<void> {
-  if (kind === 'openai') await app.refreshOpenAIKey();
+function afterSecretChanged(app: AssistantApp, kind: SecretKind): void {
+  if (kind === 'openai') app.refreshOpenAIStatus();
   else if (kind === 'home-assistant') void app.home.reconfigure();
-  else await app.restartWakeWord();
+  else void app.restartWakeWord();
 }
 
 async function testHomeAssistant(app: AssistantApp, url: string, token: string): Promise<ConnectionTestResult> {

@@ -15,9 +15,9 @@ import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
 import { RendererPlayer, type PlayerPort } from '../audio/renderer-player.js';
 import type { RealtimeTransport } from '../realtime/realtime-transport.js';
 import type { SessionStatus } from '../realtime/voice-session.js';
+import { BoundSecrets, PICOVOICE_SERVER, serverFor } from '../secrets/bound-secrets.js';
 import { EncryptedFileSecretStore } from '../secrets/encrypted-file-secret-store.js';
 import type { SecretCipher } from '../secrets/secret-cipher.js';
-import type { SecretStore } from '../secrets/secret-store.js';
 import { startWakeWordDetector } from '../wake-word/create-wake-word-engine.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
 import { startPushToTalk, type PushToTalk, type PushToTalkEnvironment } from '../push-to-talk/push-to-talk.js';
@@ -70,7 +70,7 @@ export type AppEvents = { event: [channel: EventChannel, payload: EventChannels[
  */
 export class AssistantApp extends TypedEmitter<AppEvents> {
   readonly settingsStore: JsonFileSettingsStore;
-  readonly secrets: SecretStore;
+  readonly secrets: BoundSecrets;
   readonly home: HomeConnection;
   readonly kiosk: boolean;
   #settings: Settings;
@@ -95,34 +95,39 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   #highlightTimer: TimerHandle | undefined;
   #uiState: UiStateStore;
   #onboarded = false;
-  #openaiKeyFromEnv: string | undefined;
-  /** The environment's key goes only to the server the app started with (see `openaiKey`). */
-  #envKeyOrigin: string | null = null;
   /** The model, voice or server changed mid-conversation: a new session once the assistant rests. */
   #renewAtRest = false;
   #loadIssues: PublicSettings['loadIssues'] = [];
   readonly #options: StartAssistantAppOptions;
   readonly #clock: Clock;
 
-  private constructor(options: StartAssistantAppOptions, settingsStore: JsonFileSettingsStore, settings: Settings) {
+  private constructor(options: StartAssistantAppOptions, settingsStore: JsonFileSettingsStore, settings: Settings, secrets: BoundSecrets) {
     super();
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.kiosk = options.kiosk ?? false;
     this.settingsStore = settingsStore;
     this.#settings = settings;
-    this.secrets = new EncryptedFileSecretStore(join(options.paths.config, 'secrets.json'), options.secretCipher);
+    this.secrets = secrets;
     this.#uiState = new UiStateStore(options.paths.config);
-    this.#openaiKeyFromEnv = (options.env ?? process.env).OPENAI_API_KEY?.trim() || undefined;
-    this.#envKeyOrigin = originOf(settings.openai.realtimeUrl);
-    this.home = new HomeConnection({ settings: () => this.#settings, token: () => this.secrets.get('home-assistant'), clock: this.#clock });
+    this.home = new HomeConnection({
+      settings: () => this.#settings,
+      token: (url) => this.secrets.forConnection('home-assistant', url),
+      clock: this.#clock,
+    });
   }
 
   static async start(options: StartAssistantAppOptions): Promise<AssistantApp> {
     const settingsStore = new JsonFileSettingsStore(options.paths.config);
     const settings = await settingsStore.load();
     configureLogging({ dir: options.paths.logs, level: settings.logging.level, modules: settings.logging.modules });
-    const app = new AssistantApp(options, settingsStore, settings);
+    const secrets = await BoundSecrets.open({
+      store: new EncryptedFileSecretStore(join(options.paths.config, 'secrets.json'), options.secretCipher),
+      // The environment's key goes only to the Realtime server the app started with.
+      environment: { openai: { value: (options.env ?? process.env).OPENAI_API_KEY ?? '', url: settings.openai.realtimeUrl } },
+      settings,
+    });
+    const app = new AssistantApp(options, settingsStore, settings, secrets);
     app.#loadIssues = settingsStore.lastLoadIssues;
     await app.#start();
     return app;
@@ -265,25 +270,15 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   }
 
   /** @internal */ async publicSettings(): Promise<PublicSettings> {
-    return { settings: this.#settings, secrets: await this.secrets.status(), loadIssues: this.#loadIssues };
+    return { settings: this.#settings, secrets: this.secrets.status(this.#settings), loadIssues: this.#loadIssues };
   }
-
-  /**
-   * The stored key, else the environment's. Keys are bound to a server: a settings change that
-   * points the Realtime URL elsewhere deletes the stored key and stops using the environment's, so a
-   * changed setting can never send the key to another host.
-   */
-  /** @internal */ openaiKey = async (): Promise<string> => {
-    const stored = await this.secrets.get('openai');
-    if (stored) return stored;
-    return originOf(this.#settings.openai.realtimeUrl) === this.#envKeyOrigin ? (this.#openaiKeyFromEnv ?? '') : '';
-  };
 
   /** @internal Applies validated settings: every part that changed is reconfigured in place. */
   async applySettings(next: Settings): Promise<void> {
     const previous = this.#settings;
     this.#settings = next;
-    await this.#forgetSecretsOfOtherServers(previous, next);
+    this.#noticeSecretsOfOtherServers(previous, next);
+    this.refreshOpenAIStatus();
     this.#loadIssues = [];
     const changed = (pick: (s: Settings) => unknown) => JSON.stringify(pick(previous)) !== JSON.stringify(pick(next));
     if (changed((s) => s.logging))
@@ -334,29 +329,27 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     this.#highlightTimer = this.#clock.setTimeout(() => this.#emitCards(), HIGHLIGHT_MS + 50);
   }
 
-  async #forgetSecretsOfOtherServers(previous: Settings, next: Settings): Promise<void> {
-    const notices: string[] = [];
-    if (originOf(previous.openai.realtimeUrl) !== originOf(next.openai.realtimeUrl)) {
-      if (await this.secrets.get('openai')) {
-        await this.secrets.delete('openai');
-        notices.push('the OpenAI key');
-      }
-      await this.refreshOpenAIKey();
+  /**
+   * A server address changed and the key or token in use was entered for the old one: it stays bound
+   * to that server (and is used again if the address comes back), and the user is told, naming both.
+   */
+  #noticeSecretsOfOtherServers(previous: Settings, next: Settings): void {
+    for (const kind of ['openai', 'home-assistant'] as const) {
+      const before = serverFor(kind, previous);
+      const after = serverFor(kind, next);
+      const newHost = hostOf(after);
+      if (originOf(before) === originOf(after) || newHost === null) continue;
+      if (!this.secrets.usableFor(kind, before) || this.secrets.usableFor(kind, after)) continue;
+      const [what, aWhat] = kind === 'openai' ? ['OpenAI key', 'an OpenAI key'] : ['Home Assistant token', 'a Home Assistant token'];
+      const oldHost = hostOf(before) ?? 'the previous server';
+      log.info({ kind, from: oldHost, to: newHost }, 'a server address changed; its secret stays with the old server');
+      this.reportError(
+        new AppError(
+          `${kind === 'openai' ? 'The Realtime server' : 'Home Assistant'} is now ${newHost}: your ${what} is only ever sent to ${oldHost}. Enter ${aWhat} for ${newHost} in Settings.`,
+          { category: 'configuration', permanent: false, code: 'secret_other_server' },
+        ),
+      );
     }
-    const previousHome = originOf(previous.homeAssistant.url);
-    if (previousHome !== null && previousHome !== originOf(next.homeAssistant.url) && (await this.secrets.get('home-assistant'))) {
-      await this.secrets.delete('home-assistant');
-      notices.push('the Home Assistant token');
-    }
-    if (notices.length === 0) return;
-    log.info({ forgotten: notices }, 'a server address changed; its secrets were deleted');
-    this.reportError(
-      new AppError(`The server address changed, so ${notices.join(' and ')} was deleted: enter it again for the new server.`, {
-        category: 'configuration',
-        permanent: false,
-        code: 'secret_forgotten',
-      }),
-    );
   }
 
   /** @internal */ reportError(error: AssistantError): void {
@@ -374,7 +367,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     this.#mic = new SwitchableMicSource(this.#createMic());
     this.#assistant = await createAssistant({
       settings: () => this.#settings,
-      apiKey: () => this.#cachedKey,
+      apiKeyFor: (url) => this.secrets.forConnection('openai', url) ?? '',
       mic: this.#mic,
       player: this.#player,
       ...(this.#options.transport ? { transport: this.#options.transport } : {}),
@@ -382,7 +375,6 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       extraInstructions: this.home.instructions,
       ...(this.#options.clock ? { clock: this.#options.clock } : {}),
     });
-    this.#cachedKey = await this.openaiKey();
     this.#handlers = createAppHandlers(this);
     this.#wireEvents();
     if (this.#settings.listening.muted) await this.#assistant.controller.setMuted(true);
@@ -390,17 +382,18 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     await this.#startWakeWord();
     await this.#startPushToTalk();
     void this.home.reconfigure();
-    this.#openai = this.#cachedKey ? 'disconnected' : 'not-configured';
-    this.#emitStatus();
+    this.refreshOpenAIStatus();
   }
 
-  /** The key as the session reads it synchronously at connect; refreshed when secrets change. */
-  #cachedKey = '';
+  #hasOpenAIKey(): boolean {
+    return this.secrets.usableFor('openai', this.#settings.openai.realtimeUrl);
+  }
 
-  /** @internal */ async refreshOpenAIKey(): Promise<void> {
-    this.#cachedKey = await this.openaiKey();
-    if (this.#openai === 'not-configured' && this.#cachedKey) this.#openai = 'disconnected';
-    if (!this.#cachedKey) this.#openai = 'not-configured';
+  /** @internal The OpenAI status says "not configured" exactly when no key would be sent to the server set now. */
+  refreshOpenAIStatus(): void {
+    const hasKey = this.#hasOpenAIKey();
+    if (this.#openai === 'not-configured' && hasKey) this.#openai = 'disconnected';
+    if (!hasKey) this.#openai = 'not-configured';
     this.#emitStatus();
   }
 
@@ -413,7 +406,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
 
   async #startWakeWord(): Promise<void> {
     if (this.#options.wakeWord === 'off' || this.#settings.listening.wakeEngine === 'none') return;
-    const accessKey = await this.secrets.get('picovoice');
+    const accessKey = this.secrets.forConnection('picovoice', PICOVOICE_SERVER);
     const selection = await startWakeWordDetector(this.#settings.listening, accessKey ? { picovoiceAccessKey: accessKey } : {});
     const note = selection.notice?.message ?? selection.error?.message;
     if (selection.notice) this.reportError(selection.notice);
@@ -494,7 +487,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       this.#emitStatus();
     });
     session.on('status', (status) => {
-      this.#openai = openaiHealth(status, this.#cachedKey !== '');
+      this.#openai = openaiHealth(status, this.#hasOpenAIKey());
       this.#emitStatus();
     });
     session.on('failed', () => {
@@ -551,6 +544,11 @@ function openaiHealth(status: SessionStatus, hasKey: boolean): ConnectionHealth 
     case 'closed':
       return hasKey ? 'disconnected' : 'not-configured';
   }
+}
+
+function hostOf(url: string): string | null {
+  const origin = originOf(url);
+  return origin === null ? null : new URL(origin).host;
 }
 
 /** Entity ids named in a tool's output (`"id":"light.kitchen"`), to highlight their cards. */

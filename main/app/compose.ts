@@ -14,7 +14,12 @@ import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
 
 export type AssistantDeps = {
   settings: () => Settings;
-  apiKey: () => string;
+  /**
+   * The key for a connection to this Realtime URL ('' when none is bound to it). The session asks with
+   * the URL it is about to open, read in the same turn as the key, so a settings change cannot pair
+   * one server's key with another server's address.
+   */
+  apiKeyFor: (url: string) => string;
   mic: MicSource;
   player: Player;
   transport?: RealtimeTransport;
@@ -47,7 +52,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     prices: createPriceTable(deps.settings().prices),
     connection: () => {
       const { openai } = deps.settings();
-      return { url: openai.realtimeUrl, model: openai.model, apiKey: deps.apiKey() };
+      return { url: openai.realtimeUrl, model: openai.model, apiKey: deps.apiKeyFor(openai.realtimeUrl) };
     },
     sessionConfig: ({ manualTurns }) => {
       const { openai } = deps.settings();

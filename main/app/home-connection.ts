@@ -4,7 +4,11 @@ import { backoffDelay } from '../util/backoff.js';
 import { toAssistantError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import type { ConnectionHealth, EntityCard } from '../../preload/contract/types.js';
-import { connectHomeAssistant, type HomeAssistantIntegration } from '../home-assistant/home-assistant-integration.js';
+import {
+  connectHomeAssistant,
+  type ConnectHomeAssistantOptions,
+  type HomeAssistantIntegration,
+} from '../home-assistant/home-assistant-integration.js';
 import type { Tool } from '../tools/define-tool.js';
 import type { Settings } from './settings.js';
 
@@ -37,14 +41,23 @@ export class HomeConnection extends TypedEmitter<HomeConnectionEvents> {
   #generation = 0;
   #offs: Array<() => void> = [];
   readonly #settings: () => Settings;
-  readonly #token: () => Promise<string | undefined>;
+  /** The token bound to this URL's origin, if any: the one place a token is chosen for a connection. */
+  readonly #token: (url: string) => string | undefined;
   readonly #clock: Clock;
+  readonly #connectTo: (options: ConnectHomeAssistantOptions) => Promise<HomeAssistantIntegration>;
 
-  constructor(options: { settings: () => Settings; token: () => Promise<string | undefined>; clock?: Clock }) {
+  constructor(options: {
+    settings: () => Settings;
+    token: (url: string) => string | undefined;
+    clock?: Clock;
+    /** Default connectHomeAssistant (tests record the attempts). */
+    connect?: (options: ConnectHomeAssistantOptions) => Promise<HomeAssistantIntegration>;
+  }) {
     super();
     this.#settings = options.settings;
     this.#token = options.token;
     this.#clock = options.clock ?? systemClock;
+    this.#connectTo = options.connect ?? connectHomeAssistant;
   }
 
   get health(): ConnectionHealth {
@@ -80,16 +93,18 @@ export class HomeConnection extends TypedEmitter<HomeConnectionEvents> {
   }
 
   async #connect(generation: number): Promise<void> {
-    const url = this.#settings().homeAssistant.url;
-    const token = await this.#token();
     if (generation !== this.#generation) return;
+    // The URL and its token are read together, here, at every attempt (a retry after a settings change
+    // reads the new URL, and gets a token only if one was entered for that server).
+    const url = this.#settings().homeAssistant.url;
+    const token = url ? this.#token(url) : undefined;
     if (!url || !token) {
       this.#setHealth('not-configured');
       return;
     }
     this.#setHealth(this.#attempt === 0 ? 'connecting' : 'reconnecting');
     try {
-      const integration = await connectHomeAssistant({ url, token, settings: this.#settings, clock: this.#clock });
+      const integration = await this.#connectTo({ url, token, settings: this.#settings, clock: this.#clock });
       if (generation !== this.#generation) {
         await integration.close();
         return;

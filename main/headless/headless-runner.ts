@@ -6,6 +6,7 @@ import { appPaths } from '../app/app-paths.js';
 import { JsonFileSettingsStore } from '../app/settings-store.js';
 import { validateSettings, type Settings } from '../app/settings.js';
 import { createAssistant, type Assistant } from '../app/compose.js';
+import { BoundSecrets } from '../secrets/bound-secrets.js';
 import { isResting, type AssistantState } from '../app/assistant-machine.js';
 import { HeadlessPlayer } from '../audio/headless-player.js';
 import { WavFileMicSource } from '../audio/wav-file-mic-source.js';
@@ -53,6 +54,8 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     io.printError('OPENAI_API_KEY is not set: export your OpenAI API key before running headless mode.');
     return EXIT.usage;
   }
+  // The run's key goes to the Realtime server of the run (--realtime-url or the settings), and nowhere else.
+  const secrets = await BoundSecrets.open({ environment: { openai: { value: apiKey, url: settings.openai.realtimeUrl } } });
   let haToken: string | undefined;
   if (options.haTokenFile !== undefined) {
     try {
@@ -142,7 +145,7 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     const ha = homeAssistant;
     assistant = await createAssistant({
       settings: () => settings,
-      apiKey: () => apiKey,
+      apiKeyFor: (url) => secrets.forConnection('openai', url) ?? '',
       mic,
       player,
       wakeWord,

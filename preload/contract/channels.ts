@@ -44,7 +44,11 @@ export interface InvokeChannels {
   'mic:list-devices': () => string[];
   'settings:get': () => PublicSettings;
   'settings:update': (patch: SettingsPatch) => SettingsUpdateResult;
-  'secrets:set': (request: { kind: SecretKind; value: string }) => SecretUpdateResult;
+  /**
+   * Stores a secret bound to the server it is for: `url` (the address the user typed next to it), else
+   * the one in the settings. It is only ever sent to that server.
+   */
+  'secrets:set': (request: { kind: SecretKind; value: string; url?: string }) => SecretUpdateResult;
   'secrets:delete': (request: { kind: SecretKind }) => SecretsStatus;
   'ha:test-connection': (request: { url: string; token?: string }) => ConnectionTestResult;
   'ha:entity-action': (action: EntityAction) => EntityActionResult;

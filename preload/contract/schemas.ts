@@ -32,7 +32,7 @@ export const INVOKE_ARGUMENTS = {
   'settings:get': none,
   // The whole candidate is validated by the settings schema in main; here only its shape.
   'settings:update': z.tuple([z.record(z.string(), z.unknown())]),
-  'secrets:set': z.tuple([z.object({ kind: secretKind, value: z.string().max(4096) })]),
+  'secrets:set': z.tuple([z.object({ kind: secretKind, value: z.string().max(4096), url: z.string().max(2048).optional() })]),
   'secrets:delete': z.tuple([z.object({ kind: secretKind })]),
   'ha:test-connection': z.tuple([z.object({ url: z.string().max(2048), token: z.string().max(4096).optional() })]),
   'ha:entity-action': z.tuple([entityAction]),

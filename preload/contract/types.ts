@@ -87,7 +87,10 @@ export type AssistantFullState = {
 export type SecretKind = 'openai' | 'home-assistant' | 'picovoice';
 
 export type SecretsStatus = {
+  /** A stored secret that is used with the current settings (bound to the server they name). */
   present: Record<SecretKind, boolean>;
+  /** The host each stored secret was entered for: a key saved for another server is shown as "saved for …". */
+  hosts: Partial<Record<SecretKind, string>>;
   /** How secrets are stored: encrypted by the OS keychain, or plain (and why). */
   storage: { encrypted: boolean; note?: string };
 };

@@ -191,7 +191,7 @@ describe('web mode: the window.assistant contract over a WebSocket', () => {
 });
 
 describe('web mode: secrets are bound to their server', () => {
-  it('a Realtime URL pointing elsewhere deletes the stored key and stops using the environment key; a stored token never goes to another Home Assistant', async () => {
+  it('a Realtime URL pointing elsewhere uses neither the stored key nor the environment key; a stored token never goes to another Home Assistant', async () => {
     const api = await connectApi(await pair());
     const health = async () =>
       (await (await fetch(`${web.url}health`, { headers: { Cookie: await pair() } })).json()) as { openai: string };
@@ -200,16 +200,17 @@ describe('web mode: secrets are bound to their server', () => {
     const elsewhere = original.replace('127.0.0.1', 'localhost'); // the same server, another origin
     const moved = await api.invoke('settings:update', { openai: { realtimeUrl: elsewhere } });
     expect(moved.value).toMatchObject({ ok: true, settings: { secrets: { present: { openai: false } } } });
-    const notice = await api.waitForEvent((e) => e.channel === 'app:error' && e.payload.code === 'secret_forgotten');
-    expect(notice.payload.message).toMatch(/OpenAI key was deleted/);
+    const notice = await api.waitForEvent((e) => e.channel === 'app:error' && e.payload.code === 'secret_other_server');
+    expect(notice.payload.message).toMatch(/your OpenAI key is only ever sent to 127\.0\.0\.1/);
     expect((await health()).openai).toBe('not-configured'); // the environment's key stays with the first server
     await api.invoke('settings:update', { openai: { realtimeUrl: original } });
     expect((await health()).openai).not.toBe('not-configured');
 
-    expect((await api.invoke('secrets:set', { kind: 'home-assistant', value: 'stored-ha-token' })).value).toMatchObject({ ok: true });
+    // No Home Assistant address: a token has no server to be bound to, so it is not stored.
+    const token = await api.invoke('secrets:set', { kind: 'home-assistant', value: 'stored-ha-token' });
+    expect(token.value).toEqual({ ok: false, message: expect.stringMatching(/address first/) });
     const probe = await api.invoke('ha:test-connection', { url: 'http://127.0.0.1:9/' });
     expect(probe.value).toMatchObject({ ok: false, message: expect.stringMatching(/long-lived access token/) });
-    await api.invoke('secrets:delete', { kind: 'home-assistant' });
     api.ws.close();
   });
 });

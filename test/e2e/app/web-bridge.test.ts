@@ -37,7 +37,7 @@ class WireServer {
   };
   settings: PublicSettings = {
     settings: defaultSettings(),
-    secrets: { present: { openai: true, 'home-assistant': false, picovoice: false }, storage: { encrypted: true } },
+    secrets: { present: { openai: true, 'home-assistant': false, picovoice: false }, hosts: {}, storage: { encrypted: true } },
     loadIssues: [],
   };
   answers = new Map<string, unknown>();

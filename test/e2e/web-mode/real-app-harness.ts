@@ -58,8 +58,8 @@ export async function startRealApp(options: { onboarded: boolean; responder: Res
   const cipher = new KeyFileCipher(join(paths.data, 'secret.key'));
   if (options.onboarded) {
     const secrets = new EncryptedFileSecretStore(join(paths.config, 'secrets.json'), cipher);
-    await secrets.set('openai', 'test-key');
-    await secrets.set('home-assistant', ha.token);
+    await secrets.set('openai', 'test-key', new URL(realtime.url).origin);
+    await secrets.set('home-assistant', ha.token, new URL(ha.url).origin);
   }
   const app = await startAssistantApp({
     paths,

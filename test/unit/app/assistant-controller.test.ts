@@ -21,7 +21,7 @@ async function setup(change: (s: Settings) => void = () => undefined, withWake =
   const player = await HeadlessPlayer.create({ clock });
   const assistant = await createAssistant({
     settings: () => settings,
-    apiKey: () => 'k',
+    apiKeyFor: () => 'k',
     mic,
     player,
     transport,
