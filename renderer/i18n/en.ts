@@ -227,6 +227,7 @@ export const en = {
 
   'secret.set': 'Set',
   'secret.notSet': 'Not set',
+  'secret.otherServer': 'Saved for {host} only',
   'secret.save': 'Save',
   'secret.replace': 'Replace',
   'secret.remove': 'Remove',

@@ -226,6 +226,7 @@ export const fr: Messages = {
 
   'secret.set': 'Définie',
   'secret.notSet': 'Non définie',
+  'secret.otherServer': 'Enregistrée pour {host} seulement',
   'secret.save': 'Enregistrer',
   'secret.replace': 'Remplacer',
   'secret.remove': 'Supprimer',

@@ -226,6 +226,7 @@ export const ptPT: Messages = {
 
   'secret.set': 'Definida',
   'secret.notSet': 'Não definida',
+  'secret.otherServer': 'Guardada só para {host}',
   'secret.save': 'Guardar',
   'secret.replace': 'Substituir',
   'secret.remove': 'Remover',

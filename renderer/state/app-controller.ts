@@ -56,7 +56,8 @@ export type AppController = {
   setMuted(muted: boolean): Promise<void>;
   entityAction(action: EntityAction): Promise<EntityActionResult>;
   updateSettings(patch: SettingsPatch): Promise<SettingsUpdateResult>;
-  setSecret(kind: SecretKind, value: string): Promise<SecretUpdateResult>;
+  /** `url`: the server the secret is for (the address typed next to it); default the one in the settings. */
+  setSecret(kind: SecretKind, value: string, url?: string): Promise<SecretUpdateResult>;
   deleteSecret(kind: SecretKind): Promise<SecretsStatus | null>;
   testHomeAssistant(url: string, token?: string): Promise<ConnectionTestResult>;
   listMicrophones(): Promise<string[]>;
@@ -192,9 +193,9 @@ export function createAppController(api: AppApi, clock: Clock = systemClock): Ap
         return { ok: false, issues: [{ path: '', message: toWireError(error).message }] };
       }
     },
-    setSecret: (kind, value) =>
+    setSecret: (kind, value, url) =>
       attemptResult(async () => {
-        const result = await api.invoke('secrets:set', { kind, value });
+        const result = await api.invoke('secrets:set', url?.trim() ? { kind, value, url: url.trim() } : { kind, value });
         if (result.ok) storeSecrets(result.secrets);
         return result;
       }),

@@ -47,6 +47,8 @@ export type FakeAssistantApiOptions = {
   state?: Partial<AssistantFullState>;
   settings?: Settings;
   secrets?: Partial<Record<SecretKind, boolean>>;
+  /** The host a stored secret is bound to (shown as "saved for … only" when it is not in use). */
+  secretHosts?: Partial<Record<SecretKind, string>>;
   encrypted?: boolean;
   storageNote?: string;
   microphones?: string[];
@@ -74,6 +76,7 @@ export class FakeAssistantApi implements AssistantApi {
       settings: options.settings ?? defaultSettings(),
       secrets: {
         present: { openai: true, 'home-assistant': true, picovoice: false, ...options.secrets },
+        hosts: { ...options.secretHosts },
         storage: { encrypted: options.encrypted ?? true, ...(options.storageNote ? { note: options.storageNote } : {}) },
       },
       loadIssues: [],

@@ -105,7 +105,7 @@ function HomeAssistantStep(props: StepProps): JSX.Element {
       return;
     }
     if (token.trim() !== '') {
-      const secret = await controller.setSecret('home-assistant', token.trim());
+      const secret = await controller.setSecret('home-assistant', token.trim(), url.trim());
       if (!secret.ok) {
         setSaving(false);
         setError(secret.message);

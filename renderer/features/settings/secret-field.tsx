@@ -10,6 +10,11 @@ export function SecretField(props: {
   label: string;
   help?: string;
   placeholder?: string;
+  /**
+   * The server address typed in this form: the secret is bound to it (and only ever sent there), so a
+   * token saved before the address is saved goes to that address, not to whatever is set later.
+   */
+  serverUrl?: string;
   /** Controlled value (the Home Assistant section tests the token before it is saved). */
   value?: string;
   onValue?: (value: string) => void;
@@ -23,13 +28,14 @@ export function SecretField(props: {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
   const present = secrets?.present[props.kind] ?? false;
+  const otherHost = present ? undefined : secrets?.hosts[props.kind];
   const id = `secret-${props.kind}`;
 
   const save = async () => {
     if (value.trim() === '' || busy) return;
     setBusy(true);
     setResult(null);
-    const answer = await controller.setSecret(props.kind, value.trim());
+    const answer = await controller.setSecret(props.kind, value.trim(), props.serverUrl);
     setBusy(false);
     if (answer.ok) {
       setValue('');
@@ -54,7 +60,7 @@ export function SecretField(props: {
         </label>
         <span class={`badge ${present ? 'badge--ok' : 'badge--muted'}`} id={`${id}-status`}>
           <Icon name={present ? 'check' : 'dash'} size={14} />
-          {present ? t.t('secret.set') : t.t('secret.notSet')}
+          {present ? t.t('secret.set') : otherHost ? t.t('secret.otherServer', { host: otherHost }) : t.t('secret.notSet')}
         </span>
       </div>
       <form
@@ -85,7 +91,7 @@ export function SecretField(props: {
           <Icon name="key" size={18} />
           <span>{busy ? t.t('secret.checking') : present ? t.t('secret.replace') : t.t('secret.save')}</span>
         </button>
-        {present && (
+        {(present || otherHost) && (
           <button
             type="button"
             class="button button--quiet"

@@ -80,7 +80,13 @@ function OpenAISection(): JSX.Element {
     <SectionBlock id="openai" title={t.t('settings.openai')} description={t.t('settings.openaiDescription')}>
       <SecretStorageNote />
       <div class="fields">
-        <SecretField kind="openai" label={t.t('settings.openai.key')} help={t.t('settings.openai.keyHelp')} placeholder="sk-…" />
+        <SecretField
+          kind="openai"
+          label={t.t('settings.openai.key')}
+          help={t.t('settings.openai.keyHelp')}
+          placeholder="sk-…"
+          serverUrl={form.draft.openai.realtimeUrl}
+        />
         <TextField path="openai.model" label={t.t('settings.openai.model')} help={t.t('settings.openai.modelHelp')} list="models" />
         <datalist id="models">
           {['gpt-realtime', 'gpt-realtime-mini', 'gpt-realtime-2'].map((m) => (
@@ -453,6 +459,7 @@ function HomeAssistantSection(): JSX.Element {
           kind="home-assistant"
           label={t.t('settings.ha.token')}
           help={t.t('settings.ha.tokenHelp')}
+          serverUrl={form.draft.homeAssistant.url}
           value={token}
           onValue={setToken}
         />

@@ -43,7 +43,7 @@ describe('onboarding', () => {
     await onboarding.button('Save and continue').click();
     expect(await fake.waitForCall('settings:update')).toEqual([{ homeAssistant: { url: 'http://homeassistant.local:8123' } }]);
     expect(await fake.waitForCall('secrets:set', ([a]) => (a as { kind: string }).kind === 'home-assistant')).toEqual([
-      { kind: 'home-assistant', value: 'eyJ-token' },
+      { kind: 'home-assistant', value: 'eyJ-token', url: 'http://homeassistant.local:8123' },
     ]);
 
     // Wake word or shortcut.

@@ -135,8 +135,9 @@ describe('settings', () => {
     await expect(key.result.innerText()).resolves.toBe('Saved. It is never shown again.');
     await expect(key.input.inputValue()).resolves.toBe('');
     expect(await fake.callsOf('secrets:set')).toEqual([
-      [{ kind: 'openai', value: 'wrong-key' }],
-      [{ kind: 'openai', value: 'sk-new-key' }],
+      // Each bound to the Realtime server of the form (the key is only ever sent there).
+      [{ kind: 'openai', value: 'wrong-key', url: 'wss://api.openai.com/v1/realtime' }],
+      [{ kind: 'openai', value: 'sk-new-key', url: 'wss://api.openai.com/v1/realtime' }],
     ]);
     const pico = hearth.settings.secret('Picovoice AccessKey');
     await expect(pico.status.innerText()).resolves.toBe('Not set');
@@ -145,6 +146,20 @@ describe('settings', () => {
     await expect.poll(() => key.status.innerText()).toBe('Not set');
     // Nothing secret is ever in the page.
     await expect(app.page.content()).resolves.not.toContain('sk-new-key');
+  });
+
+  it('says when a key is saved for another server only, and binds a token to the address typed next to it', async () => {
+    const app = await harness.open({
+      hash: 'settings',
+      fake: { secrets: { openai: false, 'home-assistant': false }, secretHosts: { openai: 'api.openai.com' } },
+    });
+    const { hearth, fake, page } = app;
+    await expect(hearth.settings.secret('OpenAI API key').status.innerText()).resolves.toBe('Saved for api.openai.com only');
+    await page.getByLabel('Home Assistant address').fill('http://ha.example:8123');
+    const token = hearth.settings.secret('Long-lived access token');
+    await token.input.fill('eyJ-token');
+    await token.save.click();
+    expect(await fake.waitForCall('secrets:set')).toEqual([{ kind: 'home-assistant', value: 'eyJ-token', url: 'http://ha.example:8123' }]);
   });
 
   it('tests the Home Assistant connection: the version and entity count, or the one clear message', async () => {
