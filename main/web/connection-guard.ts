@@ -6,6 +6,8 @@ export type ConnectionLimits = {
   perAddress: number;
   /** A connection that has not authenticated by then is closed (idle, slow headers, refused upgrades). */
   unauthenticatedMs: number;
+  /** Connections not yet authenticated, for everyone together; beyond it the oldest one is closed. */
+  maxUnauthenticated: number;
 };
 
 export type ConnectionStats = {
@@ -13,6 +15,7 @@ export type ConnectionStats = {
   refusedPerAddress: number;
   refusedAtCapacity: number;
   closedUnauthenticated: number;
+  evictedUnauthenticated: number;
 };
 
 /**
@@ -24,6 +27,12 @@ export type ConnectionStats = {
  * byte whatever the client does (nothing at all, headers a byte at a time, a refused upgrade it
  * never closes).
  *
+ * Unauthenticated connections also have a cap of their own, below `server.maxConnections`, and at
+ * that cap a new connection closes the oldest unauthenticated one instead of being refused. So an
+ * attacker with many addresses cannot fill the server with idle sockets and lock new browsers out:
+ * a real browser's connection authenticates within milliseconds of opening, long before it becomes
+ * the oldest, and paired connections always have the rest of the capacity.
+ *
  * The per-address cap is counted on the TCP peer: behind a reverse proxy that is the proxy, for
  * everyone at once, so the cap must be set with that in mind.
  */
@@ -32,7 +41,7 @@ export class ConnectionGuard {
   readonly #byAddress = new Map<string, number>();
   readonly #pending = new Map<Socket, NodeJS.Timeout>();
   readonly #sockets = new Set<Socket>();
-  readonly #stats = { refusedPerAddress: 0, refusedAtCapacity: 0, closedUnauthenticated: 0 };
+  readonly #stats = { refusedPerAddress: 0, refusedAtCapacity: 0, closedUnauthenticated: 0, evictedUnauthenticated: 0 };
 
   constructor(limits: ConnectionLimits) {
     this.#limits = limits;
@@ -60,6 +69,16 @@ export class ConnectionGuard {
     for (const socket of this.#sockets) socket.destroy();
   }
 
+  /** The Map keeps insertion order: its first entry is the connection waiting longest. */
+  #evictOldest(): void {
+    const oldest = this.#pending.keys().next();
+    if (oldest.done) return;
+    clearTimeout(this.#pending.get(oldest.value));
+    this.#pending.delete(oldest.value);
+    this.#stats.evictedUnauthenticated++;
+    oldest.value.destroy();
+  }
+
   #accept(socket: Socket): void {
     const address = socket.remoteAddress ?? 'unknown';
     const count = (this.#byAddress.get(address) ?? 0) + 1;
@@ -70,6 +89,7 @@ export class ConnectionGuard {
     }
     this.#byAddress.set(address, count);
     this.#sockets.add(socket);
+    if (this.#pending.size >= this.#limits.maxUnauthenticated) this.#evictOldest();
     const timer = setTimeout(() => {
       this.#pending.delete(socket);
       this.#stats.closedUnauthenticated++;

@@ -23,6 +23,7 @@ export type WebLimits = ConnectionLimits & {
 export const DEFAULT_WEB_LIMITS: WebLimits = {
   maxConnections: 256,
   perAddress: 64,
+  maxUnauthenticated: 128,
   unauthenticatedMs: 10_000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,

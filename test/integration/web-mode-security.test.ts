@@ -28,6 +28,7 @@ const LIMITS = {
   keepAliveTimeoutMs: 500,
   pingIntervalMs: 1_000,
   maxConnections: 48,
+  maxUnauthenticated: 40,
   perAddress: 8,
   failures: { perAddress: 3, global: 6, windowMs: 60_000 },
 };
@@ -199,9 +200,10 @@ describe('web mode security: many clients', () => {
   });
 
   it('caps connections for everyone together, and frees them at the deadline', async () => {
-    // A longer deadline here: none of the flood may be freed before all of it has connected.
+    // A longer deadline here: none of the flood may be freed before all of it has connected. And no
+    // eviction (its cap above the global one), to see server.maxConnections itself act.
     const deadlineMs = 3_000;
-    const web = await serve({ limits: { ...LIMITS, unauthenticatedMs: deadlineMs } });
+    const web = await serve({ limits: { ...LIMITS, unauthenticatedMs: deadlineMs, maxUnauthenticated: 1_000 } });
     const cookie = await pair(web);
     const addresses = Array.from({ length: 7 }, (_, i) => `127.0.1.${i + 1}`);
     const flood = (
@@ -215,6 +217,24 @@ describe('web mode security: many clients', () => {
     );
     for (const connection of flood) await closedWithin(connection, deadlineMs + MARGIN_MS);
     expect((await get(web, '/health', { cookie })).status).toBe(200);
+  });
+
+  it('at the cap for unauthenticated connections a new one closes the oldest: a browser gets in during a flood from many addresses', async () => {
+    const web = await serve({ limits: { ...LIMITS, maxUnauthenticated: 10, unauthenticatedMs: 30_000 } });
+    const cookie = await pair(web);
+    const flood: RawConnection[] = [];
+    for (let i = 0; i < 20; i++) flood.push(await raw(web, `127.0.2.${i + 1}`)); // one by one: their age is known
+    await eventually(
+      () => flood.filter((c) => c.isClosed()).length,
+      (closed) => closed === 10,
+      MARGIN_MS,
+      20,
+    );
+    expect(flood.map((c) => c.isClosed())).toEqual([...Array(10).fill(true), ...Array(10).fill(false)]);
+    // A new connection (the paired client's) closes the oldest idle one and is served.
+    expect((await get(web, '/health', { cookie })).status).toBe(200);
+    await eventually(() => flood[10]!.isClosed(), Boolean, MARGIN_MS, 20);
+    expect(web.stats().connections).toMatchObject({ evictedUnauthenticated: 11, refusedAtCapacity: 0 });
   });
 
   it('limits wrong tokens per address and for everyone, yet never refuses the right token or a paired cookie', async () => {
