@@ -64,7 +64,7 @@ export class DeviceSessions {
    * Returns how many were revoked.
    */
   useToken(token: string): number {
-    this.#refresh();
+    this.#refresh({ force: true });
     const fingerprint = fingerprintOf(token);
     const previous = this.#data.tokenFingerprint;
     if (previous === fingerprint) return 0;
@@ -79,7 +79,7 @@ export class DeviceSessions {
 
   /** A new paired device; returns the session secret for its cookie. */
   issue(info: { label: string; address: string }): { id: string; secret: string } {
-    this.#refresh();
+    this.#refresh({ force: true });
     const secret = randomBytes(32).toString('base64url');
     const at = new Date(this.#now()).toISOString();
     const device: StoredDevice = {
@@ -108,12 +108,19 @@ export class DeviceSessions {
    */
   verify(secret: string): string | null {
     this.#refresh();
-    const device = this.#byHash.get(hashOf(secret));
+    const hash = hashOf(secret);
+    const device = this.#byHash.get(hash);
     if (!device) return null;
     const now = this.#now();
     device.lastSeenAt = new Date(now).toISOString();
-    if (now - (this.#written.get(device.id) ?? 0) > LAST_SEEN_WRITE_MS) this.#save();
-    return device.id;
+    if (now - (this.#written.get(device.id) ?? 0) <= LAST_SEEN_WRITE_MS) return device.id;
+    // About to write: first take in any change another process made (a revocation must not be undone).
+    this.#refresh({ force: true });
+    const current = this.#byHash.get(hash);
+    if (!current) return null;
+    current.lastSeenAt = device.lastSeenAt;
+    this.#save();
+    return current.id;
   }
 
   isPaired(id: string): boolean {
@@ -127,7 +134,7 @@ export class DeviceSessions {
   }
 
   revoke(id: string): boolean {
-    this.#refresh();
+    this.#refresh({ force: true });
     const before = this.#data.devices.length;
     this.#data.devices = this.#data.devices.filter((d) => d.id !== id);
     if (this.#data.devices.length === before) return false;
@@ -137,7 +144,7 @@ export class DeviceSessions {
   }
 
   revokeAll(): number {
-    this.#refresh();
+    this.#refresh({ force: true });
     const count = this.#data.devices.length;
     this.#data.devices = [];
     this.#index();
@@ -154,11 +161,15 @@ export class DeviceSessions {
     this.#byHash = new Map(this.#data.devices.map((d) => [d.secretHash, d]));
   }
 
-  /** Picks up changes another process made to the file (at most once a second). */
-  #refresh(): void {
+  /**
+   * Picks up changes another process made to the file: at most once a second for reads, and always
+   * before a write (which would otherwise put back what the other process removed). There is no lock:
+   * a change landing between this check and the rename of a write (microseconds) can still be lost.
+   */
+  #refresh(options: { force?: boolean } = {}): void {
     if (!this.#file) return;
     const now = this.#now();
-    if (now - this.#checkedAt < RECHECK_MS && now >= this.#checkedAt) return;
+    if (!options.force && now - this.#checkedAt < RECHECK_MS && now >= this.#checkedAt) return;
     this.#checkedAt = now;
     if (fileStamp(this.#file) !== this.#stamp) this.#load();
   }

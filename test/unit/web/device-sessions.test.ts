@@ -60,6 +60,17 @@ describe('DeviceSessions', () => {
     expect(server.verify(device.secret)).toBeNull();
   });
 
+  it('never writes back a device another process revoked a moment ago (a last-seen update re-reads first)', () => {
+    const server = DeviceSessions.open(file, clock);
+    server.useToken('token-one');
+    const device = server.issue({ label: 'tablet', address: '1' });
+    now += 11 * 60_000; // its last-seen time is due to be written
+    expect(server.isPaired(device.id)).toBe(true); // the server has just looked at the file
+    expect(DeviceSessions.open(file, clock).revoke(device.id)).toBe(true); // --revoke-device, within that second
+    expect(server.verify(device.secret)).toBeNull();
+    expect(DeviceSessions.open(file, clock).list()).toEqual([]);
+  });
+
   it('keeps browser-supplied labels printable and short, and starts empty from a broken file', async () => {
     const sessions = DeviceSessions.open(file, clock);
     sessions.useToken('token-one');
