@@ -7,7 +7,7 @@ import { toAssistantError } from '../util/errors.js';
 import { runDeviceCommand } from './device-commands.js';
 import { DeviceSessions, devicesPath } from './device-sessions.js';
 import { startupLines } from './pairing-message.js';
-import { resolvePairingToken } from './token-source.js';
+import { resolvePairingToken, TOKEN_ENV } from './token-source.js';
 import { parseWebCliArgs, USAGE, type WebCliOptions } from './web-cli-options.js';
 import { startWebServer } from './web-server.js';
 
@@ -45,6 +45,7 @@ async function main(): Promise<number> {
       env: process.env,
       configDir: paths.config,
     });
+    delete process.env[TOKEN_ENV]; // the workers the engine starts inherit the environment; they have no use for it
     const app = await startAssistantApp({
       paths,
       secretCipher: new KeyFileCipher(join(paths.data, SECRET_KEY_FILE_NAME)),
