@@ -9,6 +9,7 @@ import { SCENARIO } from './barge-in-scenario.js';
 import { benchWakeWord } from './wake-word-bench.js';
 import { benchBrowserPlayback } from './browser-playback-bench.js';
 import { benchHomeAssistant } from './home-assistant-bench.js';
+import { benchWebSecurity } from './web-security-bench.js';
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 8);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -45,6 +46,8 @@ log('Home Assistant: tool call vs conversation/process against a real Home Assis
 const homeAssistant = await benchHomeAssistant(20);
 log('browser playback (AudioWorklet in Chromium)');
 const browserPlayback = await benchBrowserPlayback();
+log('web mode under attack (idle and wrong-token floods, a paired client meanwhile)');
+const webSecurity = await benchWebSecurity();
 log('idle process (10 s without, 10 s with the wake word)');
 const idle = { without_wake_word: idleProbe('none'), listening_for_wake_word: idleProbe('wake') };
 
@@ -69,6 +72,7 @@ const result = {
   home_assistant: homeAssistant,
   wake_word: wakeWord,
   browser_playback: browserPlayback,
+  web_security: webSecurity,
   resampler,
   idle,
 };

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { pino, type Logger as PinoLogger, type Level, type StreamEntry } from 'pino';
 import { createStream } from 'rotating-file-stream';
 
@@ -12,6 +13,8 @@ export type LoggingOptions = {
   modules?: Record<string, LogLevel>;
   /** Also write warnings and errors to stderr (development). */
   stderrLevel?: LogLevel;
+  /** Rotate the file at this size (rotating-file-stream syntax; default 5M). */
+  fileSize?: string;
 };
 
 export type Logger = Pick<PinoLogger, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'isLevelEnabled'>;
@@ -49,8 +52,11 @@ function defaultLevelFromEnv(): LogLevel {
 function buildRoot(opts: LoggingOptions): PinoLogger {
   const streams: StreamEntry[] = [];
   if (opts.dir) {
-    mkdirSync(opts.dir, { recursive: true });
-    const file = createStream('hearth.log', { path: opts.dir, size: '5M', maxFiles: 5 });
+    makeLogFolderPrivate(opts.dir);
+    // 0600: rotated files are renamed, so they keep it (and the folder is 0700 anyway).
+    const file = createStream('hearth.log', { path: opts.dir, size: opts.fileSize ?? '5M', maxFiles: 5, mode: 0o600 });
+    const dir = opts.dir;
+    file.on('history', () => makeFilesPrivate(dir)); // the history file it has just (re)written
     streams.push({ level: 'trace', stream: file });
   }
   if (opts.stderrLevel && opts.stderrLevel !== 'silent') {
@@ -62,6 +68,28 @@ function buildRoot(opts: LoggingOptions): PinoLogger {
     else return pino({ level: 'silent' });
   }
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { pid: process.pid } }, pino.multistream(streams));
+}
+
+/**
+ * Logs say what the assistant heard, did and where it connected: only this user may read them. The
+ * folder is made (or tightened to) 0700, and files already in it, from before this rule or written by
+ * rotating-file-stream with its default mode (its history file), are tightened to 0600. POSIX only:
+ * on Windows the folder's ACL is already per-user.
+ */
+function makeLogFolderPrivate(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  chmodSync(dir, 0o700);
+  makeFilesPrivate(dir);
+}
+
+function makeFilesPrivate(dir: string): void {
+  if (process.platform === 'win32') return;
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isFile()) chmodSync(join(dir, entry.name), 0o600);
+  } catch {
+    // A file rotated away meanwhile; the folder is 0700 in any case.
+  }
 }
 
 const ORDER: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];

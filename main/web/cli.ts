@@ -1,66 +1,77 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { appPaths } from '../app/app-paths.js';
 import { startAssistantApp } from '../app/assistant-app.js';
 import { KeyFileCipher, SECRET_KEY_FILE_NAME } from '../secrets/secret-cipher.js';
 import { toAssistantError } from '../util/errors.js';
+import { runDeviceCommand } from './device-commands.js';
+import { DeviceSessions, devicesPath } from './device-sessions.js';
+import { startupLines } from './pairing-message.js';
+import { resolvePairingToken, TOKEN_ENV } from './token-source.js';
+import { parseWebCliArgs, USAGE, type WebCliOptions } from './web-cli-options.js';
 import { startWebServer } from './web-server.js';
 
-const USAGE = `Usage: npm run web -- [options]
-  --host ADDRESS     listen address (default 127.0.0.1; any other needs a pairing token)
-  --port PORT        default 8765
-  --token TOKEN      pairing token (at least 16 characters)
-  --generate-token   make a random pairing token and print the pairing address
-  --kiosk            open the kiosk layout by default`;
+const print = (lines: string[]) => process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+const fail = (message: string) => process.stderr.write(`hearth: ${message}\n`);
 
 /** Web mode without Electron: the engine and the UI in any browser (a wall tablet, a kitchen PC). */
 async function main(): Promise<number> {
-  let values;
+  let options: WebCliOptions;
   try {
-    ({ values } = parseArgs({
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        token: { type: 'string' },
-        'generate-token': { type: 'boolean' },
-        kiosk: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
+    options = parseWebCliArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`hearth: ${(error as Error).message} (see --help)\n`);
+    fail(`${toAssistantError(error).message} (see --help)`);
     return 2;
   }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+  if (options.command === 'help') {
+    print([USAGE]);
     return 0;
   }
-  const port = values.port === undefined ? 8765 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`hearth: --port must be a port number, not "${values.port}"\n`);
-    return 2;
-  }
-  const token = values.token ?? (values['generate-token'] ? randomBytes(18).toString('base64url') : undefined);
   const paths = appPaths();
+  const isTTY = process.stdout.isTTY === true;
+  if (options.command !== 'serve') {
+    try {
+      print(runDeviceCommand(options, { configDir: paths.config, env: process.env, isTTY }));
+      return 0;
+    } catch (error) {
+      fail(toAssistantError(error).message);
+      return 2;
+    }
+  }
   try {
+    // The token first: a weak or exposed one stops web mode before anything else starts.
+    const token = resolvePairingToken({
+      ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
+      env: process.env,
+      configDir: paths.config,
+    });
+    delete process.env[TOKEN_ENV]; // the workers the engine starts inherit the environment; they have no use for it
     const app = await startAssistantApp({
       paths,
       secretCipher: new KeyFileCipher(join(paths.data, SECRET_KEY_FILE_NAME)),
-      kiosk: values.kiosk === true,
+      kiosk: options.kiosk,
     });
     const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
     const server = await startWebServer({
       app,
       staticDir,
-      port,
-      ...(values.host ? { host: values.host } : {}),
-      ...(token ? { token } : {}),
+      port: options.port,
+      ...(options.host ? { host: options.host } : {}),
+      token: () => token.current(),
+      devices: DeviceSessions.open(devicesPath(paths.config)),
+      behindHttpsProxy: options.behindHttpsProxy,
     });
-    const address = `${server.url}${values.kiosk ? '?kiosk=1' : ''}`;
-    process.stdout.write(`Hearth web mode: ${token ? `${address}${values.kiosk ? '&' : '?'}token=${token}` : address}\n`);
+    print(
+      startupLines({
+        url: server.url,
+        kiosk: options.kiosk,
+        token: token.current(),
+        where: token.where,
+        isTTY,
+        created: token.created,
+        tightened: token.tightened,
+      }),
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -69,7 +80,7 @@ async function main(): Promise<number> {
     await app.shutdown();
     return 0;
   } catch (error) {
-    process.stderr.write(`hearth: ${toAssistantError(error).message}\n`);
+    fail(toAssistantError(error).message);
     return 2;
   }
 }

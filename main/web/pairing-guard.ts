@@ -1,91 +1,120 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { createLogger } from '../util/logger.js';
+import type { DeviceSessions } from './device-sessions.js';
+import type { FailureLimiter } from './failure-limiter.js';
+import { clearedLegacyCookie, clearedSessionCookie, parseCookies, SESSION_COOKIE, sessionCookie } from './session-cookie.js';
 
-const COOKIE = 'hearth_pairing';
-const WINDOW_MS = 60_000;
-const MAX_FAILURES = 5;
+const log = createLogger('web');
 
-export type Access = { kind: 'open' } | { kind: 'ok' } | { kind: 'paired' } | { kind: 'denied' } | { kind: 'limited'; retryAfterS: number };
+export type Access =
+  /** A paired device's session cookie; `dropToken`: the address also carries a token to take out of it. */
+  | { kind: 'ok'; deviceId: string; dropToken: boolean }
+  /** The right pairing token and no session yet: pair this device. */
+  | { kind: 'pair' }
+  /** No valid credentials. `staleCookie`: a session cookie that is no longer valid (revoked, rotated). */
+  | { kind: 'denied'; staleCookie: boolean }
+  /** A wrong token while this address (or everyone) has used up its wrong attempts. */
+  | { kind: 'limited'; retryAfterS: number };
+
+type Request = Pick<IncomingMessage, 'headers' | 'socket'>;
+
+export type PairingGuardOptions = {
+  /** The pairing token now (read again when its file changes). */
+  token: () => string;
+  devices: DeviceSessions;
+  limiter: FailureLimiter;
+  /** The page is served over https (behind a proxy): cookies get `Secure`. */
+  secure: boolean;
+  clientAddress: (req: Request) => string;
+};
 
 /**
- * The pairing token check for web mode: a request passes with the token in the address (once: it
- * is then kept in an HttpOnly cookie) or in the cookie. Each client address gets a few wrong tokens
- * per minute, then 429 until the minute is over (a request with no token at all is refused but not
- * counted: that is just a first visit).
+ * Web mode's authentication. A request passes with a paired device's session cookie; the pairing
+ * token (in the address, once) pairs a new device, which gets its own session cookie.
+ *
+ * Valid credentials always pass, even from an address that has used up its wrong attempts, or while
+ * the global limit holds: behind a reverse proxy the whole household shares one address, and one
+ * mistyped link (or an attacker's guessing) must not lock everyone out. That lets a correct guess
+ * through a limit, which does not matter: the token has at least 96 bits by estimate (256 when Hearth
+ * makes it), so even at a million guesses a second, unlimited, finding it would take over 10^15 years.
+ * The limits only bound the work and the log noise that wrong attempts cause, and tell a person with
+ * a stale link to stop retrying. Session ids (256 random bits) cannot be guessed either, so a stale or
+ * made-up cookie is refused without counting as an attempt (a revoked tablet retrying every few
+ * seconds must not use up everyone's budget).
  */
 export class PairingGuard {
-  readonly #token: Buffer | undefined;
-  #failures = new Map<string, { count: number; since: number }>();
-  readonly #now: () => number;
+  readonly #options: PairingGuardOptions;
+  #token = '';
+  #tokenDigest: Buffer = Buffer.alloc(0);
+  readonly stats = { wrongAttempts: 0, limitedAttempts: 0, paired: 0 };
 
-  constructor(options: { token?: string; now?: () => number }) {
-    this.#token = options.token ? Buffer.from(options.token) : undefined;
-    this.#now = options.now ?? Date.now;
+  constructor(options: PairingGuardOptions) {
+    this.#options = options;
+    this.#syncToken();
   }
 
-  check(req: Pick<IncomingMessage, 'headers' | 'socket'>, url: URL): Access {
-    if (!this.#token) return { kind: 'open' };
-    const address = req.socket.remoteAddress ?? 'unknown';
-    // The limit comes first: a correct guess must look the same as a wrong one while limited.
-    const limited = this.#limited(address);
-    if (limited) return limited;
+  check(req: Request, url: URL): Access {
+    this.#syncToken();
     const fromUrl = url.searchParams.get('token');
+    const session = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    const deviceId = session === undefined ? null : this.#options.devices.verify(session);
+    if (deviceId !== null) return { kind: 'ok', deviceId, dropToken: fromUrl !== null };
     if (fromUrl !== null) {
-      if (this.#matches(fromUrl)) return { kind: 'paired' };
-      return this.#fail(address);
+      if (this.#matches(fromUrl)) return { kind: 'pair' };
+      return this.#wrongAttempt(req);
     }
-    const fromCookie = parseCookies(req.headers.cookie)[COOKIE];
-    if (fromCookie === undefined) return { kind: 'denied' }; // no credentials: not an attempt
-    if (this.#matches(fromCookie)) return { kind: 'ok' };
-    return this.#fail(address);
+    return { kind: 'denied', staleCookie: session !== undefined };
   }
 
-  cookie(): string {
-    return `${COOKIE}=${encodeURIComponent(this.#token!.toString())}; HttpOnly; SameSite=Strict; Path=/; Max-Age=31536000`;
+  /** Pairs the device that sent `req` (after `check` said 'pair'): the Set-Cookie values to send. */
+  pair(req: Request): string[] {
+    const address = this.#options.clientAddress(req);
+    const issued = this.#options.devices.issue({ label: String(req.headers['user-agent'] ?? ''), address });
+    this.stats.paired++;
+    log.info({ device: issued.id, address }, 'a device paired');
+    return [clearedLegacyCookie(this.#options.secure), sessionCookie(issued.secret, this.#options.secure)];
   }
 
+  /** Whether a device is still paired (for open sockets: revoked and rotated-away devices are closed). */
+  isPaired(deviceId: string): boolean {
+    this.#syncToken();
+    return this.#options.devices.isPaired(deviceId);
+  }
+
+  /** The Set-Cookie value that deletes a stale session cookie. */
+  clearCookie(): string {
+    return clearedSessionCookie(this.#options.secure);
+  }
+
+  #wrongAttempt(req: Request): Access {
+    const address = this.#options.clientAddress(req);
+    const retryAfterS = this.#options.limiter.retryAfterS(address);
+    if (retryAfterS !== null) {
+      this.stats.limitedAttempts++;
+      return { kind: 'limited', retryAfterS };
+    }
+    this.#options.limiter.fail(address);
+    this.stats.wrongAttempts++;
+    log.warn({ address }, 'wrong pairing token');
+    return { kind: 'denied', staleCookie: false };
+  }
+
+  /** Compares digests, so neither the token's length nor its content shows in the timing. */
   #matches(candidate: string): boolean {
-    const given = Buffer.from(candidate);
-    return given.length === this.#token!.length && timingSafeEqual(given, this.#token!);
+    return timingSafeEqual(digest(candidate), this.#tokenDigest);
   }
 
-  /** Forgets addresses whose minute is over (the map never grows without bound). */
-  #sweep(): void {
-    const now = this.#now();
-    for (const [address, entry] of this.#failures) if (now - entry.since > WINDOW_MS) this.#failures.delete(address);
-  }
-
-  #limited(address: string): Access | null {
-    const entry = this.#failures.get(address);
-    if (!entry) return null;
-    const age = this.#now() - entry.since;
-    if (age > WINDOW_MS) {
-      this.#failures.delete(address);
-      return null;
-    }
-    return entry.count >= MAX_FAILURES ? { kind: 'limited', retryAfterS: Math.ceil((WINDOW_MS - age) / 1000) } : null;
-  }
-
-  #fail(address: string): Access {
-    if (this.#failures.size > 10_000) this.#sweep();
-    const entry = this.#failures.get(address);
-    if (entry) entry.count++;
-    else this.#failures.set(address, { count: 1, since: this.#now() });
-    return { kind: 'denied' };
+  /** A new token (rotated while running) revokes every device paired under the old one. */
+  #syncToken(): void {
+    const token = this.#options.token();
+    if (token === this.#token) return;
+    this.#token = token;
+    this.#tokenDigest = digest(token);
+    this.#options.devices.useToken(token);
   }
 }
 
-function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of header?.split(';') ?? []) {
-    const index = part.indexOf('=');
-    if (index <= 0) continue;
-    const raw = part.slice(index + 1).trim();
-    try {
-      out[part.slice(0, index).trim()] = decodeURIComponent(raw);
-    } catch {
-      out[part.slice(0, index).trim()] = raw; // a malformed escape is just a wrong value
-    }
-  }
-  return out;
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }

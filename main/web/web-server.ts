@@ -1,81 +1,139 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { ConfigError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import { webSocketPlayerPort } from '../audio/renderer-player.js';
 import type { AssistantApp } from '../app/assistant-app.js';
+import { clientAddress } from './client-address.js';
+import { ConnectionGuard, type ConnectionStats } from './connection-guard.js';
+import { DeviceSessions } from './device-sessions.js';
+import { FailureLimiter } from './failure-limiter.js';
+import { localAddressWithoutToken } from './local-redirect.js';
 import { PairingGuard } from './pairing-guard.js';
+import { SocketLiveness } from './socket-liveness.js';
 import { serveStatic } from './static-files.js';
+import { assertStrongToken } from './token-file.js';
+import { webLimits } from './web-limits.js';
+import { serveApi, serveAudio } from './web-sockets.js';
 
 const log = createLogger('web');
 
 export type WebServerOptions = {
   app: AssistantApp;
-  /** Default 127.0.0.1. Anything else requires a pairing token. */
+  /** Default 127.0.0.1. */
   host?: string;
   port?: number;
-  /** Required when not bound to loopback; optional on loopback. */
-  token?: string;
+  /**
+   * The pairing token, required on every address, loopback included (any local process could
+   * otherwise drive the app). A function is asked again on every check: a token file rotated while
+   * web mode runs takes effect at once.
+   */
+  token: string | (() => string);
+  /** The paired devices (a file, so pairings survive a restart); in memory when absent. */
+  devices?: DeviceSessions;
+  /**
+   * Hearth is served over https by a reverse proxy in front of it: cookies get `Secure`, the client
+   * address for the wrong-attempt limit is the last X-Forwarded-For entry (the proxy's own), and the
+   * Host header (the proxy's business) is not checked. Off by default: X-Forwarded-* is then ignored.
+   */
+  behindHttpsProxy?: boolean;
+  limits?: Parameters<typeof webLimits>[0];
   /** The built renderer (out/renderer). */
   staticDir: string;
 };
 
-export type WebServer = { url: string; port: number; close(): Promise<void> };
+export type WebServerStats = {
+  connections: ConnectionStats;
+  pairing: PairingGuard['stats'];
+  webSockets: { open: number; terminated: number };
+};
+
+export type WebServer = { url: string; port: number; stats(): WebServerStats; close(): Promise<void> };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
  * Web mode: the same renderer served over HTTP, with `window.assistant` implemented over a
- * WebSocket (/api/ws) and the assistant's audio on a second one (/api/audio). Bound to 127.0.0.1 by
- * default; on any other address every request needs the pairing token, and failed attempts are
- * rate-limited. WebSocket upgrades must come from our own origin (no cross-site socket hijacking),
- * and the Host header must name this server (no DNS rebinding).
+ * WebSocket (/api/ws) and the assistant's audio on a second one (/api/audio). Every request needs a
+ * paired device's session cookie, which the pairing token (once, in the address) gives a browser.
+ * WebSocket upgrades must come from our own origin (no cross-site socket hijacking), and on loopback
+ * the Host header must name this server (no DNS rebinding). Connections are capped (for everyone and
+ * per address) and held to a short deadline until they authenticate; WebSockets are pinged.
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
-  const loopback = LOOPBACK.has(host);
-  if (!loopback && !options.token) {
-    throw new ConfigError(`Web mode on ${host} listens on the network: set a pairing token (--token, at least 16 characters).`);
-  }
-  if (options.token !== undefined && options.token.length < 16)
-    throw new ConfigError('The pairing token must be at least 16 characters long.');
-  const guard = new PairingGuard({ ...(options.token ? { token: options.token } : {}) });
+  const checkHost = LOOPBACK.has(host) && !options.behindHttpsProxy;
+  const tokenOption = options.token as WebServerOptions['token'] | undefined;
+  if (tokenOption === undefined || tokenOption === '')
+    throw new ConfigError('Web mode needs a pairing token on every address, loopback included.', { code: 'no_token' });
+  const token = typeof tokenOption === 'string' ? () => tokenOption : tokenOption;
+  assertStrongToken(token(), 'for web mode');
+  const limits = webLimits(options.limits);
+  const trustProxy = options.behindHttpsProxy === true;
+  const guard = new PairingGuard({
+    token,
+    devices: options.devices ?? DeviceSessions.inMemory(),
+    limiter: new FailureLimiter(limits.failures),
+    secure: trustProxy,
+    clientAddress: (req) => clientAddress(req, trustProxy),
+  });
+  const connections = new ConnectionGuard(limits);
+  const liveness = new SocketLiveness(limits.pingIntervalMs);
   const { app } = options;
   let port = 0;
 
   const allowedHost = (value: string | undefined): boolean => {
-    if (!loopback) return true; // the token protects a network bind
+    if (!checkHost) return true; // the pairing protects a network bind; the proxy decides the Host it forwards
     const name = value?.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
     return name !== undefined && LOOPBACK.has(name) && value!.endsWith(`:${port}`);
   };
 
-  const server: Server = createServer((req, res) => {
-    void handleHttp(req, res).catch((error: unknown) => {
-      log.warn({ err: error }, 'web request failed');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
+  const server: Server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks the two timeouts above only this often (30 s by default).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      void handleHttp(req, res).catch((error: unknown) => {
+        log.warn({ err: error }, 'web request failed');
+        if (!res.headersSent) res.writeHead(500, { Connection: 'close' }).end();
+      });
+    },
+  );
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+  connections.attach(server);
+
+  /** Refusals close the connection: an unauthenticated client gets nothing to keep alive. */
+  const refuse = (res: ServerResponse, status: number, text: string, headers: OutgoingHttpHeaders = {}) =>
+    void res.writeHead(status, { 'Content-Type': 'text/plain', Connection: 'close', ...headers }).end(text);
+
+  const redirect = (res: ServerResponse, location: string, cookies: string[] = []) =>
+    void res
+      .writeHead(303, { Location: location, 'Cache-Control': 'no-store', ...(cookies.length ? { 'Set-Cookie': cookies } : {}) })
+      .end();
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!allowedHost(req.headers.host)) return void res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!allowedHost(req.headers.host)) return refuse(res, 421, 'Misdirected request');
+    const url = parseUrl(req.url);
+    if (!url) return refuse(res, 400, 'Bad request');
     const access = guard.check(req, url);
     if (access.kind === 'limited')
-      return void res
-        .writeHead(429, { 'Retry-After': String(access.retryAfterS), 'Content-Type': 'text/plain' })
-        .end('Too many failed pairing attempts; try again later.');
+      return refuse(res, 429, 'Too many wrong pairing tokens; try again later.', { 'Retry-After': String(access.retryAfterS) });
     if (access.kind === 'denied')
-      return void res
-        .writeHead(401, { 'Content-Type': 'text/plain' })
-        .end('Pairing token required: open the address Hearth shows, with ?token=…');
-    if (access.kind === 'paired') {
-      // Remember the pairing in a cookie and drop the token from the address bar.
-      url.searchParams.delete('token');
-      res.writeHead(303, { 'Set-Cookie': guard.cookie(), Location: `${url.pathname}${url.search}` }).end();
-      return;
-    }
+      return refuse(
+        res,
+        401,
+        'Pairing token required: open the address Hearth shows, with ?token=…',
+        access.staleCookie ? { 'Set-Cookie': guard.clearCookie() } : {},
+      );
+    connections.authenticated(req.socket);
+    // Pair (a session cookie for this device), or just take the token out of the address bar.
+    if (access.kind === 'pair') return redirect(res, localAddressWithoutToken(url), guard.pair(req));
+    if (access.dropToken) return redirect(res, localAddressWithoutToken(url));
     if (url.pathname === '/health') {
       const status = app.status();
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -99,76 +157,37 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
-    const refuse = (status: number, text: string) => socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`);
+    const refuseUpgrade = (status: number, text: string) =>
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     try {
-      handleUpgrade(req, socket, head, refuse);
+      handleUpgrade(req, socket, head, refuseUpgrade);
     } catch (error) {
       // A malformed request must never take the process down.
       log.warn({ err: error }, 'refused a malformed upgrade');
-      refuse(400, 'Bad Request');
+      refuseUpgrade(400, 'Bad Request');
     }
   });
 
-  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, refuse: (status: number, text: string) => void): void {
-    if (!allowedHost(req.headers.host)) return refuse(421, 'Misdirected Request');
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, refuseUpgrade: (status: number, text: string) => void): void {
+    if (!allowedHost(req.headers.host)) return refuseUpgrade(421, 'Misdirected Request');
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`)
-      return refuse(403, 'Forbidden');
-    const url = new URL(req.url ?? '/', 'http://localhost');
+      return refuseUpgrade(403, 'Forbidden');
+    const url = parseUrl(req.url);
+    if (!url) return refuseUpgrade(400, 'Bad Request');
     const access = guard.check(req, url);
-    if (access.kind === 'limited') return refuse(429, 'Too Many Requests');
-    if (access.kind === 'denied') return refuse(401, 'Unauthorized');
-    if (url.pathname === '/api/ws') api.handleUpgrade(req, socket, head, (ws) => serveApi(ws));
-    else if (url.pathname === '/api/audio') audio.handleUpgrade(req, socket, head, (ws) => serveAudio(ws));
-    else refuse(404, 'Not Found');
-  }
-
-  function serveApi(ws: WebSocket): void {
-    const off = app.onEvent((channel, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', channel, payload }));
+    if (access.kind === 'limited') return refuseUpgrade(429, 'Too Many Requests');
+    // Sockets need a paired device's cookie: a token in a socket's address would pair nothing.
+    if (access.kind !== 'ok') return refuseUpgrade(401, 'Unauthorized');
+    const serve = url.pathname === '/api/ws' ? serveApi : url.pathname === '/api/audio' ? serveAudio : null;
+    if (!serve) return refuseUpgrade(404, 'Not Found');
+    connections.authenticated(socket as Socket);
+    const { deviceId } = access;
+    const wss = serve === serveApi ? api : audio;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      liveness.watch(ws, () => guard.isPaired(deviceId));
+      serve(ws, app);
     });
-    ws.on('close', off);
-    ws.on('error', () => undefined);
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      let message: { type?: unknown; id?: unknown; channel?: unknown; args?: unknown };
-      try {
-        message = JSON.parse(String(data)) as typeof message;
-      } catch {
-        return;
-      }
-      if (message.type !== 'invoke' || typeof message.id !== 'number') return; // sends carry nothing main needs here
-      const id = message.id;
-      const args = Array.isArray(message.args) ? message.args : [];
-      void app.invoke(message.channel, args).then((result) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, result }));
-      });
-    });
-  }
-
-  /**
-   * A page's audio socket becomes the output only once its worklet answers a ping from inside
-   * process(): proof that its AudioContext runs. A tab whose sound is still suspended (autoplay) can
-   * neither take the voice from the kitchen tablet nor leave the assistant waiting on silence.
-   */
-  function serveAudio(ws: WebSocket): void {
-    const port = webSocketPlayerPort(ws);
-    let detach: (() => void) | undefined;
-    const ping = () => port.postMessage({ type: 'ping', id: 0 });
-    const probe = setInterval(ping, 1000);
-    const offPong = port.onMessage((message) => {
-      if (message.type !== 'pong' || detach) return;
-      clearInterval(probe);
-      offPong();
-      detach = app.attachAudioPort(port);
-    });
-    ping();
-    ws.on('close', () => {
-      clearInterval(probe);
-      offPong();
-      detach?.();
-    });
-    ws.on('error', () => undefined);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -178,14 +197,31 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/`;
-  log.info({ url: url, paired: Boolean(options.token) }, 'web mode listening');
+  log.info({ url, behindHttpsProxy: trustProxy }, 'web mode listening');
   return {
     url,
     port,
+    stats: () => ({
+      connections: connections.stats(),
+      pairing: { ...guard.stats },
+      webSockets: { open: api.clients.size + audio.clients.size, terminated: liveness.terminated },
+    }),
     close: async () => {
+      liveness.stop();
       for (const client of [...api.clients, ...audio.clients]) client.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      connections.destroyAll();
+      await closed;
     },
   };
+}
+
+/** The request target as a URL on this server, or null when it cannot be one. */
+function parseUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }

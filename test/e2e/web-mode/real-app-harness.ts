@@ -7,6 +7,7 @@ import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
 import { PvRecorderMicSource } from '../../../main/audio/pv-recorder-mic-source.js';
 import { EncryptedFileSecretStore } from '../../../main/secrets/encrypted-file-secret-store.js';
 import { KeyFileCipher } from '../../../main/secrets/secret-cipher.js';
+import { generatePairingToken } from '../../../main/web/token-file.js';
 import { startWebServer, type WebServer } from '../../../main/web/web-server.js';
 import { launchChromium, type LaunchedChromium } from '../../helpers/chromium.js';
 import { applyVirtualMicEnv, startVirtualMic, VIRTUAL_MIC_DEVICE, type VirtualMic } from '../../helpers/virtual-mic.js';
@@ -22,7 +23,7 @@ import { collectProblems } from '../pages/page-problems.js';
  * into the PulseAudio sink, whose monitor the test records.
  */
 
-export const PAIRING_TOKEN = 'e2e-pairing-token-0123456789abcdef';
+export const PAIRING_TOKEN = generatePairingToken();
 export const SCREENSHOTS = resolve('test-artifacts/screenshots');
 
 export type RealApp = {
