@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHotkey } from '../../main/push-to-talk/hotkey.js';
-import { probeUiohook } from '../../main/push-to-talk/key-hook-support.js';
 import type { PushToTalkCommand } from '../../main/push-to-talk/push-to-talk-machine.js';
 import { startPushToTalk } from '../../main/push-to-talk/push-to-talk.js';
 import { UiohookKeyHook } from '../../main/push-to-talk/uiohook-key-hook.js';
@@ -99,11 +98,16 @@ describe('UiohookKeyHook under Xvfb with xdotool', { timeout: 60_000 }, () => {
     else process.env.DISPLAY = previousDisplay;
   });
 
-  it('the child-process probe accepts the Xvfb display and rejects a missing one', async () => {
-    expect(await probeUiohook({ env: process.env })).toMatchObject({ ok: true });
-    const missing = await probeUiohook({ env: { ...process.env, DISPLAY: ':1999' } });
-    expect(missing).toMatchObject({ ok: false, code: 'ptt_x_unreachable' });
-    expect(missing.ok || missing.message).toMatch(/cannot open the X display ":1999"/);
+  it("the hook's process starts on the Xvfb display and refuses a missing one", async () => {
+    const hook = new UiohookKeyHook();
+    await hook.start(parseHotkey('F12'));
+    expect(hook.hostPid).toEqual(expect.any(Number));
+    await hook.stop();
+    const missing = new UiohookKeyHook({ env: { ...process.env, DISPLAY: ':1999' } });
+    await expect(missing.start(parseHotkey('F12'))).rejects.toMatchObject({
+      code: 'ptt_x_unreachable',
+      message: expect.stringMatching(/cannot open the X display ":1999"/),
+    });
   });
 
   it('reports key-down and key-up of Ctrl+Shift+Space; unrelated keys and near misses are ignored', async () => {
