@@ -3,6 +3,7 @@ import { AppError, toAssistantError, type AssistantError } from '../util/errors.
 import { createLogger } from '../util/logger.js';
 import { GlobalShortcutKeyHook, type GlobalShortcutLike } from './global-shortcut-key-hook.js';
 import { describeHotkey, validateHotkey, type Hotkey } from './hotkey.js';
+import type { SpawnHookHost } from './hook-host-process.js';
 import type { KeyHook } from './key-hook.js';
 import { detectKeyHookSupport, type HookEnvironment } from './key-hook-support.js';
 import { PushToTalkController } from './push-to-talk-controller.js';
@@ -17,6 +18,11 @@ export type PushToTalkSettings = { hotkey: string; mode: PushToTalkMode };
 export type PushToTalkEnvironment = HookEnvironment & {
   /** Electron's globalShortcut can be used (the desktop app; not the headless CLI). Default true. */
   globalShortcut?: boolean;
+  /**
+   * How this host starts the keyboard hook's process. Default child_process.fork, which only plain Node
+   * can use: the Electron shell passes one on utilityProcess (main/shell/utility-hook-host.ts).
+   */
+  spawnHookHost?: SpawnHookHost;
 };
 
 export type PushToTalkPlan = {
@@ -143,6 +149,7 @@ export async function startPushToTalk(settings: PushToTalkSettings, deps: StartP
         env: environment.env,
         clock,
         ...(environment.accessibilityTrusted === undefined ? {} : { accessibilityTrusted: environment.accessibilityTrusted }),
+        ...(environment.spawnHookHost ? { spawnHost: environment.spawnHookHost } : {}),
       }));
   const shortcutAvailable = deps.globalShortcut !== undefined && (environment.globalShortcut ?? true);
   let plan = resolvePushToTalk(settings, { ...environment, globalShortcut: shortcutAvailable });
