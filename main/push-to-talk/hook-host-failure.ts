@@ -78,6 +78,19 @@ export function describeHostFailure(evidence: HostFailureEvidence): KeyHookFailu
   };
 }
 
+/**
+ * libuiohook's own words for a start that cannot succeed (xrecord_start/xrecord_query, logged before
+ * hook_run returns its error). They matter because uiohook-napi 1.5.5's start() can then wait forever: its
+ * hook thread signals the failure without holding the mutex hook_enable() waits on, so on a busy machine
+ * the signal can come before the wait (seen: a host hanging until the start timeout, 15 s, on a display
+ * that no longer existed). Seeing one of these lines, the app stops waiting.
+ */
+const NATIVE_START_FAILURE = /XOpenDisplay failure!|XRecord is not currently available!|XRecord\w+ failure!/;
+
+export function nativeStartFailed(output: string): boolean {
+  return NATIVE_START_FAILURE.test(output);
+}
+
 /** "exited with code 1: X connection to :5 broken (explicit kill or server shutdown)." — for a host that died running. */
 export function describeHostExit(exit: HookHostExit, output: string): string {
   const detail = lastLines(output);

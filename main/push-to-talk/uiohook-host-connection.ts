@@ -1,6 +1,6 @@
 import type { Clock } from '../util/clock.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { describeHostFailure, KeyHookError, type HostFailureEvidence } from './hook-host-failure.js';
+import { describeHostFailure, KeyHookError, nativeStartFailed, type HostFailureEvidence } from './hook-host-failure.js';
 import type { HookHostExit, HookHostProcess, SpawnHookHost } from './hook-host-process.js';
 import { parseHostMessage } from './hook-host-protocol.js';
 import type { RawKeyEvent } from './hotkey-matcher.js';
@@ -115,6 +115,12 @@ export class UiohookHostConnection extends TypedEmitter<HostConnectionEvents> {
         fail({ timedOut: true });
       }, startTimeoutMs);
       void this.#exited.then((exit) => fail({ exit }));
+      // libuiohook said its start failed: the host may never report it (see nativeStartFailed).
+      this.#process.onOutput(() => {
+        if (settled || !nativeStartFailed(this.#output)) return;
+        this.#process.kill();
+        fail({});
+      });
       this.#process.onMessage((raw) => {
         const message = parseHostMessage(raw);
         if (!message) return;

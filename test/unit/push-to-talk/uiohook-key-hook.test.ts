@@ -168,6 +168,31 @@ describe('UiohookKeyHook: why the host could not start', () => {
     });
   });
 
+  it("libuiohook's own start failure ends the wait at once, even if the host then hangs (uiohook-napi can)", async () => {
+    const clock = new ManualClock();
+    const spawner = new FakeHookHostSpawner((host) => {
+      host.exitsOnStop = false;
+      host.output('xrecord_start [1024]: XOpenDisplay failure!\n'); // and no exit: start() hangs in there
+    });
+    const hook = new UiohookKeyHook({ platform: 'linux', env: X11, clock, spawnHost: spawner.spawn, hostScript: '/h.cjs' });
+    await expect(hook.start(parseHotkey('F13'))).rejects.toMatchObject({ code: 'ptt_x_unreachable' });
+    expect(spawner.last.killed).toBe(true);
+    expect(clock.now()).toBe(0);
+
+    const record = new FakeHookHostSpawner((host) => host.output('xrecord_query [952]: XRecord is not currently available!\n'));
+    const noRecord = new UiohookKeyHook({ platform: 'linux', env: X11, clock, spawnHost: record.spawn, hostScript: '/h.cjs' });
+    await expect(noRecord.start(parseHotkey('F13'))).rejects.toMatchObject({ code: 'ptt_no_xrecord' });
+    // Not every complaint is fatal: libuiohook goes on after this one.
+    const keyboard = new FakeHookHostSpawner((host) => {
+      host.output('load_input_helper [1826]: XkbGetKeyboard failed to locate a valid keyboard!\n');
+      host.ready();
+    });
+    const survives = new UiohookKeyHook({ platform: 'linux', env: X11, clock, spawnHost: keyboard.spawn, hostScript: '/h.cjs' });
+    await survives.start(parseHotkey('F13'));
+    expect(survives.running).toBe(true);
+    await survives.stop();
+  });
+
   it('no RECORD extension, a library that does not load, and a crash each get their own message', async () => {
     const record = await startFailure((host) => host.failStart('UIOHOOK_ERROR_X_RECORD_NOT_FOUND', 'Unable to locate XRecord extension.'));
     expect(record.error).toMatchObject({ code: 'ptt_no_xrecord', message: expect.stringContaining('RECORD extension') });
