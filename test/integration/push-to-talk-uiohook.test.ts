@@ -343,6 +343,12 @@ describe('the keyboard hook under Xvfb with xdotool', { timeout: 120_000 }, () =
     }
   });
 
+  it('this test process never loaded the native hook (only the hook processes did), so Xlib cannot end it', () => {
+    const report = process.report.getReport() as unknown as { sharedObjects: string[] };
+    expect(report.sharedObjects.length).toBeGreaterThan(0);
+    expect(report.sharedObjects.filter((path) => /uiohook/i.test(path))).toEqual([]);
+  });
+
   it('the X server killed under a running hook: this process goes on, the hook reports one error, hold falls back to toggle', async () => {
     const doomed = await startXvfb();
     try {
