@@ -36,8 +36,8 @@ await buildRenderer({ quiet });
 // The Electron shell (main/shell → out/main/shell/index.js), its preload and the tray/window images.
 await buildShell({ quiet });
 
-// Worker files that run unbundled, exactly as written.
-for (const file of ['main/audio/pv-recorder-worker.cjs']) {
+// Worker and helper-process files that run unbundled, exactly as written.
+for (const file of ['main/audio/pv-recorder-worker.cjs', 'main/push-to-talk/uiohook-host.cjs']) {
   mkdirSync(`out/${file.slice(0, file.lastIndexOf('/'))}`, { recursive: true });
   copyFileSync(file, `out/${file}`);
 }

@@ -17,6 +17,11 @@ export const SYSTEM_PACKAGES = [
   { name: 'chromium', probe: '/usr/bin/chromium', why: 'the real browser for renderer and audio tests (Playwright drives it)' },
   { name: 'xvfb', probe: '/usr/bin/Xvfb', why: 'an X display for the push-to-talk key hook test' },
   { name: 'xdotool', probe: '/usr/bin/xdotool', why: 'synthetic key presses for the push-to-talk test' },
+  {
+    name: 'x11-xkb-utils',
+    probe: '/usr/bin/xkbcomp',
+    why: "xkbcomp: the push-to-talk test waits until the new Xvfb display's keyboard map can be read (xvfb pulls it in too)",
+  },
   { name: 'libxt6', probe: '/usr/lib/x86_64-linux-gnu/libXt.so.6', why: 'uiohook-napi runtime library' },
   { name: 'libxrandr2', probe: '/usr/lib/x86_64-linux-gnu/libXrandr.so.2', why: 'uiohook-napi runtime library' },
   { name: 'libxtst6', probe: '/usr/lib/x86_64-linux-gnu/libXtst.so.6', why: 'uiohook-napi runtime library' },

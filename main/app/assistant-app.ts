@@ -425,6 +425,8 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     const ptt = await startPushToTalk(this.#settings.listening.pushToTalk, {
       ...(this.#options.globalShortcut ? { globalShortcut: this.#options.globalShortcut } : {}),
       ...(this.#options.pushToTalkEnvironment ? { environment: this.#options.pushToTalkEnvironment } : {}),
+      // The keyboard hook stopped while running and the hotkey now toggles (or is off): say so at once.
+      onFallback: (notice) => this.reportError(notice),
     });
     this.#ptt = ptt;
     ptt.controller?.on('command', (command) => {

@@ -195,6 +195,11 @@ export class HotkeyMatcher {
     }
   }
 
+  /** Every key code whose events matter (the key and, for a chord, both keys of each required modifier). */
+  get watchedKeycodes(): number[] {
+    return [...this.#releaseCodes];
+  }
+
   handle(event: RawKeyEvent): 'down' | 'up' | null {
     if (event.type === 'down') {
       if (event.keycode !== this.keycode) return null;

@@ -8,6 +8,7 @@ import {
   type PushToTalkCommand,
   type PushToTalkConfig,
   type PushToTalkEvent,
+  type PushToTalkMode,
   type PushToTalkPhase,
   type PushToTalkSnapshot,
 } from './push-to-talk-machine.js';
@@ -25,7 +26,7 @@ export type PushToTalkControllerEvents = {
  * whenever the lifecycle machine leaves the user's turn for another reason.
  */
 export class PushToTalkController extends TypedEmitter<PushToTalkControllerEvents> {
-  readonly config: PushToTalkConfig;
+  #config: PushToTalkConfig;
   readonly #clock: Clock;
   #snapshot: PushToTalkSnapshot = INITIAL_PUSH_TO_TALK;
   #timer: TimerHandle | undefined;
@@ -34,8 +35,12 @@ export class PushToTalkController extends TypedEmitter<PushToTalkControllerEvent
 
   constructor(config: PushToTalkConfig, clock: Clock = systemClock) {
     super();
-    this.config = { ...config };
+    this.#config = { ...config };
     this.#clock = clock;
+  }
+
+  get config(): PushToTalkConfig {
+    return this.#config;
   }
 
   get phase(): PushToTalkPhase {
@@ -56,6 +61,27 @@ export class PushToTalkController extends TypedEmitter<PushToTalkControllerEvent
     };
     this.#detach = detach;
     return detach;
+  }
+
+  /** Stops following the attached hook (timers keep running). */
+  detach(): void {
+    this.#detach?.();
+  }
+
+  /**
+   * Follows another key source from now on, in `mode` (the run-time fallback when the keyboard hook
+   * stops). A turn held down with the old source becomes latched: its key-up can no longer be seen, so
+   * the next press sends it (the max-hold limit still applies), and `latch` says so.
+   */
+  switchSource(hook: KeyHook, mode: PushToTalkMode): void {
+    this.#config = { ...this.#config, mode, keyUp: hook.reportsKeyUp };
+    if (this.#snapshot.phase === 'holding' && !hook.reportsKeyUp) {
+      this.#snapshot = { ...this.#snapshot, phase: 'latched', keyDown: false };
+      this.emit('command', { type: 'latch' });
+    } else {
+      this.#snapshot = { ...this.#snapshot, keyDown: false };
+    }
+    this.attach(hook);
   }
 
   keyDown(atMs: number = this.#clock.now()): void {
@@ -82,7 +108,7 @@ export class PushToTalkController extends TypedEmitter<PushToTalkControllerEvent
 
   #dispatch(event: PushToTalkEvent): void {
     if (this.#disposed) return;
-    const { snapshot, effects } = pushToTalkTransition(this.#snapshot, event, this.config);
+    const { snapshot, effects } = pushToTalkTransition(this.#snapshot, event, this.#config);
     this.#snapshot = snapshot;
     for (const effect of effects) {
       switch (effect.type) {
@@ -98,7 +124,7 @@ export class PushToTalkController extends TypedEmitter<PushToTalkControllerEvent
           this.#timer = undefined;
           break;
         default:
-          if (effect.type === 'stop') log.warn({ reason: effect.reason, maxHoldMs: this.config.maxHoldMs }, 'push-to-talk turn stopped');
+          if (effect.type === 'stop') log.warn({ reason: effect.reason, maxHoldMs: this.#config.maxHoldMs }, 'push-to-talk turn stopped');
           else log.debug({ command: effect.type }, 'push-to-talk');
           this.emit('command', effect);
       }

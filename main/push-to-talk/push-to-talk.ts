@@ -3,6 +3,7 @@ import { AppError, toAssistantError, type AssistantError } from '../util/errors.
 import { createLogger } from '../util/logger.js';
 import { GlobalShortcutKeyHook, type GlobalShortcutLike } from './global-shortcut-key-hook.js';
 import { describeHotkey, validateHotkey, type Hotkey } from './hotkey.js';
+import type { SpawnHookHost } from './hook-host-process.js';
 import type { KeyHook } from './key-hook.js';
 import { detectKeyHookSupport, type HookEnvironment } from './key-hook-support.js';
 import { PushToTalkController } from './push-to-talk-controller.js';
@@ -17,6 +18,11 @@ export type PushToTalkSettings = { hotkey: string; mode: PushToTalkMode };
 export type PushToTalkEnvironment = HookEnvironment & {
   /** Electron's globalShortcut can be used (the desktop app; not the headless CLI). Default true. */
   globalShortcut?: boolean;
+  /**
+   * How this host starts the keyboard hook's process. Default child_process.fork, which only plain Node
+   * can use: the Electron shell passes one on utilityProcess (main/shell/utility-hook-host.ts).
+   */
+  spawnHookHost?: SpawnHookHost;
 };
 
 export type PushToTalkPlan = {
@@ -99,10 +105,16 @@ export type StartPushToTalkDeps = {
   clock?: Clock;
   /** Machine timings (tapMs, maxHoldMs, repeatGapMs, stuckKeyMs). */
   timings?: Omit<PushToTalkConfig, 'mode' | 'keyUp'>;
+  /**
+   * Called when push-to-talk changed at run time because its keyboard hook stopped (see startPushToTalk):
+   * `notice` is the new note (also in `ptt.notice`), for the status and a banner.
+   */
+  onFallback?: (notice: AssistantError) => void;
 };
 
+/** Live: `plan`, `hook` and `notice` change when the keyboard hook stops at run time (the same controller goes on). */
 export type PushToTalk = {
-  /** What actually runs (after any run-time fallback). */
+  /** What actually runs (after any fallback, at start or later). */
   plan: PushToTalkPlan;
   /** Emits `command`s; null when push-to-talk is off. */
   controller: PushToTalkController | null;
@@ -116,6 +128,11 @@ export type PushToTalk = {
  * Resolves the plan, starts the key source and wires it to a PushToTalkController. If the keyboard hook
  * fails to start (e.g. the X display cannot be opened), hold falls back to toggle through globalShortcut
  * with a note saying why; if nothing can watch the hotkey, push-to-talk is off with a note. Never throws.
+ *
+ * The same at run time: when the running hook stops for good (its process keeps dying, or cannot be
+ * restarted: UiohookKeyHook restarts it a few times first), the same controller goes on through
+ * globalShortcut in toggle mode, a held turn is latched (the next press sends it), the note says so and
+ * `onFallback` is called; without globalShortcut push-to-talk is off with a note.
  */
 export async function startPushToTalk(settings: PushToTalkSettings, deps: StartPushToTalkDeps = {}): Promise<PushToTalk> {
   const environment: PushToTalkEnvironment = deps.environment ?? {
@@ -132,35 +149,104 @@ export async function startPushToTalk(settings: PushToTalkSettings, deps: StartP
         env: environment.env,
         clock,
         ...(environment.accessibilityTrusted === undefined ? {} : { accessibilityTrusted: environment.accessibilityTrusted }),
+        ...(environment.spawnHookHost ? { spawnHost: environment.spawnHookHost } : {}),
       }));
   const shortcutAvailable = deps.globalShortcut !== undefined && (environment.globalShortcut ?? true);
   let plan = resolvePushToTalk(settings, { ...environment, globalShortcut: shortcutAvailable });
 
-  const off = (next: PushToTalkPlan): PushToTalk => finish(next, null, null);
-  const finish = (next: PushToTalkPlan, hook: KeyHook | null, controller: PushToTalkController | null): PushToTalk => {
-    const notice = next.note
+  const noticeOf = (next: PushToTalkPlan): AssistantError | undefined =>
+    next.note
       ? new AppError(next.note, { category: 'configuration', permanent: true, ...(next.reason ? { code: next.reason } : {}) })
       : undefined;
+  const logPlan = (next: PushToTalkPlan, notice: AssistantError | undefined): void => {
     if (notice) log.warn({ mode: next.mode, via: next.via, reason: next.reason }, notice.message);
     else log.info({ mode: next.mode, via: next.via, hotkey: next.hotkey?.accelerator }, 'push-to-talk ready');
+  };
+  /** Results whose stop() was called: a fallback still under way must not start anything for them. */
+  const stopped = new WeakSet<PushToTalk>();
+  const off = (next: PushToTalkPlan): PushToTalk => finish(next, null, null);
+  const finish = (next: PushToTalkPlan, hook: KeyHook | null, controller: PushToTalkController | null): PushToTalk => {
+    const notice = noticeOf(next);
+    logPlan(next, notice);
     const result: PushToTalk = {
       plan: next,
       controller,
       hook,
       stop: async () => {
-        controller?.dispose();
-        await hook?.stop();
+        stopped.add(result);
+        result.controller?.dispose();
+        await result.hook?.stop();
       },
     };
     if (notice) result.notice = notice;
     return result;
   };
+  /** Replaces what runs, keeping the same controller (the engine listens to it). */
+  const change = (result: PushToTalk, next: PushToTalkPlan, hook: KeyHook | null): void => {
+    result.plan = next;
+    result.hook = hook;
+    // Off: nothing feeds the controller any more, but it stays until stop() so that a turn held when the
+    // hook stopped is still ended by the max-hold limit.
+    if (!hook) result.controller?.detach();
+    const notice = noticeOf(next);
+    logPlan(next, notice);
+    if (notice) result.notice = notice;
+    else delete result.notice;
+    if (notice) deps.onFallback?.(notice);
+  };
+  /** The hook stopped for good while running: toggle through globalShortcut, or off. */
+  const fallBack = async (result: PushToTalk, error: AssistantError): Promise<void> => {
+    const hotkey = result.plan.hotkey!;
+    const why = error.message.replace(/\.\s*$/, '');
+    const reason = error.code ?? 'ptt_hook_failed';
+    if (shortcutAvailable && !hotkey.hookOnly) {
+      const shortcut = new GlobalShortcutKeyHook(deps.globalShortcut!, { clock });
+      try {
+        await shortcut.start(hotkey);
+        if (stopped.has(result)) {
+          await shortcut.stop();
+          return;
+        }
+        result.controller?.switchSource(shortcut, 'toggle');
+        change(
+          result,
+          {
+            mode: 'toggle',
+            via: 'global-shortcut',
+            hotkey,
+            reason,
+            note: `Hold-to-talk stopped working (${why}); the hotkey toggles instead.`,
+          },
+          shortcut,
+        );
+        return;
+      } catch (cause) {
+        if (stopped.has(result)) return;
+        const refused = toAssistantError(cause);
+        change(
+          result,
+          { mode: 'off', via: null, hotkey, reason, note: `Push-to-talk stopped (${why}), and ${shortcutNote(refused, hotkey)}` },
+          null,
+        );
+        return;
+      }
+    }
+    change(result, { mode: 'off', via: null, hotkey, reason, note: `Push-to-talk stopped: ${why}.` }, null);
+  };
+  const shortcutNote = (error: AssistantError, hotkey: Hotkey): string =>
+    error.code === 'ptt_shortcut_taken'
+      ? `${describeHotkey(hotkey, environment.platform)} is taken by another application; choose another hotkey in Settings.`
+      : `the hotkey could not be registered instead: ${error.message}`;
   const run = (hook: KeyHook, next: PushToTalkPlan): PushToTalk => {
     const mode = next.mode === 'hold' ? 'hold' : 'toggle';
     const controller = new PushToTalkController({ ...deps.timings, mode, keyUp: hook.reportsKeyUp }, clock);
     controller.attach(hook);
-    hook.on('error', (error) => log.error({ code: error.code, error: error.message }, 'push-to-talk key source failed'));
-    return finish(next, hook, controller);
+    const result = finish(next, hook, controller);
+    hook.on('error', (error) => {
+      log.error({ code: error.code, error: error.message }, 'push-to-talk key source failed');
+      if (result.hook === hook && result.plan.via === 'hook') void fallBack(result, error);
+    });
+    return result;
   };
   const startShortcut = async (next: PushToTalkPlan): Promise<PushToTalk> => {
     const hook = new GlobalShortcutKeyHook(deps.globalShortcut!, { clock });

@@ -19,6 +19,7 @@ import { ShortcutRegistry } from './shortcuts.js';
 import { createStartAtLogin, type StartAtLogin } from './start-at-login.js';
 import { TrayController } from './tray.js';
 import { trayModel, type StartAtLoginView, type TrayAction, type TrayModel } from './tray-model.js';
+import { spawnUtilityHookHost } from './utility-hook-host.js';
 import { WindowManager } from './window-manager.js';
 import { hardenWebContents } from './window.js';
 
@@ -197,6 +198,7 @@ export class Shell {
           platform,
           env,
           globalShortcut: true,
+          spawnHookHost: spawnUtilityHookHost,
           ...(platform === 'darwin' ? { accessibilityTrusted: systemPreferences.isTrustedAccessibilityClient(false) } : {}),
         },
       });

@@ -10,6 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 
 /** An Electron-style event: `preventDefault()` is recorded. */
 export class FakeEvent {
@@ -541,6 +542,67 @@ export class FakeSystemPreferences implements Pick<Electron.SystemPreferences, '
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// utilityProcess
+
+let nextUtilityPid = 50_000;
+
+/**
+ * A utility process that runs nothing: tests read what it was forked with and drive it by hand
+ * (`post` = the child's parentPort.postMessage, `write`, `exit`). Like Electron, pid is undefined after exit.
+ */
+export class FakeUtilityProcess
+  extends EventEmitter
+  implements Pick<Electron.UtilityProcess, 'pid' | 'kill' | 'postMessage' | 'stdout' | 'stderr'>
+{
+  static instances: FakeUtilityProcess[] = [];
+  pid: number | undefined = nextUtilityPid++;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  readonly posted: unknown[] = [];
+  kills = 0;
+
+  constructor(
+    readonly modulePath: string,
+    readonly args: string[],
+    readonly options: Electron.ForkOptions,
+  ) {
+    super();
+    const piped = options.stdio === 'pipe';
+    this.stdout = piped ? new PassThrough() : null;
+    this.stderr = piped ? new PassThrough() : null;
+    FakeUtilityProcess.instances.push(this);
+  }
+
+  postMessage(message: any): void {
+    this.posted.push(message);
+  }
+
+  kill(): boolean {
+    this.kills++;
+    return true;
+  }
+
+  post(message: unknown): void {
+    this.emit('message', message);
+  }
+
+  write(stream: 'stdout' | 'stderr', text: string): void {
+    (this[stream] as PassThrough | null)?.write(text);
+  }
+
+  exit(code: number): void {
+    this.pid = undefined;
+    this.emit('exit', code);
+  }
+}
+
+export const fakeUtilityProcess = {
+  fork(modulePath: string, args: string[] = [], options: Electron.ForkOptions = {}): FakeUtilityProcess {
+    return new FakeUtilityProcess(modulePath, args, options);
+  },
+} satisfies Record<'fork', (...args: Parameters<typeof Electron.UtilityProcess.fork>) => unknown>;
+
+// ---------------------------------------------------------------------------------------------------------
 // The module
 
 function createFakeElectron() {
@@ -563,6 +625,7 @@ function createFakeElectron() {
     powerSaveBlocker: new FakePowerSaveBlocker(),
     dialog: new FakeDialog(),
     systemPreferences: new FakeSystemPreferences(),
+    utilityProcess: fakeUtilityProcess,
   };
 }
 
@@ -580,4 +643,5 @@ export function resetFakeElectron(): void {
   FakeBrowserWindow.instances = [];
   FakeMessageChannelMain.instances = [];
   FakeTray.instances = [];
+  FakeUtilityProcess.instances = [];
 }

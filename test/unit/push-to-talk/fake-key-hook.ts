@@ -4,7 +4,7 @@ import type { Hotkey } from '../../../main/push-to-talk/hotkey.js';
 import type { KeyHook, KeyHookEvents } from '../../../main/push-to-talk/key-hook.js';
 import { TypedEmitter } from '../../../main/util/typed-emitter.js';
 
-/** A KeyHook driven by hand: `down()`/`up()` emit at the clock's time; `start` can be scripted to fail. */
+/** A KeyHook driven by hand: `down()`/`up()` emit at the clock's time; `start` can be scripted to fail, `fail()` breaks it later. */
 export class FakeKeyHook extends TypedEmitter<KeyHookEvents> implements KeyHook {
   readonly name: string;
   readonly reportsKeyUp: boolean;
@@ -41,5 +41,11 @@ export class FakeKeyHook extends TypedEmitter<KeyHookEvents> implements KeyHook 
 
   up(): void {
     this.emit('up', { atMs: this.clock.now() });
+  }
+
+  /** The hook breaks while running, as KeyHook's `error` says: it is stopped. */
+  fail(error: AssistantError): void {
+    this.running = false;
+    this.emit('error', error);
   }
 }

@@ -1,12 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import type { UiohookKey as UiohookKeyTable } from 'uiohook-napi';
-import { describe, expect, it, vi } from 'vitest';
-import { AppError, ConfigError } from '../../../main/util/errors.js';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../main/util/errors.js';
 import { GlobalShortcutKeyHook, type GlobalShortcutLike } from '../../../main/push-to-talk/global-shortcut-key-hook.js';
 import { parseHotkey } from '../../../main/push-to-talk/hotkey.js';
 import { HotkeyMatcher, uiohookKeycodeOf, uiohookKeyNames, type RawKeyEvent } from '../../../main/push-to-talk/hotkey-matcher.js';
-import { UiohookKeyHook, type UiohookKeyboardEventLike, type UiohookLike } from '../../../main/push-to-talk/uiohook-key-hook.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
 
 /**
@@ -131,6 +129,15 @@ describe('HotkeyMatcher', () => {
     expect(bang.handle(ev('down', UiohookKey[1], { ctrl: true, shift: true }))).toBe('down');
   });
 
+  it('watches only the key codes that matter: the key and both keys of each required modifier', () => {
+    const chord = new HotkeyMatcher(parseHotkey('CommandOrControl+Shift+Space'), 'linux');
+    expect(new Set(chord.watchedKeycodes)).toEqual(
+      new Set([UiohookKey.Space, UiohookKey.Ctrl, UiohookKey.CtrlRight, UiohookKey.Shift, UiohookKey.ShiftRight]),
+    );
+    expect(new HotkeyMatcher(parseHotkey('RightAlt'), 'linux').watchedKeycodes).toEqual([UiohookKey.AltRight]);
+    expect(new HotkeyMatcher(parseHotkey('F13'), 'linux').watchedKeycodes).toEqual([UiohookKey.F13]);
+  });
+
   it('RightAlt alone: its own flag may be set or not; other modifiers held, or the left key, do not match', () => {
     const m = new HotkeyMatcher(parseHotkey('RightAlt'), 'linux');
     expect(m.handle(ev('down', UiohookKey.Alt, { alt: true }))).toBeNull();
@@ -141,158 +148,6 @@ describe('HotkeyMatcher', () => {
     expect(m.handle(ev('down', UiohookKey.AltRight))).toBe('down');
     m.reset();
     expect(m.handle(ev('up', UiohookKey.AltRight))).toBeNull();
-  });
-});
-
-/** A stand-in for uiohook-napi's `uIOhook` singleton. */
-class FakeUiohook extends EventEmitter implements UiohookLike {
-  starts = 0;
-  stops = 0;
-  startError: Error | undefined;
-  override on(event: 'keydown' | 'keyup', listener: (e: UiohookKeyboardEventLike) => void): this {
-    return super.on(event, listener);
-  }
-  override off(event: 'keydown' | 'keyup', listener: (e: UiohookKeyboardEventLike) => void): this {
-    return super.off(event, listener);
-  }
-  start(): void {
-    if (this.startError) throw this.startError;
-    this.starts++;
-  }
-  stop(): void {
-    this.stops++;
-  }
-  key(type: 'keydown' | 'keyup', keycode: number, m: Parameters<typeof flags>[0] = {}): void {
-    this.emit(type, { keycode, ...flags(m) });
-  }
-}
-
-describe('UiohookKeyHook (fake native module)', () => {
-  const X11 = { DISPLAY: ':0', XDG_SESSION_TYPE: 'x11' };
-
-  it('emits down/up of the configured hotkey only, with the clock time; stop releases the native hook', async () => {
-    const clock = new ManualClock();
-    const native = new FakeUiohook();
-    const probe = vi.fn(async () => ({ ok: true as const }));
-    const hook = new UiohookKeyHook({ platform: 'linux', env: X11, clock, load: () => native, probe });
-    const events: string[] = [];
-    hook.on('down', ({ atMs }) => events.push(`down@${atMs}`));
-    hook.on('up', ({ atMs }) => events.push(`up@${atMs}`));
-    await hook.start(parseHotkey('Ctrl+Shift+Space'));
-    expect(probe).toHaveBeenCalledWith(X11);
-    expect(hook.running).toBe(true);
-    expect(native.starts).toBe(1);
-    native.key('keydown', UiohookKey.A);
-    native.key('keydown', CTRL, { ctrl: true });
-    native.key('keydown', SHIFT, { ctrl: true, shift: true });
-    clock.advance(5);
-    native.key('keydown', UiohookKey.Space, { ctrl: true, shift: true });
-    clock.advance(700);
-    native.key('keyup', UiohookKey.Space, { ctrl: true, shift: true });
-    native.key('keyup', SHIFT, { ctrl: true });
-    native.key('keyup', CTRL);
-    native.key('keydown', UiohookKey.B);
-    expect(events).toEqual(['down@5', 'up@705']);
-    await hook.stop();
-    expect(native.stops).toBe(1);
-    expect(native.listenerCount('keydown')).toBe(0);
-    expect(hook.running).toBe(false);
-  });
-
-  it('two hooks share the native singleton (started once, stopped after the last)', async () => {
-    const native = new FakeUiohook();
-    const a = new UiohookKeyHook({ platform: 'linux', env: X11, load: () => native, probe: false });
-    const b = new UiohookKeyHook({ platform: 'linux', env: X11, load: () => native, probe: false });
-    await a.start(parseHotkey('F13'));
-    await b.start(parseHotkey('RightAlt'));
-    expect(native.starts).toBe(1);
-    await a.stop();
-    expect(native.stops).toBe(0);
-    await b.stop();
-    expect(native.stops).toBe(1);
-  });
-
-  it.each([
-    [
-      { DISPLAY: ':0', XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' },
-      'ptt_wayland',
-      /Wayland does not let applications watch the keyboard/,
-    ],
-    [{ DISPLAY: ':0', WAYLAND_DISPLAY: 'wayland-0' }, 'ptt_wayland', /Wayland/],
-    [{ XDG_SESSION_TYPE: 'x11' }, 'ptt_no_display', /needs an X11 display, and DISPLAY is not set/],
-  ])('refuses before loading anything native: %o', async (env, code, message) => {
-    const load = vi.fn(() => new FakeUiohook());
-    const probe = vi.fn(async () => ({ ok: true as const }));
-    const hook = new UiohookKeyHook({ platform: 'linux', env, load, probe });
-    const error = await hook.start(parseHotkey('Ctrl+Shift+Space')).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code, category: 'configuration', permanent: true });
-    expect((error as AppError).message).toMatch(message);
-    expect(load).not.toHaveBeenCalled();
-    expect(probe).not.toHaveBeenCalled();
-  });
-
-  it('a failed probe (unreachable X server) stops it before the native hook can abort the process', async () => {
-    const load = vi.fn(() => new FakeUiohook());
-    const probe = vi.fn(async () => ({
-      ok: false as const,
-      code: 'ptt_x_unreachable' as const,
-      reason: 'because the X display :55 cannot be opened',
-      message: 'The keyboard hook cannot open the X display ":55".',
-    }));
-    const hook = new UiohookKeyHook({ platform: 'linux', env: { DISPLAY: ':55' }, load, probe });
-    await expect(hook.start(parseHotkey('F13'))).rejects.toMatchObject({
-      code: 'ptt_x_unreachable',
-      message: 'The keyboard hook cannot open the X display ":55".',
-    });
-    expect(load).not.toHaveBeenCalled();
-  });
-
-  it('macOS: no Accessibility permission is reported clearly (known up front, or from the native error)', async () => {
-    const untrusted = new UiohookKeyHook({ platform: 'darwin', env: {}, accessibilityTrusted: false, load: () => new FakeUiohook() });
-    await expect(untrusted.start(parseHotkey('F13'))).rejects.toMatchObject({
-      code: 'ptt_accessibility',
-      message: expect.stringMatching(/Accessibility permission: System Settings → Privacy & Security → Accessibility/),
-    });
-    const native = new FakeUiohook();
-    native.startError = Object.assign(new Error('Failed to enable access for assistive devices.'), {
-      code: 'UIOHOOK_ERROR_AXAPI_DISABLED',
-    });
-    const hook = new UiohookKeyHook({ platform: 'darwin', env: {}, load: () => native });
-    await expect(hook.start(parseHotkey('F13'))).rejects.toMatchObject({ code: 'ptt_accessibility' });
-    expect(native.listenerCount('keydown')).toBe(0);
-    expect(hook.running).toBe(false);
-  });
-
-  it('media track keys are refused on Linux (libuiohook reports them as keycode 0 there)', async () => {
-    const load = vi.fn(() => new FakeUiohook());
-    const hook = new UiohookKeyHook({ platform: 'linux', env: X11, load, probe: false });
-    await expect(hook.start(parseHotkey('MediaPlayPause'))).rejects.toMatchObject({ code: 'ptt_key_unsupported' });
-    expect(load).not.toHaveBeenCalled();
-    await hook.start(parseHotkey('VolumeMute'));
-    await hook.stop();
-  });
-
-  it('other native failures and a missing library are reported, not thrown raw', async () => {
-    const native = new FakeUiohook();
-    native.startError = Object.assign(new Error('Unable to locate XRecord extension.'), { code: 'UIOHOOK_ERROR_X_RECORD_NOT_FOUND' });
-    await expect(new UiohookKeyHook({ platform: 'win32', env: {}, load: () => native }).start(parseHotkey('F13'))).rejects.toMatchObject({
-      code: 'ptt_no_xrecord',
-    });
-    const missing = new UiohookKeyHook({
-      platform: 'win32',
-      env: {},
-      load: () => {
-        throw new Error('libXtst.so.6: cannot open shared object file');
-      },
-    });
-    await expect(missing.start(parseHotkey('F13'))).rejects.toMatchObject({
-      code: 'ptt_hook_failed',
-      message: expect.stringContaining('could not be loaded: libXtst.so.6'),
-    });
   });
 });
 

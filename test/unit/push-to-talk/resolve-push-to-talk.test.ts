@@ -220,4 +220,124 @@ describe('startPushToTalk', () => {
     expect(empty).toMatchObject({ controller: null, plan: { mode: 'off' } });
     expect(empty.notice).toBeUndefined();
   });
+
+  describe('the hook stopping at run time', () => {
+    const stopped = () =>
+      new AppError('The keyboard hook stopped because the X display :0 cannot be opened.', {
+        category: 'configuration',
+        code: 'ptt_x_unreachable',
+      });
+    const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+    it('hold → toggle through globalShortcut on the same controller; a held turn is latched and the next press sends it', async () => {
+      const clock = new ManualClock();
+      const hook = new FakeKeyHook(clock);
+      const { gs, registered } = shortcut();
+      const notices: string[] = [];
+      const ptt = await startPushToTalk(HOLD, {
+        environment: X11,
+        createHook: () => hook,
+        clock,
+        globalShortcut: gs,
+        onFallback: (notice) => notices.push(notice.message),
+      });
+      const controller = ptt.controller!;
+      const commands: PushToTalkCommand[] = [];
+      controller.on('command', (c) => commands.push(c));
+      hook.down();
+      clock.advance(1000);
+      hook.fail(stopped());
+      await flush();
+
+      const note =
+        'Hold-to-talk stopped working (The keyboard hook stopped because the X display :0 cannot be opened); the hotkey toggles instead.';
+      expect(ptt.plan).toMatchObject({ mode: 'toggle', via: 'global-shortcut', reason: 'ptt_x_unreachable', note });
+      expect(ptt.notice).toMatchObject({ code: 'ptt_x_unreachable', message: note });
+      expect(notices).toEqual([note]);
+      expect(ptt.controller).toBe(controller);
+      expect(ptt.hook?.name).toBe('globalShortcut');
+      expect(controller.config).toMatchObject({ mode: 'toggle', keyUp: false });
+      expect(commands).toEqual([{ type: 'start', source: 'push-to-talk', hold: true }, { type: 'latch' }]);
+
+      hook.up(); // the dead hook's events no longer count
+      clock.advance(1000);
+      registered.get('CommandOrControl+Shift+Space')!();
+      expect(commands.slice(2)).toEqual([{ type: 'release' }]);
+      clock.advance(1000);
+      registered.get('CommandOrControl+Shift+Space')!();
+      expect(commands.slice(3)).toEqual([{ type: 'start', source: 'push-to-talk', hold: false }]);
+      await ptt.stop();
+      expect(registered.size).toBe(0);
+    });
+
+    it('a turn latched by the fallback still ends at the max-hold limit if no press comes', async () => {
+      const clock = new ManualClock();
+      const hook = new FakeKeyHook(clock);
+      const ptt = await startPushToTalk(HOLD, { environment: X11, createHook: () => hook, clock, globalShortcut: shortcut().gs });
+      const commands: PushToTalkCommand[] = [];
+      ptt.controller!.on('command', (c) => commands.push(c));
+      hook.down();
+      hook.fail(stopped());
+      await flush();
+      clock.advance(60_000);
+      expect(commands.at(-1)).toEqual({ type: 'stop', reason: 'max-hold' });
+      await ptt.stop();
+    });
+
+    it('without globalShortcut (headless): off with a note; a held turn still ends at the max-hold limit', async () => {
+      const clock = new ManualClock();
+      const hook = new FakeKeyHook(clock);
+      const notices: string[] = [];
+      const ptt = await startPushToTalk(HOLD, {
+        environment: X11,
+        createHook: () => hook,
+        clock,
+        onFallback: (notice) => notices.push(notice.message),
+      });
+      const commands: PushToTalkCommand[] = [];
+      ptt.controller!.on('command', (c) => commands.push(c));
+      hook.down();
+      hook.fail(stopped());
+      await flush();
+      expect(ptt.plan).toMatchObject({ mode: 'off', via: null, reason: 'ptt_x_unreachable' });
+      expect(notices).toEqual(['Push-to-talk stopped: The keyboard hook stopped because the X display :0 cannot be opened.']);
+      hook.up();
+      expect(commands).toEqual([{ type: 'start', source: 'push-to-talk', hold: true }]);
+      clock.advance(60_000);
+      expect(commands.at(-1)).toEqual({ type: 'stop', reason: 'max-hold' });
+      await ptt.stop();
+    });
+
+    it('a hotkey another application took meanwhile: off, saying so', async () => {
+      const clock = new ManualClock();
+      const hook = new FakeKeyHook(clock);
+      const ptt = await startPushToTalk(HOLD, { environment: X11, createHook: () => hook, clock, globalShortcut: shortcut(false).gs });
+      hook.fail(stopped());
+      await flush();
+      expect(ptt.plan.mode).toBe('off');
+      expect(ptt.notice?.message).toBe(
+        'Push-to-talk stopped (The keyboard hook stopped because the X display :0 cannot be opened), and Ctrl+Shift+Space is taken by another application; choose another hotkey in Settings.',
+      );
+    });
+
+    it('an error after stop() changes nothing', async () => {
+      const clock = new ManualClock();
+      const hook = new FakeKeyHook(clock);
+      const { gs, registered } = shortcut();
+      let fallbacks = 0;
+      const ptt = await startPushToTalk(HOLD, {
+        environment: X11,
+        createHook: () => hook,
+        clock,
+        globalShortcut: gs,
+        onFallback: () => fallbacks++,
+      });
+      await ptt.stop();
+      hook.fail(stopped());
+      await flush();
+      expect(registered.size).toBe(0);
+      expect(fallbacks).toBe(0);
+      expect(ptt.plan).toMatchObject({ mode: 'hold', via: 'hook' });
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { FakeAppFacade, statusView } from './fake-app-facade.js';
 vi.mock('electron', async () => (await import('../../fakes/fake-electron.js')).fakeElectron);
 
 const { runShell, shellLayout } = await import('../../../main/shell/shell.js');
+const { spawnUtilityHookHost } = await import('../../../main/shell/utility-hook-host.js');
 
 let dir: string;
 let paths: AppPaths;
@@ -67,6 +68,8 @@ describe('startup', () => {
 
     expect(started).toHaveLength(1);
     expect(started[0]).toMatchObject({ paths, kiosk: false, pushToTalkEnvironment: { platform: 'linux', globalShortcut: true } });
+    // The keyboard hook's process through utilityProcess: with the RunAsNode fuse off a fork of the app would be a second Hearth.
+    expect(started[0]!.pushToTalkEnvironment?.spawnHookHost).toBe(spawnUtilityHookHost);
     expect(started[0]!.secretCipher.osProtected).toBe(true);
     expect(started[0]!.globalShortcut).toBeDefined();
 
