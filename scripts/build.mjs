@@ -13,21 +13,32 @@ const nodeEntries = {
   'main/web/cli': 'main/web/cli.ts',
   'bench/run': 'bench/run.ts',
   'bench/idle-probe': 'bench/idle-probe.ts',
-  'main/wake-word/wake-word-worker': 'main/wake-word/wake-word-worker.ts',
 };
 
-await build({
-  entryPoints: nodeEntries,
+const nodeOptions = {
   outdir: 'out',
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
   sourcemap: true,
   outExtension: { '.js': '.js' },
   logLevel: quiet ? 'warning' : 'info',
-  external: ['electron'],
+};
+
+await build({ ...nodeOptions, entryPoints: nodeEntries, packages: 'external', external: ['electron'] });
+
+// The wake-word worker runs from app.asar.unpacked in a packaged app, where Node resolves packages
+// from the unpacked folder only: its plain JavaScript dependencies (zod, pino, rotating-file-stream)
+// are bundled into it, and only the native engines stay external (they are unpacked themselves).
+await build({
+  ...nodeOptions,
+  entryPoints: { 'main/wake-word/wake-word-worker': 'main/wake-word/wake-word-worker.ts' },
+  external: ['electron', 'onnxruntime-node', 'onnxruntime-node/*', '@picovoice/*'],
+  // pino is CommonJS: its require() calls of Node built-ins need a real require inside an ES module.
+  banner: {
+    js: "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);",
+  },
 });
 
 // The renderer (out/renderer: index.html, CSS, main.js and the playback worklet as its own file).

