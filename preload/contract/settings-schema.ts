@@ -224,8 +224,12 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export type OpenAISettings = Settings['openai'];
 export type TurnDetectionSettings = OpenAISettings['turnDetection'];
 
+/**
+ * zod hands out its default values themselves, not copies: cloned here (and in validateSettings) so
+ * that changing one settings object never changes the defaults or another settings object.
+ */
 export function defaultSettings(): Settings {
-  return SettingsSchema.parse({});
+  return structuredClone(SettingsSchema.parse({}));
 }
 
 export type SettingsIssue = { path: string; message: string };
@@ -233,7 +237,7 @@ export type SettingsIssue = { path: string; message: string };
 /** Validates a candidate settings object; every problem comes back with its field path. */
 export function validateSettings(candidate: unknown): { ok: true; settings: Settings } | { ok: false; issues: SettingsIssue[] } {
   const result = SettingsSchema.safeParse(candidate);
-  if (result.success) return { ok: true, settings: result.data };
+  if (result.success) return { ok: true, settings: structuredClone(result.data) };
   return {
     ok: false,
     issues: result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
