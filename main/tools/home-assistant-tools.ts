@@ -268,7 +268,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     defineTool({
       name: 'turn_on_off',
       description:
-        'Turn exposed lights, switches, fans, media players, climate devices, humidifiers or sirens on or off, or toggle them. Also activates scenes and runs scripts (turn_on).',
+        "Turn exposed lights, switches, fans, media players, climate devices, humidifiers or sirens on or off, or toggle them. Also activates scenes and runs scripts (turn_on). Turning on a door or gate relay or a siren, or running a sensitive script or scene, needs the user's spoken confirmation: the first call answers confirmation_required.",
       parameters: z.object({
         entities: refs('What to switch'),
         action: z.enum(['turn_on', 'turn_off', 'toggle']),
@@ -331,7 +331,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     defineTool({
       name: 'set_cover',
       description:
-        "Open, close, stop or position (0 closed .. 100 open) exposed covers: blinds, shades, windows, garage doors, gates. Opening a garage door or gate needs the user's confirmation.",
+        "Open, close, stop or position (0 closed .. 100 open) exposed covers: blinds, shades, windows, doors, garage doors, gates. Opening a door, garage door or gate (or a cover Home Assistant does not classify) needs the user's spoken confirmation.",
       parameters: z.object({
         entities: refs('Which covers'),
         action: z.enum(['open', 'close', 'stop', 'set_position']),
@@ -426,7 +426,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     }),
     defineTool({
       name: 'activate_scene',
-      description: 'Activate an exposed scene.',
+      description: "Activate an exposed scene. A scene that unlocks or opens something needs the user's spoken confirmation.",
       parameters: z.object({ scene: ref.describe('Scene id or name.'), confirmed }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
@@ -434,7 +434,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     }),
     defineTool({
       name: 'run_script',
-      description: 'Run an exposed script.',
+      description: "Run an exposed script. A script named for a door, gate, lock or alarm needs the user's spoken confirmation.",
       parameters: z.object({ script: ref.describe('Script id or name.'), confirmed }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>

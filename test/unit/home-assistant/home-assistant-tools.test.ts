@@ -265,6 +265,33 @@ describe('confirmation for sensitive actions, enforced by the app', () => {
     expect(gateway.calls.map((c) => `${c.domain}.${c.service}`)).toEqual(['switch.turn_off']);
   });
 
+  it("reads the user's yes in the configured transcription language too", async () => {
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    userSays('Ja, bitte.');
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.error).toMatch(/not a clear yes/);
+    settings.openai.transcription.language = 'de';
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    userSays('Ja, bitte.');
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.results[0].state).toBe(
+      'unlocked',
+    );
+  });
+
+  it('tells the model to ask again, or to have transcription turned on, when the answer cannot be read', async () => {
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    replies.spoken(++turn, 'item_off', false);
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.error).toMatch(
+      /transcription is off.*type yes/,
+    );
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    replies.spoken(++turn, 'item_failed', true);
+    replies.failed('item_failed');
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.error).toMatch(
+      /could not be transcribed.*Ask them again/,
+    );
+    expect(gateway.calls).toEqual([]);
+  });
+
   it('follows the confirmation rules from the settings', async () => {
     settings.homeAssistant.confirm = ['cover', 'light', '!lock.front_door'];
     expect((await call('set_lock', { entities: ['front door'], action: 'unlock' })).json.results[0].state).toBe('unlocked');

@@ -63,6 +63,20 @@ describe('home summary for the session instructions', () => {
     expect(buildHomeSummary(home, { policy: new ConfirmationPolicy({ confirm: [], confirmNameWords: [] }) })).not.toContain('Confirmation');
   });
 
+  it('names the kinds of action that ask, door relays included, and none when nothing asks', () => {
+    const states = new Map(
+      [
+        haState({ entity_id: 'switch.garage_door_relay', state: 'off', attributes: { friendly_name: 'Relay' } }),
+        haState({ entity_id: 'light.porch', state: 'off' }),
+      ].map((s) => [s.entity_id, s]),
+    );
+    const home = ExposedHome.build({ states, registries: REGISTRIES, settings: { include: [], exclude: [] } });
+    expect(buildHomeSummary(home, { policy: POLICY })).toMatch(
+      /Confirmation: turning on, running or changing some switches needs the user's spoken yes \(locking, closing, stopping, turning off and arming never do\)/,
+    );
+    expect(buildHomeSummary(home, { policy: new ConfirmationPolicy({ confirm: [], confirmNameWords: [] }) })).not.toContain('Confirmation');
+  });
+
   it(`stays within ${SUMMARY_TOKEN_BUDGET} tokens (characters / 4) for 500 entities, keeping every area`, () => {
     const home = syntheticHome(500, 25);
     const text = buildHomeSummary(home, { policy: POLICY });
