@@ -1,6 +1,7 @@
 import type { HaEntity } from './home-assistant-gateway.js';
 import { domainOf } from './exposed-home.js';
 import { normalize } from './entity-matcher.js';
+import { ALLOWED_SERVICES } from './home-control.js';
 
 /**
  * Which entities ask for a spoken yes, and for which actions: the one rule behind the tools, the
@@ -28,7 +29,7 @@ export type ConfirmationRules = { confirm: readonly string[]; confirmNameWords: 
 export type ConfirmationReason = 'home_assistant' | 'rule' | 'name' | 'scene_member';
 
 /** Domains whose entities can be a door relay or start one, so their names are read. */
-const NAMED_DOMAINS: ReadonlySet<string> = new Set(['switch', 'cover', 'script', 'scene', 'input_boolean', 'button', 'siren', 'valve']);
+const NAMED_DOMAINS: ReadonlySet<string> = new Set(['switch', 'cover', 'script', 'scene', 'input_boolean', 'siren']);
 
 /** Actions that make the home safer or quieter: they never ask. */
 const SAFE_ACTIONS: ReadonlySet<string> = new Set([
@@ -100,6 +101,8 @@ export class ConfirmationPolicy {
   }
 
   #reason(subject: ConfirmationSubject, lookIntoScenes: boolean): ConfirmationReason | null {
+    // Only what Hearth can act on asks: a door contact sensor (binary_sensor:door) is only read.
+    if (!Object.hasOwn(ALLOWED_SERVICES, subject.domain)) return null;
     // Home Assistant's own mark wins over Hearth's exceptions: the user set it in Home Assistant.
     if (subject.secureInHomeAssistant) return 'home_assistant';
     if (this.#rules.some((r) => r.exception && ruleMatches(r, subject))) return null;

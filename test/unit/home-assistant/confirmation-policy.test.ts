@@ -19,7 +19,7 @@ describe('ConfirmationPolicy: which entities ask for a yes (defaults)', () => {
     ['a gate cover', subject('cover.entrance', { deviceClass: 'gate' })],
     ['a door cover', subject('cover.patio', { deviceClass: 'door' })],
     ['a cover without a device class', subject('cover.thing')],
-    ['a door class in another domain', subject('valve.x', { deviceClass: 'door' })],
+    ['a door class in another domain', subject('switch.relay_7', { deviceClass: 'door' })],
     ['a relay whose id says garage door', subject('switch.garage_door_relay', { name: 'Relay 1' })],
     ['a relay whose name says gate', subject('switch.sonoff_4', { name: 'Driveway Gate' })],
     ['a relay whose alias is Portuguese', subject('switch.relay_2', { name: 'Relé 2', aliases: ['Portão da frente'] })],
@@ -38,6 +38,7 @@ describe('ConfirmationPolicy: which entities ask for a yes (defaults)', () => {
     ['a scene for movie night', subject('scene.movie_night', { name: 'Movie night' })],
     ['a script for the coffee', subject('script.coffee', { name: 'Make coffee' })],
     ['a word inside another word', subject('switch.doorbell_chime', { name: 'Doorbell chime' })],
+    ['a door contact sensor (only read, never acted on)', subject('binary_sensor.front_door', { deviceClass: 'door' })],
   ];
   it.each(free)('does not ask for %s', (_what, s) => expect(policy.gates(s)).toBe(false));
 
