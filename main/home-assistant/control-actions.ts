@@ -1,6 +1,6 @@
 import type { HaEntity } from './home-assistant-gateway.js';
 import type { ExposedEntity } from './exposed-home.js';
-import { needsConfirmation } from './confirmation-gate.js';
+import type { ConfirmationPolicy } from './confirmation-policy.js';
 import { finiteNumber, stringList } from './ha-messages.js';
 
 /**
@@ -27,7 +27,7 @@ export type ControlPlan = {
 
 export type Planned = { ok: true; plan: ControlPlan } | { ok: false; message: string };
 
-type Ctx = { entity: ExposedEntity; state: HaEntity; confirmDomains: readonly string[] };
+type Ctx = { entity: ExposedEntity; state: HaEntity; policy: ConfirmationPolicy };
 
 const refuse = (message: string): Planned => ({ ok: false, message });
 const features = (state: HaEntity): number =>
@@ -38,7 +38,7 @@ function plan(ctx: Ctx, p: Omit<ControlPlan, 'entity' | 'sensitive'> & { sensiti
   const { sensitive, ...rest } = p;
   return {
     ok: true,
-    plan: { ...rest, entity: ctx.entity, sensitive: sensitive ?? needsConfirmation(ctx.entity, p.action, ctx.confirmDomains) },
+    plan: { ...rest, entity: ctx.entity, sensitive: sensitive ?? ctx.policy.needsConfirmation(ctx.entity, p.action) },
   };
 }
 
@@ -123,6 +123,8 @@ export function planOnOff(ctx: Ctx, action: OnOffAction): Planned {
         service: action,
         data: {},
         action,
+        // A toggle asks like the direction it goes: turning a door relay on, not off.
+        sensitive: ctx.policy.needsConfirmation(entity, `turn_${want}`),
         done: doneFor(action === 'toggle' ? 'toggle' : want),
       });
   }
@@ -353,7 +355,7 @@ export function planCover(ctx: Ctx, action: CoverAction, position?: number): Pla
         data: { position: target },
         action,
         detail: String(target),
-        sensitive: needsConfirmation(entity, action, ctx.confirmDomains, { currentPosition: current ?? null, targetPosition: target }),
+        sensitive: ctx.policy.needsConfirmation(entity, action, { current: current ?? null, target }),
         done: (s) => finiteNumber(s.attributes.current_position) === target || moving(s),
       });
     }

@@ -4,7 +4,7 @@ import { entityControls } from './entity-controls.js';
 import type { ExposedHome } from './exposed-home.js';
 import { compactAttributes } from './compact-state.js';
 import { ALLOWED_SERVICES } from './home-control.js';
-import { mayNeedConfirmation } from './confirmation-gate.js';
+import type { ConfirmationPolicy } from './confirmation-policy.js';
 
 /**
  * A pure projection of the exposed home for the UI's entity cards: one card per exposed entity,
@@ -50,10 +50,11 @@ function detailLine(domain: string, state: HaEntity | undefined): string {
   return parts.join(' · ');
 }
 
-export function entityCards(home: ExposedHome, states: ReadonlyMap<string, HaEntity>, confirmDomains: readonly string[]): EntityCard[] {
+export function entityCards(home: ExposedHome, states: ReadonlyMap<string, HaEntity>, policy: ConfirmationPolicy): EntityCard[] {
   return home.entities.map((entity) => {
     const state = states.get(entity.id);
-    const sensitive = mayNeedConfirmation(entity, confirmDomains);
+    // Asks to confirm: the card offers no controls (a press never confirms a spoken question).
+    const sensitive = policy.gates(entity);
     return {
       id: entity.id,
       domain: entity.domain,

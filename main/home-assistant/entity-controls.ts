@@ -8,9 +8,9 @@ import { finiteNumber } from './ha-messages.js';
 const TOGGLES = new Set<string>(ON_OFF_DOMAINS.filter((domain) => domain !== 'scene' && domain !== 'script'));
 
 /**
- * What a card lets the user change, from the live entity (supported features, ranges). Sensitive
- * entities (locks, garage doors, gates, alarms) get no card controls: those go through the assistant,
- * which asks for confirmation.
+ * What a card lets the user change, from the live entity (supported features, ranges). Entities that
+ * ask for a spoken yes (confirmation-policy.ts: locks, doors, gates, alarms, door relays…) get no
+ * card controls: those go through the assistant, which asks, and a press never confirms.
  */
 export function entityControls(domain: string, state: HaEntity | undefined, sensitive: boolean): EntityControl[] {
   if (!state || sensitive || state.state === 'unavailable') return [];

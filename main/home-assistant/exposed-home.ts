@@ -127,6 +127,8 @@ export type ExposedEntity = {
   readonly areaName: string | null;
   readonly floorName: string | null;
   readonly deviceClass: string | null;
+  /** Marked as a secure device in Home Assistant (HaEntityEntry.secure_device): always asks for a yes. */
+  readonly secureInHomeAssistant: boolean;
   /** Its names, area and floor, prepared once for matching references against. */
   readonly match: PreparedTarget;
 };
@@ -206,6 +208,7 @@ export class ExposedHome {
         areaName: area?.name ?? null,
         floorName: area?.floorName ?? null,
         deviceClass,
+        secureInHomeAssistant: entry?.secure_device === true,
         match: prepareTarget({
           id,
           domain: domainOf(id),

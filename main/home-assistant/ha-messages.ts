@@ -56,6 +56,7 @@ export function parseEntityEntries(value: unknown, aliases?: ReadonlyMap<string,
     if (!id || !ENTITY_ID.test(id)) return [];
     const options = isObject(e.options) ? e.options : {};
     const conversation = isObject(options.conversation) ? options.conversation : {};
+    const google = isObject(options['cloud.google_assistant']) ? options['cloud.google_assistant'] : {};
     return [
       {
         entity_id: id,
@@ -68,6 +69,7 @@ export function parseEntityEntries(value: unknown, aliases?: ReadonlyMap<string,
         disabled_by: str(e.disabled_by),
         entity_category: str(e.entity_category),
         should_expose: typeof conversation.should_expose === 'boolean' ? conversation.should_expose : null,
+        secure_device: typeof google.disable_2fa === 'boolean' ? !google.disable_2fa : null,
       },
     ];
   });

@@ -42,6 +42,13 @@ export type HaEntityEntry = {
   entity_category: string | null;
   /** `options.conversation.should_expose` when the registry carries it. */
   should_expose: boolean | null;
+  /**
+   * Home Assistant's own per-entity protection, as far as it has one: the Google Assistant
+   * "secure device" choice (`options["cloud.google_assistant"].disable_2fa`, stored only once the
+   * user changed it). true = Home Assistant asks for a PIN for it; false = the user turned that off
+   * (Hearth still asks); null = not stored. Home Assistant has no such flag for Assist.
+   */
+  secure_device: boolean | null;
 };
 
 /** Where the exposure decisions came from (feature detection by version and by `unknown_command`). */

@@ -9,6 +9,7 @@ import { HaWsGateway, type HaWsGatewayOptions } from './ha-ws-gateway.js';
 import { ExposedHome } from './exposed-home.js';
 import { buildHomeSummary, SUMMARY_TOKEN_BUDGET } from './home-summary.js';
 import { ConfirmationGate } from './confirmation-gate.js';
+import { ConfirmationPolicy } from './confirmation-policy.js';
 import { HomeControl, type ControlTiming } from './home-control.js';
 import { entityCards, type EntityCard } from './entity-cards.js';
 
@@ -74,23 +75,40 @@ export async function connectHomeAssistant(options: ConnectHomeAssistantOptions)
     return view.home;
   };
 
-  let summary: { home: ExposedHome; confirm: string; text: string } | undefined;
+  // What asks for a yes, rebuilt only when the rules or the states (scenes list what they set) change.
+  let rules: { key: string; states: ReadonlyMap<string, HaEntity>; policy: ConfirmationPolicy } | undefined;
+  const policy = (): ConfirmationPolicy => {
+    const { confirm, confirmNameWords } = haSettings();
+    const key = JSON.stringify([confirm, confirmNameWords]);
+    const states = gateway.getEntities();
+    if (!rules || rules.key !== key || rules.states !== states) {
+      rules = { key, states, policy: new ConfirmationPolicy({ confirm, confirmNameWords }, states) };
+    }
+    return rules.policy;
+  };
+
+  let summary: { home: ExposedHome; policy: ConfirmationPolicy; text: string } | undefined;
   const instructions = (): string | undefined => {
     const current = home();
-    const confirm = haSettings().confirmDomains.join(',');
-    if (!summary || summary.home !== current || summary.confirm !== confirm) {
-      const text = buildHomeSummary(current, {
-        maxTokens: options.summaryTokenBudget ?? SUMMARY_TOKEN_BUDGET,
-        confirmDomains: haSettings().confirmDomains,
-      });
-      summary = { home: current, confirm, text };
+    const currentPolicy = policy();
+    if (!summary || summary.home !== current || summary.policy !== currentPolicy) {
+      const text = buildHomeSummary(current, { maxTokens: options.summaryTokenBudget ?? SUMMARY_TOKEN_BUDGET, policy: currentPolicy });
+      summary = { home: current, policy: currentPolicy, text };
     }
     return summary.text;
   };
 
   const confirmations = new ConfirmationGate({ clock });
   const control = new HomeControl({ gateway, home, ...(options.controlTiming ? { timing: options.controlTiming } : {}) });
-  const tools = homeAssistantToolSource({ gateway, home, settings: haSettings, control, confirmations });
+  const tools = homeAssistantToolSource({
+    gateway,
+    home,
+    settings: haSettings,
+    policy,
+    language: () => options.settings().openai.transcription.language,
+    control,
+    confirmations,
+  });
 
   // Context changes: names, areas, exposure or the tool set; compared at most every debounce interval.
   const listeners = new Set<() => void>();
@@ -135,7 +153,7 @@ export async function connectHomeAssistant(options: ConnectHomeAssistantOptions)
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    entityCards: () => entityCards(home(), gateway.getEntities(), haSettings().confirmDomains),
+    entityCards: () => entityCards(home(), gateway.getEntities(), policy()),
     async close() {
       clock.clearTimeout(timer);
       timer = undefined;

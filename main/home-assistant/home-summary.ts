@@ -1,5 +1,5 @@
 import { normalize } from './entity-matcher.js';
-import { mayNeedConfirmation } from './confirmation-gate.js';
+import type { ConfirmationPolicy } from './confirmation-policy.js';
 import type { ExposedEntity, ExposedHome } from './exposed-home.js';
 
 /**
@@ -21,8 +21,8 @@ export function estimateTokens(text: string): number {
 
 export type SummaryOptions = {
   maxTokens?: number;
-  /** Whether the app asks before unlocking, opening garage doors and disarming (from confirmDomains). */
-  confirmDomains?: readonly string[];
+  /** What asks for a spoken yes (none when absent). */
+  policy?: ConfirmationPolicy;
 };
 
 type AreaGroup = { title: string; entities: ExposedEntity[] };
@@ -81,7 +81,7 @@ export function buildHomeSummary(home: ExposedHome, options: SummaryOptions = {}
       ? 'No devices are exposed to this assistant. If the user wants to control something, tell them to expose it in Home Assistant (Settings → Voice assistants → Expose).'
       : 'Devices you may read and control, by area, as entity ids (with the name where it differs). Pass these ids to the tools. Anything not listed here does not exist for you; find_devices searches by name, area or type.',
   ];
-  const sensitive = sensitiveNote(home, options.confirmDomains ?? []);
+  const sensitive = options.policy ? sensitiveNote(home, options.policy) : null;
   if (sensitive) header.push(sensitive);
   const groups = groupByArea(home);
   const fits = (lines: string[]) => lines.join('\n').length <= maxChars;
@@ -123,14 +123,17 @@ export function buildHomeSummary(home: ExposedHome, options: SummaryOptions = {}
   return lines.join('\n');
 }
 
-function sensitiveNote(home: ExposedHome, confirmDomains: readonly string[]): string | null {
+/** Which kinds of action ask, so the model expects confirmation_required and asks the question itself. */
+function sensitiveNote(home: ExposedHome, policy: ConfirmationPolicy): string | null {
+  const gated = home.entities.filter((e) => policy.gates(e));
+  if (gated.length === 0) return null;
+  const domains = new Set(gated.map((e) => e.domain));
   const kinds: string[] = [];
-  const sensitiveDomains = new Set(home.entities.filter((e) => mayNeedConfirmation(e, confirmDomains)).map((e) => e.domain));
-  if (sensitiveDomains.has('lock')) kinds.push('unlocking or opening a lock');
-  if (sensitiveDomains.has('cover')) kinds.push('opening a garage door or gate');
-  if (sensitiveDomains.has('alarm_control_panel')) kinds.push('disarming an alarm');
-  const others = confirmDomains.filter((d) => !['lock', 'cover', 'alarm_control_panel'].includes(d) && sensitiveDomains.has(d));
-  if (others.length > 0) kinds.push(`any action on ${others.join(', ')}`);
-  if (kinds.length === 0) return null;
-  return `Confirmation: ${kinds.join(', ')} needs the user's spoken yes. Call the tool; when it answers confirmation_required, ask the user, and only after they say yes call it again with confirmed: true.`;
+  if (domains.has('lock')) kinds.push('unlocking or opening a lock');
+  if (domains.has('cover')) kinds.push('opening a door, garage door or gate');
+  if (domains.has('alarm_control_panel')) kinds.push('disarming an alarm');
+  const others = [...domains].filter((d) => !['lock', 'cover', 'alarm_control_panel'].includes(d));
+  if (others.length > 0)
+    kinds.push(`turning on, running or changing some ${others.map((d) => PLURALS[d] ?? `${d.replace(/_/g, ' ')}s`).join(', ')}`);
+  return `Confirmation: ${kinds.join(', ')} needs the user's spoken yes (locking, closing, stopping, turning off and arming never do). Call the tool; when it answers confirmation_required, ask the user, and only after they say yes call it again with confirmed: true.`;
 }

@@ -16,6 +16,7 @@ import type { PriceTable } from './price-table.js';
 import type { AnyServerEvent, ClientEvent, SessionConfig } from './protocol-types.js';
 import type { RealtimeTransport, TransportOpenInfo, TransportStatus } from './realtime-transport.js';
 import { ResponseSequencer } from './response-sequencer.js';
+import { UserReplyLog } from './user-reply-log.js';
 import { reduceTranscript, summarizeForReseed, type TranscriptAction, type TranscriptEntry } from './transcript-reducer.js';
 
 const log = createLogger('session');
@@ -127,6 +128,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   /** A local stop came while our response request was in flight: cancel it once it is created. */
   #cancelWhenCreated = false;
   #userTurns = 0;
+  /** The text of each user turn, for tools that read the user's own answer (confirmation). */
+  readonly #replies: UserReplyLog;
+  /** Whether the configuration last sent asks for input transcription. */
+  #transcribing = false;
   #manualTurns = false;
   #assistantBusy = false;
   #model = '';
@@ -144,6 +149,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#clock = options.clock ?? systemClock;
     this.#resampler = resampler;
     this.#costs = new CostMeter(options.prices);
+    this.#replies = new UserReplyLog(this.#clock);
     this.#sequencer = new ResponseSequencer((event) => this.#send(event));
     this.#unsubscribe.push(
       this.#transport.on('server_event', (event) => this.#onServerEvent(event)),
@@ -256,6 +262,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (!trimmed) return;
     const id = `item_hearth_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     this.#userTurns++;
+    this.#replies.typed(this.#userTurns, trimmed);
     this.#turn = { ...emptyTurn(), endOfSpeechAt: this.#clock.now() };
     this.#send({
       type: 'conversation.item.create',
@@ -285,8 +292,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Sends the current configuration again (settings changed mid-session). */
   applyConfig(): void {
-    if (this.#transport.status === 'open')
-      this.#send({ type: 'session.update', session: this.#options.sessionConfig({ manualTurns: this.#manualTurns }) });
+    if (this.#transport.status === 'open') this.#send(this.#sessionUpdate());
   }
 
   /** Push-to-talk hold: turns end when the key is released, not by the server's voice detection. */
@@ -306,7 +312,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   // --- opening ------------------------------------------------------------------------------
 
   #openEvents(info: TransportOpenInfo): ClientEvent[] {
-    const events: ClientEvent[] = [{ type: 'session.update', session: this.#options.sessionConfig({ manualTurns: this.#manualTurns }) }];
+    const events: ClientEvent[] = [this.#sessionUpdate()];
     if (info.reconnect) {
       const history = summarizeForReseed(this.#transcript.filter((e) => !this.#unackedTexts.has(e.id)));
       if (history) {
@@ -338,6 +344,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       // A new server session has no responses: nothing from the old one may keep the assistant busy.
       // (A first open follows close() or a failure, which have already reset them.)
       this.#resetResponses({ resend: true });
+      this.#replies.abandonPending();
       this.#reconnects++;
       this.#conversationItems.clear();
     }
@@ -401,7 +408,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         return;
       case 'input_audio_buffer.committed':
         this.#userTurns++;
-        if (typeof event.item_id === 'string') this.#conversationItems.add(event.item_id);
+        if (typeof event.item_id === 'string') {
+          this.#conversationItems.add(event.item_id);
+          this.#replies.spoken(this.#userTurns, event.item_id, this.#transcribing);
+        }
         return;
       case 'input_audio_buffer.timeout_triggered':
         return; // the server gave up waiting for speech: not something the user said
@@ -420,10 +430,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       case 'conversation.item.input_audio_transcription.completed':
         if (typeof event.item_id === 'string' && typeof event.transcript === 'string') {
           this.#updateTranscript({ type: 'text_done', id: event.item_id, role: 'user', text: event.transcript });
+          this.#replies.transcribed(event.item_id, event.transcript);
         }
         return;
       case 'conversation.item.input_audio_transcription.failed':
         log.info({ item: event.item_id }, 'input transcription failed');
+        if (typeof event.item_id === 'string') this.#replies.failed(event.item_id);
         return;
       case 'response.created':
         return this.#onResponseCreated(event);
@@ -593,7 +605,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.emit('tool_started', shown);
     this.#pendingToolRuns++;
     const run = this.#tools
-      .execute({ callId: call.callId, name: call.name, argumentsJson: call.arguments }, { userTurn: this.#userTurns })
+      .execute(
+        { callId: call.callId, name: call.name, argumentsJson: call.arguments },
+        { userTurn: this.#userTurns, replies: this.#replies },
+      )
       .then((result) => {
         this.#pendingToolRuns = Math.max(0, this.#pendingToolRuns - 1);
         this.#turn.toolMs.push(result.durationMs);
@@ -710,6 +725,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#transport.send(event);
   }
 
+  /** The configuration to send, noting whether it transcribes the user (voice turns are unreadable otherwise). */
+  #sessionUpdate(): ClientEvent {
+    const session = this.#options.sessionConfig({ manualTurns: this.#manualTurns });
+    this.#transcribing = !!session.audio?.input?.transcription;
+    return { type: 'session.update', session };
+  }
+
   #updateTranscript(action: TranscriptAction): void {
     this.#transcript = reduceTranscript(this.#transcript, action);
     if (action.type === 'text_delta' || action.type === 'text_done' || action.type === 'interrupted' || action.type === 'message_started') {
@@ -730,6 +752,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#transcript = [];
     this.#conversationItems.clear();
     this.#unackedTexts.clear();
+    this.#replies.clear();
     this.#resetResponses();
     this.#ledger.clear();
     this.#turn = emptyTurn();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FunctionTool } from '../realtime/protocol-types.js';
+import type { UserReplies } from '../realtime/user-reply-log.js';
 
 export type ToolContext = {
   callId: string;
@@ -7,6 +8,12 @@ export type ToolContext = {
   signal: AbortSignal;
   /** How many user turns the conversation has had; tools that need a fresh user turn compare it. */
   userTurn: number;
+  /**
+   * What the user said in their turns, for tools that must read the user's own words (spoken
+   * confirmation). Absent where there is no conversation to read (a card press, a benchmark): such
+   * a call can never be confirmed.
+   */
+  replies?: UserReplies;
 };
 
 export type Tool = {

@@ -5,7 +5,8 @@ import { NOT_REACHABLE, type HaEntity, type HomeAssistantGateway } from '../home
 import type { HomeAssistantSettings } from '../home-assistant/home-assistant-settings.js';
 import { MAX_GROUP_SIZE, type ExposedEntity, type ExposedHome } from '../home-assistant/exposed-home.js';
 import { compactState } from '../home-assistant/compact-state.js';
-import { mayNeedConfirmation, type ConfirmationGate, type ConfirmationKey } from '../home-assistant/confirmation-gate.js';
+import { TRANSCRIPT_WAIT_MS, type ConfirmationGate, type ConfirmationKey, type GateDecision } from '../home-assistant/confirmation-gate.js';
+import type { ConfirmationPolicy } from '../home-assistant/confirmation-policy.js';
 import type { HomeControl } from '../home-assistant/home-control.js';
 import { normalize } from '../home-assistant/entity-matcher.js';
 import { HomeAssistantError } from '../util/errors.js';
@@ -40,9 +41,16 @@ export type HomeAssistantToolDeps = {
   /** The current exposed view (rebuilt when names, areas, exposure or settings change). */
   home: () => ExposedHome;
   settings: () => HomeAssistantSettings;
+  /** What asks for a spoken yes (from the settings' confirmation rules). */
+  policy: () => ConfirmationPolicy;
+  /** The configured transcription language (ISO 639-1, may be empty): its yes counts too. */
+  language: () => string;
   control: HomeControl;
   confirmations: ConfirmationGate;
 };
+
+/** A tool that may wait for the transcript of the user's yes, then call Home Assistant. */
+const CONFIRMABLE_TIMEOUT_MS = 5000 + TRANSCRIPT_WAIT_MS;
 
 const MAX_REFS = 10;
 const ref = z.string().max(200, 'each entity reference must be at most 200 characters');
@@ -173,29 +181,33 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
       plans.push(planned.plan);
     }
     const sensitive = plans.filter((p) => p.sensitive);
+    let waitedMs = 0;
     if (sensitive.length > 0) {
       const keys: ConfirmationKey[] = sensitive.map((p) => ({
         entityId: p.entity.id,
         action: p.action,
         ...(p.detail ? { detail: p.detail } : {}),
       }));
-      const decision = confirmations.check(keys, { confirmed: isConfirmed === true, userTurn: context.userTurn });
       const what = sensitive.map((p) => `${p.action.replace(/_/g, ' ')} ${p.entity.name}`).join(' and ');
-      if (decision.kind === 'ask') {
-        log.info({ tool, entities: keys.map((k) => k.entityId), reason: decision.reason }, 'confirmation required');
-        return {
-          confirmation_required: true,
-          message: `Nothing was done yet. Ask the user: "Do you want me to ${what}?" Only after they say yes, call ${tool} again with the same arguments and confirmed: true.`,
-        };
-      }
-      if (decision.kind === 'wait_for_user') {
-        return {
-          confirmation_required: true,
-          error: `Not done: the user has not answered yet. Ask them whether to ${what}, wait for their answer, and only then call again with confirmed: true.`,
-        };
-      }
+      const gateStarted = performance.now();
+      const decision = await confirmations.check(keys, gateCall(context, isConfirmed));
+      waitedMs = performance.now() - gateStarted;
+      log.info({ tool, entities: keys.map((k) => k.entityId), decision }, 'confirmation');
+      if (decision.kind !== 'allowed') return refusalFor(decision, `Do you want me to ${what}?`, tool);
     }
-    return control.execute(plans, context.signal, started);
+    // The read-back deadline counts from the service call, not from the wait for the user's transcript.
+    return control.execute(plans, context.signal, started + waitedMs);
+  }
+
+  function gateCall(context: ToolContext, isConfirmed: boolean | undefined) {
+    const language = deps.language();
+    return {
+      confirmed: isConfirmed === true,
+      userTurn: context.userTurn,
+      replies: context.replies,
+      signal: context.signal,
+      ...(language ? { language } : {}),
+    };
   }
 
   const tools: Tool[] = [
@@ -256,13 +268,13 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     defineTool({
       name: 'turn_on_off',
       description:
-        'Turn exposed lights, switches, fans, media players, climate devices, humidifiers or sirens on or off, or toggle them. Also activates scenes and runs scripts (turn_on).',
+        "Turn exposed lights, switches, fans, media players, climate devices, humidifiers or sirens on or off, or toggle them. Also activates scenes and runs scripts (turn_on). Turning on a door or gate relay or a siren, or running a sensitive script or scene, needs the user's spoken confirmation: the first call answers confirmation_required.",
       parameters: z.object({
         entities: refs('What to switch'),
         action: z.enum(['turn_on', 'turn_off', 'toggle']),
         confirmed,
       }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act(
           'turn_on_off',
@@ -292,7 +304,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
           .optional(),
         confirmed,
       }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act('set_light', args.entities, ['light'], (entity, state) => planLight(ctxOf(entity, state), args), context, args.confirmed),
     }),
@@ -312,14 +324,14 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
           .describe("One of the device's hvac_modes, e.g. heat, cool, heat_cool, auto, dry, fan_only, off."),
         confirmed,
       }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act('set_climate', args.entities, ['climate'], (entity, state) => planClimate(ctxOf(entity, state), args), context, args.confirmed),
     }),
     defineTool({
       name: 'set_cover',
       description:
-        "Open, close, stop or position (0 closed .. 100 open) exposed covers: blinds, shades, windows, garage doors, gates. Opening a garage door or gate needs the user's confirmation.",
+        "Open, close, stop or position (0 closed .. 100 open) exposed covers: blinds, shades, windows, doors, garage doors, gates. Opening a door, garage door or gate (or a cover Home Assistant does not classify) needs the user's spoken confirmation.",
       parameters: z.object({
         entities: refs('Which covers'),
         action: z.enum(['open', 'close', 'stop', 'set_position']),
@@ -330,7 +342,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
           .optional(),
         confirmed,
       }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act(
           'set_cover',
@@ -354,7 +366,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
           .optional(),
         confirmed,
       }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act(
           'control_media',
@@ -378,7 +390,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         preset_mode: z.string().max(40).optional(),
         confirmed,
       }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act('set_fan', args.entities, ['fan'], (entity, state) => planFan(ctxOf(entity, state), args), context, args.confirmed),
     }),
@@ -387,7 +399,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
       description:
         "Lock, unlock or open (unlatch) exposed locks. Unlocking and opening need the user's spoken confirmation: the first call answers confirmation_required.",
       parameters: z.object({ entities: refs('Which locks'), action: z.enum(['lock', 'unlock', 'open']), confirmed }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act('set_lock', args.entities, ['lock'], (entity, state) => planLock(ctxOf(entity, state), args.action), context, args.confirmed),
     }),
@@ -401,7 +413,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         code: z.string().max(16).optional(),
         confirmed,
       }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act(
           'set_alarm',
@@ -414,41 +426,55 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     }),
     defineTool({
       name: 'activate_scene',
-      description: 'Activate an exposed scene.',
+      description: "Activate an exposed scene. A scene that unlocks or opens something needs the user's spoken confirmation.",
       parameters: z.object({ scene: ref.describe('Scene id or name.'), confirmed }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act('activate_scene', [args.scene], ['scene'], (entity, state) => planActivate(ctxOf(entity, state)), context, args.confirmed),
     }),
     defineTool({
       name: 'run_script',
-      description: 'Run an exposed script.',
+      description: "Run an exposed script. A script named for a door, gate, lock or alarm needs the user's spoken confirmation.",
       parameters: z.object({ script: ref.describe('Script id or name.'), confirmed }),
-      timeoutMs: 5000,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
       execute: (args, context) =>
         act('run_script', [args.script], ['script'], (entity, state) => planActivate(ctxOf(entity, state)), context, args.confirmed),
     }),
     defineTool({
       name: 'ask_home_assistant',
       description:
-        "Hand a request over to Home Assistant's own assistant (Assist) for what the other tools do not cover: timers, shopping and to-do lists, custom sentences. Returns Home Assistant's spoken answer. Never use it for locks, garage doors, gates or alarms.",
+        "Hand a request over to Home Assistant's own assistant (Assist) for what the other tools do not cover: timers, shopping and to-do lists, custom sentences. Returns Home Assistant's spoken answer. Never use it for locks, doors, garage doors, gates or alarms.",
       parameters: z.object({
         text: z.string().min(1).max(300).describe('The user\'s request in their words, e.g. "add milk to the shopping list".'),
+        confirmed,
       }),
-      timeoutMs: 10_000,
-      execute: async ({ text }, context) => {
+      timeoutMs: 10_000 + TRANSCRIPT_WAIT_MS,
+      execute: async ({ text, confirmed: isConfirmed }, context) => {
         const settings = deps.settings();
-        if (!handOverAvailable(settings)) return { error: 'Handing over to Home Assistant is turned off.' };
-        const blocked = sensitiveMention(text, home(), settings.confirmDomains);
+        const view = home();
+        const rules = deps.policy();
+        const sensitiveExposed = view.entities.some((e) => rules.gates(e));
+        if (!handOverAvailable(settings) || (sensitiveExposed && !settings.handOverWithSensitiveDevices))
+          return { error: 'Handing over to Home Assistant is turned off.' };
+        // A hint only: no word list covers every language, hence the confirmation below.
+        const blocked = sensitiveMention(text, view, rules);
         if (blocked)
           return {
-            error: `Not handed over: this concerns ${blocked}. Use set_lock, set_cover or set_alarm, which ask the user to confirm.`,
+            error: `Not handed over: this concerns ${blocked}. Use the device tools (set_lock, set_cover, set_alarm, turn_on_off), which ask the user to confirm.`,
           };
         if (!(await control.reachable())) return { error: NOT_REACHABLE };
+        // Assist would act without asking, on anything exposed, in any language: every hand-over asks.
+        if (sensitiveExposed) {
+          const key: ConfirmationKey = { entityId: 'ask_home_assistant', action: 'hand_over', detail: normalize(text) };
+          const decision = await confirmations.check([key], gateCall(context, isConfirmed));
+          log.info({ tool: 'ask_home_assistant', decision }, 'confirmation');
+          if (decision.kind !== 'allowed')
+            return refusalFor(decision, `Shall I pass this on to Home Assistant: ${quote(text)}?`, 'ask_home_assistant');
+        }
         try {
           const result = await gateway.processConversation({ text }, { signal: context.signal });
-          const view = home();
-          const actedOn = result.successIds.map((id) => view.get(id)?.name).filter((n): n is string => !!n);
+          const after = home();
+          const actedOn = result.successIds.map((id) => after.get(id)?.name).filter((n): n is string => !!n);
           const answer: Record<string, unknown> = { speech: result.speech || '(no answer)', response_type: result.responseType };
           if (result.errorCode) answer.error_code = result.errorCode;
           if (actedOn.length > 0) answer.acted_on = actedOn;
@@ -465,7 +491,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
   return tools;
 
   function ctxOf(entity: ExposedEntity, state: HaEntity) {
-    return { entity, state, confirmDomains: deps.settings().confirmDomains };
+    return { entity, state, policy: deps.policy() };
   }
 }
 
@@ -487,7 +513,7 @@ export function homeAssistantToolSource(deps: HomeAssistantToolDeps): ToolSource
   return () => {
     const present = deps.home().domains;
     return tools.filter((tool) => {
-      if (tool.name === 'ask_home_assistant') return handOverAvailable(deps.settings()) && deps.gateway.features.conversation;
+      if (tool.name === 'ask_home_assistant') return handOverOffered(deps);
       const domains = needs[tool.name];
       return !domains || domains.some((d) => present.has(d));
     });
@@ -497,6 +523,56 @@ export function homeAssistantToolSource(deps: HomeAssistantToolDeps): ToolSource
 /** Assist applies Home Assistant's exposure only; with the app's own include/exclude lists it could reach more. */
 function handOverAvailable(settings: HomeAssistantSettings): boolean {
   return settings.handOverToAssist && settings.include.length === 0 && settings.exclude.length === 0;
+}
+
+/**
+ * Whether the session offers ask_home_assistant. Not while anything that asks for a yes is exposed,
+ * unless the user opted in: Assist would act on it without asking, and no word filter recognises
+ * every language and every way of naming a door.
+ */
+function handOverOffered(deps: HomeAssistantToolDeps): boolean {
+  const settings = deps.settings();
+  if (!handOverAvailable(settings) || !deps.gateway.features.conversation) return false;
+  if (settings.handOverWithSensitiveDevices) return true;
+  const policy = deps.policy();
+  return !deps.home().entities.some((e) => policy.gates(e));
+}
+
+/** What the model is told when the gate does not let a call through: a sentence it can act on. */
+function refusalFor(decision: Exclude<GateDecision, { kind: 'allowed' }>, question: string, tool: string): Record<string, unknown> {
+  switch (decision.kind) {
+    case 'ask':
+      return {
+        confirmation_required: true,
+        message: `Nothing was done yet. Ask the user: "${question}" Only after they say yes, call ${tool} again with the same arguments and confirmed: true.`,
+      };
+    case 'wait_for_user':
+      return {
+        confirmation_required: true,
+        error: `Not done: the user has not answered yet. Ask them "${question}", wait for their answer, and only then call again with confirmed: true.`,
+      };
+    case 'declined':
+      return {
+        confirmed: false,
+        error:
+          decision.answer === 'no'
+            ? 'Not done: the user said no. Tell them it was not done.'
+            : "Not done: the user's answer was not a clear yes. Tell them it was not done; if they still want it, call the tool again without confirmed to ask again.",
+      };
+    case 'unverifiable':
+      return {
+        confirmed: false,
+        error: {
+          transcription_off:
+            'Not done: a spoken yes cannot be checked because speech transcription is off. Tell the user to turn transcription on in the settings, or to type yes.',
+          transcription_failed:
+            "Not done: the user's answer could not be transcribed, so it could not be checked. Ask them again by calling the tool without confirmed.",
+          transcript_late:
+            "Not done: the user's answer was not transcribed in time to check it. Ask them again by calling the tool without confirmed.",
+          no_conversation: 'Not done: this needs a spoken yes; ask Hearth by voice.',
+        }[decision.reason],
+      };
+  }
 }
 
 /**
@@ -518,16 +594,16 @@ const SENSITIVE_WORDS = new Set(
 );
 
 /**
- * Whether a hand-over text concerns something that needs confirmation (so Assist would bypass it):
- * sensitive words, or the name, alias or area of an exposed lock, garage door, gate or alarm.
- * A heuristic; the typed tools are the safe path.
+ * Whether a hand-over text concerns something that asks for a yes (so Assist would bypass it):
+ * sensitive words, or the name, alias or area of an exposed entity that asks. A hint, not a
+ * guarantee: while such entities are exposed every hand-over asks anyway.
  */
-function sensitiveMention(text: string, home: ExposedHome, confirmDomains: readonly string[]): string | null {
+function sensitiveMention(text: string, home: ExposedHome, policy: ConfirmationPolicy): string | null {
   const normalized = ` ${normalize(text)} `;
   const word = normalized.split(' ').find((w) => SENSITIVE_WORDS.has(w));
   if (word) return `"${word}"`;
   for (const entity of home.entities) {
-    if (!mayNeedConfirmation(entity, confirmDomains)) continue;
+    if (!policy.gates(entity)) continue;
     for (const name of [entity.name, ...entity.aliases, ...(entity.areaName ? [entity.areaName] : [])]) {
       const n = normalize(name);
       if (n !== '' && normalized.includes(` ${n} `)) return entity.name;

@@ -364,10 +364,15 @@ export const en = {
   'settings.ha.includeHelp': 'One per line; ids or patterns such as light.*. Empty: everything exposed.',
   'settings.ha.exclude': 'Never these entities',
   'settings.ha.excludeHelp': 'One per line, even when exposed.',
-  'settings.ha.confirm': 'Ask before sensitive actions in',
-  'settings.ha.confirmHelp': 'Domains, separated by commas: lock, cover (garage doors and gates), alarm_control_panel.',
+  'settings.ha.confirm': 'Ask for a spoken yes before',
+  'settings.ha.confirmHelp':
+    'One rule per line: a domain (lock), a domain and device class (cover:garage, *:gate, cover:none) or an entity id; ! in front for an exception. Only unlocking, opening, disarming, turning on and running ask.',
+  'settings.ha.confirmWords': 'Also when the name says',
+  'settings.ha.confirmWordsHelp': 'Switches, covers, scripts, scenes and helpers whose id, name or alias holds one of these words.',
   'settings.ha.assist': 'Hand over to Home Assistant’s Assist',
   'settings.ha.assistHelp': 'For timers, lists and your own sentences. Only while the two lists above are empty.',
+  'settings.ha.assistSensitive': 'Hand over even while locks, doors or alarms are exposed',
+  'settings.ha.assistSensitiveHelp': 'Assist would act on them without asking, so every hand-over then needs your spoken yes.',
   'settings.ha.selfSigned': 'Accept this server’s self-signed certificate',
   'settings.ha.selfSignedHelp': 'Only if your Home Assistant uses https:// with a certificate you made yourself.',
 

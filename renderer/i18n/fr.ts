@@ -363,10 +363,16 @@ export const fr: Messages = {
   'settings.ha.includeHelp': 'Une par ligne ; identifiants ou motifs comme light.*. Vide : tout ce qui est exposé.',
   'settings.ha.exclude': 'Jamais ces entités',
   'settings.ha.excludeHelp': 'Une par ligne, même si elles sont exposées.',
-  'settings.ha.confirm': 'Demander avant les actions sensibles dans',
-  'settings.ha.confirmHelp': 'Domaines séparés par des virgules : lock, cover (portes de garage et portails), alarm_control_panel.',
+  'settings.ha.confirm': 'Demander un « oui » de vive voix avant',
+  'settings.ha.confirmHelp':
+    'Une règle par ligne : un domaine (lock), un domaine et une classe (cover:garage, *:gate, cover:none) ou un identifiant d’entité ; ! devant pour une exception. Seuls déverrouiller, ouvrir, désarmer, allumer et lancer demandent.',
+  'settings.ha.confirmWords': 'Aussi quand le nom contient',
+  'settings.ha.confirmWordsHelp':
+    'Interrupteurs, volets, scripts, scènes et entrées dont l’identifiant, le nom ou un alias contient l’un de ces mots.',
   'settings.ha.assist': 'Passer la main à Assist de Home Assistant',
   'settings.ha.assistHelp': 'Pour les minuteurs, les listes et vos propres phrases. Seulement si les deux listes ci-dessus sont vides.',
+  'settings.ha.assistSensitive': 'Passer la main même quand des serrures, portes ou alarmes sont exposées',
+  'settings.ha.assistSensitiveHelp': 'Assist agirait sans demander : chaque passage de main demande alors votre « oui » de vive voix.',
   'settings.ha.selfSigned': 'Accepter le certificat auto-signé de ce serveur',
   'settings.ha.selfSignedHelp': 'Seulement si votre Home Assistant utilise https:// avec un certificat que vous avez créé.',
 

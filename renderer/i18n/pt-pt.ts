@@ -363,10 +363,16 @@ export const ptPT: Messages = {
   'settings.ha.includeHelp': 'Uma por linha; identificadores ou padrões como light.*. Vazio: tudo o que está exposto.',
   'settings.ha.exclude': 'Nunca estas entidades',
   'settings.ha.excludeHelp': 'Uma por linha, mesmo que estejam expostas.',
-  'settings.ha.confirm': 'Pedir confirmação para ações sensíveis em',
-  'settings.ha.confirmHelp': 'Domínios separados por vírgulas: lock, cover (portões e portas de garagem), alarm_control_panel.',
+  'settings.ha.confirm': 'Pedir um «sim» falado antes de',
+  'settings.ha.confirmHelp':
+    'Uma regra por linha: um domínio (lock), um domínio e classe (cover:garage, *:gate, cover:none) ou o identificador de uma entidade; ! à frente para uma exceção. Só destrancar, abrir, desarmar, ligar e executar pedem.',
+  'settings.ha.confirmWords': 'Também quando o nome diz',
+  'settings.ha.confirmWordsHelp':
+    'Interruptores, estores, scripts, cenas e auxiliares cujo identificador, nome ou alcunha contém uma destas palavras.',
   'settings.ha.assist': 'Passar ao Assist do Home Assistant',
   'settings.ha.assistHelp': 'Para temporizadores, listas e frases suas. Só enquanto as duas listas acima estiverem vazias.',
+  'settings.ha.assistSensitive': 'Passar ao Assist mesmo com fechaduras, portas ou alarmes expostos',
+  'settings.ha.assistSensitiveHelp': 'O Assist agiria sem perguntar, por isso cada passagem pede então o seu «sim» falado.',
   'settings.ha.selfSigned': 'Aceitar o certificado autoassinado deste servidor',
   'settings.ha.selfSignedHelp': 'Só se o seu Home Assistant usar https:// com um certificado criado por si.',
 

@@ -1,10 +1,15 @@
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../main/audio/wav.js';
 import { concatInt16 } from '../../main/audio/pcm.js';
-import { createFakeRealtimeServer, type FakeRealtimeServer, type ScriptedTurn } from '../servers/fake-realtime-server.js';
+import {
+  createFakeRealtimeServer,
+  type FakeRealtimeServer,
+  type FakeRealtimeServerOptions,
+  type ScriptedTurn,
+} from '../servers/fake-realtime-server.js';
 import {
   UNEXPOSED_ENTITY,
   connectHaWebSocket,
@@ -49,8 +54,12 @@ const call = (name: string, args: unknown) => ({ type: 'function_call' as const,
 const say = (text: string, audioMs = 300) => ({ type: 'message' as const, text, audioMs });
 const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
 
-async function withServer<T>(script: ScriptedTurn[], fn: (server: FakeRealtimeServer) => Promise<T>): Promise<T> {
-  const server = await createFakeRealtimeServer({ script });
+async function withServer<T>(
+  script: ScriptedTurn[],
+  fn: (server: FakeRealtimeServer) => Promise<T>,
+  options: Omit<FakeRealtimeServerOptions, 'script'> = {},
+): Promise<T> {
+  const server = await createFakeRealtimeServer({ ...options, script });
   try {
     return await fn(server);
   } finally {
@@ -114,6 +123,8 @@ describe('headless + Home Assistant, end to end', () => {
   });
 
   it('climate, cover, scene and media player in one turn, and a state query', async () => {
+    // A cover without a device class asks before opening (it may be a garage door); this one is a window.
+    await admin.command('config/entity_registry/update', { entity_id: 'cover.kitchen_window', device_class: 'window' });
     await admin.command('call_service', {
       domain: 'scene',
       service: 'create',
@@ -242,6 +253,117 @@ describe('headless + Home Assistant, end to end', () => {
         (s) => s.state === 'unlocked',
       );
     });
+    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
+  }, 90_000);
+
+  /**
+   * "Unlock the front door", the question, then the user's spoken answer: espeak-ng speech through
+   * the headless runner; the fake server reports `transcript` as its input transcription.
+   */
+  async function unlockWithAnswer(answer: {
+    id: string;
+    speech: string;
+    voice?: string;
+    transcript: string;
+    server?: Omit<FakeRealtimeServerOptions, 'script'>;
+    env?: Record<string, string>;
+  }) {
+    requireSpeechTools();
+    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
+    await eventually(
+      () => haState('lock.front_door'),
+      (s) => s.state === 'locked',
+    );
+    const unlock = { entities: ['front door'], action: 'unlock' };
+    const script: ScriptedTurn[] = [
+      { userTranscript: 'Unlock the front door.', items: [call('set_lock', unlock)] },
+      { items: [say('Do you really want me to unlock the front door?', 1500)] },
+      { userTranscript: answer.transcript, items: [call('set_lock', { ...unlock, confirmed: true })] },
+      { items: [say('All right.', 800)] },
+    ];
+    const first = await synthesize(dir, { id: 'unlock', text: 'unlock the front door', voice: 'en-us', speed: 160 }, 0);
+    const reply = await synthesize(dir, { id: answer.id, text: answer.speech, voice: answer.voice ?? 'en-us', speed: 160 }, 0);
+    const input = join(dir, `unlock-${answer.id}.wav`);
+    await writeFile(input, encodeWav(concatInt16([silence(500), first, silence(3500), reply, silence(4000)]), 16_000));
+    return withServer(
+      script,
+      async (server) => {
+        const run = await runHeadless(
+          [
+            ...haArgs(),
+            '--realtime-url',
+            server.url,
+            '--input',
+            input,
+            '--wake',
+            'none',
+            '--exit-when-idle',
+            '--conversation-timeout',
+            '5',
+          ],
+          answer.env,
+        );
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        const outputs = toolResults(run.events).map(outputOf);
+        expect(outputs).toHaveLength(2);
+        expect(outputs[0]).toMatchObject({ confirmation_required: true });
+        const session = server.log.find((e) => e.direction === 'in' && e.event.type === 'session.update')!.event.session;
+        return { ...run, outputs, session, lock: (await haState('lock.front_door')).state };
+      },
+      answer.server,
+    );
+  }
+
+  it('lock.front_door: a spoken "no" leaves it locked', async () => {
+    const { outputs, lock } = await unlockWithAnswer({ id: 'no', speech: 'no, leave it', transcript: 'No, leave it.' });
+    expect(outputs[1]).toMatchObject({ confirmed: false, error: expect.stringMatching(/the user said no/) });
+    expect(lock).toBe('locked');
+  }, 90_000);
+
+  it('lock.front_door: an unrelated answer (a TV, another request) leaves it locked', async () => {
+    const { outputs, lock } = await unlockWithAnswer({
+      id: 'unrelated',
+      speech: 'what is the weather tomorrow',
+      transcript: "What's the weather like tomorrow?",
+    });
+    expect(outputs[1]).toMatchObject({ confirmed: false, error: expect.stringMatching(/not a clear yes/) });
+    expect(lock).toBe('locked');
+  }, 90_000);
+
+  it('lock.front_door: a transcript that arrives after the confirmed call still confirms once it arrives', async () => {
+    const { outputs, lock, events } = await unlockWithAnswer({
+      id: 'late-yes',
+      speech: 'yes, do it',
+      transcript: 'Yes, do it.',
+      server: { transcriptionDelayMs: 1500 },
+    });
+    expect(outputs[1]!.results[0]).toMatchObject({ id: 'lock.front_door', changed: true });
+    // The order, not the timing: the confirmed call started, then the user's words came, then it ran.
+    const confirmedCall = events.filter((e) => e.type === 'tool_call')[1]!;
+    const yes = events.find((e) => e.type === 'transcript' && e.role === 'user' && e.final && e.text === 'Yes, do it.')!;
+    const result = events.filter((e) => e.type === 'tool_result')[1]!;
+    expect(confirmedCall.t).toBeLessThanOrEqual(yes.t);
+    expect(events.indexOf(confirmedCall)).toBeLessThan(events.indexOf(yes));
+    expect(events.indexOf(yes)).toBeLessThan(events.indexOf(result));
+    expect(['unlocked', 'unlocking']).toContain(lock);
+    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
+  }, 90_000);
+
+  it('lock.front_door: a French "oui" confirms with transcription language fr', async () => {
+    const configDir = join(dir, 'config-fr');
+    await mkdir(configDir, { recursive: true });
+    await writeFile(join(configDir, 'settings.json'), JSON.stringify({ version: 1, openai: { transcription: { language: 'fr' } } }));
+    const { outputs, lock, session } = await unlockWithAnswer({
+      id: 'oui',
+      speech: 'oui, vas-y',
+      voice: 'fr',
+      transcript: 'Oui, vas-y.',
+      env: { HEARTH_CONFIG_DIR: configDir },
+    });
+    expect(session.audio.input.transcription).toMatchObject({ language: 'fr' });
+    expect(outputs[1]!.results[0]).toMatchObject({ id: 'lock.front_door', changed: true });
+    expect(['unlocked', 'unlocking']).toContain(lock);
     await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
   }, 90_000);
 

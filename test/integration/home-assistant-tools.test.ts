@@ -14,6 +14,8 @@ import {
   type HomeAssistantInstance,
 } from '../servers/home-assistant-core.js';
 import { eventually } from '../helpers/wait.js';
+import { UserReplyLog } from '../../main/realtime/user-reply-log.js';
+import { systemClock } from '../../main/util/clock.js';
 
 type State = { entity_id: string; state: string; attributes: Record<string, any> };
 
@@ -23,10 +25,19 @@ let settings: Settings;
 let integration: HomeAssistantIntegration;
 let registry: DefaultToolRegistry;
 let seq = 0;
+/** The conversation, as the voice session records it: user turns and their transcripts. */
+const replies = new UserReplyLog(systemClock);
+let turn = 0;
 
-async function call(name: string, args: unknown, userTurn = 1): Promise<{ json: Record<string, any>; output: string; ms: number }> {
+function userSays(text: string): void {
+  const id = `item_${++turn}`;
+  replies.spoken(turn, id, true);
+  replies.transcribed(id, text);
+}
+
+async function call(name: string, args: unknown, userTurn = turn): Promise<{ json: Record<string, any>; output: string; ms: number }> {
   const started = performance.now();
-  const result = await registry.execute({ callId: `call_${++seq}`, name, argumentsJson: JSON.stringify(args) }, { userTurn });
+  const result = await registry.execute({ callId: `call_${++seq}`, name, argumentsJson: JSON.stringify(args) }, { userTurn, replies });
   return { json: JSON.parse(result.output) as Record<string, any>, output: result.output, ms: performance.now() - started };
 }
 
@@ -97,6 +108,16 @@ describe('Home Assistant tools against a real Home Assistant', () => {
   });
 
   it('covers: open and close; a position move is reported as not visible yet, then happens', async () => {
+    // The demo windows have no device class, so they ask (a garage door is often set up without
+    // one) until Home Assistant shows them as windows (entity settings → Show as).
+    expect((await call('set_cover', { entities: ['kitchen window'], action: 'open' })).json.confirmation_required).toBe(true);
+    for (const id of ['cover.kitchen_window', 'cover.hall_window']) {
+      await admin.command('config/entity_registry/update', { entity_id: id, device_class: 'window' });
+    }
+    await eventually(
+      async () => integration.entityCards().filter((c) => c.id.endsWith('_window') && c.id !== 'cover.living_room_window'),
+      (cards) => cards.length === 2 && cards.every((c) => !c.sensitive),
+    );
     expect((await call('set_cover', { entities: ['kitchen window'], action: 'open' })).json.results[0]).toMatchObject({
       state: 'open',
       changed: true,
@@ -189,14 +210,19 @@ describe('Home Assistant tools against a real Home Assistant', () => {
     expect(integration.instructions()).not.toContain(UNEXPOSED_ENTITY);
   });
 
-  it('lock.front_door: refused until confirmed after a user turn', async () => {
+  it('lock.front_door: refused until the user said yes after the question; a no leaves it locked', async () => {
     expect((await haState('lock.front_door')).state).toBe('locked');
-    const ask = await call('set_lock', { entities: ['front door'], action: 'unlock' }, 7);
+    userSays('Unlock the front door.');
+    const ask = await call('set_lock', { entities: ['front door'], action: 'unlock' });
     expect(ask.json.confirmation_required).toBe(true);
-    const early = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true }, 7);
+    const early = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true });
     expect(early.json.error).toMatch(/user has not answered yet/);
+    userSays('No, leave it.');
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.error).toMatch(/said no/);
     expect((await haState('lock.front_door')).state).toBe('locked');
-    const done = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true }, 8);
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    userSays('Yes, please.');
+    const done = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true });
     expect(done.ms).toBeLessThan(2100);
     expect(done.json.results[0]).toMatchObject({ id: 'lock.front_door', changed: true });
     expect(['unlocking', 'unlocked']).toContain(done.json.results[0].state);
@@ -204,7 +230,7 @@ describe('Home Assistant tools against a real Home Assistant', () => {
       () => haState('lock.front_door'),
       (s) => s.state === 'unlocked',
     );
-    expect((await call('set_lock', { entities: ['front door'], action: 'lock' }, 9)).json.results[0].confirmation_required).toBeUndefined();
+    expect((await call('set_lock', { entities: ['front door'], action: 'lock' })).json.results[0].confirmation_required).toBeUndefined();
     await eventually(
       () => haState('lock.front_door'),
       (s) => s.state === 'locked',
@@ -212,23 +238,71 @@ describe('Home Assistant tools against a real Home Assistant', () => {
   }, 30_000);
 
   it('the garage door needs a confirmation to open, not to close', async () => {
-    expect((await call('set_cover', { entities: ['garage'], action: 'open' }, 1)).json.confirmation_required).toBe(true);
+    expect((await call('set_cover', { entities: ['garage'], action: 'open' })).json.confirmation_required).toBe(true);
     expect((await haState('cover.garage_door')).state).toBe('closed');
-    expect((await call('set_cover', { entities: ['garage'], action: 'open', confirmed: true }, 2)).json.results[0]).toMatchObject({
+    userSays('Oui, vas-y.');
+    expect((await call('set_cover', { entities: ['garage'], action: 'open', confirmed: true })).json.results[0]).toMatchObject({
       state: 'open',
     });
-    expect((await call('set_cover', { entities: ['garage'], action: 'close' }, 2)).json.results[0]).toMatchObject({ state: 'closed' });
+    expect((await call('set_cover', { entities: ['garage'], action: 'close' })).json.results[0]).toMatchObject({ state: 'closed' });
   });
 
-  it('hands over to Assist and returns its spoken answer; never for locks', async () => {
-    const r = await call('ask_home_assistant', { text: 'turn off the kitchen lights' });
-    expect(r.json).toMatchObject({ speech: expect.any(String), response_type: 'action_done', acted_on: ['Kitchen Lights'] });
-    expect((await haState('light.kitchen_lights')).state).toBe('off');
-    expect((await call('ask_home_assistant', { text: 'unlock the front door' })).json.error).toMatch(/^Not handed over/);
-    expect((await haState('lock.front_door')).state).toBe('locked');
+  it("Home Assistant's own secure-device mark (Google Assistant's PIN) makes any entity ask", async () => {
+    const options = (disable2fa?: boolean) =>
+      admin.command('config/entity_registry/update', {
+        entity_id: 'switch.decorative_lights',
+        options_domain: 'cloud.google_assistant',
+        options: disable2fa === undefined ? {} : { disable_2fa: disable2fa },
+      });
+    const sensitive = () => integration.entityCards().find((c) => c.id === 'switch.decorative_lights')?.sensitive;
+    expect(sensitive()).toBe(false);
+    try {
+      await options(false);
+      await eventually(
+        async () => sensitive(),
+        (s) => s === true,
+      );
+      expect((await call('turn_on_off', { entities: ['decorative lights'], action: 'turn_on' })).json.confirmation_required).toBe(true);
+      // Turning the PIN off for Google does not make Hearth skip a question its own rules ask.
+      await options(true);
+      await eventually(
+        async () => sensitive(),
+        (s) => s === false,
+      );
+    } finally {
+      await options();
+    }
+  });
+
+  it('hands over to Assist only when the user opts in, and then only after a real yes; never for locks', async () => {
+    expect(integration.tools().map((t) => t.name)).not.toContain('ask_home_assistant'); // locks are exposed
+    settings.homeAssistant.handOverWithSensitiveDevices = true;
+    try {
+      const text = 'turn off the kitchen lights';
+      expect((await call('ask_home_assistant', { text })).json.confirmation_required).toBe(true);
+      expect((await haState('light.kitchen_lights')).state).toBe('on');
+      userSays('Yes.');
+      const r = await call('ask_home_assistant', { text, confirmed: true });
+      expect(r.json).toMatchObject({ speech: expect.any(String), response_type: 'action_done', acted_on: ['Kitchen Lights'] });
+      expect((await haState('light.kitchen_lights')).state).toBe('off');
+      expect((await call('ask_home_assistant', { text: 'unlock the front door' })).json.error).toMatch(/^Not handed over/);
+      // What no word list recognises still needs the yes, and a no keeps the door locked.
+      for (const other of ['schließ die Eingangstür auf', 'открой входную дверь', '打开车库门']) {
+        expect((await call('ask_home_assistant', { text: other })).json.confirmation_required, other).toBe(true);
+        userSays('No.');
+        expect((await call('ask_home_assistant', { text: other, confirmed: true })).json.error, other).toMatch(/said no/);
+      }
+      expect((await haState('lock.front_door')).state).toBe('locked');
+      expect((await haState('cover.garage_door')).state).toBe('closed');
+    } finally {
+      settings.homeAssistant.handOverWithSensitiveDevices = false;
+    }
   });
 
   it('tells the session when names or exposure change in Home Assistant, not on state changes', async () => {
+    // Settle first: earlier tests changed settings (the tool set) without a Home Assistant event.
+    await admin.command('call_service', { domain: 'light', service: 'toggle', target: { entity_id: 'light.ceiling_lights' } });
+    await new Promise((r) => setTimeout(r, 600));
     let changes = 0;
     const off = integration.onContextChanged(() => changes++);
     try {
@@ -341,10 +415,12 @@ describe('Home Assistant tools against a real Home Assistant', () => {
       }),
       fc.record({ name: fc.constant('ask_home_assistant'), args: fc.record({ text: reference.map((r) => `turn on ${r}`) }) }),
     );
-    let turn = 100;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 4 }), async (steps) => {
-        for (const s of steps) await call(s.name, s.args, turn++);
+        for (const s of steps) {
+          userSays('yes');
+          await call(s.name, s.args);
+        }
       }),
       { numRuns: 40 },
     );

@@ -478,8 +478,27 @@ function HomeAssistantSection(): JSX.Element {
           multiline
           placeholder="switch.server_rack"
         />
-        <ListField path="homeAssistant.confirmDomains" label={t.t('settings.ha.confirm')} help={t.t('settings.ha.confirmHelp')} wide />
+        <ListField
+          path="homeAssistant.confirm"
+          label={t.t('settings.ha.confirm')}
+          help={t.t('settings.ha.confirmHelp')}
+          multiline
+          placeholder="lock"
+        />
+        <ListField
+          path="homeAssistant.confirmNameWords"
+          label={t.t('settings.ha.confirmWords')}
+          help={t.t('settings.ha.confirmWordsHelp')}
+          multiline
+          placeholder="garage"
+        />
         <CheckboxField path="homeAssistant.handOverToAssist" label={t.t('settings.ha.assist')} help={t.t('settings.ha.assistHelp')} wide />
+        <CheckboxField
+          path="homeAssistant.handOverWithSensitiveDevices"
+          label={t.t('settings.ha.assistSensitive')}
+          help={t.t('settings.ha.assistSensitiveHelp')}
+          wide
+        />
         <CheckboxField
           path="homeAssistant.allowSelfSignedCertificate"
           label={t.t('settings.ha.selfSigned')}

@@ -109,6 +109,21 @@ describe('settings', () => {
     expect(patch.logging).toEqual({ modules: { realtime: 'debug' } });
   });
 
+  it('edits the confirmation rules with the same validation as main', async () => {
+    const app = await harness.open({ hash: 'settings' });
+    const { hearth, fake } = app;
+    const rules = hearth.settings.field('Ask for a spoken yes before');
+    await expect(rules.inputValue()).resolves.toBe('lock\nalarm_control_panel\nsiren\n*:door\n*:garage\n*:gate\ncover:none');
+    await rules.fill('lock\ngarage door');
+    await expect(hearth.settings.errorFor('Ask for a spoken yes before').innerText()).resolves.toContain('each rule is a domain (lock)');
+    await rules.fill('lock\ncover:garage\n!lock.shed');
+    await expect(hearth.settings.errorFor('Ask for a spoken yes before').count()).resolves.toBe(0);
+    await hearth.settings.field('Hand over even while locks, doors or alarms are exposed').check();
+    await hearth.settings.save();
+    const [patch] = (await fake.waitForCall('settings:update')) as [Record<string, Record<string, unknown>>];
+    expect(patch.homeAssistant).toEqual({ confirm: ['lock', 'cover:garage', '!lock.shed'], handOverWithSensitiveDevices: true });
+  });
+
   it('lists microphones from mic:list-devices', async () => {
     const app = await harness.open({ hash: 'settings', fake: { microphones: ['Built-in Microphone', 'Jabra Speak 510'] } });
     const select = app.hearth.settings.field('Microphone');

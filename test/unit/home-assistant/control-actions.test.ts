@@ -12,18 +12,20 @@ import {
   type Planned,
 } from '../../../main/home-assistant/control-actions.js';
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
+import { ConfirmationPolicy } from '../../../main/home-assistant/confirmation-policy.js';
+import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES } from '../../../main/app/settings.js';
 import { haState } from './fake-home-assistant-gateway.js';
 import { REGISTRIES, STATES } from './test-home.js';
 
 const states = new Map(STATES.map((s) => [s.entity_id, haState(s)]));
 const home = ExposedHome.build({ states, registries: REGISTRIES, settings: { include: [], exclude: [] } });
-const CONFIRM = ['lock', 'cover', 'alarm_control_panel'];
+const policy = new ConfirmationPolicy({ confirm: DEFAULT_CONFIRM_RULES, confirmNameWords: DEFAULT_CONFIRM_NAME_WORDS }, states);
 const ctx = (id: string, attributes?: Record<string, unknown>) => {
   const state = states.get(id)!;
   return {
     entity: home.get(id)!,
     state: attributes ? { ...state, attributes: { ...state.attributes, ...attributes } } : state,
-    confirmDomains: CONFIRM,
+    policy,
   };
 };
 const call = (p: Planned) => {
@@ -165,5 +167,34 @@ describe('media, fans, locks, alarms', () => {
       sensitive: true,
     });
     expect(call(planAlarm(ctx('alarm_control_panel.security'), 'arm_home', '1234')).sensitive).toBe(false);
+  });
+});
+
+describe('confirmation follows the policy, in the direction the action goes', () => {
+  const relayStates = new Map(
+    [
+      haState({ entity_id: 'switch.garage_door_relay', state: 'off', attributes: { friendly_name: 'Relay' } }),
+      haState({ entity_id: 'cover.shed', state: 'closed', attributes: { friendly_name: 'Shed', supported_features: 3 } }),
+    ].map((s) => [s.entity_id, s]),
+  );
+  const relayHome = ExposedHome.build({ states: relayStates, registries: REGISTRIES, settings: { include: [], exclude: [] } });
+  const relayPolicy = new ConfirmationPolicy({ confirm: DEFAULT_CONFIRM_RULES, confirmNameWords: DEFAULT_CONFIRM_NAME_WORDS });
+  const relay = (state: string) => ({
+    entity: relayHome.get('switch.garage_door_relay')!,
+    state: { ...relayStates.get('switch.garage_door_relay')!, state },
+    policy: relayPolicy,
+  });
+
+  it('a door relay asks to turn on or toggle on, not to turn off or toggle off', () => {
+    expect(call(planOnOff(relay('off'), 'turn_on')).sensitive).toBe(true);
+    expect(call(planOnOff(relay('off'), 'toggle')).sensitive).toBe(true);
+    expect(call(planOnOff(relay('on'), 'toggle')).sensitive).toBe(false);
+    expect(call(planOnOff(relay('on'), 'turn_off')).sensitive).toBe(false);
+  });
+
+  it('a cover without a device class asks to open (it may be a garage door)', () => {
+    const shed = { entity: relayHome.get('cover.shed')!, state: relayStates.get('cover.shed')!, policy: relayPolicy };
+    expect(call(planCover(shed, 'open')).sensitive).toBe(true);
+    expect(call(planCover(shed, 'close')).sensitive).toBe(false);
   });
 });

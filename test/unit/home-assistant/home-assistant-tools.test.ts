@@ -7,6 +7,8 @@ import { HomeControl } from '../../../main/home-assistant/home-control.js';
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
 import { FakeHomeAssistantGateway, haState } from './fake-home-assistant-gateway.js';
 import { REGISTRIES, STATES } from './test-home.js';
+import { UserReplyLog } from '../../../main/realtime/user-reply-log.js';
+import { systemClock } from '../../../main/util/clock.js';
 
 function defaultSettings(): Settings {
   const result = validateSettings({});
@@ -19,14 +21,24 @@ let settings: Settings;
 let integration: HomeAssistantIntegration;
 let registry: DefaultToolRegistry;
 let callSeq = 0;
+/** The conversation: user turns and what they said (as the session records them). */
+let replies: UserReplyLog;
+let turn = 0;
+
+/** The user speaks (a transcribed voice turn). */
+function userSays(text: string): void {
+  const id = `item_${++turn}`;
+  replies.spoken(turn, id, true);
+  replies.transcribed(id, text);
+}
 
 async function call(
   name: string,
   args: unknown,
-  userTurn = 1,
+  userTurn = turn,
 ): Promise<{ ok: boolean; output: string; json: Record<string, any>; ms: number }> {
   const started = performance.now();
-  const result = await registry.execute({ callId: `call_${++callSeq}`, name, argumentsJson: JSON.stringify(args) }, { userTurn });
+  const result = await registry.execute({ callId: `call_${++callSeq}`, name, argumentsJson: JSON.stringify(args) }, { userTurn, replies });
   let json: Record<string, any> = {};
   try {
     json = JSON.parse(result.output) as Record<string, any>;
@@ -48,6 +60,9 @@ beforeEach(async () => {
     controlTiming: { connectGraceMs: 300, deadlineMs: 1900, settleMs: 200 },
   });
   registry = new DefaultToolRegistry(integration.tools);
+  replies = new UserReplyLog(systemClock);
+  turn = 0;
+  userSays('(the request)');
 });
 
 afterEach(async () => {
@@ -69,9 +84,10 @@ describe('the tool set', () => {
       'set_lock',
       'set_alarm',
       'activate_scene',
-      'ask_home_assistant',
     ]);
     expect(names).not.toContain('run_script'); // no exposed script
+    // Locks are exposed: no hand-over to Assist, which would act on them without asking.
+    expect(names).not.toContain('ask_home_assistant');
     for (const tool of integration.tools()) {
       const props = Object.keys((tool.definition.parameters as { properties?: object }).properties ?? {});
       expect(props, tool.name).not.toContain('domain_service');
@@ -170,25 +186,51 @@ describe('control through the registry', () => {
 });
 
 describe('confirmation for sensitive actions, enforced by the app', () => {
-  it('unlock: asks, refuses a confirmation without a user turn, accepts it after one', async () => {
-    const first = await call('set_lock', { entities: ['front door'], action: 'unlock' }, 4);
+  it('unlock: asks, refuses a confirmation without a user turn, accepts it after a spoken yes', async () => {
+    const first = await call('set_lock', { entities: ['front door'], action: 'unlock' });
     expect(first.json).toMatchObject({
       confirmation_required: true,
       message: expect.stringMatching(/Do you want me to unlock Front Door\?/),
     });
-    const selfConfirmed = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true }, 4);
+    const selfConfirmed = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true });
     expect(selfConfirmed.json).toMatchObject({ confirmation_required: true, error: expect.stringMatching(/user has not answered yet/) });
     expect(gateway.calls).toEqual([]);
-    const confirmedCall = await call('set_lock', { entities: ['lock.front_door'], action: 'unlock', confirmed: true }, 5);
+    userSays('Yes, go ahead.');
+    const confirmedCall = await call('set_lock', { entities: ['lock.front_door'], action: 'unlock', confirmed: true });
     expect(gateway.calls).toEqual([{ domain: 'lock', service: 'unlock', data: {}, target: { entity_id: ['lock.front_door'] } }]);
     expect(confirmedCall.json.results[0]).toMatchObject({ id: 'lock.front_door', state: 'unlocked', changed: true });
   });
 
-  it('a confirmation for one action does not unlock another', async () => {
-    await call('set_lock', { entities: ['front door'], action: 'unlock' }, 1);
-    expect((await call('set_lock', { entities: ['back door'], action: 'unlock', confirmed: true }, 2)).json.confirmation_required).toBe(
-      true,
+  it('a no, or any answer that is not a yes, leaves it locked and cancels the question', async () => {
+    for (const answer of ['No.', 'What is the weather tomorrow?', 'Oui… non, attends.']) {
+      await call('set_lock', { entities: ['front door'], action: 'unlock' });
+      userSays(answer);
+      const refused = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true });
+      expect(refused.json, answer).toMatchObject({ confirmed: false, error: expect.stringMatching(/^Not done: the user/) });
+      userSays('Yes.');
+      // The question was answered: a later yes needs a new question.
+      expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.confirmation_required).toBe(
+        true,
+      );
+    }
+    expect(gateway.calls).toEqual([]);
+  });
+
+  it('cannot be confirmed without the conversation (a card press, a benchmark)', async () => {
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    userSays('yes');
+    const result = await registry.execute(
+      { callId: 'card', name: 'set_lock', argumentsJson: JSON.stringify({ entities: ['front door'], action: 'unlock', confirmed: true }) },
+      { userTurn: turn },
     );
+    expect(JSON.parse(result.output)).toMatchObject({ confirmed: false, error: expect.stringMatching(/ask Hearth by voice/) });
+    expect(gateway.calls).toEqual([]);
+  });
+
+  it('a confirmation for one action does not unlock another', async () => {
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    userSays('yes');
+    expect((await call('set_lock', { entities: ['back door'], action: 'unlock', confirmed: true })).json.confirmation_required).toBe(true);
     expect(gateway.calls).toEqual([]);
   });
 
@@ -196,9 +238,10 @@ describe('confirmation for sensitive actions, enforced by the app', () => {
     expect((await call('set_cover', { entities: ['garage door'], action: 'open' })).json.confirmation_required).toBe(true);
     expect((await call('set_cover', { entities: ['garage door'], action: 'close' })).json.results[0].state).toBe('closed');
     expect((await call('set_cover', { entities: ['kitchen window'], action: 'open' })).json.results[0].state).toBe('open');
-    expect((await call('set_alarm', { entities: ['security'], action: 'disarm', code: '1234' }, 1)).json.confirmation_required).toBe(true);
+    expect((await call('set_alarm', { entities: ['security'], action: 'disarm', code: '1234' })).json.confirmation_required).toBe(true);
+    userSays('Sim.');
     expect(
-      (await call('set_alarm', { entities: ['security'], action: 'disarm', code: '1234', confirmed: true }, 2)).json.results[0].state,
+      (await call('set_alarm', { entities: ['security'], action: 'disarm', code: '1234', confirmed: true })).json.results[0].state,
     ).toBe('disarmed');
     expect(gateway.calls.map((c) => `${c.domain}.${c.service}`)).toEqual([
       'cover.close_cover',
@@ -207,8 +250,50 @@ describe('confirmation for sensitive actions, enforced by the app', () => {
     ]);
   });
 
-  it('follows confirmDomains from the settings', async () => {
-    settings.homeAssistant.confirmDomains = ['cover', 'light'];
+  it('asks for a door relay switch and a scene that unlocks a door, in the risky direction only', async () => {
+    gateway.setState({ entity_id: 'switch.decorative_lights', state: 'off', attributes: { friendly_name: 'Garage door relay' } });
+    expect((await call('turn_on_off', { entities: ['switch.decorative_lights'], action: 'turn_on' })).json.confirmation_required).toBe(
+      true,
+    );
+    expect((await call('turn_on_off', { entities: ['switch.decorative_lights'], action: 'turn_off' })).json.results[0].state).toBe('off');
+    gateway.setState({
+      entity_id: 'scene.movie_time',
+      state: '2026-01-01',
+      attributes: { friendly_name: 'Movie Time', entity_id: ['lock.back_door'] },
+    });
+    expect((await call('activate_scene', { scene: 'movie time' })).json.confirmation_required).toBe(true);
+    expect(gateway.calls.map((c) => `${c.domain}.${c.service}`)).toEqual(['switch.turn_off']);
+  });
+
+  it("reads the user's yes in the configured transcription language too", async () => {
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    userSays('Ja, bitte.');
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.error).toMatch(/not a clear yes/);
+    settings.openai.transcription.language = 'de';
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    userSays('Ja, bitte.');
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.results[0].state).toBe(
+      'unlocked',
+    );
+  });
+
+  it('tells the model to ask again, or to have transcription turned on, when the answer cannot be read', async () => {
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    replies.spoken(++turn, 'item_off', false);
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.error).toMatch(
+      /transcription is off.*type yes/,
+    );
+    await call('set_lock', { entities: ['front door'], action: 'unlock' });
+    replies.spoken(++turn, 'item_failed', true);
+    replies.failed('item_failed');
+    expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.error).toMatch(
+      /could not be transcribed.*Ask them again/,
+    );
+    expect(gateway.calls).toEqual([]);
+  });
+
+  it('follows the confirmation rules from the settings', async () => {
+    settings.homeAssistant.confirm = ['cover', 'light', '!lock.front_door'];
     expect((await call('set_lock', { entities: ['front door'], action: 'unlock' })).json.results[0].state).toBe('unlocked');
     expect((await call('set_light', { entities: ['bed light'], brightness_pct: 30 })).json.confirmation_required).toBe(true);
     expect(gateway.calls.map((c) => c.service)).toEqual(['unlock']);
@@ -222,6 +307,7 @@ describe('when Home Assistant is not reachable', () => {
     expect(reconnecting.json).toEqual({ error: 'Home Assistant is not reachable right now.' });
     expect(reconnecting.ms).toBeLessThan(2000);
     gateway.setStatus('disconnected');
+    settings.homeAssistant.handOverWithSensitiveDevices = true;
     const down = await call('ask_home_assistant', { text: 'add milk to the shopping list' });
     expect(down.json).toEqual({ error: 'Home Assistant is not reachable right now.' });
     expect(down.ms).toBeLessThan(100);
@@ -239,19 +325,78 @@ describe('when Home Assistant is not reachable', () => {
 });
 
 describe('hand-over to Assist', () => {
-  it("returns Home Assistant's spoken answer", async () => {
+  it('is offered only while nothing that asks for a yes is exposed, unless the user opts in', () => {
+    const offered = () => integration.tools().some((t) => t.name === 'ask_home_assistant');
+    expect(offered()).toBe(false);
+    settings.homeAssistant.handOverWithSensitiveDevices = true;
+    expect(offered()).toBe(true);
+    settings.homeAssistant.handOverWithSensitiveDevices = false;
+    settings.homeAssistant.confirm = [];
+    settings.homeAssistant.confirmNameWords = [];
+    expect(offered()).toBe(true);
+  });
+
+  it("returns Home Assistant's spoken answer, with no question when nothing sensitive is exposed", async () => {
+    settings.homeAssistant.confirm = [];
+    settings.homeAssistant.confirmNameWords = [];
     gateway.conversationResult = { ...gateway.conversationResult, speech: 'Added milk', successIds: [] };
     expect((await call('ask_home_assistant', { text: 'add milk to the shopping list' })).json).toEqual({
       speech: 'Added milk',
       response_type: 'action_done',
     });
     expect(gateway.conversations).toEqual([{ text: 'add milk to the shopping list' }]);
+  });
+
+  it('opted in while sensitive devices are exposed: every hand-over asks, keyed on its text, with the same real-yes rule', async () => {
+    settings.homeAssistant.handOverWithSensitiveDevices = true;
+    gateway.conversationResult = { ...gateway.conversationResult, speech: 'Added milk', successIds: [] };
+    const text = 'add milk to the shopping list';
+    expect((await call('ask_home_assistant', { text })).json).toMatchObject({
+      confirmation_required: true,
+      message: expect.stringMatching(/pass this on to Home Assistant: "add milk to the shopping list"/),
+    });
+    userSays('Yes please.');
+    // Another text is another question.
+    expect((await call('ask_home_assistant', { text: 'start a timer', confirmed: true })).json.confirmation_required).toBe(true);
+    expect(gateway.conversations).toEqual([]);
+    await call('ask_home_assistant', { text });
+    userSays('Nope.');
+    expect((await call('ask_home_assistant', { text, confirmed: true })).json.error).toMatch(/the user said no/);
+    await call('ask_home_assistant', { text });
+    userSays('Yes please.');
+    expect((await call('ask_home_assistant', { text: 'Add milk to the shopping list!', confirmed: true })).json).toEqual({
+      speech: 'Added milk',
+      response_type: 'action_done',
+    });
     // Whole words only: a cake on a French shopping list is not a gate.
     await call('ask_home_assistant', { text: 'ajoute un gâteau à la liste de courses' });
+    userSays('oui');
+    await call('ask_home_assistant', { text: 'ajoute un gâteau à la liste de courses', confirmed: true });
     expect(gateway.conversations).toHaveLength(2);
   });
 
-  it('refuses what would bypass the confirmation', async () => {
+  it('what word lists miss (other languages and scripts, floors) never reaches Assist without a yes', async () => {
+    const texts = [
+      'schließ die Eingangstür auf',
+      'abre la puerta del garaje',
+      'открой входную дверь',
+      '打开车库门',
+      'disarms the system',
+      'open everything upstairs',
+    ];
+    for (const text of texts) {
+      expect((await call('ask_home_assistant', { text })).json.error, text).toMatch(/^There is no tool named "ask_home_assistant"/);
+    }
+    settings.homeAssistant.handOverWithSensitiveDevices = true;
+    for (const text of texts) {
+      const result = (await call('ask_home_assistant', { text, confirmed: true })).json;
+      expect(result.confirmation_required || /^Not handed over/.test(result.error), text).toBe(true);
+    }
+    expect(gateway.conversations).toEqual([]);
+  });
+
+  it('refuses outright what its word filter recognises (a hint on top of the confirmation)', async () => {
+    settings.homeAssistant.handOverWithSensitiveDevices = true;
     for (const text of [
       'unlock the front door',
       'open the garage',
@@ -268,6 +413,7 @@ describe('hand-over to Assist', () => {
   });
 
   it('is not offered when the app narrows exposure itself (Assist would not apply include/exclude)', async () => {
+    settings.homeAssistant.handOverWithSensitiveDevices = true;
     settings.homeAssistant.exclude = ['light.bed_light'];
     expect(integration.tools().map((t) => t.name)).not.toContain('ask_home_assistant');
     expect((await call('ask_home_assistant', { text: 'turn on the bed light' })).json.error).toMatch(

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { buildHomeSummary, estimateTokens, SUMMARY_TOKEN_BUDGET } from '../../../main/home-assistant/home-summary.js';
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
 import { EMPTY_REGISTRIES, type HaEntityEntry, type HaRegistries } from '../../../main/home-assistant/home-assistant-gateway.js';
+import { ConfirmationPolicy } from '../../../main/home-assistant/confirmation-policy.js';
+import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES } from '../../../main/app/settings.js';
 import { haState } from './fake-home-assistant-gateway.js';
 import { REGISTRIES, STATES } from './test-home.js';
 
-const CONFIRM = ['lock', 'cover', 'alarm_control_panel'];
+const POLICY = new ConfirmationPolicy({ confirm: DEFAULT_CONFIRM_RULES, confirmNameWords: DEFAULT_CONFIRM_NAME_WORDS });
 
 function syntheticHome(count: number, areaCount: number): ExposedHome {
   const domains = ['light', 'switch', 'cover', 'sensor', 'climate', 'fan', 'media_player', 'binary_sensor'];
@@ -33,6 +35,7 @@ function syntheticHome(count: number, areaCount: number): ExposedHome {
       disabled_by: null,
       entity_category: null,
       should_expose: null,
+      secure_device: null,
     });
     exposed.set(id, true);
   }
@@ -47,20 +50,36 @@ describe('home summary for the session instructions', () => {
       registries: REGISTRIES,
       settings: { include: [], exclude: [] },
     });
-    const text = buildHomeSummary(home, { confirmDomains: CONFIRM });
+    const text = buildHomeSummary(home, { policy: POLICY });
     expect(text).toContain('Kitchen (Ground Floor, cookhouse): light.kitchen_lights (aka fridge light), cover.kitchen_window');
     expect(text).toContain('media_player.living_room "Living Room Speaker"');
     expect(text).toMatch(/No area: .*lock\.front_door/);
-    expect(text).toMatch(/unlocking or opening a lock, opening a garage door or gate, disarming an alarm needs the user's spoken yes/);
+    expect(text).toMatch(
+      /unlocking or opening a lock, opening a door, garage door or gate, disarming an alarm needs the user's spoken yes/,
+    );
     expect(text).not.toContain('switch.ac');
     expect(text).not.toContain('Vault');
     expect(text).not.toMatch(/\b15\.6\b/); // no state values: the summary only changes with names, areas and exposure
-    expect(buildHomeSummary(home, { confirmDomains: [] })).not.toContain('Confirmation');
+    expect(buildHomeSummary(home, { policy: new ConfirmationPolicy({ confirm: [], confirmNameWords: [] }) })).not.toContain('Confirmation');
+  });
+
+  it('names the kinds of action that ask, door relays included, and none when nothing asks', () => {
+    const states = new Map(
+      [
+        haState({ entity_id: 'switch.garage_door_relay', state: 'off', attributes: { friendly_name: 'Relay' } }),
+        haState({ entity_id: 'light.porch', state: 'off' }),
+      ].map((s) => [s.entity_id, s]),
+    );
+    const home = ExposedHome.build({ states, registries: REGISTRIES, settings: { include: [], exclude: [] } });
+    expect(buildHomeSummary(home, { policy: POLICY })).toMatch(
+      /Confirmation: turning on, running or changing some switches needs the user's spoken yes \(locking, closing, stopping, turning off and arming never do\)/,
+    );
+    expect(buildHomeSummary(home, { policy: new ConfirmationPolicy({ confirm: [], confirmNameWords: [] }) })).not.toContain('Confirmation');
   });
 
   it(`stays within ${SUMMARY_TOKEN_BUDGET} tokens (characters / 4) for 500 entities, keeping every area`, () => {
     const home = syntheticHome(500, 25);
-    const text = buildHomeSummary(home, { confirmDomains: CONFIRM });
+    const text = buildHomeSummary(home, { policy: POLICY });
     expect(estimateTokens(text)).toBeLessThanOrEqual(SUMMARY_TOKEN_BUDGET);
     for (let i = 0; i < 25; i++) expect(text).toContain(`Room Number ${i}`);
     expect(text).toContain('(ask find_devices)');

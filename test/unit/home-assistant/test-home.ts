@@ -49,7 +49,11 @@ export const STATES: StateInput[] = [
       supported_features: 2,
     },
   },
-  { entity_id: 'cover.kitchen_window', state: 'closed', attributes: { friendly_name: 'Kitchen Window', supported_features: 11 } },
+  {
+    entity_id: 'cover.kitchen_window',
+    state: 'closed',
+    attributes: { friendly_name: 'Kitchen Window', device_class: 'window', supported_features: 11 },
+  },
   {
     entity_id: 'cover.garage_door',
     state: 'closed',
@@ -105,6 +109,7 @@ const entry = (entity_id: string, patch: Partial<HaEntityEntry> = {}): HaEntityE
   disabled_by: null,
   entity_category: null,
   should_expose: null,
+  secure_device: null,
   ...patch,
 });
 

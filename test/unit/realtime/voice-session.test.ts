@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
 import { int16ToBase64 } from '../../../main/audio/pcm.js';
-import { defaultSettings } from '../../../main/app/settings.js';
+import { defaultSettings, type Settings } from '../../../main/app/settings.js';
 import { createPriceTable } from '../../../main/realtime/price-table.js';
 import { buildSessionConfig } from '../../../main/realtime/session-config.js';
 import { OpenAIRealtimeError } from '../../../main/util/errors.js';
 import { VoiceSession, type TruncateEvent } from '../../../main/realtime/voice-session.js';
-import { defineTool } from '../../../main/tools/define-tool.js';
+import { defineTool, type ToolContext } from '../../../main/tools/define-tool.js';
+import type { UserReply } from '../../../main/realtime/user-reply-log.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
 import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
@@ -16,11 +17,12 @@ const audio = (ms: number) => int16ToBase64(new Int16Array((ms * 24_000) / 1000)
 const flushPromises = () => new Promise((r) => setImmediate(r));
 
 /** A session on a scripted transport, not yet opened. */
-async function createSession(tools = new DefaultToolRegistry()) {
+async function createSession(tools = new DefaultToolRegistry(), configure: (settings: Settings) => void = () => {}) {
   const clock = new ManualClock();
   const transport = new ScriptedRealtimeTransport();
   const player = await HeadlessPlayer.create({ clock });
   const settings = defaultSettings();
+  configure(settings);
   const session = await VoiceSession.create({
     transport,
     player,
@@ -34,8 +36,8 @@ async function createSession(tools = new DefaultToolRegistry()) {
 }
 
 /** A session opened and configured. */
-async function setup(tools = new DefaultToolRegistry()) {
-  const created = await createSession(tools);
+async function setup(tools = new DefaultToolRegistry(), configure?: (settings: Settings) => void) {
+  const created = await createSession(tools, configure);
   const opened = created.session.open();
   created.transport.open();
   await opened;
@@ -399,5 +401,71 @@ describe('VoiceSession', () => {
     transport.server({ type: 'response.done', response: { id: 'r', status: 'completed' } });
     clock.advance(10);
     expect(transport.renewCalls).toBe(1);
+  });
+});
+
+describe('VoiceSession: what the user said, for tools that read their answer', () => {
+  /** A tool that reads the user's turns after turn 0 (waiting up to 5 s for their transcripts). */
+  function readingTool() {
+    const seen: { userTurn: number; replies: readonly UserReply[] }[] = [];
+    const tool = defineTool({
+      name: 'read_replies',
+      description: 'reads',
+      parameters: z.object({}),
+      execute: async (_args, context: ToolContext) => {
+        const replies = (await context.replies?.since(0, { timeoutMs: 5000 })) ?? [];
+        seen.push({ userTurn: context.userTurn, replies });
+        return { ok: true };
+      },
+    });
+    return { seen, tools: new DefaultToolRegistry(() => [tool]) };
+  }
+
+  it('gives a tool the transcript of a voice turn that arrives after the tool call', async () => {
+    const { seen, tools } = readingTool();
+    const { transport } = await setup(tools);
+    transport.server({ type: 'input_audio_buffer.committed', item_id: 'u1' });
+    respondWithOneCall(transport, 'read_replies', '{}');
+    await flushPromises();
+    expect(seen).toEqual([]); // still waiting for the transcript
+    transport.server({ type: 'conversation.item.input_audio_transcription.delta', item_id: 'u1', delta: 'Yes' });
+    await flushPromises();
+    expect(seen).toEqual([]); // a delta is not the answer yet
+    transport.server({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'u1', transcript: 'Yes, do it.' });
+    await flushPromises();
+    expect(seen).toEqual([{ userTurn: 1, replies: [{ turn: 1, source: 'voice', status: 'transcribed', text: 'Yes, do it.' }] }]);
+  });
+
+  it('reports a failed transcription, a typed message as it was typed, and voice turns while transcription is off', async () => {
+    const { seen, tools } = readingTool();
+    const { transport, session } = await setup(tools);
+    transport.server({ type: 'input_audio_buffer.committed', item_id: 'u1' });
+    transport.server({ type: 'conversation.item.input_audio_transcription.failed', item_id: 'u1', error: { type: 'x' } });
+    session.sendText('  yes please ');
+    respondWithOneCall(transport, 'read_replies', '{}');
+    await flushPromises();
+    expect(seen[0]!.replies).toEqual([
+      { turn: 1, source: 'voice', status: 'failed', text: '' },
+      { turn: 2, source: 'text', status: 'transcribed', text: 'yes please' },
+    ]);
+
+    const off = readingTool();
+    const second = await setup(off.tools, (settings) => (settings.openai.transcription.enabled = false));
+    second.transport.server({ type: 'input_audio_buffer.committed', item_id: 'u9' });
+    respondWithOneCall(second.transport, 'read_replies', '{}');
+    await flushPromises();
+    expect(off.seen[0]!.replies).toEqual([{ turn: 1, source: 'voice', status: 'not_transcribed', text: '' }]);
+  });
+
+  it('stops waiting for transcripts of a connection that was replaced', async () => {
+    const { seen, tools } = readingTool();
+    const { transport } = await setup(tools);
+    transport.server({ type: 'input_audio_buffer.committed', item_id: 'u1' });
+    respondWithOneCall(transport, 'read_replies', '{}');
+    await flushPromises();
+    transport.drop();
+    transport.open({ reconnect: true, sessionId: 'sess_2' });
+    await flushPromises();
+    expect(seen[0]!.replies).toEqual([{ turn: 1, source: 'voice', status: 'failed', text: '' }]);
   });
 });

@@ -170,6 +170,36 @@ describe('settings form: field by field validation with the schema’s messages'
   });
 });
 
+describe('settings form: confirmation rules', () => {
+  it('validates each rule with the schema’s message, as main does, and saves the lists whole', () => {
+    let form = setListText(base(), 'homeAssistant.confirm', 'lock\ncover:garage\nswitch.gate_relay\n!scene.bedtime\nnot a rule');
+    form = markSubmitted(form);
+    expect(fieldErrors(form)['homeAssistant.confirm']).toEqual({
+      kind: 'message',
+      message: expect.stringMatching(/^"not a rule" is not a rule: each rule is a domain \(lock\)/),
+    });
+    expect(canSave(form)).toBe(false);
+    form = setListText(form, 'homeAssistant.confirm', 'lock\ncover:garage\n*:gate\nswitch.gate_relay\n!scene.bedtime');
+    expect(fieldErrors(form)['homeAssistant.confirm']).toBeUndefined();
+    form = setListText(form, 'homeAssistant.confirmNameWords', 'garage, portão');
+    form = setValue(form, 'homeAssistant.handOverWithSensitiveDevices', true);
+    expect(canSave(form)).toBe(true);
+    expect(settingsPatch(form)).toEqual({
+      homeAssistant: {
+        confirm: ['lock', 'cover:garage', '*:gate', 'switch.gate_relay', '!scene.bedtime'],
+        confirmNameWords: ['garage', 'portão'],
+        handOverWithSensitiveDevices: true,
+      },
+    });
+  });
+
+  it('shows the defaults one rule per line', () => {
+    expect(displayText(base(), 'homeAssistant.confirm', (v) => (v as string[]).join('\n'))).toBe(
+      'lock\nalarm_control_panel\nsiren\n*:door\n*:garage\n*:gate\ncover:none',
+    );
+  });
+});
+
 describe('settings form: saving', () => {
   it('sends only what changed, section by section, nested values whole', () => {
     let form = setNumberText(base(), 'openai.speed', '1.2');
