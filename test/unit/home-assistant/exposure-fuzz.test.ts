@@ -127,9 +127,14 @@ const TOOL_DOMAINS: Record<string, readonly string[]> = {
   set_alarm: ['alarm_control_panel'],
   activate_scene: ['scene'],
 };
+/** The table's own entry: a random tool name can be "toString" or "__proto__" (fast-check generates them). */
+function entryOf<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 function argsFor(tool: string) {
-  const actions = ACTIONS[tool] ?? ['turn_on', 'unlock', 'open'];
-  const domains = TOOL_DOMAINS[tool];
+  const actions = entryOf(ACTIONS, tool) ?? ['turn_on', 'unlock', 'open'];
+  const domains = entryOf(TOOL_DOMAINS, tool);
   const own = STATES.filter((st) => !domains || domains.some((d) => st.entity_id.startsWith(`${d}.`)));
   const ownRefs = fc.constantFrom(
     ...own.map((st) => st.entity_id),
@@ -169,7 +174,7 @@ function argsFor(tool: string) {
       query: reference,
       area: reference,
     },
-    { requiredKeys: [...(REQUIRED[tool] ?? [])] as never[] },
+    { requiredKeys: [...(entryOf(REQUIRED, tool) ?? [])] as never[] },
   );
 }
 const toolCall = fc
