@@ -6,7 +6,7 @@
  */
 import type { AssistantApi } from '../preload/contract/assistant-api.js';
 import { wrapAssistantApi, type AppApi } from './state/app-api.js';
-import { createWebBridge } from './web-bridge.js';
+import { createWebBridge, healthProbe } from './web-bridge.js';
 import { socketUrl, withoutToken } from './web-bridge-model.js';
 
 declare global {
@@ -28,7 +28,11 @@ export function getAppApi(): AppApi {
   // the address bar so it is not bookmarked, shared or left in the history.
   const clean = withoutToken(location.href);
   if (clean !== null) history.replaceState(history.state, '', clean);
-  const bridge = createWebBridge({ url: socketUrl(location.href, '/api/ws') });
+  const bridge = createWebBridge({
+    url: socketUrl(location.href, '/api/ws'),
+    createSocket: (url) => new WebSocket(url),
+    probePairing: healthProbe(new URL('/health', location.href).href),
+  });
   api = wrapAssistantApi(bridge, 'web', bridge.link);
   return api;
 }

@@ -17,8 +17,12 @@ export class IpcError extends Error {
   }
 }
 
-/** The link between the page and main: `open` once usable; `reconnecting` after it dropped. */
-export type LinkState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/**
+ * The link between the page and main: `open` once usable; `reconnecting` after it dropped;
+ * `unpaired` while the server refuses this page because its device is no longer paired (web mode:
+ * revoked, or the pairing token rotated). Still retrying in both.
+ */
+export type LinkState = 'connecting' | 'open' | 'reconnecting' | 'unpaired' | 'closed';
 
 export type LinkMonitor = {
   readonly state: LinkState;

@@ -161,7 +161,7 @@ export function createAppController(api: AppApi, clock: Clock = systemClock): Ap
       unsubscribe.push(
         api.link.subscribe((link) => {
           store.update((s) => setLink(s, link));
-          if (link === 'reconnecting' || link === 'connecting') store.update(awaitSnapshot);
+          if (link === 'reconnecting' || link === 'connecting' || link === 'unpaired') store.update(awaitSnapshot);
           if (link === 'open' && previous !== 'open') void fetchAll();
           previous = link;
         }),

@@ -70,6 +70,20 @@ describe('app controller', () => {
     expect(controller.store.get().transcript).toHaveLength(1);
   });
 
+  it('while unpaired the snapshot is stale; paired again, it is fetched afresh', async () => {
+    const fake = new FakeAssistantApi();
+    const link = new TestLink();
+    const controller = createAppController(wrapAssistantApi(fake, 'web', link));
+    await controller.start();
+    link.set('reconnecting');
+    link.set('unpaired');
+    expect(controller.store.get()).toMatchObject({ link: 'unpaired', ready: false });
+    link.set('open');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.callsOf('state:get')).toHaveLength(2);
+    expect(controller.store.get()).toMatchObject({ link: 'open', ready: true });
+  });
+
   it('shows app:error and a new status.lastError in the banner, each clearing itself', async () => {
     const fake = new FakeAssistantApi();
     const controller = createAppController(wrapAssistantApi(fake, 'electron'));

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { encodeClientFrame, parseServerFrame, reconnectDelayMs, socketUrl, withoutToken } from '../../../renderer/web-bridge-model.js';
+import {
+  encodeClientFrame,
+  pairingFromStatus,
+  parseServerFrame,
+  reconnectDelayMs,
+  socketUrl,
+  unpairedRetryDelayMs,
+  withoutToken,
+} from '../../../renderer/web-bridge-model.js';
 
 describe('web bridge wire format', () => {
   it('encodes invokes and sends exactly as the server reads them', () => {
@@ -51,6 +59,19 @@ describe('web bridge wire format', () => {
     expect(reconnectDelayMs(10, 0.5)).toBe(10_000);
     expect(reconnectDelayMs(0, 0)).toBe(400);
     expect(reconnectDelayMs(0, 1)).toBe(600);
+  });
+
+  it('retries more slowly while unpaired: 15 s ± 20 %, never sooner than a plain reconnect', () => {
+    expect(unpairedRetryDelayMs(0.5)).toBe(15_000);
+    expect(unpairedRetryDelayMs(0)).toBe(12_000);
+    expect(unpairedRetryDelayMs(1)).toBe(18_000);
+    expect(unpairedRetryDelayMs(0)).toBeGreaterThanOrEqual(reconnectDelayMs(100, 1));
+  });
+
+  it('reads only a 401 from the server as "not paired"', () => {
+    expect(pairingFromStatus(401)).toBe('unpaired');
+    expect(pairingFromStatus(200)).toBe('paired');
+    for (const status of [0, 302, 403, 404, 421, 429, 500, 502, 503]) expect(pairingFromStatus(status), String(status)).toBe('unknown');
   });
 
   it('builds socket URLs on the page’s own server and strips the pairing token from the page URL', () => {
