@@ -8,7 +8,7 @@ import { HomeView } from './features/entities/home-view.js';
 import { KioskView } from './features/kiosk/kiosk-view.js';
 import { OnboardingView } from './features/onboarding/onboarding-view.js';
 import { SettingsView } from './features/settings/settings-view.js';
-import { Banners, HealthPills } from './features/status/status-view.js';
+import { Banners, HealthPills, UnpairedBanner } from './features/status/status-view.js';
 import type { AppController } from './state/app-controller.js';
 import { AppProvider, useApp, useStore, type AppContextValue, type View } from './ui/app-context.js';
 import { Brand } from './ui/brand.js';
@@ -83,10 +83,13 @@ function Header(): JSX.Element {
 function Loading(): JSX.Element {
   const { controller, t } = useApp();
   const loadError = useStore(controller.store, (s) => s.loadError);
+  const unpaired = useStore(controller.store, (s) => s.link === 'unpaired');
   return (
     <div class="splash">
       <Brand large />
-      {loadError ? (
+      {unpaired ? (
+        <UnpairedBanner />
+      ) : loadError ? (
         <div class="splash__error" role="alert">
           <p>
             <strong>{t.t('app.loadFailed')}</strong>

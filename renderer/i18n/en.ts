@@ -194,6 +194,9 @@ export const en = {
 
   'banner.linkLost': 'Connection to Hearth lost',
   'banner.linkLostDetail': 'Reconnecting… What you see may be out of date.',
+  'banner.unpaired': 'This screen is no longer paired with Hearth',
+  'banner.unpairedDetail':
+    'To pair it again, open the pairing address (the one with ?token=…) on this screen: Hearth shows it on its computer when web mode starts.',
   'banner.haUnreachable': 'Home Assistant is unreachable',
   'banner.haUnreachableDetail': 'Hearth keeps trying; devices cannot be controlled meanwhile.',
   'banner.openaiUnreachable': 'OpenAI is unreachable',

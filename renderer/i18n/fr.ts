@@ -193,6 +193,9 @@ export const fr: Messages = {
 
   'banner.linkLost': 'Connexion à Hearth perdue',
   'banner.linkLostDetail': 'Reconnexion… L’affichage n’est peut-être plus à jour.',
+  'banner.unpaired': 'Cet écran n’est plus associé à Hearth',
+  'banner.unpairedDetail':
+    'Pour l’associer de nouveau, ouvrez l’adresse d’association (celle avec ?token=…) sur cet écran : Hearth l’affiche sur son ordinateur au démarrage du mode web.',
   'banner.haUnreachable': 'Home Assistant est injoignable',
   'banner.haUnreachableDetail': 'Hearth réessaie ; les appareils ne peuvent pas être pilotés en attendant.',
   'banner.openaiUnreachable': 'OpenAI est injoignable',

@@ -193,6 +193,9 @@ export const ptPT: Messages = {
 
   'banner.linkLost': 'Perdeu-se a ligação ao Hearth',
   'banner.linkLostDetail': 'A voltar a ligar… O que vê pode estar desatualizado.',
+  'banner.unpaired': 'Este ecrã já não está emparelhado com o Hearth',
+  'banner.unpairedDetail':
+    'Para o emparelhar de novo, abra neste ecrã o endereço de emparelhamento (o que tem ?token=…): o Hearth mostra-o no seu computador quando o modo web arranca.',
   'banner.haUnreachable': 'Não é possível contactar o Home Assistant',
   'banner.haUnreachableDetail': 'O Hearth continua a tentar; entretanto não é possível controlar dispositivos.',
   'banner.openaiUnreachable': 'Não é possível contactar a OpenAI',

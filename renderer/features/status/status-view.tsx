@@ -146,6 +146,12 @@ function Banner(props: {
 
 const NO_AUDIO = new Store<AudioSinkState>('waiting');
 
+/** Web mode: the server refuses this page (its device was unpaired); what to do about it. */
+export function UnpairedBanner(): JSX.Element {
+  const { t } = useApp();
+  return <Banner tone="error" icon="key" title={t.t('banner.unpaired')} message={t.t('banner.unpairedDetail')} role="alert" />;
+}
+
 /** Everything that needs the user's attention now; each clears itself when the cause is gone. */
 export function Banners(): JSX.Element {
   const { controller, t, kiosk, navigate, audio } = useApp();
@@ -157,6 +163,7 @@ export function Banners(): JSX.Element {
   const ready = useStore(controller.store, (s) => s.ready);
   return (
     <div class="banners">
+      {link === 'unpaired' && <UnpairedBanner />}
       {(link === 'reconnecting' || (link === 'connecting' && ready)) && (
         <Banner tone="warning" icon="wifi-off" title={t.t('banner.linkLost')} message={t.t('banner.linkLostDetail')} role="alert" />
       )}

@@ -2,9 +2,10 @@
  * Web mode against a real WebSocket: the built renderer, served with no `window.assistant`, talks to a
  * small in-test server that speaks the /api/ws wire format (no engine behind it): fetch-then-subscribe,
  * invokes and their results, events, the pairing token dropped from the address bar, the audio socket
- * and `audio:ready`, and reconnecting with a banner and a fresh `state:get` after the socket drops.
+ * and `audio:ready`, and reconnecting with a banner and a fresh `state:get` after the socket drops; a
+ * page the server no longer takes (401, as for an unpaired device) says how to pair again.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -27,6 +28,10 @@ class WireServer {
   audioConnections = 0;
   apiConnections = 0;
   down = false;
+  /** Refuse sockets and /health with 401, as web mode does for a device that is no longer paired. */
+  unpaired = false;
+  healthRequests = 0;
+  apiUpgrades = 0;
   upgradeCookies: Array<string | undefined> = [];
   state: AssistantFullState = {
     seq: 5,
@@ -45,13 +50,24 @@ class WireServer {
   onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     this.upgradeCookies.push(request.headers.cookie);
+    if (path === '/api/ws') this.apiUpgrades++;
     if (this.down) return void socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+    if (this.unpaired) return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
     if (path === '/api/ws') this.api.handleUpgrade(request, socket, head, (ws) => this.#serveApi(ws));
     else if (path === '/api/audio')
       this.audio.handleUpgrade(request, socket, head, () => {
         this.audioConnections++;
       });
     else socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+  };
+
+  /** GET /health: the page's pairing probe (the server itself is up even while `down` refuses sockets). */
+  onRequest = (request: IncomingMessage, response: ServerResponse): boolean => {
+    if (new URL(request.url ?? '/', 'http://x').pathname !== '/health') return false;
+    this.healthRequests++;
+    if (this.unpaired) response.writeHead(401, { 'Content-Type': 'text/plain' }).end('Pairing token required');
+    else response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end('{"state":"idle"}');
+    return true;
   };
 
   #serveApi(ws: WebSocket): void {
@@ -97,7 +113,7 @@ let problems: string[] = [];
 
 beforeAll(async () => {
   wire = new WireServer();
-  server = await serveRenderer(BUILT_RENDERER_DIR, { onUpgrade: wire.onUpgrade });
+  server = await serveRenderer(BUILT_RENDERER_DIR, { onUpgrade: wire.onUpgrade, onRequest: wire.onRequest });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -106,9 +122,13 @@ afterAll(async () => {
   await server?.close();
 });
 afterEach(() => {
+  wire.unpaired = false;
   expect(problems.filter((p) => !p.includes('WebSocket connection to') && !p.includes('503'))).toEqual([]);
   problems = [];
 });
+
+/** Chromium logs the refused /health probe; that is expected while the page is unpaired. */
+const withoutRefusedProbes = (list: string[]) => list.filter((p) => !p.includes('the server responded with a status of 401'));
 
 describe('web mode over a real WebSocket', () => {
   it('fetches the state, sends invokes in the wire format, follows events, and reconnects after a drop', async () => {
@@ -196,6 +216,59 @@ describe('web mode over a real WebSocket', () => {
     // The audio socket came back too, and the page said again that it can play.
     await expect.poll(() => wire.audioConnections, { timeout: 15_000 }).toBe(2);
     await expect.poll(() => wire.frames.filter((f) => f.type === 'send').length).toBeGreaterThanOrEqual(2);
+    await context.close();
+  });
+
+  it('tells a kiosk whose device was unpaired how to pair again, instead of "reconnecting", and recovers once paired', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    problems = collectProblems(page);
+    await context.addCookies([{ name: 'hearth_session', value: 'paired', url: server.baseUrl }]);
+    await page.goto(`${server.baseUrl}/?kiosk=1`);
+    const hearth = new HearthPage(page);
+    await hearth.kiosk.root.waitFor();
+    await expect.poll(() => wire.api.clients.size).toBe(1);
+    const snapshots = wire.invokes('state:get').length;
+    const probes = wire.healthRequests;
+    const upgrades = wire.apiUpgrades;
+
+    // The device is revoked: the server closes the page's sockets and refuses them from now on.
+    wire.unpaired = true;
+    wire.dropAll();
+    const unpaired = hearth.banner('This screen is no longer paired with Hearth');
+    await unpaired.waitFor();
+    await expect(unpaired.getAttribute('role')).resolves.toBe('alert');
+    await expect(unpaired.innerText()).resolves.toContain('open the pairing address (the one with ?token=…) on this screen');
+    await expect(hearth.banner('Connection to Hearth lost').count()).resolves.toBe(0);
+    await expect(hearth.kiosk.root.isVisible()).resolves.toBe(true);
+    // At most one probe per failed socket (the drop, then each refused retry).
+    const failedSockets = 1 + (wire.apiUpgrades - upgrades);
+    expect(wire.healthRequests - probes).toBeGreaterThanOrEqual(1);
+    expect(wire.healthRequests - probes).toBeLessThanOrEqual(failedSockets);
+
+    // Paired again (in another tab, which shares the cookie): the next retry opens, the banner goes and
+    // the state is fetched afresh. The retry comes 12 to 18 s after the last refusal.
+    wire.unpaired = false;
+    await unpaired.waitFor({ state: 'detached', timeout: 45_000 });
+    await expect.poll(() => wire.invokes('state:get').length).toBe(snapshots + 1);
+    await expect(hearth.banner('Connection to Hearth lost').count()).resolves.toBe(0);
+    await hearth.kiosk.root.waitFor();
+    problems = withoutRefusedProbes(problems);
+    await context.close();
+  }, 90_000);
+
+  it('a page refused from its very first socket says so over the splash (in French here)', async () => {
+    wire.unpaired = true;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+    const page = await context.newPage();
+    problems = collectProblems(page);
+    await page.goto(`${server.baseUrl}/`);
+    const hearth = new HearthPage(page);
+    const unpaired = hearth.banner('Cet écran n’est plus associé à Hearth');
+    await unpaired.waitFor();
+    await expect(page.locator('.splash').isVisible()).resolves.toBe(true);
+    await expect(unpaired.innerText()).resolves.toContain('?token=');
+    problems = withoutRefusedProbes(problems);
     await context.close();
   });
 });

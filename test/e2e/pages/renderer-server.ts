@@ -4,7 +4,7 @@
  * `default-src 'self'` CSP, and bundles the FakeAssistantApi for `page.addInitScript`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join, normalize, resolve } from 'node:path';
@@ -45,17 +45,22 @@ export type StaticServer = {
 
 /**
  * Serves `root` (the built renderer) on 127.0.0.1:0. `onUpgrade` takes WebSocket upgrades (a test's
- * /api/ws server); without it upgrades are refused.
+ * /api/ws server); without it upgrades are refused. `onRequest` may answer a request first (a test's
+ * /health), returning true when it did.
  */
 export async function serveRenderer(
   root: string,
-  options: { onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void } = {},
+  options: {
+    onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+    onRequest?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  } = {},
 ): Promise<StaticServer> {
   const requests: string[] = [];
   const base = resolve(root);
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     requests.push(path);
+    if (options.onRequest?.(request, response)) return;
     const file = normalize(join(base, path === '/' ? 'index.html' : decodeURIComponent(path)));
     const headers = { 'Content-Security-Policy': RENDERER_CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
     if (!file.startsWith(base) || !existsSync(file)) {
