@@ -14,7 +14,7 @@ import { AUDIO_PORT_MESSAGE } from '../preload/contract/types.js';
 import { relayWebSocket, WorkletPlayer } from './audio/worklet-player.js';
 import type { AppApi } from './state/app-api.js';
 import { Store } from './state/store.js';
-import { reconnectDelayMs, socketUrl } from './web-bridge-model.js';
+import { reconnectDelayMs, socketUrl, unpairedRetryDelayMs } from './web-bridge-model.js';
 
 /** `waiting`: no audio path yet; `suspended`: needs a click or key press; `unsupported`: no AudioWorklet (not a secure context). */
 export type AudioSinkState = 'waiting' | 'suspended' | 'running' | 'unsupported' | 'failed';
@@ -124,7 +124,12 @@ export function startAudioSink(options: AudioSinkOptions): AudioSink {
         stopRelay();
         socket = null;
         if (disposed) return;
-        retry = setTimeout(openSocket, reconnectDelayMs(attempt++));
+        // Unpaired (the API socket found out): the server refuses this socket too until the browser pairs again.
+        const delay = api.link.state === 'unpaired' ? unpairedRetryDelayMs() : reconnectDelayMs(attempt++);
+        retry = setTimeout(() => {
+          retry = null;
+          openSocket();
+        }, delay);
       });
     };
     void (async () => {
@@ -134,8 +139,19 @@ export function startAudioSink(options: AudioSinkOptions): AudioSink {
       track(created);
       openSocket();
     })();
-    // After the API socket comes back, main has forgotten the page: say again that it can play.
-    cleanups.push(api.link.subscribe((link) => link === 'open' && announceReady()));
+    // After the API socket comes back, main has forgotten the page: say again that it can play; and an
+    // audio socket still waiting for its retry (a long one while unpaired) tries again now.
+    cleanups.push(
+      api.link.subscribe((link) => {
+        if (link !== 'open') return;
+        announceReady();
+        if (retry !== null) {
+          clearTimeout(retry);
+          retry = null;
+          openSocket();
+        }
+      }),
+    );
     cleanups.push(() => {
       if (retry !== null) clearTimeout(retry);
       stopRelay();
