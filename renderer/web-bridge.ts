@@ -116,11 +116,10 @@ export function createWebBridge(options: WebBridgeOptions): WebBridge {
     const abort = new AbortController();
     probeAbort = abort;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Settles on the timeout, or at once when close() aborts: a probe that ignores its signal holds nothing up.
     const timedOut = new Promise<PairingProbe>((resolve) => {
-      timer = setTimeout(() => {
-        abort.abort();
-        resolve('unknown');
-      }, probeTimeoutMs);
+      abort.signal.addEventListener('abort', () => resolve('unknown'), { once: true });
+      timer = setTimeout(() => abort.abort(), probeTimeoutMs);
     });
     try {
       const answer = await Promise.race([probePairing(abort.signal), timedOut]); // a synchronous throw lands in catch too
