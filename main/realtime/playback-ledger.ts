@@ -31,12 +31,28 @@ export class PlaybackLedger {
     return { itemId: position.itemId, audioEndMs: Math.floor((played * 1000) / PLAYER_SAMPLE_RATE) };
   }
 
+  /**
+   * Every truncation a barge-in at `position` needs, in item order: the item that was playing, cut
+   * at what was played of it (counted from that item's own start, not the response's), if any of it
+   * was cut; then every later item of the same response whose audio had arrived but was never heard,
+   * at 0 ms. Those are truncated rather than deleted: truncation is how the protocol says "the user
+   * did not hear this" (reference E: the server drops the transcript after the point, so the model
+   * does not believe it said it), and an item truncated at 0 keeps its place in the conversation and
+   * in the transcript the user saw streaming, where `conversation.item.delete` would erase that the
+   * answer had begun. Items with no audio are left alone: only audio can be truncated (reference H).
+   */
+  truncationsFor(position: PlaybackPosition): Truncation[] {
+    const current = this.truncationFor(position);
+    const later = this.unheardItemsAfter(position.itemId).map((itemId) => ({ itemId, audioEndMs: 0 }));
+    return current ? [current, ...later] : later;
+  }
+
   /** Items of the same response that came after `itemId` and were never heard at all. */
   unheardItemsAfter(itemId: string): string[] {
     const current = this.#items.get(itemId);
     if (!current) return [];
     return [...this.#items.entries()]
-      .filter(([, item]) => item.responseId === current.responseId && item.order > current.order)
+      .filter(([, item]) => item.responseId === current.responseId && item.order > current.order && item.receivedSamples > 0)
       .map(([id]) => id);
   }
 

@@ -11,7 +11,14 @@ export type TranscriptMessage = {
   final: boolean;
   /** The user cut this reply short; the text is what was received, not all of it was heard. */
   interrupted?: boolean;
+  /**
+   * 2026 models label each assistant message of a response: `commentary` is a preamble said while
+   * working ("checking the thermostat…"), `final_answer` the answer. Absent when the server sends none.
+   */
+  phase?: MessagePhase;
 };
+
+export type MessagePhase = 'commentary' | 'final_answer';
 
 export type TranscriptToolCall = {
   kind: 'tool';
@@ -26,7 +33,7 @@ export type TranscriptToolCall = {
 export type TranscriptEntry = TranscriptMessage | TranscriptToolCall;
 
 export type TranscriptAction =
-  | { type: 'message_started'; id: string; role: 'user' | 'assistant' }
+  | { type: 'message_started'; id: string; role: 'user' | 'assistant'; phase?: MessagePhase }
   | { type: 'text_delta'; id: string; role: 'user' | 'assistant'; delta: string }
   | { type: 'text_done'; id: string; role: 'user' | 'assistant'; text?: string }
   | { type: 'interrupted'; id: string }
@@ -39,9 +46,13 @@ const MAX_ENTRIES = 200;
 
 export function reduceTranscript(entries: readonly TranscriptEntry[], action: TranscriptAction): TranscriptEntry[] {
   switch (action.type) {
-    case 'message_started':
-      if (entries.some((e) => e.id === action.id)) return [...entries];
-      return cap([...entries, { kind: 'message', id: action.id, role: action.role, text: '', final: false }]);
+    case 'message_started': {
+      const phase = action.phase === undefined ? {} : { phase: action.phase };
+      if (entries.some((e) => e.id === action.id)) {
+        return entries.map((e) => (e.kind === 'message' && e.id === action.id ? { ...e, ...phase } : e));
+      }
+      return cap([...entries, { kind: 'message', id: action.id, role: action.role, text: '', final: false, ...phase }]);
+    }
     case 'text_delta':
       return upsertMessage(entries, action.id, action.role, (m) => ({ ...m, text: m.text + action.delta }));
     case 'text_done':
@@ -91,7 +102,8 @@ export function summarizeForReseed(entries: readonly TranscriptEntry[], maxChars
     if (e.kind === 'message') {
       const text = e.text.trim();
       if (!text) continue;
-      lines.push(`${e.role === 'user' ? 'User' : 'Assistant'}: ${text}${e.interrupted ? ' [interrupted by the user]' : ''}`);
+      const speaker = e.role === 'user' ? 'User' : e.phase === 'commentary' ? 'Assistant (preamble)' : 'Assistant';
+      lines.push(`${speaker}: ${text}${e.interrupted ? ' [interrupted by the user]' : ''}`);
     } else if (e.output !== undefined) {
       lines.push(`Tool ${e.name}(${e.arguments}) → ${e.output}`);
     }

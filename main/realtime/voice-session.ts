@@ -1,5 +1,5 @@
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { systemClock, type Clock } from '../util/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { ConfigError, OpenAIRealtimeError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { AudioBatcher } from '../audio/audio-batcher.js';
@@ -17,7 +17,13 @@ import type { AnyServerEvent, ClientEvent, SessionConfig } from './protocol-type
 import type { RealtimeTransport, TransportOpenInfo, TransportStatus } from './realtime-transport.js';
 import { ResponseSequencer } from './response-sequencer.js';
 import { UserReplyLog } from './user-reply-log.js';
-import { reduceTranscript, summarizeForReseed, type TranscriptAction, type TranscriptEntry } from './transcript-reducer.js';
+import {
+  reduceTranscript,
+  summarizeForReseed,
+  type MessagePhase,
+  type TranscriptAction,
+  type TranscriptEntry,
+} from './transcript-reducer.js';
 
 const log = createLogger('session');
 
@@ -25,10 +31,26 @@ const log = createLogger('session');
 const MIN_APPEND_SAMPLES = (20 * PLAYER_SAMPLE_RATE) / 1000;
 /** Audio kept while the socket connects, so the first words are not lost. */
 const MAX_PRECONNECT_MS = 20_000;
+/**
+ * A response that sends no output item and no audio this long after `response.created` is taken for
+ * hung: it is cancelled and the user told, instead of waiting forever. Real responses start within
+ * about 1–2.5 s even at high reasoning effort (reference I); tool runs are outside any response.
+ */
+export const RESPONSE_WATCHDOG_MS = 8_000;
+/** Truncate event ids remembered to recognise the server's refusal of one of them. */
+const MAX_TRUNCATE_IDS = 64;
 
 export type SessionStatus = 'closed' | 'connecting' | 'ready' | 'reconnecting';
 
-export type TranscriptUpdate = { itemId: string; role: 'user' | 'assistant'; text: string; final: boolean; interrupted?: boolean };
+export type TranscriptUpdate = {
+  itemId: string;
+  role: 'user' | 'assistant';
+  text: string;
+  final: boolean;
+  interrupted?: boolean;
+  /** Assistant messages of 2026 models: a preamble (`commentary`) or the answer (`final_answer`). */
+  phase?: MessagePhase;
+};
 export type ToolCallEvent = { callId: string; name: string; arguments: string };
 export type ToolResultEvent = { callId: string; name: string; ok: boolean; output: string; durationMs: number };
 export type TruncateEvent = { itemId: string; audioEndMs: number; receivedMs: number };
@@ -79,6 +101,8 @@ export type VoiceSessionOptions = {
   clock?: Clock;
   /** Renew the session between turns once it is this old (the server ends sessions at 60 minutes). */
   rotateAfterMs?: number;
+  /** See {@link RESPONSE_WATCHDOG_MS} (the default). */
+  responseWatchdogMs?: number;
 };
 
 type ResponseState = {
@@ -139,6 +163,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #reconnects = 0;
   #errors = 0;
   #unsubscribe: Array<() => void> = [];
+  /** Armed from `response.created` until the response's first output item or audio. */
+  #watchdog: { responseId: string; timer: TimerHandle } | undefined;
+  /** Event ids of the truncates we sent, newest last (see #onErrorEvent). */
+  #truncateIds: string[] = [];
+  #truncates = 0;
 
   private constructor(options: VoiceSessionOptions, resampler: StreamResampler) {
     super();
@@ -227,6 +256,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Ends the session: stops playback, closes the socket, forgets the conversation. */
   async close(): Promise<void> {
+    this.#disarmWatchdog();
     this.#transport.close();
     await this.#player.flush();
     this.#resetConversation();
@@ -234,6 +264,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   dispose(): void {
+    this.#disarmWatchdog();
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
     this.#resampler.dispose();
@@ -443,6 +474,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         return this.#onAudioDelta(event);
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta':
+        this.#noteOutput(event);
         if (typeof event.item_id === 'string' && typeof event.delta === 'string' && !this.#isCancelled(event)) {
           this.#updateTranscript({ type: 'text_delta', id: event.item_id, role: 'assistant', delta: event.delta });
         }
@@ -461,13 +493,16 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       case 'conversation.item.truncated':
         log.debug({ item: event.item_id, audioEndMs: event.audio_end_ms }, 'server confirmed truncation');
         return;
+      case 'response.output_item.added':
+        return this.#onOutputItemAdded(event);
+      case 'response.function_call_arguments.delta':
+        this.#noteOutput(event);
+        return;
       case 'input_audio_buffer.cleared':
       case 'rate_limits.updated':
-      case 'response.output_item.added':
       case 'response.content_part.added':
       case 'response.content_part.done':
       case 'response.output_audio.done':
-      case 'response.function_call_arguments.delta':
       case 'response.function_call_arguments.done':
       case 'conversation.created':
       case 'conversation.item.retrieved':
@@ -503,8 +538,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       return;
     }
     const message = typeof payload.message === 'string' ? payload.message : '';
-    if (/already shorter than/i.test(message)) {
-      log.warn({ message }, 'truncation refused by the server');
+    if (/already shorter than/i.test(message) || (eventId !== undefined && this.#truncateIds.includes(eventId))) {
+      // "Audio content of Xms is already shorter than Yms": the server holds less of that item than
+      // the point we cut at, so nothing past it is left for the model to believe it said; there is
+      // nothing to retry (the service may also clamp and confirm, reference C.5). Nothing else
+      // depends on the confirmation, so the conversation goes on as if it had been truncated.
+      log.warn({ message, code, eventId }, 'truncation refused by the server');
       return;
     }
     const error = classifyServerError(payload);
@@ -552,7 +591,48 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       this.#send({ type: 'response.cancel', response_id: id });
       return;
     }
+    this.#armWatchdog(id);
     this.emit('response_started', id);
+  }
+
+  // --- response watchdog --------------------------------------------------------------------
+
+  #armWatchdog(responseId: string): void {
+    this.#disarmWatchdog();
+    const ms = this.#options.responseWatchdogMs ?? RESPONSE_WATCHDOG_MS;
+    this.#watchdog = { responseId, timer: this.#clock.setTimeout(() => this.#onWatchdog(responseId, ms), ms) };
+  }
+
+  #disarmWatchdog(responseId?: string): void {
+    if (!this.#watchdog || (responseId !== undefined && this.#watchdog.responseId !== responseId)) return;
+    this.#clock.clearTimeout(this.#watchdog.timer);
+    this.#watchdog = undefined;
+  }
+
+  /** Output of a response (an item, audio, text, arguments): it is alive, the watchdog stands down. */
+  #noteOutput(event: AnyServerEvent): void {
+    if (!this.#watchdog) return;
+    const responseId = typeof event.response_id === 'string' ? event.response_id : this.#watchdog.responseId;
+    this.#disarmWatchdog(responseId);
+  }
+
+  #onWatchdog(responseId: string, ms: number): void {
+    this.#watchdog = undefined;
+    const response = this.#response;
+    if (!response || response.id !== responseId || response.done || this.#cancelled.has(responseId)) return;
+    // Cancelled by id (a cancel that races the response's own end then fails harmlessly). The turn
+    // ends with the server's cancelled response.done, like any cancel: the sequencer keeps the
+    // response active until then, so no response.create can race it.
+    this.#cancelled.add(responseId);
+    this.#send({ type: 'response.cancel', response_id: responseId });
+    log.warn({ response: responseId, ms }, 'a response sent nothing; cancelled it');
+    this.#fail(
+      new OpenAIRealtimeError(`OpenAI started an answer but sent nothing for ${Math.round(ms / 1000)} s, so it was cancelled. Ask again.`, {
+        category: 'server',
+        permanent: false,
+        code: 'response_timeout',
+      }),
+    );
   }
 
   #isCancelled(event: AnyServerEvent): boolean {
@@ -560,6 +640,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   #onAudioDelta(event: AnyServerEvent): void {
+    this.#noteOutput(event);
     if (this.#isCancelled(event)) return; // late audio of an interrupted response
     if (typeof event.item_id !== 'string' || typeof event.delta !== 'string') {
       log.warn('ignored an audio delta without item_id or delta');
@@ -574,6 +655,17 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const responseId = typeof event.response_id === 'string' ? event.response_id : (this.#response?.id ?? '');
     this.#ledger.onAudio(event.item_id, responseId, pcm.length);
     this.#player.enqueue(event.item_id, pcm);
+  }
+
+  #onOutputItemAdded(event: AnyServerEvent): void {
+    this.#noteOutput(event);
+    if (this.#isCancelled(event)) return;
+    const item = event.item as { id?: unknown; type?: unknown; role?: unknown; phase?: unknown } | undefined;
+    if (!item || typeof item.id !== 'string' || item.type !== 'message' || item.role !== 'assistant') return;
+    // One response may hold several assistant messages (a preamble, then the answer); each is its own
+    // transcript entry, labelled with its phase when the server gives one.
+    const phase = item.phase === 'commentary' || item.phase === 'final_answer' ? item.phase : undefined;
+    this.#updateTranscript({ type: 'message_started', id: item.id, role: 'assistant', ...(phase ? { phase } : {}) });
   }
 
   #onPlaybackStarted(itemId: string): void {
@@ -634,6 +726,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       usage?: UsageLike;
     };
     const id = typeof response.id === 'string' ? response.id : (this.#response?.id ?? '');
+    this.#disarmWatchdog(id);
     this.#sequencer.onResponseDone(id);
     if (response.usage) this.emit('usage', this.#costs.add(this.#model, response.usage));
     if (response.status === 'failed') {
@@ -676,6 +769,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const active = this.#sequencer.activeResponseId;
     if (active) this.#cancelled.add(active);
     if (response && !response.done) this.#cancelled.add(response.id);
+    this.#disarmWatchdog();
     // With server VAD and interrupt_response the server has already cancelled; a local trigger must
     // cancel itself, and only while a response is really active (reference E.3).
     if (trigger === 'local') {
@@ -686,16 +780,18 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (!this.#player.isPlaying) return;
     const position = await this.#player.flush();
     if (!position) return;
-    const truncation = this.#ledger.truncationFor(position);
-    if (!truncation) return;
-    const truncations = [truncation, ...this.#ledger.unheardItemsAfter(truncation.itemId).map((itemId) => ({ itemId, audioEndMs: 0 }))];
+    const truncations = this.#ledger.truncationsFor(position);
+    if (truncations.length === 0) return;
     for (const t of truncations) {
-      this.#send({ type: 'conversation.item.truncate', item_id: t.itemId, content_index: 0, audio_end_ms: t.audioEndMs });
+      const eventId = `evt_hearth_trunc_${++this.#truncates}`;
+      this.#truncateIds.push(eventId);
+      if (this.#truncateIds.length > MAX_TRUNCATE_IDS) this.#truncateIds.shift();
+      this.#send({ type: 'conversation.item.truncate', event_id: eventId, item_id: t.itemId, content_index: 0, audio_end_ms: t.audioEndMs });
       this.#updateTranscript({ type: 'interrupted', id: t.itemId });
       const receivedMs = (this.#ledger.receivedSamples(t.itemId) * 1000) / PLAYER_SAMPLE_RATE;
       this.emit('truncate', { itemId: t.itemId, audioEndMs: t.audioEndMs, receivedMs });
     }
-    log.info({ item: truncation.itemId, audioEndMs: truncation.audioEndMs, trigger }, 'barge-in');
+    log.info({ truncations, trigger }, 'barge-in');
   }
 
   // --- turn completion ----------------------------------------------------------------------
@@ -739,6 +835,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       if (entry?.kind === 'message') {
         const update: TranscriptUpdate = { itemId: entry.id, role: entry.role, text: entry.text, final: entry.final };
         if (entry.interrupted) update.interrupted = true;
+        if (entry.phase) update.phase = entry.phase;
         this.emit('transcript', update);
       }
     }
@@ -760,6 +857,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Forgets every response, tool run and request (a new server session, or none at all). */
   #resetResponses(options: { resend: boolean } = { resend: false }): void {
+    this.#disarmWatchdog();
     this.#cancelled.clear();
     this.#cancelWhenCreated = false;
     this.#response = undefined;

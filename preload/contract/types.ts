@@ -21,7 +21,16 @@ export type AssistantState =
 export type ConnectionHealth = 'not-configured' | 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'error';
 
 export type TranscriptItem =
-  | { kind: 'message'; id: string; role: 'user' | 'assistant'; text: string; final: boolean; interrupted?: boolean }
+  | {
+      kind: 'message';
+      id: string;
+      role: 'user' | 'assistant';
+      text: string;
+      final: boolean;
+      interrupted?: boolean;
+      /** Assistant messages of 2026 models: `commentary` = a preamble said while working, `final_answer` = the answer. */
+      phase?: 'commentary' | 'final_answer';
+    }
   | { kind: 'tool'; id: string; callId: string; name: string; arguments: string; output?: string; ok?: boolean };
 
 /** What a card can change, with the limits of the live entity. */

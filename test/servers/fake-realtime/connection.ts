@@ -53,6 +53,7 @@ export interface ConnectionEnv {
   readonly timing: RunTiming;
   readonly transcriptionDelayMs: number;
   readonly clampTruncate: boolean;
+  readonly truncateShortfallMs: number;
   readonly pingIntervalMs: number;
   readonly turns: TurnSource;
   log(connection: Connection, direction: 'in' | 'out', event: LoggedEvent['event']): LoggedEvent;
@@ -496,8 +497,10 @@ export class Connection implements FakeRealtimeConnection {
   }
 
   private onItemTruncate(event: JsonObject): void {
-    const { tooLong, record } = this.conv.truncate(event, this.env.clampTruncate);
-    if (tooLong) this.sendError(tooLong, typeof event.event_id === 'string' ? event.event_id : null);
+    const { tooLong, record } = this.conv.truncate(event, { clamp: this.env.clampTruncate, shortfallMs: this.env.truncateShortfallMs });
+    // The live service sends this one with `error.event_id` null even when the truncate had an id
+    // (reference C and H, ReviewStage/luke#564): clients must recognise it by its message.
+    if (tooLong) this.sendError(tooLong, null);
     if (!record) return;
     this.truncations.push(record);
     this.send({ type: 'conversation.item.truncated', ...record });

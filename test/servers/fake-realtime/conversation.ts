@@ -95,7 +95,7 @@ export class Conversation {
    * Cuts an assistant audio item at `audio_end_ms` and drops the transcript after that point
    * (proportionally: the fake spreads text evenly over the audio).
    */
-  truncate(event: JsonObject, clamp: boolean): TruncateResult {
+  truncate(event: JsonObject, options: { clamp: boolean; shortfallMs?: number }): TruncateResult {
     rejectUnknownKeys(event, ['type', 'event_id', 'item_id', 'content_index', 'audio_end_ms'], '');
     const itemId = expectString(requireKey(event, 'item_id', ''), 'item_id');
     const contentIndex = expectInteger(requireKey(event, 'content_index', ''), 'content_index', 0);
@@ -114,12 +114,13 @@ export class Conversation {
     if (stored.item.role !== 'assistant' || !stored.audio || stored.audio.bytes === 0 || part?.type !== 'output_audio') {
       fail('unsupported_content_type', 'Only model output audio messages can be truncated', 'item_id');
     }
-    const audioMs = Math.floor(bytesToMs(stored.audio.bytes));
+    const audioMs = Math.max(0, Math.floor(bytesToMs(stored.audio.bytes)) - (options.shortfallMs ?? 0));
     let endMs = endRaw;
     let tooLong: ProtocolError | null = null;
     if (endMs > audioMs) {
-      tooLong = new ProtocolError('invalid_value', `Audio content of ${audioMs}ms is already shorter than ${endMs}ms`, 'audio_end_ms');
-      if (!clamp) return { tooLong, record: null };
+      // Type invalid_request_error; the code and param are not confirmed for this one (reference C.5), so none.
+      tooLong = new ProtocolError(null, `Audio content of ${audioMs}ms is already shorter than ${endMs}ms`, null);
+      if (!options.clamp) return { tooLong, record: null };
       endMs = audioMs;
     }
     const transcript = typeof part.transcript === 'string' ? part.transcript : '';

@@ -59,12 +59,18 @@ export function parseClientItem(raw: unknown): ParsedItem {
   const common = ['id', 'type', 'object', 'status'];
 
   if (type === 'message') {
-    rejectUnknownKeys(item, [...common, 'role', 'content'], 'item');
+    rejectUnknownKeys(item, [...common, 'role', 'content', 'phase'], 'item');
     const role = expectEnum(requireKey(item, 'role', 'item'), 'item.role', ['user', 'assistant', 'system']);
+    // `phase` labels assistant messages (openai-node 7.55: "preserve and resend phase on all assistant messages").
+    let phase: JsonObject = {};
+    if (item.phase !== undefined && item.phase !== null) {
+      if (role !== 'assistant') fail('invalid_value', "Invalid 'item.phase': only assistant messages have a phase.", 'item.phase');
+      phase = { phase: expectEnum(item.phase, 'item.phase', ['commentary', 'final_answer']) };
+    }
     const audioParts: Buffer[] = [];
     const content = parseContent(requireKey(item, 'content', 'item'), role, audioParts);
     return {
-      wire: { object: 'realtime.item', type, status: 'completed', role, content },
+      wire: { object: 'realtime.item', type, status: 'completed', role, content, ...phase },
       clientId,
       audio: audioParts.length > 0 ? Buffer.concat(audioParts) : null,
     };

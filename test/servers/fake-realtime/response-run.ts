@@ -73,6 +73,8 @@ export class ResponseRun {
   private open: OpenItem | null = null;
   private outTextChars = 0;
   private outAudioBytes = 0;
+  /** Resolves a stalled response when it is cancelled or aborted. */
+  private release: (() => void) | null = null;
 
   constructor(
     private readonly host: RunHost,
@@ -105,11 +107,13 @@ export class ResponseRun {
     if (this.done) return;
     this.closeOpenItem('incomplete', false);
     this.finish('cancelled', { type: 'cancelled', reason });
+    this.release?.();
   }
 
   /** The connection is gone: stop without sending anything. */
   abort(): void {
     this.done = true;
+    this.release?.();
   }
 
   private async run(): Promise<void> {
@@ -119,6 +123,11 @@ export class ResponseRun {
     if (this.failure) {
       const { type, message } = this.failure;
       this.finish('failed', { type: 'failed', error: { type, code: type, message: message ?? FAILURE_MESSAGES[type] } });
+      return;
+    }
+    if (this.turn.stall) {
+      // Nothing more until a cancel (or barge-in) ends it: cancel() sends the cancelled response.done.
+      await new Promise<void>((resolve) => (this.release = resolve));
       return;
     }
     for (const [index, item] of this.turn.items.entries()) {
@@ -173,6 +182,8 @@ export class ResponseRun {
       status: 'in_progress',
       role: 'assistant',
       content: [],
+      // 2026 models label each assistant message (openai-node 7.55: "preserve and resend phase").
+      ...(item.phase !== undefined ? { phase: item.phase } : {}),
     };
     const audio = audioMode ? new PcmStore() : null;
     this.open = { kind: 'message', wire, outputIndex, audio, text: '' };

@@ -70,6 +70,7 @@ class FakeRealtimeServerImpl extends EventEmitter implements FakeRealtimeServer 
       timing,
       transcriptionDelayMs: options.transcriptionDelayMs ?? 0,
       clampTruncate: options.clampTruncate ?? false,
+      truncateShortfallMs: options.truncateShortfallMs ?? 0,
       pingIntervalMs: options.pingIntervalMs ?? 20_000,
       turns: this.turns,
       log: (connection, direction, event) => this.record(connection, direction, event),

@@ -76,8 +76,12 @@ export type FakeSession = {
 // ---------------------------------------------------------------------------------------------
 
 export type ScriptedItem =
-  /** An assistant message. `audioMs` defaults to 60 ms per character of `text`. */
-  | { type: 'message'; text: string; audioMs?: number }
+  /**
+   * An assistant message. `audioMs` defaults to 60 ms per character of `text`. `phase` (2026 models):
+   * `'commentary'` for a preamble ("checking the thermostat…"), `'final_answer'` for the answer; it is
+   * put on the wire item only when given (older models send none).
+   */
+  | { type: 'message'; text: string; audioMs?: number; phase?: 'commentary' | 'final_answer' | null }
   /** A function call. An object is JSON-encoded; a string is sent verbatim (to test bad JSON). */
   | { type: 'function_call'; name: string; arguments: unknown; callId?: string };
 
@@ -86,6 +90,11 @@ export type ScriptedTurn = {
   userTranscript?: string;
   /** Output items of the response, in order (e.g. a spoken preamble, then a function call). */
   items: ScriptedItem[];
+  /**
+   * A stalled response: `response.created` (and `rate_limits.updated`) is sent, then nothing at all
+   * until the client cancels it (or the user barges in), as when the service hangs mid-response.
+   */
+  stall?: boolean;
 };
 
 export type TurnTrigger = 'audio' | 'text' | 'function_output' | 'response.create' | 'idle_timeout';
@@ -149,6 +158,12 @@ export type FakeRealtimeServerOptions = {
   transcriptionDelayMs?: number;
   /** After a too-long truncate error, also send `conversation.item.truncated` clamped to the audio. */
   clampTruncate?: boolean;
+  /**
+   * The server counts this many ms less audio per assistant item than it sent, so a truncate within
+   * what the client received can still be refused with "Audio content of Xms is already shorter than
+   * Yms" (the live service does this, reference H and C.5). Default 0.
+   */
+  truncateShortfallMs?: number;
 };
 
 export type ResponseFailure = { type: 'rate_limit_exceeded' | 'insufficient_quota' | 'server_error'; message?: string };

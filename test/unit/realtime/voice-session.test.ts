@@ -102,7 +102,9 @@ describe('VoiceSession', () => {
     await flushPromises();
     expect(player.isPlaying).toBe(false);
     const truncate = transport.sentOfType('conversation.item.truncate');
-    expect(truncate).toEqual([{ type: 'conversation.item.truncate', item_id: 'item_a', content_index: 0, audio_end_ms: 730 }]);
+    expect(truncate).toEqual([
+      { type: 'conversation.item.truncate', event_id: 'evt_hearth_trunc_1', item_id: 'item_a', content_index: 0, audio_end_ms: 730 },
+    ]);
     expect(truncations[0]).toMatchObject({ itemId: 'item_a', audioEndMs: 730, receivedMs: 2000 });
     // The server cancels on its own with server VAD: no response.cancel from us.
     expect(transport.sentOfType('response.cancel')).toEqual([]);
