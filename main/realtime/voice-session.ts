@@ -627,11 +627,14 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#send({ type: 'response.cancel', response_id: responseId });
     log.warn({ response: responseId, ms }, 'a response sent nothing; cancelled it');
     this.#fail(
-      new OpenAIRealtimeError(`OpenAI started an answer but sent nothing for ${Math.round(ms / 1000)} s, so it was cancelled. Ask again.`, {
-        category: 'server',
-        permanent: false,
-        code: 'response_timeout',
-      }),
+      new OpenAIRealtimeError(
+        `OpenAI started an answer but sent nothing for ${Number((ms / 1000).toFixed(1))} s, so it was cancelled. Ask again.`,
+        {
+          category: 'server',
+          permanent: false,
+          code: 'response_timeout',
+        },
+      ),
     );
   }
 
@@ -786,7 +789,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       const eventId = `evt_hearth_trunc_${++this.#truncates}`;
       this.#truncateIds.push(eventId);
       if (this.#truncateIds.length > MAX_TRUNCATE_IDS) this.#truncateIds.shift();
-      this.#send({ type: 'conversation.item.truncate', event_id: eventId, item_id: t.itemId, content_index: 0, audio_end_ms: t.audioEndMs });
+      this.#send({
+        type: 'conversation.item.truncate',
+        event_id: eventId,
+        item_id: t.itemId,
+        content_index: 0,
+        audio_end_ms: t.audioEndMs,
+      });
       this.#updateTranscript({ type: 'interrupted', id: t.itemId });
       const receivedMs = (this.#ledger.receivedSamples(t.itemId) * 1000) / PLAYER_SAMPLE_RATE;
       this.emit('truncate', { itemId: t.itemId, audioEndMs: t.audioEndMs, receivedMs });

@@ -29,6 +29,7 @@ export async function createTestSession(
     transport?: WsRealtimeTransportOptions;
     settings?: (s: Settings) => void;
     prebufferMs?: number;
+    responseWatchdogMs?: number;
   } = {},
 ) {
   const settings = defaultSettings();
@@ -44,6 +45,7 @@ export async function createTestSession(
     prices: createPriceTable(),
     connection: () => ({ url: settings.openai.realtimeUrl, model: settings.openai.model, apiKey: options.apiKey ?? 'test-key' }),
     sessionConfig: () => buildSessionConfig({ openai: settings.openai, tools: tools.definitions() }),
+    ...(options.responseWatchdogMs === undefined ? {} : { responseWatchdogMs: options.responseWatchdogMs }),
   });
   const recorded = {} as Recorded;
   const names: Array<keyof VoiceSessionEvents> = [
