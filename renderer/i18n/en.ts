@@ -76,6 +76,7 @@ export const en = {
   'transcript.you': 'You',
   'transcript.assistant': 'Hearth',
   'transcript.interrupted': 'Interrupted',
+  'transcript.preamble': 'While working',
   'transcript.actions': 'Actions',
 
   'tool.find_devices': 'Find devices',
@@ -227,6 +228,7 @@ export const en = {
   'errors.category.configuration': 'check the settings',
   'errors.category.application': 'something failed',
   'errors.category.unknown': 'unexpected problem',
+  'errors.responseTimeout': 'no answer came',
 
   'secret.set': 'Set',
   'secret.notSet': 'Not set',

@@ -75,6 +75,7 @@ export const fr: Messages = {
   'transcript.you': 'Vous',
   'transcript.assistant': 'Hearth',
   'transcript.interrupted': 'Interrompu',
+  'transcript.preamble': 'Pendant l’action',
   'transcript.actions': 'Actions',
 
   'tool.find_devices': 'Chercher des appareils',
@@ -226,6 +227,7 @@ export const fr: Messages = {
   'errors.category.configuration': 'vérifiez les réglages',
   'errors.category.application': 'une opération a échoué',
   'errors.category.unknown': 'problème inattendu',
+  'errors.responseTimeout': 'aucune réponse n’est venue',
 
   'secret.set': 'Définie',
   'secret.notSet': 'Non définie',

@@ -75,6 +75,7 @@ export const ptPT: Messages = {
   'transcript.you': 'Você',
   'transcript.assistant': 'Hearth',
   'transcript.interrupted': 'Interrompido',
+  'transcript.preamble': 'Enquanto trabalha',
   'transcript.actions': 'Ações',
 
   'tool.find_devices': 'Procurar dispositivos',
@@ -226,6 +227,7 @@ export const ptPT: Messages = {
   'errors.category.configuration': 'verifique as definições',
   'errors.category.application': 'algo falhou',
   'errors.category.unknown': 'problema inesperado',
+  'errors.responseTimeout': 'não chegou nenhuma resposta',
 
   'secret.set': 'Definida',
   'secret.notSet': 'Não definida',

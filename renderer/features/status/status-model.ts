@@ -185,6 +185,9 @@ export function errorTitle(error: WireError, t: Translator): string {
     settings: t.t('errors.source.settings'),
     app: t.t('errors.source.app'),
   }[error.source];
+  // A response that never came (the session's watchdog cancelled it) says so rather than "server error".
+  if (error.source === 'openai' && error.code === 'response_timeout')
+    return t.t('errors.title', { source, what: t.t('errors.responseTimeout') });
   const what = {
     authentication: t.t('errors.category.authentication'),
     authorization: t.t('errors.category.authorization'),

@@ -29,6 +29,8 @@ export type TranscriptEntry =
       text: string;
       final: boolean;
       interrupted: boolean;
+      /** An assistant preamble (phase `commentary`: "checking the thermostat…"), shown apart from the answer. */
+      preamble: boolean;
       /** The first message of a run by the same speaker (the speaker's name is shown once). */
       first: boolean;
     }
@@ -225,6 +227,7 @@ export function transcriptEntries(items: readonly TranscriptItem[], t: Translato
       text: item.text,
       final: item.final,
       interrupted: item.interrupted === true,
+      preamble: item.role === 'assistant' && item.phase === 'commentary',
       first: lastSpeaker !== item.role || entries.at(-1)?.kind === 'actions',
     });
     lastSpeaker = item.role;

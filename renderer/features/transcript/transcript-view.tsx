@@ -71,8 +71,11 @@ function Entry(props: { entry: TranscriptEntry }): JSX.Element {
   }
   const speaker = entry.role === 'user' ? t.t('transcript.you') : t.t('transcript.assistant');
   return (
-    <li class={`entry entry--${entry.role} ${entry.final ? '' : 'entry--streaming'} ${entry.interrupted ? 'entry--interrupted' : ''}`}>
+    <li
+      class={`entry entry--${entry.role} ${entry.final ? '' : 'entry--streaming'} ${entry.interrupted ? 'entry--interrupted' : ''} ${entry.preamble ? 'entry--preamble' : ''}`}
+    >
       <span class={`entry__speaker ${entry.first ? '' : 'visually-hidden'}`}>{speaker}</span>
+      {entry.preamble && <span class="entry__phase">{t.t('transcript.preamble')}</span>}
       <p class="bubble">
         {entry.text || (entry.final ? '' : '…')}
         {!entry.final && <span class="caret" aria-hidden="true" />}

@@ -65,6 +65,42 @@ describe('conversation', () => {
     await expect(hearth.conversation.messages('user').allTextContents()).resolves.toEqual(['Turn on the kitchen lights']);
   });
 
+  it('shows a preamble (phase commentary) apart from the answer: labelled, italic and muted', async () => {
+    const app = await harness.open({
+      fake: {
+        state: {
+          transcript: [
+            user('u1', 'How warm is it?'),
+            { kind: 'message', id: 'a1', role: 'assistant', text: 'Checking the thermostat.', final: true, phase: 'commentary' },
+            { kind: 'message', id: 'a2', role: 'assistant', text: 'It is 21 degrees.', final: true, phase: 'final_answer' },
+          ],
+        },
+      },
+    });
+    const { hearth } = app;
+    const preamble = hearth.conversation.transcript.locator('.entry--preamble');
+    await expect(preamble.count()).resolves.toBe(1);
+    await expect(preamble.innerText()).resolves.toMatch(/While working\s+Checking the thermostat\./);
+    const style = (selector: string) =>
+      app.page.locator(selector).evaluate((el) => {
+        const s = (globalThis as any).getComputedStyle(el) as { fontStyle: string; color: string };
+        return { fontStyle: s.fontStyle, color: s.color };
+      });
+    const pre = await style('.entry--preamble .bubble');
+    const answer = await style('.entry--assistant:not(.entry--preamble) .bubble');
+    expect(pre.fontStyle).toBe('italic');
+    expect(answer.fontStyle).toBe('normal');
+    expect(pre.color).not.toBe(answer.color);
+    await expect(hearth.conversation.messages('assistant').allTextContents()).resolves.toEqual([
+      'Checking the thermostat.',
+      'It is 21 degrees.',
+    ]);
+    // The speaker is named once for the preamble and the answer that follows it.
+    await expect(hearth.conversation.transcript.locator('.entry--assistant .entry__speaker:not(.visually-hidden)').count()).resolves.toBe(
+      1,
+    );
+  });
+
   it('marks interrupted replies and keeps the text of a failed send', async () => {
     const app = await harness.open({
       fake: { state: { transcript: [user('u1', 'Tell me a story'), assistant('a1', 'Once upon a', true, true)] } },

@@ -166,6 +166,7 @@ export function sampleTranscript(): TranscriptItem[] {
       interrupted: true,
     },
     { kind: 'message', id: 'u3', role: 'user', text: 'Yes, to 21 please.', final: true },
+    { kind: 'message', id: 'a3p', role: 'assistant', text: 'Setting the thermostat.', final: true, phase: 'commentary' },
     {
       kind: 'tool',
       id: 't3',

@@ -55,4 +55,23 @@ describe('transcript reducer', () => {
     expect(short.endsWith('User: second question')).toBe(true);
     expect(short).not.toContain('first question');
   });
+
+  it('keeps the phase of assistant messages (a preamble, then the answer) and labels preambles when carried over', () => {
+    const entries = fold([
+      { type: 'text_done', id: 'u1', role: 'user', text: 'How warm is it?' },
+      { type: 'message_started', id: 'a1', role: 'assistant', phase: 'commentary' },
+      { type: 'text_done', id: 'a1', role: 'assistant', text: 'Checking the thermostat.' },
+      { type: 'text_delta', id: 'a2', role: 'assistant', delta: 'It is 21' },
+      { type: 'message_started', id: 'a2', role: 'assistant', phase: 'final_answer' },
+      { type: 'text_done', id: 'a2', role: 'assistant', text: 'It is 21 degrees.' },
+    ]);
+    expect(entries.map((e) => e.kind === 'message' && [e.id, e.phase, e.text])).toEqual([
+      ['u1', undefined, 'How warm is it?'],
+      ['a1', 'commentary', 'Checking the thermostat.'],
+      ['a2', 'final_answer', 'It is 21 degrees.'],
+    ]);
+    expect(summarizeForReseed(entries)).toBe(
+      'User: How warm is it?\nAssistant (preamble): Checking the thermostat.\nAssistant: It is 21 degrees.',
+    );
+  });
 });

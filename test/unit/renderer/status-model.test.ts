@@ -95,6 +95,18 @@ describe('status in words', () => {
     expect(errorNeedsSettings(fakeError('down', { category: 'connectivity' }))).toBe(false);
   });
 
+  it('titles a response the watchdog cancelled as "no answer came", translated', () => {
+    const error = fakeError('OpenAI started an answer but sent nothing for 8 s', {
+      source: 'openai',
+      category: 'server',
+      code: 'response_timeout',
+    });
+    expect(errorTitle(error, t)).toBe('OpenAI: no answer came');
+    expect(errorTitle(error, createTranslator('fr'))).toBe('OpenAI : aucune réponse n’est venue');
+    expect(errorTitle(error, createTranslator('pt-PT'))).toBe('OpenAI: não chegou nenhuma resposta');
+    expect(errorTitle({ ...error, code: 'other' }, t)).toBe('OpenAI: server error');
+  });
+
   it('maps the mic level to the meter', () => {
     expect(meterPercent(-60)).toBe(0);
     expect(meterPercent(-90)).toBe(0);

@@ -68,6 +68,26 @@ describe('transcript grouping', () => {
     ]);
   });
 
+  it('marks assistant preambles (phase commentary) apart from answers; the speaker is named once', () => {
+    const entries = transcriptEntries(
+      [
+        msg('u1', 'user', 'How warm is it?'),
+        { ...msg('a1', 'assistant', 'Checking the thermostat…'), phase: 'commentary' } as TranscriptItem,
+        tool('t1', 'get_states', '{}', '{}'),
+        { ...msg('a2', 'assistant', 'It is 21 degrees.'), phase: 'final_answer' } as TranscriptItem,
+        msg('a3', 'assistant', 'Anything else?'),
+      ],
+      t,
+    );
+    const messages = entries.filter((e) => e.kind === 'message');
+    expect(messages.map((e) => e.kind === 'message' && [e.id, e.preamble])).toEqual([
+      ['u1', false],
+      ['a1', true],
+      ['a2', false],
+      ['a3', false],
+    ]);
+  });
+
   it('keeps streaming and interrupted replies marked, and drops empty final user turns', () => {
     const entries = transcriptEntries(
       [msg('u0', 'user', '  ', true), msg('a1', 'assistant', 'It is 12 degr', true, true), msg('a2', 'assistant', 'Str', false)],
