@@ -65,6 +65,16 @@ export type ServerErrorPayload = { type?: unknown; code?: unknown; message?: unk
 /** Error codes that mean "nothing to do": the app's own races that the protocol tolerates. */
 export const BENIGN_ERROR_CODES = new Set(['response_cancel_not_active', 'conversation_already_has_active_response']);
 
+/**
+ * An operation on an item the server no longer has (truncate, delete or retrieve after a cancel, a
+ * clear or a new session). Other clients treat these as harmless too (Pipecat for retrieve).
+ */
+export const STALE_ITEM_ERROR_CODES = new Set([
+  'item_truncate_invalid_item_id',
+  'item_delete_invalid_item_id',
+  'item_retrieve_invalid_item_id',
+]);
+
 /** An `error` event from the server. */
 export function classifyServerError(payload: ServerErrorPayload): OpenAIRealtimeError {
   const code = typeof payload.code === 'string' ? payload.code : undefined;

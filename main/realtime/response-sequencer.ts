@@ -6,7 +6,15 @@ import type { ClientEvent } from './protocol-types.js';
  * `conversation_already_has_active_response` (VAD started a response while ours was in flight), the
  * request waits for that response to finish and is sent again, so a tool result is never left
  * unspoken.
+ *
+ * Each request carries its event id in `response.metadata`, which the server returns in
+ * `response.created`: a response known to be ours settles the request, so a later
+ * `conversation_already_has_active_response` without an `event_id` (the server often leaves it null,
+ * reference C) cannot be mistaken for a refusal of it and cause a second, unasked-for answer.
  */
+/** The `response.metadata` key that names the request a response answers. */
+export const REQUEST_METADATA_KEY = 'hearth_request';
+
 export class ResponseSequencer {
   #active: string | null = null;
   #pending: string | null = null;
@@ -49,8 +57,10 @@ export class ResponseSequencer {
     this.#sendCreate();
   }
 
-  onResponseCreated(responseId: string): void {
+  /** `requestId`: the `hearth_request` metadata the response carries, if any (see the class comment). */
+  onResponseCreated(responseId: string, requestId?: string): void {
     this.#active = responseId;
+    if (requestId !== undefined && requestId === this.#pending) this.#pending = null;
   }
 
   onResponseDone(responseId: string): void {
@@ -67,7 +77,11 @@ export class ResponseSequencer {
   /** Returns true when the error was about our response request and has been dealt with. */
   onError(code: string | undefined, eventId: string | undefined): boolean {
     if (this.#pending === null) return false;
-    const ours = eventId === this.#pending || (eventId == null && code === 'conversation_already_has_active_response');
+    // Without an event id, an active-response error is about our request only if a response we know
+    // of is active (and not ours, or the request would be settled): on one ordered socket the server
+    // announces a response before it refuses anything because of it.
+    const ours =
+      eventId === this.#pending || (eventId == null && code === 'conversation_already_has_active_response' && this.#active !== null);
     if (!ours) return false;
     this.#pending = null;
     if (code === 'conversation_already_has_active_response') {
@@ -88,6 +102,6 @@ export class ResponseSequencer {
 
   #sendCreate(): void {
     this.#pending = `evt_hearth_resp_${++this.#ids}`;
-    this.#send({ type: 'response.create', event_id: this.#pending });
+    this.#send({ type: 'response.create', event_id: this.#pending, response: { metadata: { [REQUEST_METADATA_KEY]: this.#pending } } });
   }
 }

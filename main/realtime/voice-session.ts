@@ -9,13 +9,13 @@ import { StreamResampler } from '../audio/resampler.js';
 import { MIC_SAMPLE_RATE } from '../audio/mic-source.js';
 import { redactArguments } from '../tools/redact-arguments.js';
 import type { ToolRegistry, ToolResult } from '../tools/tool-registry.js';
-import { BENIGN_ERROR_CODES, classifyServerError } from './error-classifier.js';
+import { BENIGN_ERROR_CODES, STALE_ITEM_ERROR_CODES, classifyServerError } from './error-classifier.js';
 import { CostMeter, type UsageLike, type UsageReport } from './cost-meter.js';
 import { PlaybackLedger } from './playback-ledger.js';
 import type { PriceTable } from './price-table.js';
 import type { AnyServerEvent, ClientEvent, SessionConfig } from './protocol-types.js';
 import type { RealtimeTransport, TransportOpenInfo, TransportStatus } from './realtime-transport.js';
-import { ResponseSequencer } from './response-sequencer.js';
+import { REQUEST_METADATA_KEY, ResponseSequencer } from './response-sequencer.js';
 import { UserReplyLog } from './user-reply-log.js';
 import {
   reduceTranscript,
@@ -533,6 +533,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       log.debug({ code }, 'benign server error');
       return;
     }
+    if (code && STALE_ITEM_ERROR_CODES.has(code)) {
+      // An item already gone (a cancelled response, a cleared conversation, a new session): our
+      // view of the conversation was a step behind; nothing is lost and nothing needs the user.
+      log.info({ code, message: payload.message }, 'server error about an item that no longer exists');
+      return;
+    }
     if (code === 'session_expired') {
       log.info('the server ended the session at its time limit; a new one follows');
       return;
@@ -572,9 +578,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   #onResponseCreated(event: AnyServerEvent): void {
-    const response = event.response as { id?: unknown } | undefined;
+    const response = event.response as { id?: unknown; metadata?: Record<string, unknown> | null } | undefined;
     const id = typeof response?.id === 'string' ? response.id : `resp_unknown_${this.#clock.now()}`;
-    this.#sequencer.onResponseCreated(id);
+    const request = response?.metadata?.[REQUEST_METADATA_KEY];
+    this.#sequencer.onResponseCreated(id, typeof request === 'string' ? request : undefined);
     this.#response = {
       id,
       startedAt: this.#clock.now(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseSequencer } from '../../../main/realtime/response-sequencer.js';
+import { REQUEST_METADATA_KEY, ResponseSequencer } from '../../../main/realtime/response-sequencer.js';
 import type { ClientEvent } from '../../../main/realtime/protocol-types.js';
 
 function setup() {
@@ -59,5 +59,31 @@ describe('ResponseSequencer', () => {
     expect(creates(sent)).toBe(1);
     sequencer.reset({ resend: false });
     expect(sequencer.busy).toBe(false);
+  });
+
+  it('names each request in response.metadata, and a response carrying that name settles it', () => {
+    const { sent, sequencer } = setup();
+    sequencer.request();
+    const create = sent[0] as { event_id: string; response: { metadata: Record<string, string> } };
+    expect(create.response.metadata).toEqual({ [REQUEST_METADATA_KEY]: create.event_id });
+    sequencer.onResponseCreated('resp_ours', create.event_id);
+    expect(sequencer.requestInFlight).toBe(false);
+    // A stray active-response error without an event id is then about something else.
+    expect(sequencer.onError('conversation_already_has_active_response', undefined)).toBe(false);
+    sequencer.onResponseDone('resp_ours');
+    expect(creates(sent)).toBe(1);
+    expect(sequencer.busy).toBe(false);
+  });
+
+  it('an active-response error without an event id is a refusal of its request only while another response is active', () => {
+    const { sent, sequencer } = setup();
+    sequencer.request();
+    // Nothing is known to be active: the server would have announced the response first.
+    expect(sequencer.onError('conversation_already_has_active_response', undefined)).toBe(false);
+    expect(creates(sent)).toBe(1);
+    sequencer.onResponseCreated('resp_vad'); // no metadata: not ours
+    expect(sequencer.onError('conversation_already_has_active_response', undefined)).toBe(true);
+    sequencer.onResponseDone('resp_vad');
+    expect(creates(sent)).toBe(2);
   });
 });
