@@ -750,3 +750,101 @@ describe('protocol errors and fault injection', () => {
     expect((await c.next('bogus.event')).type).toBe('bogus.event');
   });
 });
+
+describe('the 2026 protocol: phases, stalls, refused truncates', () => {
+  it('a response with a preamble and an answer: two message items, each with its phase, output_index, audio and .done events', async () => {
+    await start({
+      script: [
+        {
+          items: [
+            { type: 'message', phase: 'commentary', text: 'Checking.', audioMs: 400 },
+            { type: 'message', phase: 'final_answer', text: 'It is on.', audioMs: 600 },
+          ],
+        },
+      ],
+    });
+    const c = await session();
+    c.send({ type: 'response.create' });
+    const done = await c.next('response.done');
+    const added = c.events.filter((e) => e.type === 'response.output_item.added');
+    expect(added.map((e) => [e.output_index, e.item.phase, e.item.role])).toEqual([
+      [0, 'commentary', 'assistant'],
+      [1, 'final_answer', 'assistant'],
+    ]);
+    const [first, second] = added.map((e) => e.item.id as string);
+    expect(first).not.toBe(second);
+    for (const [id, ms] of [
+      [first, 400],
+      [second, 600],
+    ] as const) {
+      const bytes = c.events
+        .filter((e) => e.type === 'response.output_audio.delta' && e.item_id === id)
+        .reduce((n, e) => n + Buffer.from(e.delta, 'base64').length, 0);
+      expect(bytes).toBe(ms * 48);
+      for (const type of ['response.output_audio.done', 'response.output_audio_transcript.done', 'response.content_part.done'])
+        expect(c.events.filter((e) => e.type === type && e.item_id === id)).toHaveLength(1);
+    }
+    // Every event of the first item comes before any of the second.
+    const lastOfFirst = c.events.findLastIndex((e) => e.item_id === first || e.item?.id === first);
+    const firstOfSecond = c.events.findIndex((e) => e.item_id === second || e.item?.id === second);
+    expect(lastOfFirst).toBeLessThan(firstOfSecond);
+    expect(done.response.output.map((i: Ev) => i.phase)).toEqual(['commentary', 'final_answer']);
+    // Assistant items created by a client keep their phase; a user item cannot have one.
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'assistant', phase: 'commentary', content: [{ type: 'output_text', text: 'earlier' }] },
+    });
+    expect((await c.next('conversation.item.added', c.events.indexOf(done))).item).toMatchObject({
+      role: 'assistant',
+      phase: 'commentary',
+    });
+    const from = c.mark();
+    c.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', phase: 'final_answer', content: [] } });
+    expect((await c.next('error', from)).error).toMatchObject({ code: 'invalid_value', param: 'item.phase' });
+  });
+
+  it('a stalled response sends response.created and nothing more until it is cancelled', async () => {
+    await start({ script: [{ stall: true, items: [{ type: 'message', text: 'never' }] }] });
+    const c = await session();
+    c.send({ type: 'response.create' });
+    const created = await c.next('response.created');
+    await sleep(200);
+    expect(c.milestones(c.events.indexOf(created) + 1)).toEqual(['rate_limits.updated']);
+    c.send({ type: 'response.cancel', response_id: created.response.id });
+    const done = await c.next('response.done');
+    expect(done.response).toMatchObject({ id: created.response.id, status: 'cancelled', output: [] });
+    c.send({ type: 'response.create' });
+    await c.waitFor((e) => e.type === 'response.done' && e.response.id !== created.response.id);
+  });
+
+  it('a truncate past what the server counts is refused (no code, null event_id), clamped and confirmed if asked', async () => {
+    for (const clampTruncate of [false, true]) {
+      await start({
+        truncateShortfallMs: 300,
+        clampTruncate,
+        script: [{ items: [{ type: 'message', text: 'Twelve chars', audioMs: 1000 }] }],
+      });
+      const c = await session();
+      c.send({ type: 'response.create' });
+      const done = await c.next('response.done');
+      const itemId = done.response.output[0].id;
+      const from = c.mark();
+      c.send({ type: 'conversation.item.truncate', event_id: 'evt_trunc', item_id: itemId, content_index: 0, audio_end_ms: 800 });
+      const error = await c.next('error', from);
+      expect(error.error).toEqual({
+        type: 'invalid_request_error',
+        code: null,
+        message: 'Audio content of 700ms is already shorter than 800ms',
+        param: null,
+        event_id: null,
+      });
+      if (clampTruncate) expect(await c.next('conversation.item.truncated', from)).toMatchObject({ item_id: itemId, audio_end_ms: 700 });
+      else expect(server?.connections[0]?.truncations).toEqual([]);
+      // Within what it counts (after a clamp to 700 ms it counts 400), a truncate is confirmed.
+      c.send({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: 300 });
+      await c.waitFor((e) => e.type === 'conversation.item.truncated' && e.audio_end_ms === 300, from);
+      await server?.close();
+      server = null;
+    }
+  });
+});
