@@ -8,6 +8,7 @@ import { FakeMicSource } from '../../fakes/fake-mic-source.js';
 import { FakeWakeWordDetector } from '../../fakes/fake-wake-word-detector.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
 import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
+import { RESPONSE_WATCHDOG_MS } from '../../../main/realtime/voice-session.js';
 
 const flush = () => new Promise((r) => setImmediate(r));
 
@@ -140,6 +141,27 @@ describe('AssistantController: pre-roll and watchdogs', () => {
     expect(controller.state.kind).toBe('listening-for-wake-word');
     expect(controller.micGateOpen).toBe(false);
     expect(errors.map((e) => e.code)).toEqual(['watchdog']);
+  });
+
+  it('a response that was created but sends nothing is cancelled after the response watchdog; the user is told and can talk on', async () => {
+    const { mic, wake, clock, transport, openSession, controller, errors, settings } = await setup();
+    mic.push(3);
+    wake!.fire();
+    await openSession();
+    transport.server({ type: 'input_audio_buffer.speech_started', item_id: 'u', audio_start_ms: 0 });
+    transport.server({ type: 'input_audio_buffer.speech_stopped', item_id: 'u', audio_end_ms: 900 });
+    transport.server({ type: 'response.created', response: { id: 'resp_hung' } });
+    clock.advance(RESPONSE_WATCHDOG_MS);
+    expect(transport.sentOfType('response.cancel')).toEqual([{ type: 'response.cancel', response_id: 'resp_hung' }]);
+    expect(errors.map((e) => e.code)).toEqual(['response_timeout']);
+    expect(controller.state).toEqual({ kind: 'conversing', phase: 'thinking' });
+    transport.server({ type: 'response.done', response: { id: 'resp_hung', status: 'cancelled' } });
+    // Back to listening for a follow-up, long before the state machine's own 30 s limit.
+    expect(controller.state).toEqual({ kind: 'follow-up' });
+    expect(controller.micGateOpen).toBe(true);
+    clock.advance(settings.conversation.followUpSeconds * 1000);
+    expect(controller.state.kind).toBe('listening-for-wake-word');
+    expect(errors.map((e) => e.code)).toEqual(['response_timeout']);
   });
 });
 
