@@ -182,17 +182,18 @@ describe('2026 protocol: preambles (phase commentary, then final_answer)', () =>
       script: [
         {
           items: [
-            { type: 'message', phase: 'commentary', text: 'Checking that for you now.', audioMs: 3000 },
+            { type: 'message', phase: 'commentary', text: 'Checking that for you now.', audioMs: 8000 },
             { type: 'message', phase: 'final_answer', text: 'The answer.', audioMs: 1000 },
           ],
         },
       ],
     });
     const started = h.next('assistant_audio_started', 10_000);
+    const responseDone = h.next('usage', 10_000); // the session has seen response.done
     h.session.sendText('What is it?');
     const [preambleId] = await started;
     // The whole response has arrived (the fake streams ten times faster than real time here).
-    await h.server.waitForServerEvent('response.done');
+    await responseDone;
     await playedAtLeast(h, preambleId, 500);
     const truncations: Array<{ itemId: string; audioEndMs: number }> = [];
     h.session.on('truncate', (t) => truncations.push(t));
@@ -269,7 +270,8 @@ describe('2026 protocol: the response watchdog', () => {
       {
         script: [{ stall: true, items: [] }, { items: [{ type: 'message', text: 'Here I am.', audioMs: 300 }] }],
       },
-      { responseWatchdogMs: 400 },
+      // Long enough that a real response's first item (sent with response.created) never trips it under load.
+      { responseWatchdogMs: 1500 },
     );
     const done = h.next('assistant_done', 10_000);
     h.session.sendText('Hello?');
@@ -281,7 +283,7 @@ describe('2026 protocol: the response watchdog', () => {
     const cancelled = await h.server.waitForServerEvent('response.done', { since: cancel.seq });
     expect(cancelled.event.response).toMatchObject({ id: responseId, status: 'cancelled' });
     expect(h.recorded.error.map(([e]) => [e.code, e.category, e.permanent])).toEqual([['response_timeout', 'server', false]]);
-    expect(h.recorded.error[0]![0].message).toBe('OpenAI started an answer but sent nothing for 0.4 s, so it was cancelled. Ask again.');
+    expect(h.recorded.error[0]![0].message).toBe('OpenAI started an answer but sent nothing for 1.5 s, so it was cancelled. Ask again.');
     expect(h.recorded.failed).toEqual([]);
 
     const again = h.next('assistant_done', 10_000);
@@ -313,13 +315,13 @@ describe('2026 protocol: the response watchdog', () => {
           { items: [{ type: 'message', phase: 'final_answer', text: 'Done.', audioMs: 300 }] },
         ],
       },
-      { tools: [() => [tool]], responseWatchdogMs: 300 },
+      { tools: [() => [tool]], responseWatchdogMs: 800 },
     );
     const toolStarted = h.next('tool_started', 10_000);
     h.session.sendText('Do the slow thing.');
     await toolStarted;
     // The tool outlasts the watchdog several times over (what is under test is a long tool, not a wait).
-    setTimeout(release, 1500);
+    setTimeout(release, 2500);
     const done = h.next('assistant_done', 10_000);
     await done;
     expect(h.server.log.filter((e) => e.direction === 'in' && e.event.type === 'response.cancel')).toEqual([]);
