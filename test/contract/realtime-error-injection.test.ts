@@ -125,6 +125,16 @@ const STATES: State[] = [
     creates: 1,
   },
   {
+    name: 'listening (silence streaming, no speech yet)',
+    enter: async (h, act) => {
+      await h.feed(micFrames(500, false));
+      await h.server.waitFor(() => (h.server.connections[0]?.appendedBytes ?? 0) >= 400 * 48);
+      act();
+    },
+    finish: async () => {},
+    creates: 1,
+  },
+  {
     name: 'user speaking',
     enter: async (h, act) => {
       const speaking = h.next('speech_started', 10_000);
