@@ -217,6 +217,7 @@ async function runConversation(
       final: u.final,
       item_id: u.itemId,
       ...(u.interrupted ? { interrupted: true } : {}),
+      ...(u.phase ? { phase: u.phase } : {}),
     }),
   );
   controller.on('tool_call', (c) => events.write('tool_call', { call_id: c.callId, name: c.name, arguments: c.arguments }));

@@ -123,6 +123,34 @@ describe('npm run headless, end to end against the fake Realtime server', () => 
     expect(events.filter((e) => e.type === 'transcript' && e.final).map((e) => e.text)).toEqual(['How is the weather?', 'It is sunny.']);
     expect((await readWavFile(outputPath)).samples.length).toBe(500 * 24);
   });
+
+  it('plays a preamble and the answer of one response back to back, and labels each with its phase', async () => {
+    server ??= await createFakeRealtimeServer();
+    server.setResponder(() => ({
+      items: [
+        { type: 'message', phase: 'commentary', text: 'Let me look.', audioMs: 300 },
+        { type: 'message', phase: 'final_answer', text: 'It is sunny.', audioMs: 500 },
+      ],
+    }));
+    const outputPath = join(dir, 'preamble-output.wav');
+    const { code, events } = await runHeadless([
+      '--realtime-url',
+      server.url,
+      '--text',
+      'How is the weather?',
+      '--output',
+      outputPath,
+      '--exit-when-idle',
+    ]);
+    expect(code).toBe(0);
+    const finals = events.filter((e) => e.type === 'transcript' && e.final);
+    expect(finals.map((e) => [e.text, e.phase])).toEqual([
+      ['How is the weather?', undefined],
+      ['Let me look.', 'commentary'],
+      ['It is sunny.', 'final_answer'],
+    ]);
+    expect((await readWavFile(outputPath)).samples.length).toBe((300 + 500) * 24);
+  });
 });
 
 describe('npm run headless: bad input gets one clear line and an exit status, never a crash', () => {
