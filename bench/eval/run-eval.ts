@@ -58,6 +58,27 @@ async function settle(admin: HaSocket, ok: (all: HaState[]) => boolean, timeoutM
   }
 }
 
+/**
+ * The states after a command: as soon as they are what the command wants, or once the entities it
+ * checks have stopped moving and read the same for a second (a wrong result is final), at most 20 s.
+ */
+async function settleAfter(command: EvalCommand, admin: HaSocket): Promise<HaState[]> {
+  const ids = new Set(command.after.map((a) => a.entity));
+  const key = (all: HaState[]) => JSON.stringify(all.filter((s) => ids.has(s.entity_id)));
+  let same = { key: '', since: 0 };
+  return settle(
+    admin,
+    (all) => {
+      if (stateOk(command, all)) return true;
+      const k = key(all);
+      if (k !== same.key) same = { key: k, since: performance.now() };
+      const moving = all.some((s) => ids.has(s.entity_id) && MOVING.has(s.state));
+      return !moving && performance.now() - same.since >= 1000;
+    },
+    20_000,
+  );
+}
+
 export async function entityNames(admin: HaSocket): Promise<EntityNames> {
   const map = new Map<string, string>();
   for (const s of await states(admin)) if (typeof s.attributes.friendly_name === 'string') map.set(s.entity_id, s.attributes.friendly_name);
@@ -136,6 +157,8 @@ async function runCommand(command: EvalCommand, target: EvalTarget, home: EvalHo
   let wake: () => void = () => undefined;
   let lastDone = false;
   session.on('assistant_done', () => (lastDone = true));
+  // Spoken: latency counts from the end of speech as the server detected it (as the app's metrics do).
+  session.on('speech_stopped', () => (sentAt ??= performance.now()));
   const changed = () => wake();
   session.on('assistant_done', changed);
   session.on('status', changed);
@@ -175,7 +198,6 @@ async function runCommand(command: EvalCommand, target: EvalTarget, home: EvalHo
       session.appendAudio(frame);
       await sleep(32);
     }
-    sentAt ??= performance.now();
     for (let i = 0; i < 60 && !lastDone && !session.assistantBusy; i++) {
       session.appendAudio(silence);
       await sleep(32);
@@ -197,7 +219,7 @@ async function runCommand(command: EvalCommand, target: EvalTarget, home: EvalHo
     session.dispose();
     await player.close();
   }
-  const all = command.after.length ? await settle(home.admin, (s) => stateOk(command, s), 20_000) : [];
+  const all = command.after.length ? await settleAfter(command, home.admin) : [];
   const observedStates: ObservedState[] = all.map((s) => ({ entity: s.entity_id, state: s.state, attributes: s.attributes }));
   return scoreCommand(
     command,
