@@ -13,6 +13,7 @@ const nodeEntries = {
   'main/web/cli': 'main/web/cli.ts',
   'bench/run': 'bench/run.ts',
   'bench/idle-probe': 'bench/idle-probe.ts',
+  'bench/eval/cli': 'bench/eval/cli.ts',
 };
 
 const nodeOptions = {

@@ -22,6 +22,7 @@ import { startWakeWordDetector } from '../wake-word/create-wake-word-engine.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
 import { startPushToTalk, type PushToTalk, type PushToTalkEnvironment } from '../push-to-talk/push-to-talk.js';
 import type { GlobalShortcutLike } from '../push-to-talk/global-shortcut-key-hook.js';
+import { retirementNotice } from '../../preload/contract/model-catalog.js';
 import { isResting } from './assistant-machine.js';
 import { createAppHandlers, type AppHandlers } from './app-handlers.js';
 import type { AppPaths } from './app-paths.js';
@@ -383,6 +384,15 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     await this.#startPushToTalk();
     void this.home.reconfigure();
     this.refreshOpenAIStatus();
+    for (const notice of this.settingsStore.lastLoadNotices)
+      this.reportError(new ConfigError(notice, { category: 'configuration', permanent: false, code: 'settings_migrated' }));
+    this.#noticeRetiringModel(this.#settings.openai.model);
+  }
+
+  /** A model reported to shut down: one notice naming the date and the replacement (at start, and when it is chosen). */
+  #noticeRetiringModel(model: string): void {
+    const notice = retirementNotice(model);
+    if (notice) this.reportError(new ConfigError(notice, { category: 'configuration', permanent: false, code: 'model_retiring' }));
   }
 
   #hasOpenAIKey(): boolean {
@@ -446,6 +456,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     // The model and URL are fixed per connection, and the voice cannot change once the assistant has
     // spoken: those take a new session, at rest now or after the current conversation (until then
     // the session keeps its settings: a session.update with another voice would be refused).
+    if (previous.openai.model !== next.openai.model) this.#noticeRetiringModel(next.openai.model);
     if (!needsNewSession) session.applyConfig();
     else if (isResting(this.#assistant.controller.state)) void session.close();
     else this.#renewAtRest = true;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { createLogger } from '../util/logger.js';
 import { ConfigError } from '../util/errors.js';
-import { defaultSettings, validateSettings, type Settings, type SettingsIssue } from './settings.js';
+import { DEFAULT_MODEL } from '../../preload/contract/model-catalog.js';
+import { defaultSettings, SETTINGS_VERSION, validateSettings, type Settings, type SettingsIssue } from './settings.js';
 
 const log = createLogger('settings');
 
@@ -22,6 +23,8 @@ export class JsonFileSettingsStore implements SettingsStore {
   readonly path: string;
   /** Problems found in the file on the last load, for the UI to show. */
   lastLoadIssues: SettingsIssue[] = [];
+  /** What a migration of the file changed, for the user to be told (once, at start). */
+  lastLoadNotices: string[] = [];
 
   constructor(dir: string) {
     this.path = join(dir, 'settings.json');
@@ -45,9 +48,17 @@ export class JsonFileSettingsStore implements SettingsStore {
       ];
       return defaultSettings();
     }
-    const result = validateSettings(migrate(raw));
+    const parsed = raw;
+    const migrated = migrateSettingsFile(raw);
+    this.lastLoadNotices = migrated.notices;
+    raw = migrated.raw;
+    if (migrated.notices.length > 0) log.info({ notices: migrated.notices }, 'settings file migrated');
+    const result = validateSettings(raw);
     if (result.ok) {
       this.lastLoadIssues = [];
+      // Written back once, so the move (and its notice) happens once; a file with invalid fields is left as it is.
+      if (migrated.raw !== parsed)
+        await this.save(result.settings).catch((error: unknown) => log.warn({ err: error }, 'could not write the migrated settings file'));
       return result.settings;
     }
     // Keep every valid field; fall back to the default only where a field is invalid.
@@ -70,9 +81,30 @@ export class JsonFileSettingsStore implements SettingsStore {
   }
 }
 
-/** Upgrades older settings files. Version 1 is the first; later versions add steps here. */
-function migrate(raw: unknown): unknown {
-  return raw;
+/** The model every version-1 file carries unless the user chose another (version 1 saved the defaults too). */
+const VERSION_1_DEFAULT_MODEL = 'gpt-realtime';
+
+/**
+ * Upgrades older settings files; what changed for the user comes back as notices.
+ * 1 → 2: the default model moved from gpt-realtime (reported to shut down) to gpt-realtime-2. Version 1
+ * wrote every field, defaults included, so a saved gpt-realtime cannot be told apart from the old
+ * default: it moves to the new default and the user is told (and can pick it again). Any other saved
+ * model was the user's own choice and is kept; a retiring one gets its notice at start.
+ */
+export function migrateSettingsFile(raw: unknown): { raw: unknown; notices: string[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { raw, notices: [] };
+  const file = raw as Record<string, unknown>;
+  if (file.version !== undefined && file.version !== 1) return { raw, notices: [] };
+  const notices: string[] = [];
+  const next: Record<string, unknown> = { ...file, version: SETTINGS_VERSION };
+  const openai = file.openai;
+  if (typeof openai === 'object' && openai !== null && (openai as Record<string, unknown>).model === VERSION_1_DEFAULT_MODEL) {
+    next.openai = { ...(openai as Record<string, unknown>), model: DEFAULT_MODEL };
+    notices.push(
+      `The default model is now ${DEFAULT_MODEL}: your settings moved from ${VERSION_1_DEFAULT_MODEL}, the old default, which is reported to shut down on 2027-01-20. Choose it again in settings if you want it until then.`,
+    );
+  }
+  return { raw: next, notices };
 }
 
 function repair(raw: unknown, issues: SettingsIssue[]): Settings {

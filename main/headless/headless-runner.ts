@@ -17,6 +17,7 @@ import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
 import { startWakeWord } from './headless-wake-word.js';
 import { EventLog } from './event-log.js';
+import { retirementNotice } from '../../preload/contract/model-catalog.js';
 import type { HeadlessOptions } from './headless-options.js';
 
 const log = createLogger('headless');
@@ -155,6 +156,12 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     // Names, areas or exposure changed in Home Assistant: re-send the tools and instructions.
     ha?.onContextChanged(() => session.applyConfig());
     if (wakeNotice) events.write('error', wireFields(wakeNotice));
+    const retiring = retirementNotice(settings.openai.model);
+    if (retiring) {
+      // Told, not fatal: the model works until its date.
+      log.warn(retiring);
+      events.write('error', wireFields(new ConfigError(retiring, { category: 'configuration', permanent: false, code: 'model_retiring' })));
+    }
     return await runConversation(assistant, { options, io, events, wavInput, typedOnly, wakeMode: wakeWord !== null });
   } catch (error) {
     // Anything that escaped (e.g. no microphone at all): one line, not a stack.
@@ -294,7 +301,8 @@ async function loadSettings(options: HeadlessOptions, configDir: string): Promis
   const result = validateSettings(candidate);
   if (!result.ok) {
     const issue = result.issues[0]!;
-    throw new ConfigError(`${issue.path === 'openai.realtimeUrl' ? '--realtime-url' : issue.path}: ${issue.message}.`);
+    const flag = issue.path === 'openai.realtimeUrl' ? '--realtime-url' : issue.path === 'openai.model' ? '--model' : issue.path;
+    throw new ConfigError(`${flag}: ${issue.message.replace(/\.$/, '')}.`);
   }
   return result.settings;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL, replacementFor, retiredMessage } from '../../preload/contract/model-catalog.js';
 import { OpenAIRealtimeError, type ErrorCategory } from '../util/errors.js';
 
 /** Keys never appear in messages, even the masked form the server echoes back. */
@@ -91,6 +92,9 @@ export function classifyServerError(payload: ServerErrorPayload): OpenAIRealtime
       return error(`OpenAI rate limit reached: ${message}`, 'rate_limit', code);
     case 'session_expired':
       return error(message, 'server', code, false);
+    case 'model_not_found':
+    case 'invalid_model':
+      return modelRefused(message, code);
     default:
       break;
   }
@@ -98,6 +102,22 @@ export function classifyServerError(payload: ServerErrorPayload): OpenAIRealtime
   if (type === 'invalid_request_error') return error(message, 'invalid_request', code, false);
   if (code === undefined && /authentication|bearer|api key/i.test(message)) return error(message, 'authentication');
   return error(message, 'unknown', code, false);
+}
+
+/**
+ * The server does not offer the model (retired, misspelt, or not open to this key): permanent, since
+ * retrying cannot help, with the replacement named. The model's name is read from the server's message
+ * ("The model `gpt-realtime` does not exist…", "Model \"x\" is not supported in realtime mode.").
+ */
+function modelRefused(message: string, code: string): OpenAIRealtimeError {
+  const model = /[`"']([A-Za-z0-9][A-Za-z0-9._-]*)[`"']/.exec(message)?.[1];
+  const retired = model ? retiredMessage(model) : null;
+  const what = model ? `the model ${model}` : 'the model in settings';
+  const instead = model ? replacementFor(model) : DEFAULT_MODEL;
+  const text = retired
+    ? `OpenAI refused ${what}: ${retired} Choose it in settings (OpenAI: ${message})`
+    : `OpenAI does not offer ${what} to this key (${code}). Choose another model in settings, e.g. ${instead}. (OpenAI: ${message})`;
+  return error(text, 'configuration', code, true);
 }
 
 /** A socket closed before or instead of a session (close codes the server uses for refusals). */

@@ -1,24 +1,14 @@
 import type { Price } from '../app/settings.js';
+import { MODEL_CATALOG } from '../../preload/contract/model-catalog.js';
 
 /**
- * USD per million tokens, from OpenAI's model pages (2026). Settings can override any model or field,
- * since prices change more often than releases.
+ * USD per million tokens, from the model catalog (preload/contract/model-catalog.ts, the one source):
+ * the models whose price is known. Settings can override any model or field, since prices change
+ * more often than releases.
  */
-export const DEFAULT_PRICES: Record<string, Price> = {
-  'gpt-realtime': { textInput: 4, cachedTextInput: 0.4, audioInput: 32, cachedAudioInput: 0.4, textOutput: 16, audioOutput: 64 },
-  'gpt-realtime-1.5': { textInput: 4, cachedTextInput: 0.4, audioInput: 32, cachedAudioInput: 0.4, textOutput: 16, audioOutput: 64 },
-  'gpt-realtime-2': { textInput: 4, cachedTextInput: 0.4, audioInput: 32, cachedAudioInput: 0.4, textOutput: 24, audioOutput: 64 },
-  'gpt-realtime-2.1': { textInput: 4, cachedTextInput: 0.4, audioInput: 32, cachedAudioInput: 0.4, textOutput: 24, audioOutput: 64 },
-  'gpt-realtime-mini': { textInput: 0.6, cachedTextInput: 0.06, audioInput: 10, cachedAudioInput: 0.3, textOutput: 2.4, audioOutput: 20 },
-  'gpt-realtime-2.1-mini': {
-    textInput: 0.6,
-    cachedTextInput: 0.06,
-    audioInput: 10,
-    cachedAudioInput: 0.3,
-    textOutput: 2.4,
-    audioOutput: 20,
-  },
-};
+export const DEFAULT_PRICES: Record<string, Price> = Object.fromEntries(
+  MODEL_CATALOG.flatMap((m) => (m.price ? [[m.id, { ...m.price }] as const] : [])),
+);
 
 export type PriceTable = (model: string) => Price | undefined;
 

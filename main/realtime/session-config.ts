@@ -1,4 +1,5 @@
 import type { OpenAISettings } from '../app/settings.js';
+import { supportsReasoning } from '../../preload/contract/model-catalog.js';
 import type { FunctionTool, SessionConfig, TurnDetection } from './protocol-types.js';
 
 export type SessionConfigInput = {
@@ -10,11 +11,8 @@ export type SessionConfigInput = {
   manualTurns?: boolean;
 };
 
-/** Only the gpt-realtime-2 family accepts `reasoning`; sending it elsewhere rejects the whole update. */
-export function supportsReasoning(model: string): boolean {
-  // gpt-realtime-2, -2.1, -2.1-mini…, but not the dated gpt-realtime-2025-08-28.
-  return /^gpt-realtime-2(\.\d+)?($|-)/.test(model);
-}
+/** Only reasoning models (the catalog's, or the gpt-realtime-2 family) accept `reasoning`; sending it elsewhere rejects the whole update. */
+export { supportsReasoning };
 
 export function buildTurnDetection(openai: OpenAISettings): TurnDetection {
   const td = openai.turnDetection;

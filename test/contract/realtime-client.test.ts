@@ -32,7 +32,7 @@ describe('Realtime client against the fake server (reference C.4 sequences)', ()
     const connection = server.connections[0]!;
     expect(connection.headers.authorization).toBe('Bearer test-key');
     expect(connection.headers['openai-beta']).toBeUndefined();
-    expect(connection.requestUrl).toBe('/v1/realtime?model=gpt-realtime');
+    expect(connection.requestUrl).toBe('/v1/realtime?model=gpt-realtime-2');
     expect(connection.session.audio.output.voice).toBe('cedar');
     expect(connection.session.audio.input.transcription?.model).toBe('gpt-4o-mini-transcribe');
     expect(server.log.filter((e) => e.event.type === 'error')).toEqual([]);

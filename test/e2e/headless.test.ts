@@ -197,4 +197,28 @@ describe('npm run headless: bad input gets one clear line and an exit status, ne
       oneLine(r.stderr);
     }
   });
+  it('a model the server does not offer → 2, one line naming a replacement, one connection (no retry loop)', async () => {
+    const before = server.connections.length;
+    const r = await runHeadless(['--realtime-url', server.url, '--model', 'gpt-realtime-9', '--text', 'hi', '--exit-when-idle']);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/gpt-realtime-9.*e\.g\. gpt-realtime-2/);
+    expect(server.connections.length - before).toBe(1);
+  });
+
+  it('a retired model → 2 before connecting; a retiring one runs with a notice in the events', async () => {
+    const retired = await runHeadless(['--realtime-url', server.url, '--model', 'gpt-4o-realtime-preview', '--text', 'hi']);
+    expect(retired.code).toBe(2);
+    oneLine(retired.stderr);
+    expect(retired.stderr).toContain('--model: The model gpt-4o-realtime-preview was shut down on 2026-05-07; use gpt-realtime-2 instead.');
+    const retiring = await runHeadless(['--realtime-url', server.url, '--model', 'gpt-realtime-mini', '--text', 'hi', '--exit-when-idle']);
+    expect(retiring.code).toBe(0);
+    expect(retiring.events.filter((e) => e.type === 'error')).toEqual([
+      expect.objectContaining({
+        code: 'model_retiring',
+        permanent: false,
+        message: expect.stringMatching(/2027-01-20.*gpt-realtime-2\.1-mini/),
+      }),
+    ]);
+  });
 });

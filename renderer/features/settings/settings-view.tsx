@@ -5,12 +5,14 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { HomeAssistantSettingsSchema, VOICES, type Settings } from '../../../preload/contract/settings-schema.js';
+import { HomeAssistantSettingsSchema, REASONING_EFFORTS, VOICES, type Settings } from '../../../preload/contract/settings-schema.js';
 import type { ConnectionTestResult } from '../../../preload/contract/types.js';
 import { LOCALE_NAMES, LOCALES, type LocalePreference } from '../../i18n/i18n.js';
 import { useApp, useStore } from '../../ui/app-context.js';
 import { Icon } from '../../ui/icons.js';
 import { acceleratorLabel } from '../status/status-model.js';
+import { supportsReasoning } from '../../../preload/contract/model-catalog.js';
+import { ModelField } from './model-field.js';
 import { ListeningNotes } from '../status/status-view.js';
 import {
   CheckboxField,
@@ -87,12 +89,7 @@ function OpenAISection(): JSX.Element {
           placeholder="sk-…"
           serverUrl={form.draft.openai.realtimeUrl}
         />
-        <TextField path="openai.model" label={t.t('settings.openai.model')} help={t.t('settings.openai.modelHelp')} list="models" />
-        <datalist id="models">
-          {['gpt-realtime', 'gpt-realtime-mini', 'gpt-realtime-2'].map((m) => (
-            <option key={m} value={m} />
-          ))}
-        </datalist>
+        <ModelField />
         <SelectField path="openai.voice" label={t.t('settings.openai.voice')} options={voiceOptions} />
         <NumberField path="openai.speed" label={t.t('settings.openai.speed')} help={t.t('settings.openai.speedHelp')} />
         <SelectField
@@ -166,12 +163,14 @@ function OpenAISection(): JSX.Element {
           label={t.t('settings.noise')}
           options={(['far_field', 'near_field', 'off'] as const).map((v) => ({ value: v, label: t.t(`settings.noise.${v}`) }))}
         />
-        <SelectField
-          path="openai.reasoningEffort"
-          label={t.t('settings.reasoning')}
-          help={t.t('settings.reasoningHelp')}
-          options={(['minimal', 'low', 'medium', 'high'] as const).map((v) => ({ value: v, label: t.t(`settings.reasoning.${v}`) }))}
-        />
+        {supportsReasoning(o.model) && (
+          <SelectField
+            path="openai.reasoningEffort"
+            label={t.t('settings.reasoning')}
+            help={t.t('settings.reasoningHelp')}
+            options={REASONING_EFFORTS.map((v) => ({ value: v, label: t.t(`settings.reasoning.${v}`) }))}
+          />
+        )}
         <CheckboxField
           path="openai.maxOutputTokens.unlimited"
           label={t.t('settings.maxTokens.unlimited')}

@@ -231,4 +231,72 @@ describe('settings', () => {
     await hearth.settings.save();
     expect(await fake.waitForCall('settings:update')).toEqual([{ prices: { 'gpt-realtime-mini': { audioOutput: 20, audioInput: 10 } } }]);
   });
+  it('offers the known models as a list with price and note, and reasoning effort only for reasoning models', async () => {
+    const app = await harness.open({ hash: 'settings' });
+    const { hearth, fake, page } = app;
+    const model = hearth.settings.field('Model');
+    await expect(model.inputValue()).resolves.toBe('gpt-realtime-2');
+    const options = await model.locator('option').allInnerTexts();
+    expect(options).toEqual([
+      'gpt-realtime-2 · US$32.00 in / US$64.00 out per 1M audio tokens',
+      'gpt-realtime-2.1 · US$32.00 in / US$64.00 out per 1M audio tokens',
+      'gpt-realtime-2.1-mini · US$10.00 in / US$20.00 out per 1M audio tokens',
+      'gpt-realtime-1.5 · US$32.00 in / US$64.00 out per 1M audio tokens',
+      'gpt-realtime (retiring) · US$32.00 in / US$64.00 out per 1M audio tokens',
+      'gpt-realtime-mini (retiring) · US$10.00 in / US$20.00 out per 1M audio tokens',
+      'Custom…',
+    ]);
+    await expect(page.locator('.model-note').innerText()).resolves.toContain('Default. Reasoning model with reliable tool use.');
+    const effort = hearth.settings.field('Reasoning effort');
+    await expect(effort.locator('option').allInnerTexts()).resolves.toEqual(['Minimal', 'Low', 'Medium', 'High', 'Very high']);
+    await model.selectOption('gpt-realtime-1.5');
+    await expect(effort.count()).resolves.toBe(0);
+    await model.selectOption('gpt-realtime');
+    await expect(page.locator('.model-note').innerText()).resolves.toContain(
+      'Reported to shut down on 2027-01-20 (not confirmed by OpenAI): choose gpt-realtime-2 before then.',
+    );
+    await model.selectOption('gpt-realtime-2.1-mini');
+    await effort.selectOption('minimal');
+    await hearth.settings.save();
+    expect(await fake.waitForCall('settings:update')).toEqual([{ openai: { model: 'gpt-realtime-2.1-mini', reasoningEffort: 'minimal' } }]);
+  });
+
+  it('a custom model name: a bad one gets one clear message and is kept; a good one saves', async () => {
+    const app = await harness.open({ hash: 'settings' });
+    const { hearth, fake } = app;
+    await hearth.settings.field('Model').selectOption({ label: 'Custom…' });
+    const name = hearth.settings.field('Custom model name');
+    await expect(name.inputValue()).resolves.toBe('gpt-realtime-2');
+    await name.fill('my realtime model');
+    await expect(hearth.settings.errorFor('Model').innerText()).resolves.toContain(
+      'a model name has only letters, digits, dots, dashes and underscores',
+    );
+    await expect(hearth.settings.errorFor('Model').count()).resolves.toBe(1);
+    await expect(name.getAttribute('aria-invalid')).resolves.toBe('true');
+    await hearth.settings.save();
+    expect(await fake.callsOf('settings:update')).toEqual([]);
+    await expect(name.inputValue()).resolves.toBe('my realtime model');
+    await name.fill('gpt-4o-realtime-preview');
+    await expect(hearth.settings.errorFor('Model').innerText()).resolves.toContain(
+      'was shut down on 2026-05-07; use gpt-realtime-2 instead',
+    );
+    await name.fill('gpt-realtime-2.2');
+    await expect(hearth.settings.errorFor('Model').count()).resolves.toBe(0);
+    // A custom name of the reasoning family still offers reasoning effort.
+    await expect(hearth.settings.field('Reasoning effort').count()).resolves.toBe(1);
+    await hearth.settings.save();
+    expect(await fake.waitForCall('settings:update')).toEqual([{ openai: { model: 'gpt-realtime-2.2' } }]);
+  });
+
+  it('the model list in French and Portuguese', async () => {
+    for (const [locale, label, custom, price] of [
+      ['fr-FR', 'Modèle', 'Autre…', 'par million de jetons audio'],
+      ['pt-PT', 'Modelo', 'Outro…', 'por milhão de tokens de áudio'],
+    ] as const) {
+      const app = await harness.open({ hash: 'settings', locale });
+      const options = await app.hearth.settings.field(label).locator('option').allInnerTexts();
+      expect(options.at(-1)).toBe(custom);
+      expect(options[0]).toContain(price);
+    }
+  });
 });

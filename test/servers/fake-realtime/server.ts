@@ -13,7 +13,7 @@ import { Connection, type ConnectionEnv } from './connection.js';
 import { newId } from './ids.js';
 import { defaultResponder, TurnSource } from './responder.js';
 import type { RunTiming } from './response-run.js';
-import { defaultSession, isSupportedRealtimeModel } from './session-validation.js';
+import { defaultSession, isServedRealtimeModel, isSupportedRealtimeModel } from './session-validation.js';
 import type {
   EventPredicate,
   FakeRealtimeConnection,
@@ -144,6 +144,10 @@ class FakeRealtimeServerImpl extends EventEmitter implements FakeRealtimeServer 
       }
       if (!isSupportedRealtimeModel(model))
         return conn.refuse('invalid_model', `Model "${model}" is not supported in realtime mode.`, 4000);
+      // The service's wording for a model it does not have (openai/openai-realtime-console#561), as
+      // an error then close 4000 like its other refusals of the request (livekit/agents-js#1756).
+      if (!isServedRealtimeModel(model, this.options.retiredModels))
+        return conn.refuse('model_not_found', `The model \`${model}\` does not exist or you do not have access to it.`, 4000);
       const lifetime = this.options.sessionLifetimeMs;
       const expiresAt = Math.floor(Date.now() / 1000) + (lifetime !== undefined ? Math.ceil(lifetime / 1000) : 3600);
       conn.accept(defaultSession(newId('sess'), model, expiresAt), lifetime);

@@ -85,6 +85,31 @@ export function isSupportedRealtimeModel(model: string): boolean {
   return /^gpt-(?:realtime|audio)(?:$|-)/.test(model);
 }
 
+/**
+ * The speech-to-speech models the service serves (reference A.3, openai-node 7.55.0's model list),
+ * with their dated snapshots. A name of the family that is not here (a typo, an invented version)
+ * gets `model_not_found`, as the service answers a model it does not have or the key cannot use.
+ */
+export const SERVED_REALTIME_MODELS = [
+  'gpt-realtime-2.1',
+  'gpt-realtime-2.1-mini',
+  'gpt-realtime-2',
+  'gpt-realtime-1.5',
+  'gpt-realtime',
+  'gpt-realtime-2025-08-28',
+  'gpt-realtime-mini',
+  'gpt-realtime-mini-2025-10-06',
+  'gpt-realtime-mini-2025-12-15',
+  'gpt-audio-1.5',
+  'gpt-audio-mini',
+  'gpt-audio-mini-2025-10-06',
+  'gpt-audio-mini-2025-12-15',
+] as const;
+
+export function isServedRealtimeModel(model: string, retired: readonly string[] = []): boolean {
+  return (SERVED_REALTIME_MODELS as readonly string[]).includes(model) && !retired.includes(model);
+}
+
 export function defaultServerVad(): ServerVadConfig {
   return {
     type: 'server_vad',

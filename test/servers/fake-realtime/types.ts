@@ -139,6 +139,11 @@ export type FakeRealtimeServerOptions = {
   chunkIntervalMs?: number;
   /** Amplitude of the reply tone, 0..1 of full scale. Default 0.25 (about -15 dBFS RMS). */
   toneAmplitude?: number;
+  /**
+   * Models this server no longer serves (a shutdown, e.g. `['gpt-realtime']` after 2027-01-20): they
+   * get `model_not_found` + close 4000 like a name the service does not know. Default: none.
+   */
+  retiredModels?: string[];
   /** Send `session_expired` + close 1001 this long after each connection opens. Default: never. */
   sessionLifetimeMs?: number;
   /** Server WebSocket ping interval (the live service pings every ~20 s). 0 disables. Default 20000. */

@@ -1,4 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { defaultSettings } from '../../../main/app/settings.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -123,5 +124,45 @@ describe('AssistantApp: audio outputs', () => {
     reply('resp_2', 200);
     expect(port.received.filter((m) => m.type === 'chunk').length).toBeGreaterThan(0);
     detach();
+  });
+});
+
+describe('model notices at start and on change', () => {
+  async function startWith(model: string, version = 1) {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-app-models-'));
+    await mkdir(join(dir, 'config'), { recursive: true });
+    const file = { ...defaultSettings(), version } as Record<string, any>;
+    file.openai = { ...file.openai, model };
+    await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify(file));
+    const clock = new ManualClock();
+    app = await startAssistantApp({
+      paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
+      secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
+      env: { OPENAI_API_KEY: 'test-key' },
+      clock,
+      transport: new ScriptedRealtimeTransport(),
+      createMic: () => new SilentMicSource(),
+      fallbackPlayer: await HeadlessPlayer.create({ clock }),
+      wakeWord: 'off',
+      pushToTalk: 'off',
+    });
+    return { app, status: () => app!.status().lastError };
+  }
+
+  it('the old default is moved to gpt-realtime-2 and the user is told once', async () => {
+    const { app, status } = await startWith('gpt-realtime');
+    expect(app.settings.openai.model).toBe('gpt-realtime-2');
+    expect(status()).toMatchObject({ code: 'settings_migrated', permanent: false, message: expect.stringContaining('gpt-realtime-2') });
+  });
+
+  it('a retiring model chosen by the user is kept, with a notice naming the date and the replacement', async () => {
+    const { app, status } = await startWith('gpt-realtime-mini');
+    expect(app.settings.openai.model).toBe('gpt-realtime-mini');
+    expect(status()).toMatchObject({ code: 'model_retiring', message: expect.stringMatching(/2027-01-20.*gpt-realtime-2\.1-mini/) });
+  });
+
+  it('no notice for a current model', async () => {
+    const { status } = await startWith('gpt-realtime-2.1', 2);
+    expect(status()).toBeNull();
   });
 });

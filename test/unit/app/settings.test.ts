@@ -9,7 +9,7 @@ import { buildSessionConfig } from '../../../main/realtime/session-config.js';
 describe('settings', () => {
   it('has defaults for everything', () => {
     const s = defaultSettings();
-    expect(s.openai).toMatchObject({ model: 'gpt-realtime', voice: 'marin', realtimeUrl: 'wss://api.openai.com/v1/realtime' });
+    expect(s.openai).toMatchObject({ model: 'gpt-realtime-2', voice: 'marin', realtimeUrl: 'wss://api.openai.com/v1/realtime' });
     expect(s.conversation).toEqual({ followUpSeconds: 8, idleTimeoutSeconds: 30 });
   });
 
@@ -70,7 +70,7 @@ describe('session config (GA shape)', () => {
     const session = buildSessionConfig({ openai: settings.openai, tools: [], extraInstructions: 'Home: kitchen.' });
     expect(session).toMatchObject({
       type: 'realtime',
-      model: 'gpt-realtime',
+      model: 'gpt-realtime-2',
       output_modalities: ['audio'],
       audio: {
         input: {
@@ -92,7 +92,7 @@ describe('session config (GA shape)', () => {
       max_output_tokens: 'inf',
     });
     expect(session.instructions).toMatch(/Home: kitchen\.$/);
-    expect(session).not.toHaveProperty('reasoning');
+    expect(session.reasoning).toEqual({ effort: 'low' });
     for (const beta of ['modalities', 'temperature', 'voice', 'input_audio_format', 'turn_detection'])
       expect(session).not.toHaveProperty(beta);
   });
