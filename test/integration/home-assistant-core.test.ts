@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AREA_OF_ENTITY,
   ENTITIES_WITHOUT_AREA,
+  HA_TEST_VERSIONS,
+  HOME_FLOORS,
+  HOME_LABELS,
   UNEXPOSED_ENTITY,
   connectHaWebSocket,
-  ensureHomeAssistantVenv,
+  hasFloorsAndLabels,
   startHomeAssistant,
   type HaSocket,
   type HomeAssistantInstance,
@@ -40,14 +43,13 @@ async function stateOf(ws: HaSocket, entityId: string): Promise<State | undefine
   return (await ws.command<State[]>('get_states')).find((s) => s.entity_id === entityId);
 }
 
-describe('real Home Assistant core fixture', () => {
+describe.each(HA_TEST_VERSIONS)('real Home Assistant %s core fixture', (version) => {
   let ha: HomeAssistantInstance;
   let ws: HaSocket;
 
   beforeAll(async () => {
-    await ensureHomeAssistantVenv({ log: (m) => console.log(`[ha-setup] ${m}`) });
     const t0 = Date.now();
-    ha = await startHomeAssistant();
+    ha = await startHomeAssistant({ version });
     console.log(`[ha] ${ha.version} RUNNING and prepared at ${ha.url} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     ws = await connectHaWebSocket(ha.url, ha.token);
   }, 600_000);
@@ -58,8 +60,8 @@ describe('real Home Assistant core fixture', () => {
   }, 60_000);
 
   it('authenticates the long-lived token over the WebSocket and REST APIs', async () => {
-    expect(ws.haVersion).toBe('2024.3.3');
-    expect(ha.version).toBe('2024.3.3');
+    expect(ws.haVersion).toBe(version);
+    expect(ha.version).toBe(version);
     expect(ha.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const user = await ws.command<{ is_owner: boolean; is_admin: boolean }>('auth/current_user');
     expect(user).toMatchObject({ is_owner: true, is_admin: true });
@@ -95,9 +97,68 @@ describe('real Home Assistant core fixture', () => {
     const { exposed_entities } = await ws.command<{ exposed_entities: Record<string, { conversation?: boolean }> }>(
       'homeassistant/expose_entity/list',
     );
-    expect(exposed_entities[UNEXPOSED_ENTITY]?.conversation).toBe(false);
+    if (version === '2024.3.3') {
+      expect(exposed_entities[UNEXPOSED_ENTITY]?.conversation).toBe(false);
+    } else {
+      // 2026.11 lists exposed entities only; the decision is in the entity registry's options.
+      expect(exposed_entities[UNEXPOSED_ENTITY]).toBeUndefined();
+      expect(Object.values(exposed_entities).flatMap((a) => Object.values(a))).not.toContain(false);
+    }
+    const entries =
+      await ws.command<{ entity_id: string; options: { conversation?: { should_expose?: boolean } } }[]>('config/entity_registry/list');
+    expect(entries.find((e) => e.entity_id === UNEXPOSED_ENTITY)?.options.conversation?.should_expose).toBe(false);
     expect(exposed_entities['light.kitchen_lights']?.conversation).toBe(true);
     expect(exposed_entities['media_player.living_room']?.conversation).toBe(true);
+  });
+
+  it('has the floors and labels of the test home on 2026.11; none on 2024.3.3, which cannot assign them', async () => {
+    const [floors, areas, labels, entries] = await Promise.all([
+      ws.command<{ floor_id: string; name: string; aliases: string[]; level: number }[]>('config/floor_registry/list'),
+      ws.command<{ area_id: string; name: string; floor_id?: string | null }[]>('config/area_registry/list'),
+      ws.command<{ label_id: string; name: string }[]>('config/label_registry/list'),
+      ws.command<{ entity_id: string; labels?: string[] }[]>('config/entity_registry/list'),
+    ]);
+    if (!hasFloorsAndLabels(version)) {
+      // The registries answer (2024.3 has them), but nothing can be put on a floor or labelled.
+      expect(floors).toEqual([]);
+      expect(labels).toEqual([]);
+      const area = areas.find((a) => a.name === 'Kitchen')!;
+      await expect(ws.command('config/area_registry/update', { area_id: area.area_id, floor_id: 'x' })).rejects.toMatchObject({
+        code: 'invalid_format',
+      });
+      return;
+    }
+    for (const floor of HOME_FLOORS) {
+      const entry = floors.find((f) => f.name === floor.name);
+      expect(entry).toMatchObject({ aliases: [...floor.aliases], level: floor.level });
+      expect(areas.filter((a) => a.floor_id === entry!.floor_id).map((a) => a.name)).toEqual(expect.arrayContaining([...floor.areas]));
+    }
+    const holiday = labels.find((l) => l.name === HOME_LABELS[0].name)!;
+    expect(entries.filter((e) => e.labels?.includes(holiday.label_id)).map((e) => e.entity_id)).toEqual(
+      expect.arrayContaining([...HOME_LABELS[0].entities]),
+    );
+  });
+
+  it('Assist understands floors on 2026.11, not on 2024.3.3', async () => {
+    const kitchenBefore = (await stateOf(ws, 'light.kitchen_lights'))?.state;
+    await ws.command('call_service', {
+      domain: 'light',
+      service: 'turn_on',
+      target: { entity_id: ['light.bed_light', 'light.office_rgbw_lights'] },
+    });
+    const upstairs = await ws.command<ConversationResult>('conversation/process', {
+      text: 'turn off the lights on the first floor',
+      language: 'en',
+    });
+    if (version === '2024.3.3') {
+      expect(upstairs.response.response_type).toBe('error');
+      expect((await stateOf(ws, 'light.bed_light'))?.state).toBe('on');
+    } else {
+      expect(upstairs.response.response_type).toBe('action_done');
+      expect((await stateOf(ws, 'light.bed_light'))?.state).toBe('off');
+      expect((await stateOf(ws, 'light.office_rgbw_lights'))?.state).toBe('off');
+    }
+    expect((await stateOf(ws, 'light.kitchen_lights'))?.state).toBe(kitchenBefore);
   });
 
   it('handles "turn on the kitchen lights" with conversation/process', async () => {
@@ -123,9 +184,8 @@ describe('real Home Assistant core fixture', () => {
     ws = await connectHaWebSocket(ha.url, token);
     expect((await ws.command<{ state: string }>('get_config')).state).toBe('RUNNING');
     expect(await areaNameOf(ws, 'light.kitchen_lights')).toBe('Kitchen');
-    const { exposed_entities } = await ws.command<{ exposed_entities: Record<string, { conversation?: boolean }> }>(
-      'homeassistant/expose_entity/list',
-    );
-    expect(exposed_entities[UNEXPOSED_ENTITY]?.conversation).toBe(false);
+    const entries =
+      await ws.command<{ entity_id: string; options: { conversation?: { should_expose?: boolean } } }[]>('config/entity_registry/list');
+    expect(entries.find((e) => e.entity_id === UNEXPOSED_ENTITY)?.options.conversation?.should_expose).toBe(false);
   }, 240_000);
 });
