@@ -11,6 +11,7 @@
 //
 // Mounts: every command that runs inside the root runs as
 //   unshare --mount --pid --fork --kill-child --mount-proc=<root>/proc chroot <root> ...
+// (Home Assistant itself without --pid, see inRootArgv)
 // so /proc is mounted in a private mount namespace that disappears with the command: nothing is
 // ever mounted in the machine's own namespace, a killed build or test leaves no mount behind, and
 // `rm -rf` of the worktree always works. /dev needs no mount: debootstrap creates the device nodes
@@ -68,13 +69,21 @@ export function rootEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
-/** argv that runs `args` chrooted in the root, with its own /proc in a private mount and pid namespace. */
-export function inRootArgv(args, { killChildSignal = 'SIGKILL' } = {}) {
+/**
+ * argv that runs `args` chrooted in the root, with its own /proc in a private mount namespace (and,
+ * by default, a pid namespace, whose end kills every process of a build step). `unshare` blocks
+ * SIGTERM itself; --kill-child sends `killChildSignal` to its child when it dies.
+ *
+ * Home Assistant runs with `pidNamespace: false`: as the init of a pid namespace it would ignore
+ * SIGTERM until it has installed its handler, so a test worker killed during startup would leave
+ * it running. As a plain process, SIGTERM ends it at any time.
+ */
+export function inRootArgv(args, { killChildSignal = 'SIGKILL', pidNamespace = true } = {}) {
   return [
     'unshare',
     [
       '--mount',
-      '--pid',
+      ...(pidNamespace ? ['--pid'] : []),
       '--fork',
       `--kill-child=${killChildSignal}`,
       `--mount-proc=${path.join(HA_2026_ROOT, 'proc')}`,

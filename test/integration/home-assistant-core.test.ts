@@ -1,4 +1,12 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, readlink, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/wait.js';
+import { pidAlive } from '../helpers/pid-alive.js';
+import { REPO_ROOT } from '../helpers/repo-root.js';
 import {
   AREA_OF_ENTITY,
   ENTITIES_WITHOUT_AREA,
@@ -7,7 +15,9 @@ import {
   HOME_LABELS,
   UNEXPOSED_ENTITY,
   connectHaWebSocket,
+  ensureHomeAssistant2026Root,
   hasFloorsAndLabels,
+  mountsBelow,
   startHomeAssistant,
   type HaSocket,
   type HomeAssistantInstance,
@@ -37,6 +47,36 @@ async function areaNameOf(ws: HaSocket, entityId: string): Promise<string | null
   if (!entity) return null;
   const areaId = entity.area_id ?? devices.find((d) => d.id === entity.device_id)?.area_id ?? null;
   return areas.find((a) => a.area_id === areaId)?.name ?? null;
+}
+
+/** Descendants of `ancestor` whose command line mentions `needle` (from /proc: ppid chains). */
+async function descendantsRunning(ancestor: number, needle: string): Promise<number[]> {
+  const parents = new Map<number, number>();
+  const commands = new Map<number, string>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!Number.isInteger(ppid)) continue;
+    parents.set(Number(name), ppid);
+    commands.set(Number(name), (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' '));
+  }
+  const below = (pid: number): boolean => {
+    for (let p = parents.get(pid), hops = 0; p !== undefined && hops < 20; p = parents.get(p), hops++) if (p === ancestor) return true;
+    return false;
+  };
+  return [...commands].filter(([pid, cmd]) => cmd.includes(needle) && !cmd.includes('unshare') && below(pid)).map(([pid]) => pid);
+}
+
+/** Pids whose command line has this argument (e.g. the basename of a config dir). */
+async function processesWithArgument(needle: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.split('\0').some((arg) => arg.includes(needle))) pids.push(Number(name));
+  }
+  return pids;
 }
 
 async function stateOf(ws: HaSocket, entityId: string): Promise<State | undefined> {
@@ -175,6 +215,59 @@ describe.each(HA_TEST_VERSIONS)('real Home Assistant %s core fixture', (version)
     expect(refused.response.response_type).toBe('error');
     expect((await stateOf(ws, UNEXPOSED_ENTITY))?.state).toBe('off');
   });
+
+  it('runs 2026.11 chrooted with its own /proc (nothing mounted in the test’s namespace), and stop() leaves nothing', async () => {
+    // 2024.3.3 runs from the machine's venv; 2026.11 from the sid root, with its config dir inside.
+    const root = version === '2024.3.3' ? '/' : (await ensureHomeAssistant2026Root()).rootDir;
+    const pids = await processesWithArgument(path.basename(ha.configDir));
+    expect(pids.length).toBeGreaterThan(0);
+    expect(await Promise.all(pids.map((pid) => readlink(`/proc/${pid}/root`).catch(() => null)))).toContain(root);
+    if (root !== '/') expect(await mountsBelow(root)).toEqual([]);
+    const extra = await startHomeAssistant({ version });
+    const extraDir = extra.configDir;
+    expect(path.dirname(extraDir)).toBe(root === '/' ? os.tmpdir() : path.join(root, 'tmp'));
+    expect(await processesWithArgument(path.basename(extraDir))).not.toEqual([]);
+    await extra.stop();
+    expect(existsSync(extraDir)).toBe(false);
+    expect(await processesWithArgument(path.basename(extraDir))).toEqual([]);
+    if (root !== '/') expect(await mountsBelow(root)).toEqual([]);
+  }, 240_000);
+
+  it('a test worker killed with SIGKILL while Home Assistant starts, or once it runs, leaves no Home Assistant behind', async () => {
+    for (const when of ['starting', 'running'] as const) {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'servers', 'start-home-assistant-child.ts'), version],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // hass (2024.3.3) or the root's python (2026.11) below the child: its command line names the config dir.
+      const hassPids = await eventually(
+        async () =>
+          when === 'starting'
+            ? await descendantsRunning(child.pid!, 'hearth-ha-')
+            : output.includes('RUNNING')
+              ? await descendantsRunning(child.pid!, 'hearth-ha-')
+              : [],
+        (pids) => pids.length > 0,
+        180_000,
+        20,
+      );
+      child.kill('SIGKILL');
+      await exited;
+      await eventually(
+        async () => (await Promise.all(hassPids.map((pid) => pidAlive(pid)))).some(Boolean),
+        (alive) => !alive,
+        60_000,
+      );
+      const configDir = /RUNNING (\S+)/.exec(output)?.[1];
+      if (configDir) await rm(configDir, { recursive: true, force: true });
+    }
+  }, 400_000);
 
   it('restarts on the same port with the same token and keeps areas and exposure', async () => {
     await ws.close();

@@ -180,7 +180,8 @@ const LOG_TAIL_LINES = 60;
  * execve), refuses to start if the parent is already gone, then execs the rest of argv. So even a
  * test worker killed with SIGKILL leaves no Home Assistant behind: 2024.3.3's hass gets SIGTERM;
  * 2026.11's `unshare` (which blocks SIGTERM) gets SIGKILL, and its --kill-child sends SIGTERM on
- * to hass, the init of its pid namespace, whose end kills the rest of the namespace.
+ * to hass (a plain process, not the init of a pid namespace, so SIGTERM works before its handler is
+ * installed).
  */
 const LAUNCHER = [
   'import ctypes, os, signal, sys',
@@ -215,7 +216,7 @@ export type Setup2026Result = {
 };
 type Setup2026Module = {
   ensureHomeAssistant2026Root(options?: { force?: boolean; log?: (msg: string) => void }): Promise<Setup2026Result>;
-  inRootArgv(args: string[], options?: { killChildSignal?: string }): [string, string[]];
+  inRootArgv(args: string[], options?: { killChildSignal?: string; pidNamespace?: boolean }): [string, string[]];
   rootEnv(extra?: Record<string, string>): Record<string, string>;
   mountsBelow(dir: string): Promise<string[]>;
 };
@@ -276,7 +277,10 @@ async function prepareLaunch(version: HaTestVersion): Promise<Launch> {
     tempParent,
     innerConfigDir: (dir) => `/tmp/${path.basename(dir)}`,
     argv: (dir) => {
-      const [cmd, args] = mod.inRootArgv([root.python, '-m', 'homeassistant', '-c', dir, '--skip-pip'], { killChildSignal: 'SIGTERM' });
+      const [cmd, args] = mod.inRootArgv([root.python, '-m', 'homeassistant', '-c', dir, '--skip-pip'], {
+        killChildSignal: 'SIGTERM',
+        pidNamespace: false,
+      });
       return [cmd, ...args];
     },
     env: (port) => mod.rootEnv({ HEARTH_HA_PORT: String(port), PYTHONUNBUFFERED: '1' }),
