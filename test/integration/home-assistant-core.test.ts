@@ -264,8 +264,13 @@ describe.each(HA_TEST_VERSIONS)('real Home Assistant %s core fixture', (version)
         (alive) => !alive,
         60_000,
       );
-      const configDir = /RUNNING (\S+)/.exec(output)?.[1];
-      if (configDir) await rm(configDir, { recursive: true, force: true });
+      // Its config dir stays (no exit hook runs on SIGKILL) until a later run's stale-dir sweep: remove it now.
+      const parent = path.dirname(ha.configDir);
+      for (const name of await readdir(parent)) {
+        const owner = await readFile(path.join(parent, name, '.hearth-owner-pid'), 'utf8').catch(() => '');
+        if (name.startsWith('hearth-ha-') && owner === String(child.pid))
+          await rm(path.join(parent, name), { recursive: true, force: true });
+      }
     }
   }, 400_000);
 
