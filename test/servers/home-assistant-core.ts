@@ -1,8 +1,10 @@
 /**
- * A real Home Assistant core (2024.3.3, demo integration) as a test fixture.
+ * A real Home Assistant core (2024.3.3 or 2026.11.0, demo integration) as a test fixture.
  *
- * `startHomeAssistant()` installs the venv if needed (scripts/setup-home-assistant.mjs), copies
- * test/servers/ha-config to a fresh temporary directory, starts `hass` on a free 127.0.0.1 port,
+ * `startHomeAssistant({ version })` installs the venv (2024.3.3, scripts/setup-home-assistant.mjs)
+ * or the Debian sid root (2026.11.0, scripts/setup-home-assistant-2026.mjs) if needed, copies
+ * test/servers/ha-config to a fresh temporary directory (for 2026.11 under <root>/tmp, which hass
+ * sees as /tmp: it runs chrooted, see LAUNCHER), starts `hass` on a free 127.0.0.1 port,
  * onboards an owner user (REST onboarding flow → auth code → /auth/token → WebSocket
  * `auth/long_lived_access_token`), waits for `get_config.state === "RUNNING"`, then puts the demo
  * entities into areas and sets their exposure to Assist over the WebSocket API.
@@ -18,6 +20,20 @@
  *   climate, cover, fan, humidifier, light, lock, scene, script, switch, todo, vacuum, water_heater,
  *   plus binary sensors/sensors of a few device classes). Media players are not exposed by default
  *   in 2024.3; this fixture exposes DEFAULT_EXPOSED_ENTITIES explicitly.
+ * - 2024.3.3 answers `config/floor_registry/list` and `config/label_registry/list` (empty), but
+ *   cannot assign them (see HOME_FLOORS): its test home has neither.
+ *
+ * What differs on 2026.11.0 (checked against a running instance):
+ * - Onboarding, the token flow, the three default areas and the demo entity ids are the same. The
+ *   alarm panel now has a registry entry; locks and media players still have none.
+ * - The fixture adds floors (with aliases) and a label (HOME_FLOORS, HOME_LABELS).
+ * - `homeassistant/expose_entity/list` lists exposed entities only; an unexposed registry entity's
+ *   decision is in `config/entity_registry/list` (`options.conversation.should_expose: false`).
+ * - Default exposure: media_player is exposed by default, lock and script no longer are.
+ * - A renamed entity with a device is named "<device name> <name>" (has_entity_name), a demo cover
+ *   shows "opening" at once, `conversation.home_assistant` exists, and `conversation/process`
+ *   always returns a conversation_id. Assist understands floors ("lights on the first floor").
+ * - The demo loads ffmpeg, which is not installed in the root: one ERROR line at start, harmless.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
