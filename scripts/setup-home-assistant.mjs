@@ -3,6 +3,10 @@
 //
 //   node scripts/setup-home-assistant.mjs          # idempotent; a second run is a fast no-op
 //   node scripts/setup-home-assistant.mjs --force  # reinstall into the existing venv
+//   node scripts/setup-home-assistant.mjs --version 2026.11.0  # only one of the two test versions
+//
+// Without --version it also builds Home Assistant 2026.11.0 in a Debian sid root
+// (.cache/ha-2026-root, scripts/setup-home-assistant-2026.mjs): the tests run against both.
 //
 // Plain Node ESM without npm dependencies, so it can run before `npm ci`. Tests import
 // `ensureHomeAssistantVenv()` from here. Needs Python 3.11 (Home Assistant 2024.3.3 is the newest
@@ -60,13 +64,13 @@ export const HA_VENV_DIR = path.join(ROOT, '.cache', 'ha-venv');
 export const HA_HASS_BIN = path.join(HA_VENV_DIR, 'bin', 'hass');
 const VENV_PYTHON = path.join(HA_VENV_DIR, 'bin', 'python');
 const MARKER = path.join(HA_VENV_DIR, '.hearth-ha-installed.json');
-const LOCK_DIR = path.join(ROOT, '.cache', 'ha-venv.lock');
+const HA_LOCK_DIR = path.join(ROOT, '.cache', 'ha-venv.lock');
 const INSTALL_LOG = path.join(ROOT, '.cache', 'ha-venv-install.log');
 const HA_REQS = path.join(ROOT, 'scripts', 'ha', 'ha_reqs.py');
 const MARKER_FORMAT = 1;
 
 /** Run a command; resolve with its output, reject with a message holding the output's tail. */
-function run(cmd, args, { onLine, logStream, env } = {}) {
+export function run(cmd, args, { onLine, logStream, env } = {}) {
   return new Promise((resolve, reject) => {
     let child;
     try {
@@ -131,7 +135,7 @@ async function findPython(log) {
   );
 }
 
-function sleep(ms) {
+export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
@@ -144,31 +148,31 @@ function pidAlive(pid) {
   }
 }
 
-/** A lock directory so two test processes do not install into the same venv at once. */
-async function withLock(log, fn) {
-  await mkdir(path.dirname(LOCK_DIR), { recursive: true });
+/** A lock directory so two test processes do not install into the same venv (or root) at once. */
+export async function withLock(log, fn, lockDir = HA_LOCK_DIR) {
+  await mkdir(path.dirname(lockDir), { recursive: true });
   const deadline = Date.now() + 30 * 60_000;
   let announced = false;
   for (;;) {
     try {
-      await mkdir(LOCK_DIR);
-      await writeFile(path.join(LOCK_DIR, 'pid'), String(process.pid));
+      await mkdir(lockDir);
+      await writeFile(path.join(lockDir, 'pid'), String(process.pid));
       break;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      const pid = Number(await readFile(path.join(LOCK_DIR, 'pid'), 'utf8').catch(() => 'NaN'));
+      const pid = Number(await readFile(path.join(lockDir, 'pid'), 'utf8').catch(() => 'NaN'));
       let age = 0;
       try {
-        age = Date.now() - (await stat(LOCK_DIR)).mtimeMs;
+        age = Date.now() - (await stat(lockDir)).mtimeMs;
       } catch {
         continue; // released meanwhile
       }
       // A lock without a pid file is younger than a few seconds unless its owner died mid-write.
       if ((Number.isInteger(pid) && !pidAlive(pid)) || (!Number.isInteger(pid) && age > 10_000)) {
-        await rm(LOCK_DIR, { recursive: true, force: true });
+        await rm(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${LOCK_DIR} (held by pid ${pid})`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir} (held by pid ${pid})`);
       if (!announced) {
         log(`waiting for another Home Assistant install (pid ${pid}) to finish...`);
         announced = true;
@@ -179,7 +183,7 @@ async function withLock(log, fn) {
   try {
     return await fn();
   } finally {
-    await rm(LOCK_DIR, { recursive: true, force: true });
+    await rm(lockDir, { recursive: true, force: true });
   }
 }
 
@@ -234,7 +238,7 @@ async function readMarker() {
 }
 
 /** pip output → a few progress lines. */
-function pipProgress(log) {
+export function pipProgress(log) {
   return (line) => {
     const l = line.trim();
     if (/^(Collecting|Building wheel for|Successfully installed|ERROR)/.test(l) && !l.includes('(from ')) {
@@ -356,9 +360,25 @@ export async function ensureHomeAssistantVenv({ force = false, log = (msg) => co
   });
 }
 
+/** Both test versions: this venv, and the 2026.11 root of setup-home-assistant-2026.mjs. `version` limits it to one. */
+export async function ensureHomeAssistantTestVersions({ force = false, version } = {}) {
+  const known = [HA_VERSION, '2026.11.0'];
+  if (version !== undefined && !known.includes(version)) {
+    throw new Error(`unknown Home Assistant test version ${JSON.stringify(version)}; known: ${known.join(', ')}`);
+  }
+  if (version === undefined || version === HA_VERSION) await ensureHomeAssistantVenv({ force });
+  if (version === undefined || version === '2026.11.0') {
+    const { ensureHomeAssistant2026Root } = await import('./setup-home-assistant-2026.mjs');
+    await ensureHomeAssistant2026Root({ force });
+  }
+}
+
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (isMain) {
-  ensureHomeAssistantVenv({ force: process.argv.includes('--force') }).then(
+  // node scripts/setup-home-assistant.mjs [--force] [--version 2024.3.3|2026.11.0]
+  const at = process.argv.indexOf('--version');
+  const version = at > 0 ? process.argv[at + 1] : undefined;
+  ensureHomeAssistantTestVersions({ force: process.argv.includes('--force'), version }).then(
     () => process.exit(0),
     (err) => {
       console.error(`[ha-setup] ERROR: ${err instanceof Error ? err.message : String(err)}`);

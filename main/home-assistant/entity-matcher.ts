@@ -121,6 +121,8 @@ export type MatchTarget = {
   areaNames: readonly string[];
   /** Floor name and aliases. */
   floorNames: readonly string[];
+  /** Home Assistant label names (2024.3+): matched like places, "the holiday lights". */
+  labelNames?: readonly string[];
 };
 
 export type MatchResult = {
@@ -201,7 +203,7 @@ export type PreparedTarget = {
 
 export function prepareTarget(target: MatchTarget): PreparedTarget {
   const names = phraseTokens(target.names);
-  const places = phraseTokens([...target.areaNames, ...target.floorNames]);
+  const places = phraseTokens([...target.areaNames, ...target.floorNames, ...(target.labelNames ?? [])]);
   const domainWords = [
     ...(DOMAIN_WORDS[target.domain] ?? [target.domain]),
     ...(target.deviceClass ? (DEVICE_CLASS_WORDS[target.deviceClass] ?? [target.deviceClass]) : []),

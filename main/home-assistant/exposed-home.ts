@@ -20,16 +20,21 @@ import {
 
 export type ExposureSettings = { include: readonly string[]; exclude: readonly string[] };
 
-/** Home Assistant's default rule (homeassistant/exposed_entities.py, 2024.x) for entities without a stored decision. */
+/**
+ * Home Assistant's default rule (homeassistant/exposed_entities.py) for entities without a stored
+ * decision, as far as every supported version agrees: 2024.3 also exposes lock and script by
+ * default, 2026.11 also media_player (and no longer lock and script). An entity of those domains
+ * without a stored decision counts as not exposed until Home Assistant stores one (it does on its
+ * first evaluation, e.g. when its own assistant starts), so Hearth never acts on something Home
+ * Assistant would not.
+ */
 export const DEFAULT_EXPOSED_DOMAINS: ReadonlySet<string> = new Set([
   'climate',
   'cover',
   'fan',
   'humidifier',
   'light',
-  'lock',
   'scene',
-  'script',
   'switch',
   'todo',
   'vacuum',
@@ -89,11 +94,13 @@ export function exposedByHomeAssistant(
   entityId: string,
   entry: HaEntityEntry | undefined,
   state: HaEntity | undefined,
-  registries: Pick<HaRegistries, 'exposedToAssist' | 'exposeNew'>,
+  registries: Pick<HaRegistries, 'exposedToAssist' | 'exposeNew'> & Partial<Pick<HaRegistries, 'exposureListOmitsUnexposed'>>,
 ): boolean {
   if (entry?.disabled_by) return false;
   const stored = registries.exposedToAssist.get(entityId);
   if (stored !== undefined) return stored;
+  // Not in the registry and not in a list of exposed entities only: maybe unexposed by the user.
+  if (!entry && registries.exposureListOmitsUnexposed) return false;
   if (!registries.exposeNew) return false;
   if (entry && (entry.entity_category || entry.hidden_by)) return false;
   const domain = domainOf(entityId);
@@ -110,7 +117,7 @@ export function isExposed(
   entityId: string,
   entry: HaEntityEntry | undefined,
   state: HaEntity | undefined,
-  registries: Pick<HaRegistries, 'exposedToAssist' | 'exposeNew'>,
+  registries: Pick<HaRegistries, 'exposedToAssist' | 'exposeNew'> & Partial<Pick<HaRegistries, 'exposureListOmitsUnexposed'>>,
   settings: ExposureSettings,
 ): boolean {
   if (!exposedByHomeAssistant(entityId, entry, state, registries)) return false;
@@ -126,6 +133,8 @@ export type ExposedEntity = {
   readonly areaId: string | null;
   readonly areaName: string | null;
   readonly floorName: string | null;
+  /** Names of its Home Assistant labels and its device's (2024.3+; empty before). */
+  readonly labels: readonly string[];
   readonly deviceClass: string | null;
   /** Marked as a secure device in Home Assistant (HaEntityEntry.secure_device): always asks for a yes. */
   readonly secureInHomeAssistant: boolean;
@@ -149,7 +158,7 @@ export type Resolution =
   | { kind: 'wrong_domain'; entity: ExposedEntity }
   | { kind: 'too_many'; count: number };
 
-export type FindQuery = { query?: string; area?: string; domain?: string; deviceClass?: string };
+export type FindQuery = { query?: string; area?: string; floor?: string; label?: string; domain?: string; deviceClass?: string };
 
 /** Longest reference or query we try to match; anything longer names nothing. */
 export const MAX_REFERENCE_LENGTH = 200;
@@ -161,6 +170,8 @@ export class ExposedHome {
   readonly areas: readonly ExposedArea[];
   readonly #byId: ReadonlyMap<string, ExposedEntity>;
   #domains: ReadonlySet<string> | undefined;
+  #labels: readonly string[] | undefined;
+  #floors: readonly string[] | undefined;
 
   private constructor(entities: ExposedEntity[], areas: ExposedArea[]) {
     this.entities = entities;
@@ -177,6 +188,7 @@ export class ExposedHome {
     const entries = new Map(registries.entities.map((e) => [e.entity_id, e]));
     const devices = new Map(registries.devices.map((d) => [d.id, d]));
     const floors = new Map(registries.floors.map((f) => [f.floor_id, f]));
+    const labelNames = new Map(registries.labels.map((l) => [l.label_id, l.name]));
     const areas = new Map(
       registries.areas.map((a) => {
         const floor = a.floor_id ? floors.get(a.floor_id) : undefined;
@@ -199,6 +211,11 @@ export class ExposedHome {
       const name = entityName(id, entry, state);
       const aliases = entry?.aliases ?? [];
       const deviceClass = typeof state.attributes.device_class === 'string' ? state.attributes.device_class : null;
+      const device = entry?.device_id ? devices.get(entry.device_id) : undefined;
+      const labels = [...new Set([...(entry?.labels ?? []), ...(device?.labels ?? [])])]
+        .map((labelId) => labelNames.get(labelId))
+        .filter((n): n is string => n !== undefined)
+        .sort((a, b) => a.localeCompare(b));
       entities.push({
         id,
         domain: domainOf(id),
@@ -207,6 +224,7 @@ export class ExposedHome {
         areaId: area ? area.id : null,
         areaName: area?.name ?? null,
         floorName: area?.floorName ?? null,
+        labels,
         deviceClass,
         secureInHomeAssistant: entry?.secure_device === true,
         match: prepareTarget({
@@ -216,6 +234,7 @@ export class ExposedHome {
           names: [name, ...aliases],
           areaNames: area ? [area.name, ...area.aliases] : [],
           floorNames: area?.floorName ? [area.floorName, ...area.floorAliases] : [],
+          labelNames: labels,
         }),
       });
     }
@@ -252,6 +271,26 @@ export class ExposedHome {
     );
   }
 
+  /** Areas on the floor a name stands for ("upstairs", "first floor"); floors only, never area names. */
+  findFloorAreas(floor: string): ExposedArea[] {
+    if (typeof floor !== 'string' || floor.length > MAX_REFERENCE_LENGTH) return [];
+    return this.areas.filter((a) => a.floorName !== null && matchPlace(floor, [a.floorName, ...a.floorAliases]));
+  }
+
+  /** The label names of exposed entities (sorted). */
+  get labels(): readonly string[] {
+    this.#labels ??= [...new Set(this.entities.flatMap((e) => e.labels))].sort((a, b) => a.localeCompare(b));
+    return this.#labels;
+  }
+
+  /** The exposed floors' names (sorted by name). */
+  get floors(): readonly string[] {
+    this.#floors ??= [...new Set(this.areas.flatMap((a) => (a.floorName === null ? [] : [a.floorName])))].sort((a, b) =>
+      a.localeCompare(b),
+    );
+    return this.#floors;
+  }
+
   /** Exposed entities matching a free-text query and filters, best first. */
   find(query: FindQuery): { entity: ExposedEntity; match: MatchResult | null }[] {
     let pool = this.entities;
@@ -263,6 +302,14 @@ export class ExposedHome {
     if (query.area !== undefined) {
       const areaIds = new Set(this.findAreas(query.area).map((a) => a.id));
       pool = pool.filter((e) => e.areaId !== null && areaIds.has(e.areaId));
+    }
+    if (query.floor !== undefined) {
+      const areaIds = new Set(this.findFloorAreas(query.floor).map((a) => a.id));
+      pool = pool.filter((e) => e.areaId !== null && areaIds.has(e.areaId));
+    }
+    if (query.label !== undefined) {
+      const label = query.label;
+      pool = typeof label === 'string' && label.length <= MAX_REFERENCE_LENGTH ? pool.filter((e) => matchPlace(label, e.labels)) : [];
     }
     const text = query.query?.trim() ?? '';
     if (text === '') return pool.map((entity) => ({ entity, match: null }));

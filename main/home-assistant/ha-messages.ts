@@ -7,6 +7,7 @@ import type {
   HaEntityEntry,
   HaFeatures,
   HaFloor,
+  HaLabel,
 } from './home-assistant-gateway.js';
 
 /**
@@ -43,10 +44,18 @@ export function parseFloors(value: unknown): HaFloor[] {
   });
 }
 
+export function parseLabels(value: unknown): HaLabel[] {
+  return list(value).flatMap((l) => {
+    const id = str(l.label_id);
+    const name = str(l.name);
+    return id && name ? [{ label_id: id, name, description: str(l.description) }] : [];
+  });
+}
+
 export function parseDevices(value: unknown): HaDevice[] {
   return list(value).flatMap((d) => {
     const id = str(d.id);
-    return id ? [{ id, name: str(d.name), name_by_user: str(d.name_by_user), area_id: str(d.area_id) }] : [];
+    return id ? [{ id, name: str(d.name), name_by_user: str(d.name_by_user), area_id: str(d.area_id), labels: stringList(d.labels) }] : [];
   });
 }
 
@@ -63,6 +72,7 @@ export function parseEntityEntries(value: unknown, aliases?: ReadonlyMap<string,
         name: str(e.name),
         original_name: str(e.original_name),
         aliases: aliases?.get(id) ?? stringList(e.aliases),
+        labels: stringList(e.labels),
         area_id: str(e.area_id),
         device_id: str(e.device_id),
         hidden_by: str(e.hidden_by),
@@ -162,6 +172,7 @@ export function featuresForVersion(version: string): HaFeatures {
   return {
     exposeEntityList: atLeastVersion(version, 2023, 5),
     floors: atLeastVersion(version, 2024, 3),
+    labels: atLeastVersion(version, 2024, 3),
     entityAliases: atLeastVersion(version, 2023, 3),
     conversation: atLeastVersion(version, 2023, 1),
   };

@@ -26,12 +26,14 @@ import {
   parseEntityEntries,
   parseExposure,
   parseFloors,
+  parseLabels,
   parseServiceResult,
   parseState,
   parseStates,
 } from './ha-messages.js';
 import {
   EMPTY_REGISTRIES,
+  HA_DEFAULT_AGENT_ENTITY,
   NOT_REACHABLE,
   type HaCommandOptions,
   type HaConnectionStatus,
@@ -85,7 +87,13 @@ const DEFAULTS: Timing = {
   startupTimeoutMs: 120_000,
 };
 
-const REGISTRY_EVENTS = ['area_registry_updated', 'device_registry_updated', 'entity_registry_updated', 'floor_registry_updated'];
+const REGISTRY_EVENTS = [
+  'area_registry_updated',
+  'device_registry_updated',
+  'entity_registry_updated',
+  'floor_registry_updated',
+  'label_registry_updated',
+];
 
 /**
  * The Home Assistant gateway on home-assistant-js-websocket with a `ws` socket. The library
@@ -410,9 +418,11 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
         throw error;
       }
     };
-    const [areas, floors, devices, entries, exposure, exposeNew] = await Promise.all([
+    // Floors and labels (2024.3+): asked for by version, and still optional (`unknown_command` = none).
+    const [areas, floors, labels, devices, entries, exposure, exposeNew] = await Promise.all([
       command<unknown>('config/area_registry/list'),
       this.#features.floors ? optional<unknown>('config/floor_registry/list') : Promise.resolve(null),
+      this.#features.labels ? optional<unknown>('config/label_registry/list') : Promise.resolve(null),
       command<unknown>('config/device_registry/list'),
       command<unknown>('config/entity_registry/list'),
       this.#features.exposeEntityList ? optional<unknown>('homeassistant/expose_entity/list') : Promise.resolve(null),
@@ -421,16 +431,16 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
         : Promise.resolve(null),
     ]);
     let entities = parseEntityEntries(entries);
-    const exposedToAssist = exposure === null ? new Map<string, boolean>() : parseExposure(exposure);
+    const listed = exposure === null ? null : parseExposure(exposure);
+    const exposedToAssist = new Map(listed ?? []);
     const exposureSource =
-      exposure !== null
-        ? 'expose_entity_list'
-        : entities.some((e) => e.should_expose !== null)
-          ? 'entity_registry_options'
-          : 'default_rule';
-    if (exposure === null) {
-      for (const entry of entities) if (entry.should_expose !== null) exposedToAssist.set(entry.entity_id, entry.should_expose);
-    }
+      listed !== null ? 'expose_entity_list' : entities.some((e) => e.should_expose !== null) ? 'entity_registry_options' : 'default_rule';
+    // The entity registry's stored decision (options.conversation.should_expose) is Home Assistant's
+    // own and wins. It matters on 2026.x, whose list leaves out the entities set to "not exposed":
+    // without this, an unexposed switch would fall through to the default rule and count as exposed.
+    for (const entry of entities) if (entry.should_expose !== null) exposedToAssist.set(entry.entity_id, entry.should_expose);
+    // Feature detection from the data: a list without a single false is a list of exposed entities only.
+    const exposureListOmitsUnexposed = listed !== null && ![...listed.values()].includes(false);
     // Aliases are only in the extended entries; fetch them for the entities that may be exposed.
     if (this.#features.entityAliases) {
       const ids = entities.filter((e) => exposedToAssist.get(e.entity_id) !== false).map((e) => e.entity_id);
@@ -442,10 +452,12 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
     const next: HaRegistries = {
       areas: parseAreas(areas),
       floors: floors === null ? [] : parseFloors(floors),
+      labels: labels === null ? [] : parseLabels(labels),
       devices: parseDevices(devices),
       entities,
       exposedToAssist,
       exposeNew: exposeNew?.expose_new !== false,
+      exposureListOmitsUnexposed,
       exposureSource,
     };
     const json = JSON.stringify({ ...next, exposedToAssist: [...exposedToAssist] });
@@ -471,6 +483,11 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
   async processConversation(request: HaConversationRequest, options: HaCommandOptions = {}): Promise<HaConversationResult> {
     const message: MessageBase = { type: 'conversation/process', text: request.text };
     if (request.language) message.language = request.language;
+    // Name Home Assistant's own agent explicitly where it is an entity (2024.5+): the hand-over is
+    // meant for Assist's built-in sentences and intents, never for another agent (an LLM) that a
+    // later version might pick by default. Feature-detected by the entity's presence; 2024.3 has no
+    // such entity, and without agent_id it uses its own agent.
+    if (this.getEntities().has(HA_DEFAULT_AGENT_ENTITY)) message.agent_id = HA_DEFAULT_AGENT_ENTITY;
     const result = await this.#command<unknown>(message, { timeoutMs: this.#timing.conversationTimeoutMs, ...stripUndefined(options) });
     return parseConversationResult(result);
   }

@@ -28,7 +28,16 @@ export type HaEntity = {
 
 export type HaArea = { area_id: string; name: string; aliases: readonly string[]; floor_id: string | null };
 export type HaFloor = { floor_id: string; name: string; aliases: readonly string[]; level: number | null };
-export type HaDevice = { id: string; name: string | null; name_by_user: string | null; area_id: string | null };
+export type HaDevice = {
+  id: string;
+  name: string | null;
+  name_by_user: string | null;
+  area_id: string | null;
+  /** Label ids (2024.3+; absent or empty before). */
+  labels?: readonly string[];
+};
+/** A label from `config/label_registry/list` (2024.3+). */
+export type HaLabel = { label_id: string; name: string; description: string | null };
 export type HaEntityEntry = {
   entity_id: string;
   /** Set by the user in Home Assistant; wins over the integration's name. */
@@ -40,6 +49,8 @@ export type HaEntityEntry = {
   hidden_by: string | null;
   disabled_by: string | null;
   entity_category: string | null;
+  /** Label ids (2024.3+; absent or empty before). */
+  labels?: readonly string[];
   /** `options.conversation.should_expose` when the registry carries it. */
   should_expose: boolean | null;
   /**
@@ -57,6 +68,7 @@ export type HaExposureSource = 'expose_entity_list' | 'entity_registry_options' 
 export type HaRegistries = {
   areas: readonly HaArea[];
   floors: readonly HaFloor[];
+  labels: readonly HaLabel[];
   devices: readonly HaDevice[];
   entities: readonly HaEntityEntry[];
   /**
@@ -66,6 +78,12 @@ export type HaRegistries = {
   exposedToAssist: ReadonlyMap<string, boolean>;
   /** Whether entities without a stored decision follow the default rule (Home Assistant's "expose new entities"). */
   exposeNew: boolean;
+  /**
+   * `homeassistant/expose_entity/list` lists only exposed entities (2026.x; 2024.3 also lists the
+   * unexposed ones with false). Then an entity without a registry entry that is missing from the
+   * list may have been unexposed by the user, and counts as not exposed.
+   */
+  exposureListOmitsUnexposed: boolean;
   exposureSource: HaExposureSource;
 };
 
@@ -83,6 +101,9 @@ export type HaServiceResult = { contextId: string | null };
 
 export type HaConversationRequest = { text: string; language?: string };
 
+/** The conversation entity of Home Assistant's own agent (2024.5+; before, the agent id is `homeassistant`). */
+export const HA_DEFAULT_AGENT_ENTITY = 'conversation.home_assistant';
+
 /** `conversation/process` result, reduced to what the app uses. */
 export type HaConversationResult = {
   speech: string;
@@ -97,8 +118,10 @@ export type HaConversationResult = {
 export type HaFeatures = {
   /** `homeassistant/expose_entity/list` (2023.5+). */
   exposeEntityList: boolean;
-  /** Floor registry (2024.4+; answered, empty, by 2024.3). */
+  /** Floor registry (2024.3+, floor aliases after 2024.3; older cores answer `unknown_command`). */
   floors: boolean;
+  /** Label registry and `labels` on entities and devices (2024.3+; older cores answer `unknown_command`). */
+  labels: boolean;
   /** `config/entity_registry/get_entries` with aliases (2023.x). */
   entityAliases: boolean;
   /** `conversation/process` over the WebSocket (2023.1+). */
@@ -133,6 +156,10 @@ export interface HomeAssistantGateway extends EventSource<HomeAssistantGatewayEv
    * connectivity HomeAssistantError while Home Assistant is not reachable.
    */
   callService(call: HaServiceCall, options?: HaCommandOptions): Promise<HaServiceResult>;
+  /**
+   * `conversation/process` with Home Assistant's own agent: `agent_id: conversation.home_assistant`
+   * where that entity exists (2024.5+), else Home Assistant's default (2024.3: `homeassistant`).
+   */
   processConversation(request: HaConversationRequest, options?: HaCommandOptions): Promise<HaConversationResult>;
   /** Waits up to `timeoutMs` for the connection to be (re-)established; resolves whether it is. */
   waitUntilConnected(timeoutMs: number): Promise<boolean>;
@@ -143,9 +170,11 @@ export interface HomeAssistantGateway extends EventSource<HomeAssistantGatewayEv
 export const EMPTY_REGISTRIES: HaRegistries = {
   areas: [],
   floors: [],
+  labels: [],
   devices: [],
   entities: [],
   exposedToAssist: new Map(),
   exposeNew: true,
+  exposureListOmitsUnexposed: false,
   exposureSource: 'default_rule',
 };

@@ -8,8 +8,10 @@ import type { ExposedEntity, ExposedHome } from './exposed-home.js';
  * ids directly. It is re-sent with every session.update and counts as input tokens on every turn,
  * so it is held under a budget: tokens are estimated as characters / 4, and the default budget is
  * 1500 tokens (6000 characters) whatever the size of the home. Over budget it degrades step by
- * step: aliases go, then names, then the largest areas become counts per domain ("12 lights"),
- * then areas are dropped with a pointer to find_devices. State values are never part of it, so it
+ * step: aliases go, then names, then the labels line, then the largest areas become counts per domain
+ * ("12 lights"), then areas are dropped with a pointer to find_devices. Floors (2024.3+) appear in
+ * the area titles ("Bedroom (First Floor)"); Home Assistant labels (2024.3+) get one line
+ * ("Labels: Holiday: switch.decorative_lights, ..."), so "the holiday lights" can be resolved. State values are never part of it, so it
  * only changes when names, areas or exposure change.
  */
 
@@ -79,7 +81,7 @@ export function buildHomeSummary(home: ExposedHome, options: SummaryOptions = {}
     '# Home (Home Assistant)',
     home.entities.length === 0
       ? 'No devices are exposed to this assistant. If the user wants to control something, tell them to expose it in Home Assistant (Settings → Voice assistants → Expose).'
-      : 'Devices you may read and control, by area, as entity ids (with the name where it differs). Pass these ids to the tools. Anything not listed here does not exist for you; find_devices searches by name, area or type.',
+      : 'Devices you may read and control, by area, as entity ids (with the name where it differs). Pass these ids to the tools. Anything not listed here does not exist for you; find_devices searches by name, area, floor, label or type.',
   ];
   const sensitive = options.policy ? sensitiveNote(home, options.policy) : null;
   if (sensitive) header.push(sensitive);
@@ -89,12 +91,14 @@ export function buildHomeSummary(home: ExposedHome, options: SummaryOptions = {}
     `${g.title}: ${g.entities.map((e) => entityText(e, names, aliases)).join(', ')}`;
   const counted = (g: AreaGroup) => `${g.title}: ${countText(g.entities)} (ask find_devices)`;
 
-  for (const [names, aliases] of [
-    [true, true],
-    [true, false],
-    [false, false],
+  const labels = labelLine(home);
+  for (const [names, aliases, withLabels] of [
+    [true, true, true],
+    [true, false, true],
+    [false, false, true],
+    [false, false, false],
   ] as const) {
-    const lines = [...header, ...groups.map((g) => full(g, names, aliases))];
+    const lines = [...header, ...groups.map((g) => full(g, names, aliases)), ...(withLabels && labels ? [labels] : [])];
     if (fits(lines)) return lines.join('\n');
   }
   // Largest areas become counts first, keeping as many ids as the budget allows.
@@ -121,6 +125,15 @@ export function buildHomeSummary(home: ExposedHome, options: SummaryOptions = {}
   }
   if (omitted > 0) lines.push(`…and ${omitted} more areas (ask find_devices).`);
   return lines.join('\n');
+}
+
+/** "Labels: Holiday: light.a, switch.b; Night: light.c" for the labels of exposed entities, or null. */
+function labelLine(home: ExposedHome): string | null {
+  const parts = home.labels.map((label) => {
+    const ids = home.entities.filter((e) => e.labels.includes(label)).map((e) => e.id);
+    return `${label.replace(/[:;]/g, ' ')}: ${ids.join(', ')}`;
+  });
+  return parts.length === 0 ? null : `Labels (Home Assistant): ${parts.join('; ')}`;
 }
 
 /** Which kinds of action ask, so the model expects confirmation_required and asks the question itself. */

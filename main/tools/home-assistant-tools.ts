@@ -4,11 +4,11 @@ import type { ToolSource } from './tool-registry.js';
 import { NOT_REACHABLE, type HaEntity, type HomeAssistantGateway } from '../home-assistant/home-assistant-gateway.js';
 import type { HomeAssistantSettings } from '../home-assistant/home-assistant-settings.js';
 import { MAX_GROUP_SIZE, type ExposedEntity, type ExposedHome } from '../home-assistant/exposed-home.js';
-import { compactState } from '../home-assistant/compact-state.js';
+import { compactState, type CompactState } from '../home-assistant/compact-state.js';
 import { TRANSCRIPT_WAIT_MS, type ConfirmationGate, type ConfirmationKey, type GateDecision } from '../home-assistant/confirmation-gate.js';
 import type { ConfirmationPolicy } from '../home-assistant/confirmation-policy.js';
 import type { HomeControl } from '../home-assistant/home-control.js';
-import { normalize } from '../home-assistant/entity-matcher.js';
+import { matchPlace, normalize } from '../home-assistant/entity-matcher.js';
 import { HomeAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import {
@@ -214,10 +214,12 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     defineTool({
       name: 'find_devices',
       description:
-        'Search the exposed devices by name, alias, area or floor ("kitchen lights", "upstairs"), type and device class. Returns ids, names, areas and current state.',
+        'Search the exposed devices by name, alias, area, floor or Home Assistant label ("kitchen lights", "upstairs", "holiday lights"), type and device class. Returns ids, names, areas, floors, labels and current state.',
       parameters: z.object({
-        query: z.string().max(200).optional().describe('Free text: a name, alias, area or type, e.g. "bedroom lamp".'),
+        query: z.string().max(200).optional().describe('Free text: a name, alias, area, floor, label or type, e.g. "bedroom lamp".'),
         area: z.string().max(100).optional().describe('Only devices in this area or floor.'),
+        floor: z.string().max(100).optional().describe('Only devices on this floor, e.g. "upstairs".'),
+        label: z.string().max(100).optional().describe('Only devices with this Home Assistant label.'),
         domain: z.enum(FIND_DOMAINS).optional().describe('Only this type.'),
         device_class: z.string().max(50).optional().describe('e.g. garage, window, temperature, motion.'),
         limit: z.number().int().min(1).max(25).optional().describe('Default 10.'),
@@ -229,9 +231,25 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
           const known = view.areas.map((a) => a.name).join(', ');
           return { total: 0, message: `There is no area called ${quote(args.area)}.${known ? ` Areas: ${known}.` : ''}` };
         }
+        if (args.floor !== undefined && view.findFloorAreas(args.floor).length === 0) {
+          const known = view.floors.join(', ');
+          return {
+            total: 0,
+            message: `There is no floor called ${quote(args.floor)}.${known ? ` Floors: ${known}.` : ' This home has no floors in Home Assistant.'}`,
+          };
+        }
+        if (args.label !== undefined && !view.labels.some((l) => matchPlace(args.label!, [l]))) {
+          const known = view.labels.join(', ');
+          return {
+            total: 0,
+            message: `No exposed device has the label ${quote(args.label)}.${known ? ` Labels: ${known}.` : ' No exposed device has a label.'}`,
+          };
+        }
         const matches = view.find({
           ...(args.query !== undefined ? { query: args.query } : {}),
           ...(args.area !== undefined ? { area: args.area } : {}),
+          ...(args.floor !== undefined ? { floor: args.floor } : {}),
+          ...(args.label !== undefined ? { label: args.label } : {}),
           ...(args.domain !== undefined ? { domain: args.domain } : {}),
           ...(args.device_class !== undefined ? { deviceClass: args.device_class } : {}),
         });
@@ -239,7 +257,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         const states = gateway.getEntities();
         return {
           total: matches.length,
-          devices: matches.slice(0, args.limit ?? 10).map((m) => compactState(m.entity, states.get(m.entity.id))),
+          devices: matches.slice(0, args.limit ?? 10).map((m) => withPlace(m.entity, compactState(m.entity, states.get(m.entity.id)))),
         };
       },
     }),
@@ -493,6 +511,14 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
   function ctxOf(entity: ExposedEntity, state: HaEntity) {
     return { entity, state, policy: deps.policy() };
   }
+}
+
+/** find_devices also says the floor and the labels (2024.3+), so the model can tell "upstairs" lamps apart. */
+function withPlace(entity: ExposedEntity, state: CompactState): CompactState {
+  const result: CompactState = { ...state };
+  if (entity.floorName) result.floor = entity.floorName;
+  if (entity.labels.length > 0) result.labels = entity.labels;
+  return result;
 }
 
 /** Which tools make sense for this home: no set_alarm without an exposed alarm, and so on. */

@@ -47,9 +47,37 @@ def module_constants(path: pathlib.Path, names: set[str]) -> dict[str, ast.expr]
     return found
 
 
-def string_set(node: ast.expr) -> set[str]:
-    value = ast.literal_eval(node)
-    return {str(v) for v in value}
+def base_platforms(ha_dir: pathlib.Path) -> set[str]:
+    """The values of the Platform enum (BASE_PLATFORMS): const.py's `class Platform`, or from 2025 on
+    `class EntityPlatforms` in generated/entity_platforms.py."""
+    for path, name in ((ha_dir / "const.py", "Platform"), (ha_dir / "generated" / "entity_platforms.py", "EntityPlatforms")):
+        if not path.exists():
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and node.name == name:
+                return {
+                    stmt.value.value
+                    for stmt in node.body
+                    if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+                }
+    raise SystemExit("ha_reqs.py: the Platform enum was not found")
+
+
+def string_set(node: ast.expr, ha_dir: pathlib.Path) -> set[str]:
+    """A set of strings: a literal (2024.3), or with `*(BASE_PLATFORMS - {...})` (2026.x)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, (ast.Set, ast.List, ast.Tuple)):
+        out: set[str] = set()
+        for elt in node.elts:
+            out |= string_set(elt.value if isinstance(elt, ast.Starred) else elt, ha_dir)
+        return out
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Sub, ast.BitOr)):
+        left, right = string_set(node.left, ha_dir), string_set(node.right, ha_dir)
+        return left - right if isinstance(node.op, ast.Sub) else left | right
+    if isinstance(node, ast.Name) and node.id == "BASE_PLATFORMS":
+        return base_platforms(ha_dir)
+    raise SystemExit(f"ha_reqs.py: cannot read {ast.dump(node)[:120]} in bootstrap.py")
 
 
 def platform_list(node: ast.expr) -> set[str]:
@@ -74,7 +102,7 @@ def resolve(ha_dir: pathlib.Path, roots: set[str]) -> tuple[list[str], list[str]
     for name in ("CORE_INTEGRATIONS", "DEFAULT_INTEGRATIONS"):
         if name not in boot:
             raise SystemExit(f"ha_reqs.py: {name} not found in bootstrap.py")
-        todo |= string_set(boot[name])
+        todo |= string_set(boot[name], ha_dir)
     if "demo" in todo:
         demo = module_constants(
             comp / "demo" / "__init__.py",

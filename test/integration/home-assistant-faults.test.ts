@@ -54,6 +54,28 @@ async function setup(gatewayOptions: ConstructorParameters<typeof HaWsGateway>[0
 const waitUntil = (predicate: () => boolean, timeoutMs: number) => eventually(predicate, (met) => met, timeoutMs, 20);
 
 describe('faults a real Home Assistant cannot easily produce', () => {
+  it('a core without floor and label registries (unknown_command, as before 2024.3): connects, none of either, find_devices says so', async () => {
+    const { gateway } = await setup();
+    expect(server!.commands.filter((m) => m.type === 'config/floor_registry/list' || m.type === 'config/label_registry/list')).toHaveLength(
+      2,
+    );
+    expect(gateway.getRegistries()).toMatchObject({ floors: [], labels: [] });
+    const registry = new DefaultToolRegistry(integration!.tools);
+    const find = async (args: Record<string, unknown>) =>
+      JSON.parse(
+        (await registry.execute({ callId: 'f', name: 'find_devices', argumentsJson: JSON.stringify(args) }, { userTurn: 1 })).output,
+      ) as unknown;
+    expect(await find({ floor: 'upstairs' })).toEqual({
+      total: 0,
+      message: 'There is no floor called "upstairs". This home has no floors in Home Assistant.',
+    });
+    expect(await find({ label: 'holiday' })).toEqual({
+      total: 0,
+      message: 'No exposed device has the label "holiday". No exposed device has a label.',
+    });
+    expect(integration!.instructions()).not.toContain('Labels');
+  });
+
   it('works normally against the fake (sanity), and never exposes what the fake does not expose', async () => {
     const { turnOn } = await setup();
     expect((await turnOn()).json.results[0]).toMatchObject({ id: 'light.kitchen', state: 'on', changed: true });

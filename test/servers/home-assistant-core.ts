@@ -1,8 +1,10 @@
 /**
- * A real Home Assistant core (2024.3.3, demo integration) as a test fixture.
+ * A real Home Assistant core (2024.3.3 or 2026.11.0, demo integration) as a test fixture.
  *
- * `startHomeAssistant()` installs the venv if needed (scripts/setup-home-assistant.mjs), copies
- * test/servers/ha-config to a fresh temporary directory, starts `hass` on a free 127.0.0.1 port,
+ * `startHomeAssistant({ version })` installs the venv (2024.3.3, scripts/setup-home-assistant.mjs)
+ * or the Debian sid root (2026.11.0, scripts/setup-home-assistant-2026.mjs) if needed, copies
+ * test/servers/ha-config to a fresh temporary directory (for 2026.11 under <root>/tmp, which hass
+ * sees as /tmp: it runs chrooted, see LAUNCHER), starts `hass` on a free 127.0.0.1 port,
  * onboards an owner user (REST onboarding flow → auth code → /auth/token → WebSocket
  * `auth/long_lived_access_token`), waits for `get_config.state === "RUNNING"`, then puts the demo
  * entities into areas and sets their exposure to Assist over the WebSocket API.
@@ -18,6 +20,20 @@
  *   climate, cover, fan, humidifier, light, lock, scene, script, switch, todo, vacuum, water_heater,
  *   plus binary sensors/sensors of a few device classes). Media players are not exposed by default
  *   in 2024.3; this fixture exposes DEFAULT_EXPOSED_ENTITIES explicitly.
+ * - 2024.3.3 answers `config/floor_registry/list` and `config/label_registry/list` (empty), but
+ *   cannot assign them (see HOME_FLOORS): its test home has neither.
+ *
+ * What differs on 2026.11.0 (checked against a running instance):
+ * - Onboarding, the token flow, the three default areas and the demo entity ids are the same. The
+ *   alarm panel now has a registry entry; locks and media players still have none.
+ * - The fixture adds floors (with aliases) and a label (HOME_FLOORS, HOME_LABELS).
+ * - `homeassistant/expose_entity/list` lists exposed entities only; an unexposed registry entity's
+ *   decision is in `config/entity_registry/list` (`options.conversation.should_expose: false`).
+ * - Default exposure: media_player is exposed by default, lock and script no longer are.
+ * - A renamed entity with a device is named "<device name> <name>" (has_entity_name), a demo cover
+ *   shows "opening" at once, `conversation.home_assistant` exists, and `conversation/process`
+ *   always returns a conversation_id. Assist understands floors ("lights on the first floor").
+ * - The demo loads ffmpeg, which is not installed in the root: one ERROR line at start, harmless.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -45,7 +61,15 @@ export type HomeAssistantInstance = {
   restart(): Promise<void>;
 };
 
+/** The Home Assistant versions the integration tests run against: the oldest supported and the newest. */
+export const HA_TEST_VERSIONS = ['2024.3.3', '2026.11.0'] as const;
+export type HaTestVersion = (typeof HA_TEST_VERSIONS)[number];
+export const HA_OLDEST: HaTestVersion = '2024.3.3';
+export const HA_NEWEST: HaTestVersion = '2026.11.0';
+
 export type StartHomeAssistantOptions = {
+  /** Which Home Assistant (default 2024.3.3, the oldest supported). */
+  version?: HaTestVersion;
   /** Entity ids to expose to Assist in addition to DEFAULT_EXPOSED_ENTITIES. */
   exposeEntities?: string[];
   /** Entity ids to hide from Assist (UNEXPOSED_ENTITY always is). Wins over exposeEntities. */
@@ -85,6 +109,29 @@ export const HOME_AREAS = [
 ] as const satisfies readonly { name: string; entities: readonly string[] }[];
 
 export type HomeAreaName = (typeof HOME_AREAS)[number]['name'];
+
+/**
+ * Floors of the test home, created only where areas can be put on floors (2024.4+, see
+ * hasFloorsAndLabels). 2024.3.3 already answers `config/floor_registry/list` and
+ * `config/label_registry/list` (empty), but its `config/area_registry/update` and
+ * `config/entity_registry/update` reject `floor_id` and `labels` (invalid_format) and its floors have
+ * no aliases: its test home has no floors and no labels, like any 2024.3 home.
+ */
+export const HOME_FLOORS = [
+  { name: 'Ground Floor', aliases: ['downstairs'], level: 0, areas: ['Living Room', 'Kitchen', 'Hallway', 'Garage'] },
+  { name: 'First Floor', aliases: ['upstairs'], level: 1, areas: ['Bedroom', 'Office'] },
+] as const satisfies readonly { name: string; aliases: readonly string[]; level: number; areas: readonly HomeAreaName[] }[];
+
+/** Labels of the test home and the entities that carry them (created like floors). */
+export const HOME_LABELS = [
+  { name: 'Holiday', entities: ['switch.decorative_lights', 'light.entrance_color_white_lights'] },
+] as const satisfies readonly { name: string; entities: readonly string[] }[];
+
+/** Whether areas can be put on floors and entities labelled over the WebSocket API (2024.4+; not 2024.3.3). */
+export function hasFloorsAndLabels(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map((p) => Number.parseInt(p, 10));
+  return major > 2024 || (major === 2024 && minor >= 4);
+}
 
 /** entity_id → area name, from HOME_AREAS. */
 export const AREA_OF_ENTITY: Readonly<Record<string, HomeAreaName>> = Object.fromEntries(
@@ -138,21 +185,25 @@ export const DEFAULT_EXPOSED_ENTITIES = [
 
 const CONFIG_TEMPLATE = path.join(REPO_ROOT, 'test', 'servers', 'ha-config');
 const SETUP_SCRIPT = path.join(REPO_ROOT, 'scripts', 'setup-home-assistant.mjs');
+const SETUP_2026_SCRIPT = path.join(REPO_ROOT, 'scripts', 'setup-home-assistant-2026.mjs');
 const STOP_TIMEOUT_MS = 30_000;
 const TEMP_PREFIX = 'hearth-ha-';
 const OWNER_FILE = '.hearth-owner-pid';
 const LOG_TAIL_LINES = 60;
 
 /**
- * Sets PR_SET_PDEATHSIG (SIGTERM on the death of the spawning thread, kept across execve), refuses
- * to start if the parent is already gone, then execs hass. So even a test worker killed with
- * SIGKILL leaves no Home Assistant behind.
+ * Sets PR_SET_PDEATHSIG (the signal in argv[2] on the death of the spawning thread, kept across
+ * execve), refuses to start if the parent is already gone, then execs the rest of argv. So even a
+ * test worker killed with SIGKILL leaves no Home Assistant behind: 2024.3.3's hass gets SIGTERM;
+ * 2026.11's `unshare` (which blocks SIGTERM) gets SIGKILL, and its --kill-child sends SIGTERM on
+ * to hass (a plain process, not the init of a pid namespace, so SIGTERM works before its handler is
+ * installed).
  */
 const LAUNCHER = [
   'import ctypes, os, signal, sys',
-  'ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)',
+  'ctypes.CDLL(None, use_errno=True).prctl(1, getattr(signal, sys.argv[2]))',
   'os.getppid() == int(sys.argv[1]) or sys.exit(70)',
-  'os.execv(sys.argv[2], sys.argv[2:])',
+  'os.execvp(sys.argv[3], sys.argv[3:])',
 ].join('\n');
 
 export type SetupResult = {
@@ -168,10 +219,91 @@ type SetupModule = {
   ensureHomeAssistantVenv(options?: { force?: boolean; log?: (msg: string) => void }): Promise<SetupResult>;
 };
 
+export type Setup2026Result = {
+  rootDir: string;
+  /** The venv's python, as a path inside the root. */
+  python: string;
+  haVersion: string;
+  requirements: string[];
+  installed: boolean;
+  debootstrapSeconds: number | null;
+  pipSeconds: number | null;
+  seconds: number;
+};
+type Setup2026Module = {
+  ensureHomeAssistant2026Root(options?: { force?: boolean; log?: (msg: string) => void }): Promise<Setup2026Result>;
+  inRootArgv(args: string[], options?: { killChildSignal?: string; pidNamespace?: boolean }): [string, string[]];
+  rootEnv(extra?: Record<string, string>): Record<string, string>;
+  mountsBelow(dir: string): Promise<string[]>;
+};
+
 /** ensureHomeAssistantVenv() from scripts/setup-home-assistant.mjs (plain JS, loaded dynamically). */
 export async function ensureHomeAssistantVenv(options?: { log?: (msg: string) => void }): Promise<SetupResult> {
   const mod = (await import(pathToFileURL(SETUP_SCRIPT).href)) as SetupModule;
   return mod.ensureHomeAssistantVenv(options);
+}
+
+async function setup2026(): Promise<Setup2026Module> {
+  return (await import(pathToFileURL(SETUP_2026_SCRIPT).href)) as Setup2026Module;
+}
+
+/** ensureHomeAssistant2026Root() from scripts/setup-home-assistant-2026.mjs: the Debian sid root with 2026.11. */
+export async function ensureHomeAssistant2026Root(options?: { log?: (msg: string) => void }): Promise<Setup2026Result> {
+  return (await setup2026()).ensureHomeAssistant2026Root(options);
+}
+
+/** Mount points at or below `dir` in the test process's mount namespace (the fixture never leaves any). */
+export async function mountsBelow(dir: string): Promise<string[]> {
+  return (await setup2026()).mountsBelow(dir);
+}
+
+/** How to start one version's hass: the command after the launcher, its environment, the config dir as hass sees it. */
+type Launch = {
+  version: HaTestVersion;
+  /** Where fresh config directories are created on this machine. */
+  tempParent: string;
+  /** The config dir path as hass sees it (inside the root for 2026.11). */
+  innerConfigDir(configDir: string): string;
+  argv(innerConfigDir: string): string[];
+  env(port: number): NodeJS.ProcessEnv;
+  /** Signal for the launcher's PR_SET_PDEATHSIG. */
+  deathSignal: 'SIGTERM' | 'SIGKILL';
+  /** The launcher python (a host interpreter). */
+  launcherPython: string;
+};
+
+async function prepareLaunch(version: HaTestVersion): Promise<Launch> {
+  if (version === '2024.3.3') {
+    const venv = await ensureHomeAssistantVenv({ log: () => {} });
+    return {
+      version,
+      tempParent: os.tmpdir(),
+      innerConfigDir: (dir) => dir,
+      argv: (dir) => [venv.hassBin, '-c', dir, '--skip-pip'],
+      env: (port) => ({ ...process.env, HEARTH_HA_PORT: String(port), PYTHONUNBUFFERED: '1' }),
+      deathSignal: 'SIGTERM',
+      launcherPython: venv.python,
+    };
+  }
+  const mod = await setup2026();
+  const root = await mod.ensureHomeAssistant2026Root({ log: () => {} });
+  const tempParent = path.join(root.rootDir, 'tmp');
+  return {
+    version,
+    tempParent,
+    innerConfigDir: (dir) => `/tmp/${path.basename(dir)}`,
+    argv: (dir) => {
+      const [cmd, args] = mod.inRootArgv([root.python, '-m', 'homeassistant', '-c', dir, '--skip-pip'], {
+        killChildSignal: 'SIGTERM',
+        pidNamespace: false,
+      });
+      return [cmd, ...args];
+    },
+    env: (port) => mod.rootEnv({ HEARTH_HA_PORT: String(port), PYTHONUNBUFFERED: '1' }),
+    deathSignal: 'SIGKILL',
+    // Any host Python 3 runs the launcher; the 2024.3.3 venv's is there whenever the tests run.
+    launcherPython: process.env.HEARTH_PYTHON ?? 'python3',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +427,8 @@ function installExitHook(): void {
   process.on('exit', () => {
     for (const child of running) {
       try {
-        child.kill('SIGKILL');
+        // Each hass runs in its own process group (see HassProcess.start).
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
       } catch {
         // already gone
       }
@@ -305,8 +438,7 @@ function installExitHook(): void {
 }
 
 /** Remove config dirs left by runs that were killed with SIGKILL (their owner pid is gone). */
-async function removeStaleConfigDirs(): Promise<void> {
-  const tmp = os.tmpdir();
+async function removeStaleConfigDirs(tmp: string): Promise<void> {
   for (const name of await readdir(tmp).catch(() => [] as string[])) {
     if (!name.startsWith(TEMP_PREFIX)) continue;
     const dir = path.join(tmp, name);
@@ -344,15 +476,19 @@ class HassProcess {
   constructor(
     readonly configDir: string,
     readonly port: number,
-    private readonly venv: Pick<SetupResult, 'python' | 'hassBin'>,
+    private readonly launch: Launch,
   ) {}
 
   start(): void {
     this.logTail = [];
     this.exitInfo = null;
-    const child = spawn(this.venv.python, ['-c', LAUNCHER, String(process.pid), this.venv.hassBin, '-c', this.configDir, '--skip-pip'], {
+    const { launch } = this;
+    const argv = launch.argv(launch.innerConfigDir(this.configDir));
+    // detached: its own process group, so stop() reaches hass behind `unshare` (which ignores SIGTERM).
+    const child = spawn(launch.launcherPython, ['-c', LAUNCHER, String(process.pid), launch.deathSignal, ...argv], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HEARTH_HA_PORT: String(this.port), PYTHONUNBUFFERED: '1' },
+      env: launch.env(this.port),
+      detached: true,
     });
     this.child = child;
     running.add(child);
@@ -389,13 +525,23 @@ class HassProcess {
     return out === '' ? '(no output)' : out;
   }
 
+  #signal(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (!pid) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  }
+
   async stop(): Promise<{ graceful: boolean }> {
     const child = this.child;
     if (!child || this.exitInfo !== null) return { graceful: true };
-    child.kill('SIGTERM');
+    this.#signal('SIGTERM');
     const graceful = await Promise.race([this.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
     if (!graceful) {
-      child.kill('SIGKILL');
+      this.#signal('SIGKILL');
       await this.exited;
     }
     return { graceful };
@@ -499,7 +645,7 @@ async function waitForRunning(hass: HassProcess, url: string, token: string, dea
 type AreaEntry = { area_id: string; name: string };
 type EntityEntry = { entity_id: string; device_id: string | null; area_id: string | null };
 
-async function prepareHome(ws: HaSocket, options: StartHomeAssistantOptions): Promise<void> {
+async function prepareHome(ws: HaSocket, options: StartHomeAssistantOptions, version: string): Promise<void> {
   const states = await ws.command<{ entity_id: string }[]>('get_states');
   const known = new Set(states.map((s) => s.entity_id));
   const unknown = [
@@ -536,6 +682,30 @@ async function prepareHome(ws: HaSocket, options: StartHomeAssistantOptions): Pr
     }
   }
 
+  // Floors and labels where areas and entities can carry them (2024.4+).
+  if (hasFloorsAndLabels(version)) {
+    const floors = await ws.command<{ floor_id: string; name: string }[]>('config/floor_registry/list');
+    for (const floor of HOME_FLOORS) {
+      const floorId =
+        floors.find((f) => f.name === floor.name)?.floor_id ??
+        (
+          await ws.command<{ floor_id: string }>('config/floor_registry/create', {
+            name: floor.name,
+            aliases: [...floor.aliases],
+            level: floor.level,
+          })
+        ).floor_id;
+      for (const area of floor.areas) await ws.command('config/area_registry/update', { area_id: areaId.get(area), floor_id: floorId });
+    }
+    const labels = await ws.command<{ label_id: string; name: string }[]>('config/label_registry/list');
+    for (const label of HOME_LABELS) {
+      const labelId =
+        labels.find((l) => l.name === label.name)?.label_id ??
+        (await ws.command<{ label_id: string }>('config/label_registry/create', { name: label.name })).label_id;
+      for (const entityId of label.entities) await ws.command('config/entity_registry/update', { entity_id: entityId, labels: [labelId] });
+    }
+  }
+
   const unexpose = new Set([UNEXPOSED_ENTITY, ...(options.unexposeEntities ?? [])]);
   const expose = [...new Set([...DEFAULT_EXPOSED_ENTITIES, ...(options.exposeEntities ?? [])])].filter((e) => !unexpose.has(e));
   await ws.command('homeassistant/expose_entity', { assistants: ['conversation'], entity_ids: expose, should_expose: true });
@@ -549,17 +719,17 @@ async function prepareHome(ws: HaSocket, options: StartHomeAssistantOptions): Pr
 /** Start a fresh Home Assistant (see the module comment). Call `stop()` when done. */
 export async function startHomeAssistant(options: StartHomeAssistantOptions = {}): Promise<HomeAssistantInstance> {
   const timeoutMs = options.startTimeoutMs ?? 180_000;
-  const venv = await ensureHomeAssistantVenv({ log: () => {} });
+  const launch = await prepareLaunch(options.version ?? HA_OLDEST);
   installExitHook();
 
-  await removeStaleConfigDirs();
-  const configDir = await mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX));
+  await removeStaleConfigDirs(launch.tempParent);
+  const configDir = await mkdtemp(path.join(launch.tempParent, TEMP_PREFIX));
   tempDirs.add(configDir);
   await writeFile(path.join(configDir, OWNER_FILE), String(process.pid));
   await cp(CONFIG_TEMPLATE, configDir, { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const hass = new HassProcess(configDir, port, venv);
+  const hass = new HassProcess(configDir, port, launch);
 
   const cleanup = async () => {
     await hass.stop();
@@ -581,7 +751,7 @@ export async function startHomeAssistant(options: StartHomeAssistantOptions = {}
     version = await waitForRunning(hass, url, token, deadline);
     const ws = await connectHaWebSocket(url, token);
     try {
-      await prepareHome(ws, options);
+      await prepareHome(ws, options, version);
     } catch (err) {
       throw startupError(hass, 'test-home preparation failed', err);
     } finally {

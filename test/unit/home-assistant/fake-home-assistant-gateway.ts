@@ -36,7 +36,7 @@ export function haState(input: StateInput): HaEntity {
 export class FakeHomeAssistantGateway extends TypedEmitter<HomeAssistantGatewayEvents> implements HomeAssistantGateway {
   status: HaConnectionStatus = 'connected';
   haVersion = '2024.3.3';
-  features: HaFeatures = { exposeEntityList: true, floors: true, entityAliases: true, conversation: true };
+  features: HaFeatures = { exposeEntityList: true, floors: true, labels: true, entityAliases: true, conversation: true };
   readonly calls: HaServiceCall[] = [];
   readonly conversations: HaConversationRequest[] = [];
   #states = new Map<string, HaEntity>();

@@ -86,8 +86,22 @@ describe('lenient readers: malformed replies never throw', () => {
   });
 
   it('feature-detects by version', () => {
-    expect(featuresForVersion('2024.3.3')).toEqual({ exposeEntityList: true, floors: true, entityAliases: true, conversation: true });
+    expect(featuresForVersion('2024.3.3')).toEqual({
+      exposeEntityList: true,
+      floors: true,
+      labels: true,
+      entityAliases: true,
+      conversation: true,
+    });
     expect(featuresForVersion('2023.4.0')).toMatchObject({ exposeEntityList: false, floors: false });
+    expect(featuresForVersion('2024.2.5')).toMatchObject({ floors: false, labels: false });
+    expect(featuresForVersion('2026.11.0')).toEqual({
+      exposeEntityList: true,
+      floors: true,
+      labels: true,
+      entityAliases: true,
+      conversation: true,
+    });
     expect(featuresForVersion('garbage').exposeEntityList).toBe(false);
   });
 });
