@@ -48,7 +48,6 @@ export class JsonFileSettingsStore implements SettingsStore {
       ];
       return defaultSettings();
     }
-    const parsed = raw;
     const migrated = migrateSettingsFile(raw);
     this.lastLoadNotices = migrated.notices;
     raw = migrated.raw;
@@ -56,8 +55,9 @@ export class JsonFileSettingsStore implements SettingsStore {
     const result = validateSettings(raw);
     if (result.ok) {
       this.lastLoadIssues = [];
-      // Written back once, so the move (and its notice) happens once; a file with invalid fields is left as it is.
-      if (migrated.raw !== parsed)
+      // A migration that changed something is written back, so it (and its notice) happens once; a file
+      // with invalid fields, or one the migration did not change (a hand-written partial file), is left as it is.
+      if (migrated.notices.length > 0)
         await this.save(result.settings).catch((error: unknown) => log.warn({ err: error }, 'could not write the migrated settings file'));
       return result.settings;
     }
