@@ -559,16 +559,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         permanent: true,
         ...(code === undefined ? {} : { code }),
       });
-      if (!this.#configured) {
-        // A rejected first session.update leaves default instructions and every tool off: never talk on that.
-        this.#errors++;
-        log.warn({ code, param: payload.param }, rejected.message);
-        this.#transport.close();
-        this.#resetResponses();
-        this.#setStatus('closed');
-        this.emit('failed', rejected);
-        return;
-      }
+      // A rejected first session.update leaves default instructions and every tool off: never talk on that.
+      if (!this.#configured) return this.#endSession(rejected);
       this.#fail(rejected);
       return;
     }
@@ -741,7 +733,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (response.usage) this.emit('usage', this.#costs.add(this.#model, response.usage));
     if (response.status === 'failed') {
       const detail = response.status_details?.error ?? {};
-      this.#fail(classifyServerError({ ...detail, code: detail.code ?? detail.type }));
+      const error = classifyServerError({ ...detail, code: detail.code ?? detail.type });
+      // A refused model fails every later response too: end the session with one message instead
+      // of repeating it each turn (a quota error stays a report: the user may add credit and go on).
+      if (error.permanent && error.category === 'configuration') return this.#endSession(error);
+      this.#fail(error);
     }
     const state = this.#response && this.#response.id === id ? this.#response : undefined;
     if (state) {
@@ -880,6 +876,16 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#pendingToolRuns = 0;
     this.#assistantBusy = false;
     this.#sequencer.reset(options);
+  }
+
+  /** A permanent refusal: close the socket and end the session once, without reconnecting. */
+  #endSession(error: AssistantError): void {
+    this.#errors++;
+    log.warn({ code: error.code, category: error.category }, error.message);
+    this.#transport.close();
+    this.#resetResponses();
+    this.#setStatus('closed');
+    this.emit('failed', error);
   }
 
   #fail(error: AssistantError): void {

@@ -106,6 +106,23 @@ describe('models against the fake Realtime server', () => {
     expect(server.connections).toHaveLength(1);
   });
 
+  it('a model withdrawn mid-session (a failed response with model_not_found): the session ends once, not a message per turn', async () => {
+    const { server, session, next, recorded } = await sessionFor('gpt-realtime');
+    const ready = next('ready');
+    await session.open();
+    await ready;
+    server.failNextResponse({ type: 'model_not_found' });
+    const failed = next('failed');
+    session.sendText('turn on the kitchen lights');
+    const [error] = await failed;
+    expect(error).toMatchObject({ code: 'model_not_found', permanent: true, category: 'configuration' });
+    expect(error.message).toContain('gpt-realtime-2');
+    expect(session.status).toBe('closed');
+    expect(recorded.failed).toHaveLength(1);
+    expect(recorded.error ?? []).toEqual([]);
+    expect(server.connections).toHaveLength(1);
+  });
+
   it('every model the settings page offers is one the fake (and the reference) serves', () => {
     for (const model of SELECTABLE_MODELS) expect(SERVED_REALTIME_MODELS).toContain(model.id);
     for (const model of MODEL_CATALOG.filter((m) => m.status.kind === 'retired')) expect(SERVED_REALTIME_MODELS).not.toContain(model.id);

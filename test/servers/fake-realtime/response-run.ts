@@ -59,6 +59,8 @@ const FAILURE_MESSAGES: Record<ResponseFailure['type'], string> = {
   rate_limit_exceeded: 'Rate limit reached for requests. Please try again in a moment.',
   insufficient_quota: 'You exceeded your current quota, please check your plan and billing details.',
   server_error: 'The server had an error while processing your request. Sorry about that!',
+  // A model withdrawn while sessions on it are open (developers' reports: openai-realtime-console#561).
+  model_not_found: 'The model `gpt-realtime` does not exist or you do not have access to it.',
 };
 
 function obfuscation(): string {

@@ -171,7 +171,10 @@ export type FakeRealtimeServerOptions = {
   truncateShortfallMs?: number;
 };
 
-export type ResponseFailure = { type: 'rate_limit_exceeded' | 'insufficient_quota' | 'server_error'; message?: string };
+export type ResponseFailure = {
+  type: 'rate_limit_exceeded' | 'insufficient_quota' | 'server_error' | 'model_not_found';
+  message?: string;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Observability
