@@ -25,6 +25,11 @@ export const SYSTEM_PACKAGES = [
   { name: 'libxt6', probe: '/usr/lib/x86_64-linux-gnu/libXt.so.6', why: 'uiohook-napi runtime library' },
   { name: 'libxrandr2', probe: '/usr/lib/x86_64-linux-gnu/libXrandr.so.2', why: 'uiohook-napi runtime library' },
   { name: 'libxtst6', probe: '/usr/lib/x86_64-linux-gnu/libXtst.so.6', why: 'uiohook-napi runtime library' },
+  {
+    name: 'debootstrap',
+    probe: '/usr/sbin/debootstrap',
+    why: 'the Debian sid root that runs Home Assistant 2026.11 (Python 3.14) for the tests',
+  },
 ];
 
 export function missingPackages(packages = SYSTEM_PACKAGES) {

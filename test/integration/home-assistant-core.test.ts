@@ -218,7 +218,7 @@ describe.each(HA_TEST_VERSIONS)('real Home Assistant %s core fixture', (version)
 
   it('runs 2026.11 chrooted with its own /proc (nothing mounted in the test’s namespace), and stop() leaves nothing', async () => {
     // 2024.3.3 runs from the machine's venv; 2026.11 from the sid root, with its config dir inside.
-    const root = version === '2024.3.3' ? '/' : (await ensureHomeAssistant2026Root()).rootDir;
+    const root = version === '2024.3.3' ? '/' : (await ensureHomeAssistant2026Root({ log: () => {} })).rootDir;
     const pids = await processesWithArgument(path.basename(ha.configDir));
     expect(pids.length).toBeGreaterThan(0);
     expect(await Promise.all(pids.map((pid) => readlink(`/proc/${pid}/root`).catch(() => null)))).toContain(root);

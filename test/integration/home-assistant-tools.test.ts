@@ -132,8 +132,11 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       if (version === '2024.3.3') {
         expect(moving.json.results[0]).toMatchObject({ id: 'cover.hall_window', pending: true });
       } else {
-        // 2026.11's demo cover shows the move at once: "opening", the position on its way.
-        expect(moving.json.results[0]).toMatchObject({ id: 'cover.hall_window', state: 'opening', changed: true });
+        // 2026.11's demo cover shows the move at once ("opening", the position on its way), unless
+        // that state arrives after the tool's wait (a loaded machine): then it is pending as on 2024.3.3.
+        const result = moving.json.results[0] as Record<string, unknown>;
+        expect(result).toMatchObject({ id: 'cover.hall_window' });
+        expect(result.pending === true || (result.state === 'opening' && result.changed === true), JSON.stringify(result)).toBe(true);
       }
       await eventually(
         () => haState('cover.hall_window'),
