@@ -28,7 +28,7 @@ afterEach(async () => {
  * Tray clicks and quit start work the shell does not hand back (file writes, the engine's shutdown):
  * wait for its visible result instead of a fixed pause, which a loaded machine can outlast.
  */
-const until = (assertion: () => unknown) => vi.waitFor(assertion, { timeout: 10_000, interval: 5 });
+const until = <T>(assertion: () => T | Promise<T>) => vi.waitFor(assertion, { timeout: 10_000, interval: 5 });
 
 async function start(
   options: { argv?: string[]; facade?: FakeAppFacade; fail?: Error; shutdownTimeoutMs?: number; platform?: NodeJS.Platform } = {},
