@@ -12,6 +12,13 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           environment: 'node',
           setupFiles: ['test/helpers/console-guard.ts'],
+          // The unit files run in parallel on a 2-core machine that other work may load as well. Some
+          // tests are legitimately heavy (electron-builder's schema check compiles scheme.json with
+          // ajv; the packaging and build checks read out/), and Vitest's default 5 s let one of them
+          // fail under load while it passed alone. A limit for a starved machine, not for a fast one:
+          // tests synchronise on conditions, never on time, so a higher limit only delays a real hang.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

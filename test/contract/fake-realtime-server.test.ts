@@ -723,9 +723,10 @@ describe('protocol errors and fault injection', () => {
 
     const d = await session();
     let pongs = 0;
+    const ponged = new Promise<void>((resolve) => d.ws.once('pong', () => resolve()));
     d.ws.on('pong', () => pongs++);
     d.ws.ping();
-    await sleep(100);
+    await ponged;
     expect(pongs).toBe(1);
     server?.stallConnections();
     d.ws.ping();
@@ -808,7 +809,8 @@ describe('the 2026 protocol: phases, stalls, refused truncates', () => {
     const c = await session();
     c.send({ type: 'response.create' });
     const created = await c.next('response.created');
-    await sleep(200);
+    await c.next('rate_limits.updated', c.events.indexOf(created) + 1);
+    await sleep(200); // nothing more comes (a negative check: a loaded machine only makes it weaker)
     expect(c.milestones(c.events.indexOf(created) + 1)).toEqual(['rate_limits.updated']);
     c.send({ type: 'response.cancel', response_id: created.response.id });
     const done = await c.next('response.done');

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectHomeAssistant, type HomeAssistantIntegration } from '../../../main/home-assistant/home-assistant-integration.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
 import { validateSettings, type Settings } from '../../../main/app/settings.js';
@@ -429,7 +429,10 @@ describe('context for the session', () => {
     integration.onContextChanged(() => count++);
     return () => count;
   };
+  // The check runs 10 ms (contextDebounceMs) after a change: a change is waited for, and "no change" is
+  // checked after 40 ms, by which the check has run (its timer is due first; load only delays both).
   const settle = () => new Promise((r) => setTimeout(r, 40));
+  const until = (assertion: () => void) => vi.waitFor(assertion, { timeout: 10_000, interval: 5 });
 
   it('changes on renames and exposure, not on state changes', async () => {
     const count = changes();
@@ -441,12 +444,10 @@ describe('context for the session', () => {
       state: 'on',
       attributes: { friendly_name: 'Bedside Lamp', supported_color_modes: ['brightness'] },
     });
-    await settle();
-    expect(count()).toBe(1);
+    await until(() => expect(count()).toBe(1));
     expect(integration.instructions()).toContain('light.bed_light "Bedside Lamp"');
     gateway.setRegistries({ exposedToAssist: new Map([...REGISTRIES.exposedToAssist, ['light.bed_light', false]]) });
-    await settle();
-    expect(count()).toBe(2);
+    await until(() => expect(count()).toBe(2));
     expect(integration.instructions()).not.toContain('light.bed_light');
     expect((await call('turn_on_off', { entities: ['light.bed_light'], action: 'turn_off' })).json.error).toMatch(/no exposed device/);
   });

@@ -24,7 +24,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Tray clicks and quit start work the shell does not hand back (file writes, the engine's shutdown):
+ * wait for its visible result instead of a fixed pause, which a loaded machine can outlast.
+ */
+const until = <T>(assertion: () => T | Promise<T>) => vi.waitFor(assertion, { timeout: 10_000, interval: 5 });
 
 async function start(
   options: { argv?: string[]; facade?: FakeAppFacade; fail?: Error; shutdownTimeoutMs?: number; platform?: NodeJS.Platform } = {},
@@ -46,7 +50,6 @@ async function start(
     execPath: '/opt/Hearth/hearth',
     ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
   });
-  await settle();
   return {
     shell,
     facade,
@@ -85,7 +88,7 @@ describe('startup', () => {
     const { app, tray } = await start({ platform: 'win32' });
     expect(app.appUserModelId).toBe('app.hearth.desktop');
     tray().menu!.click('toggle-start-at-login');
-    await settle();
+    await until(() => expect(tray().menu!.template.find((i) => i.id === 'toggle-start-at-login')).toMatchObject({ checked: true }));
     expect(app.loginItemCalls.at(-1)).toEqual({ openAtLogin: true, path: '/opt/Hearth/hearth', args: ['--hidden'] });
     expect(tray().menu!.template.find((i) => i.id === 'toggle-start-at-login')).toMatchObject({ checked: true });
   });
@@ -137,9 +140,8 @@ describe('lifecycle', () => {
     tray().menu!.click('quit');
     expect(app.quits).toBe(1);
     expect(app.exitCode).toBeUndefined();
-    await settle();
+    await until(() => expect(app.exitCode).toBe(0));
     expect(facade.shutdowns).toBe(1);
-    expect(app.exitCode).toBe(0);
     expect(tray().destroyed).toBe(true);
     expect(fakeElectron.ipcMain.handlers.size).toBe(0);
     expect(facade.listenerCount).toBe(0);
@@ -153,8 +155,9 @@ describe('lifecycle', () => {
     facade.shutdownDelayMs = 10_000;
     const { app } = await start({ facade, shutdownTimeoutMs: 20 });
     app.quit();
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(app.exitCode).toBe(0);
+    // The engine would take 10 s; the app exits after the 20 ms limit, well within until's 10 s.
+    await until(() => expect(app.exitCode).toBe(0));
+    expect(facade.shutdowns).toBe(1);
   });
 
   it('a second start shows the window, or switches kiosk mode', async () => {
@@ -163,7 +166,6 @@ describe('lifecycle', () => {
     app.emit('second-instance', new FakeEvent(), ['/opt/Hearth/hearth'], '/', {});
     expect(win().visible).toBe(true);
     app.emit('second-instance', new FakeEvent(), ['/opt/Hearth/hearth', '--kiosk'], '/', {});
-    await settle();
     expect(FakeBrowserWindow.instances).toHaveLength(2);
     expect(win().options.kiosk).toBe(true);
   });
@@ -181,7 +183,6 @@ describe('tray', () => {
     expect(fakeElectron.powerSaveBlocker.active.size).toBe(0);
     tray().menu!.click('talk');
     tray().menu!.click('toggle-mute');
-    await settle();
     expect(facade.calls).toEqual(['stop', 'start:menu', 'muted:true']);
   });
 
@@ -195,22 +196,22 @@ describe('tray', () => {
   it('Kiosk mode switches the window, is saved, and start at login follows it', async () => {
     const { tray, win } = await start();
     tray().menu!.click('toggle-start-at-login');
-    await settle();
+    // The tray shows it checked once the autostart entry is written.
+    await until(() => expect(tray().menu!.template.find((i) => i.id === 'toggle-start-at-login')).toMatchObject({ checked: true }));
     const autostart = join(dir, 'xdg', 'autostart', 'hearth.desktop');
     expect(await readFile(autostart, 'utf8')).toContain('Exec=/opt/Hearth/hearth --hidden\n');
-    expect(tray().menu!.template.find((i) => i.id === 'toggle-start-at-login')).toMatchObject({ checked: true });
 
     tray().menu!.click('toggle-kiosk');
-    await settle();
     expect(win().options.kiosk).toBe(true);
+    // Both files are written atomically (rename), so a read sees the old or the new content, never half.
+    await until(async () => expect(await readFile(autostart, 'utf8')).toContain('Exec=/opt/Hearth/hearth --hidden --kiosk\n'));
     expect(JSON.parse(await readFile(join(paths.config, 'shell.json'), 'utf8'))).toEqual({ kiosk: true });
-    expect(await readFile(autostart, 'utf8')).toContain('Exec=/opt/Hearth/hearth --hidden --kiosk\n');
     expect(tray().menu!.template.find((i) => i.id === 'toggle-kiosk')).toMatchObject({ checked: true });
 
     tray().menu!.click('toggle-kiosk');
-    await settle();
     expect(win().options.kiosk).toBeUndefined();
-    expect(await readFile(autostart, 'utf8')).toContain('Exec=/opt/Hearth/hearth --hidden\n');
+    await until(async () => expect(await readFile(autostart, 'utf8')).toContain('Exec=/opt/Hearth/hearth --hidden\n'));
+    expect(JSON.parse(await readFile(join(paths.config, 'shell.json'), 'utf8'))).toEqual({ kiosk: false });
   });
 
   it('a hotkey another application holds shows as a plain sentence', async () => {
@@ -232,8 +233,7 @@ describe('tray', () => {
     started[0]!.globalShortcut!.register('CommandOrControl+Shift+Space', () => undefined);
     expect(fakeElectron.globalShortcut.isRegistered('CommandOrControl+Shift+Space')).toBe(true);
     app.quit();
-    await settle();
-    expect(fakeElectron.globalShortcut.callbacks.size).toBe(0);
+    await until(() => expect(fakeElectron.globalShortcut.callbacks.size).toBe(0));
   });
 });
 
@@ -253,14 +253,13 @@ describe('while the engine starts', () => {
       outDir: join(dir, 'out'),
       handleSignals: false,
     });
-    await settle();
-    const tray = FakeTray.instances[0]!;
+    // The tray appears once the preferences and the start-at-login entry are read.
+    const tray = await until(() => FakeTray.instances[0] ?? expect.fail('no tray yet'));
     expect(tray.tooltip).toBe('Hearth: starting…');
     expect(tray.menu!.template[0]).toMatchObject({ label: 'Talk', enabled: false });
     tray.menu!.click('open');
     release!();
     await running;
-    await settle();
     expect(FakeBrowserWindow.instances[0]!.visible).toBe(true);
     expect(tray.tooltip).toBe('Hearth: listening for “hey jarvis”');
   });

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configureLogging, createLogger } from '../../../main/util/logger.js';
 import { summarizeForLog } from '../../../main/realtime/log-summary.js';
 
@@ -20,8 +20,15 @@ describe('logging', () => {
     );
     quiet.info('not written: tools logs warnings only');
     quiet.warn('written');
-    await new Promise((r) => setTimeout(r, 200));
-    const text = await readFile(join(dir, 'hearth.log'), 'utf8');
+    // The file is written asynchronously: wait until the last line is there, not for a fixed 200 ms.
+    const text = await vi.waitFor(
+      async () => {
+        const written = await readFile(join(dir, 'hearth.log'), 'utf8');
+        expect(written).toContain('"msg":"written"');
+        return written;
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     const lines = text
       .trim()
       .split('\n')
