@@ -23,6 +23,25 @@ export async function eventually<T>(
 }
 
 /**
+ * Waits until `read` has returned the same value for `quietMs` (polled every 50 ms), so that a check
+ * of "nothing more happens" starts after the late effects of earlier steps, however slow the machine.
+ */
+export async function quietFor<T>(read: () => T, quietMs: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = read();
+  let since = Date.now();
+  for (;;) {
+    await sleep(50);
+    const value = read();
+    if (!Object.is(value, last)) {
+      last = value;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return;
+    if (Date.now() > deadline) throw new Error(`still changing after ${timeoutMs} ms (last value ${String(value)})`);
+  }
+}
+
+/**
  * The first value `listen` delivers. `listen` subscribes (it may deliver at once) and returns its
  * unsubscribe, which is called when the value arrives or when `timeoutMs` has passed (then the
  * promise rejects).

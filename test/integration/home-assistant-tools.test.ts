@@ -16,7 +16,7 @@ import {
   type HaSocket,
   type HomeAssistantInstance,
 } from '../servers/home-assistant-core.js';
-import { eventually } from '../helpers/wait.js';
+import { eventually, quietFor } from '../helpers/wait.js';
 import { UserReplyLog } from '../../main/realtime/user-reply-log.js';
 import { systemClock } from '../../main/util/clock.js';
 
@@ -366,12 +366,14 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
     });
 
     it('tells the session when names or exposure change in Home Assistant, not on state changes', async () => {
-      // Settle first: earlier tests changed settings (the tool set) without a Home Assistant event.
+      // Settle first: earlier tests changed settings (the tool set) without a Home Assistant event;
+      // count from the moment their late effects have stopped coming.
       await admin.command('call_service', { domain: 'light', service: 'toggle', target: { entity_id: 'light.ceiling_lights' } });
-      await new Promise((r) => setTimeout(r, 600));
       let changes = 0;
       const off = integration.onContextChanged(() => changes++);
       try {
+        await quietFor(() => changes, 600);
+        changes = 0;
         await admin.command('call_service', { domain: 'light', service: 'toggle', target: { entity_id: 'light.ceiling_lights' } });
         await new Promise((r) => setTimeout(r, 600));
         expect(changes).toBe(0);

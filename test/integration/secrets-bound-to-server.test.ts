@@ -141,12 +141,14 @@ describe('the OpenAI key never reaches another Realtime server', () => {
       expect(secrets.present.openai).toBe(false);
       expect(secrets.hosts.openai).toBe(new URL(slow.url).host);
       await invoke('conversation:start', { source: 'button' });
-      await sleep(500);
+      // The conversation cannot start: no key is bound to the server set now.
+      await eventually(
+        () => app!.status().lastError?.message ?? '',
+        (message) => /No OpenAI API key/.test(message),
+      );
       await invoke('conversation:stop');
       expect(trap.secretsReceived()).toEqual([]);
-      // The conversation could not start: no key is bound to the server set now.
       expect(app!.status().openai).not.toBe('connected');
-      expect(app!.status().lastError?.message).toMatch(/No OpenAI API key/);
     } finally {
       await slow.close();
     }
