@@ -100,10 +100,14 @@ describe('npm run eval', () => {
 
   it('the deliberately wrong variant: below 100 %, and exactly its wrong rows are named', async () => {
     const out = join(dir, 'wrong.json');
-    const run = await runEval(['--fake', 'wrong', ...haArgs(), '--out', out]);
+    // Its wrong rows and three it leaves right (the whole set runs in the stand-in test above).
+    const right = ['light-off', 'garage-confirmed', 'ask-light'];
+    const only = [...WRONG_RULE_COMMANDS, ...right].join(',');
+    const run = await runEval(['--fake', 'wrong', '--only', only, ...haArgs(), '--out', out]);
     expect(run.code).toBe(0);
     const json = await readJson(out);
     const result = json.results[0];
+    expect(result.total).toBe(WRONG_RULE_COMMANDS.length + right.length);
     expect(result.accuracy).toBeLessThan(1);
     const failed = result.commands.filter((c: { pass: boolean }) => !c.pass).map((c: { id: string }) => c.id);
     expect([...failed].sort()).toEqual([...WRONG_RULE_COMMANDS].sort());
