@@ -67,7 +67,7 @@ export async function benchRealtime(iterations: number): Promise<RealtimeBenchRe
     player,
     tools,
     prices: createPriceTable(),
-    connection: () => ({ url: server.url, model: 'gpt-realtime', apiKey: 'test-key' }),
+    connection: () => ({ url: server.url, model: settings.openai.model, apiKey: 'test-key' }),
     sessionConfig: () => buildSessionConfig({ openai: settings.openai, tools: [] }),
   });
   const send16k = (chunk: Int16Array) => {
