@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
-import { createTestSession } from '../helpers/session-harness.js';
+import { type createFakeRealtimeServer } from '../servers/fake-realtime-server.js';
+import { fakeRealtimeSessions } from '../helpers/fake-realtime-sessions.js';
 import { MODEL_CATALOG, SELECTABLE_MODELS } from '../../preload/contract/model-catalog.js';
 import { SERVED_REALTIME_MODELS } from '../servers/fake-realtime/session-validation.js';
 
@@ -11,24 +11,16 @@ import { SERVED_REALTIME_MODELS } from '../servers/fake-realtime/session-validat
  * permanent error that names a replacement: no reconnect loop, no silence.
  */
 
-let server: FakeRealtimeServer | undefined;
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await server?.close();
-  server = undefined;
-});
+const fake = fakeRealtimeSessions();
 
 async function sessionFor(model: string, options: Parameters<typeof createFakeRealtimeServer>[0] = {}, effort?: 'minimal' | 'xhigh') {
-  server ??= await createFakeRealtimeServer(options);
-  const harness = await createTestSession(server.url, {
+  const server = await fake.server(options);
+  const harness = await fake.session(server.url, {
     settings: (s) => {
       s.openai.model = model;
       if (effort) s.openai.reasoningEffort = effort;
     },
   });
-  cleanups.push(harness.dispose);
   return { server, ...harness };
 }
 
@@ -69,7 +61,7 @@ describe('models against the fake Realtime server', () => {
   });
 
   it('the fake rejects reasoning for a non-reasoning model, whole update, as the service does', async () => {
-    server = await createFakeRealtimeServer();
+    const server = await fake.newServer();
     const { ws, frames } = await rawSession(server.url, 'gpt-realtime-1.5');
     ws.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime', instructions: 'x', reasoning: { effort: 'low' } } }));
     const error = await server.waitForServerEvent('error');

@@ -4,25 +4,18 @@
  * server refusing a truncate ("Audio content of Xms is already shorter than Yms"), and the response
  * watchdog.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
-import { createTestSession, micFrames } from '../helpers/session-harness.js';
+import { type createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
+import { type createTestSession, micFrames } from '../helpers/session-harness.js';
+import { fakeRealtimeSessions } from '../helpers/fake-realtime-sessions.js';
 import { defineTool } from '../../main/tools/define-tool.js';
 
-let server: FakeRealtimeServer | undefined;
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await server?.close();
-  server = undefined;
-});
+const fake = fakeRealtimeSessions();
 
 async function start(options: Parameters<typeof createFakeRealtimeServer>[0] = {}, session: Parameters<typeof createTestSession>[1] = {}) {
-  server = await createFakeRealtimeServer(options);
-  const harness = await createTestSession(server.url, session);
-  cleanups.push(harness.dispose);
+  const server = await fake.newServer(options);
+  const harness = await fake.session(server.url, session);
   await harness.session.open();
   await harness.next('ready');
   return { server, ...harness };

@@ -1,22 +1,15 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
-import { createTestSession, micFrames } from '../helpers/session-harness.js';
+import { type createFakeRealtimeServer } from '../servers/fake-realtime-server.js';
+import { type createTestSession, micFrames } from '../helpers/session-harness.js';
+import { fakeRealtimeSessions } from '../helpers/fake-realtime-sessions.js';
 import { defineTool } from '../../main/tools/define-tool.js';
 
-let server: FakeRealtimeServer | undefined;
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await server?.close();
-  server = undefined;
-});
+const fake = fakeRealtimeSessions();
 
 async function start(options: Parameters<typeof createFakeRealtimeServer>[0] = {}, session: Parameters<typeof createTestSession>[1] = {}) {
-  server = await createFakeRealtimeServer(options);
-  const harness = await createTestSession(server.url, session);
-  cleanups.push(harness.dispose);
+  const server = await fake.newServer(options);
+  const harness = await fake.session(server.url, session);
   return { server, ...harness };
 }
 
@@ -190,10 +183,9 @@ describe('Realtime client: errors (reference C.5)', () => {
   });
 
   it('an unreachable URL fails after a few quick attempts with one clear message', async () => {
-    const harness = await createTestSession('ws://127.0.0.1:9/v1/realtime', {
+    const harness = await fake.session('ws://127.0.0.1:9/v1/realtime', {
       transport: { reconnect: { initialMs: 10, maxMs: 20, maxAttempts: 3 }, firstConnectAttempts: 2 },
     });
-    cleanups.push(harness.dispose);
     await expect(harness.session.open()).rejects.toMatchObject({ category: 'connectivity', permanent: false, code: 'ECONNREFUSED' });
     expect(harness.recorded.failed).toHaveLength(1);
   });

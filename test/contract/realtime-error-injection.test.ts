@@ -5,21 +5,14 @@
  * server, and the user is told only about what they should know. The fatal ones (an expired
  * session, a refused key) are still handled as before in the same states.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
 import type { Responder } from '../servers/fake-realtime/types.js';
-import { createTestSession, micFrames } from '../helpers/session-harness.js';
+import { micFrames } from '../helpers/session-harness.js';
+import { fakeRealtimeSessions } from '../helpers/fake-realtime-sessions.js';
 import { defineTool } from '../../main/tools/define-tool.js';
 
-let server: FakeRealtimeServer | undefined;
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await server?.close();
-  server = undefined;
-});
+const fake = fakeRealtimeSessions();
 
 const SHORT_MS = 200;
 
@@ -90,9 +83,8 @@ async function start() {
     timeoutMs: 30_000,
     execute: () => new Promise<{ ok: boolean }>((resolve) => (release = () => resolve({ ok: true }))),
   });
-  server = await createFakeRealtimeServer({ responder });
-  const h = await createTestSession(server.url, { tools: [() => [gated]] });
-  cleanups.push(h.dispose);
+  const server = await fake.newServer({ responder });
+  const h = await fake.session(server.url, { tools: [() => [gated]] });
   await h.session.open();
   await h.next('ready');
   const s = server;
