@@ -4,6 +4,21 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 const noElectron = { name: 'electron', message: 'Only main/shell/** and preload/index.ts may import electron.' };
+const noRenderer = { group: ['**/renderer/**'], message: 'main must not import renderer code.' };
+
+/**
+ * The layers of main/, lowest first. Each folder may import the contract (preload/contract), its own
+ * files and the folders of lower layers; never a peer of its own layer or anything above.
+ */
+const MAIN_LAYERS = [
+  ['util'],
+  ['audio', 'secrets'],
+  ['tools', 'wake-word', 'push-to-talk'],
+  ['home-assistant', 'realtime'],
+  ['app'],
+  ['headless', 'web'],
+  ['shell'],
+];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test-artifacts/**', 'bench/results/**', '**/*.cjs'] },
@@ -42,13 +57,34 @@ export default tseslint.config(
   {
     files: ['main/**'],
     ignores: ['main/shell/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [noElectron], patterns: [{ group: ['**/renderer/**'], message: 'main must not import renderer code.' }] },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noRenderer] }] },
   },
+  // Downhill imports only: a folder of main/ imports its own layer's folders' peers never, lower
+  // layers freely, higher layers never (not even types), so the module graph has no circle.
+  ...MAIN_LAYERS.flatMap((folders, layer) =>
+    folders.map((folder) => ({
+      files: [`main/${folder}/**`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: folder === 'shell' ? [] : [noElectron],
+            patterns: [
+              noRenderer,
+              ...MAIN_LAYERS.flatMap((others, otherLayer) =>
+                others
+                  .filter((other) => other !== folder && otherLayer >= layer)
+                  .map((other) => ({
+                    group: [`**/${other}/*`, `**/${other}/**`],
+                    message: `main/${folder} (layer ${layer}) must not import main/${other} (layer ${otherLayer}): imports run downhill (README, Architecture).`,
+                  })),
+              ),
+            ],
+          },
+        ],
+      },
+    })),
+  ),
   {
     files: ['renderer/**', 'preload/contract/**'],
     rules: {

@@ -2,10 +2,10 @@
 // a tool call dispatched through the same registry path as the model's calls → the state change seen
 // through the entity subscription → the function output string ready to send, side by side with
 // Home Assistant's own conversation/process doing the same action in the same run.
-import { connectHomeAssistant } from '../main/home-assistant/home-assistant-integration.js';
+import { connectHomeAssistant } from '../main/app/home-assistant-integration.js';
 import type { HomeAssistantGateway } from '../main/home-assistant/home-assistant-gateway.js';
 import { DefaultToolRegistry } from '../main/tools/tool-registry.js';
-import { validateSettings } from '../main/app/settings.js';
+import { validateSettings } from '../preload/contract/settings-schema.js';
 import { startHomeAssistant } from '../test/servers/home-assistant-core.js';
 import { nextEvent } from '../test/helpers/wait.js';
 import { summarize } from './stats.js';

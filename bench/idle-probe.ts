@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAssistant } from '../main/app/compose.js';
-import { defaultSettings } from '../main/app/settings.js';
+import { defaultSettings } from '../preload/contract/settings-schema.js';
 import { HeadlessPlayer } from '../main/audio/headless-player.js';
 import { WavFileMicSource } from '../main/audio/wav-file-mic-source.js';
 import { encodeWav } from '../main/audio/wav.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HeadlessPlayer } from '../main/audio/headless-player.js';
-import { defaultSettings } from '../main/app/settings.js';
+import { defaultSettings } from '../preload/contract/settings-schema.js';
 import { createPriceTable } from '../main/realtime/price-table.js';
 import { buildSessionConfig } from '../main/realtime/session-config.js';
 import { VoiceSession } from '../main/realtime/voice-session.js';

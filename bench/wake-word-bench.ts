@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createAssistant } from '../main/app/compose.js';
-import { defaultSettings } from '../main/app/settings.js';
+import { defaultSettings } from '../preload/contract/settings-schema.js';
 import { HeadlessPlayer } from '../main/audio/headless-player.js';
 import { concatInt16 } from '../main/audio/pcm.js';
 import { encodeWav } from '../main/audio/wav.js';

@@ -5,11 +5,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { createAssistant } from '../../main/app/compose.js';
-import { defaultSettings, type Settings } from '../../main/app/settings.js';
+import { defaultSettings, type Settings } from '../../preload/contract/settings-schema.js';
 import { HeadlessPlayer } from '../../main/audio/headless-player.js';
 import { MIC_FRAME_SAMPLES } from '../../main/audio/mic-source.js';
 import { SilentMicSource } from '../../main/audio/silent-mic-source.js';
-import type { HomeAssistantIntegration } from '../../main/home-assistant/home-assistant-integration.js';
+import type { HomeAssistantIntegration } from '../../main/app/home-assistant-integration.js';
 import { supportsReasoning } from '../../preload/contract/model-catalog.js';
 import type { ReasoningEffort } from '../../preload/contract/settings-schema.js';
 import type { HaSocket } from '../../test/servers/home-assistant-core.js';

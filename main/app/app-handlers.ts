@@ -5,7 +5,7 @@ import { createLogger } from '../util/logger.js';
 import { originOf } from '../util/url-origin.js';
 import { PICOVOICE_SERVER, serverFor } from '../secrets/bound-secrets.js';
 import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
-import { connectHomeAssistant } from '../home-assistant/home-assistant-integration.js';
+import { connectHomeAssistant } from './home-assistant-integration.js';
 import { entityActionToTool } from '../home-assistant/entity-actions.js';
 import type { AssistantApp } from './assistant-app.js';
 import { checkOpenAIKey } from './openai-key-check.js';

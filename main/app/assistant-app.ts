@@ -30,7 +30,7 @@ import { createAssistant, type Assistant } from './compose.js';
 import { HomeConnection } from './home-connection.js';
 import { PlayerRouter } from './player-router.js';
 import { JsonFileSettingsStore } from './settings-store.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../../preload/contract/settings-schema.js';
 import { SwitchableMicSource } from './switchable-mic-source.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { UiStateStore } from './ui-state-store.js';

@@ -9,7 +9,7 @@ import { createPriceTable } from '../realtime/price-table.js';
 import { DefaultToolRegistry, type ToolSource } from '../tools/tool-registry.js';
 import { createConversationTools } from '../tools/conversation-tools.js';
 import { AssistantController } from './assistant-controller.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../../preload/contract/settings-schema.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
 
 export type AssistantDeps = {

@@ -4,13 +4,9 @@ import { backoffDelay } from '../util/backoff.js';
 import { toAssistantError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import type { ConnectionHealth, EntityCard } from '../../preload/contract/types.js';
-import {
-  connectHomeAssistant,
-  type ConnectHomeAssistantOptions,
-  type HomeAssistantIntegration,
-} from '../home-assistant/home-assistant-integration.js';
+import { connectHomeAssistant, type ConnectHomeAssistantOptions, type HomeAssistantIntegration } from './home-assistant-integration.js';
 import type { Tool } from '../tools/define-tool.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../../preload/contract/settings-schema.js';
 
 const log = createLogger('home');
 

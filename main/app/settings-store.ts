@@ -4,7 +4,13 @@ import { writeFileAtomic } from '../util/atomic-file.js';
 import { createLogger } from '../util/logger.js';
 import { ConfigError } from '../util/errors.js';
 import { DEFAULT_MODEL } from '../../preload/contract/model-catalog.js';
-import { defaultSettings, SETTINGS_VERSION, validateSettings, type Settings, type SettingsIssue } from './settings.js';
+import {
+  defaultSettings,
+  SETTINGS_VERSION,
+  validateSettings,
+  type Settings,
+  type SettingsIssue,
+} from '../../preload/contract/settings-schema.js';
 
 const log = createLogger('settings');
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConversationSettingsSchema } from '../app/settings.js';
+import { ConversationSettingsSchema } from '../../preload/contract/settings-schema.js';
 
 /** --conversation-timeout sets the follow-up window, so it cannot go beyond that setting's own limit. */
 const MAX_CONVERSATION_TIMEOUT_SECONDS = ConversationSettingsSchema.shape.followUpSeconds.unwrap().maxValue!;

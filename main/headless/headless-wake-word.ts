@@ -1,4 +1,4 @@
-import type { Settings } from '../app/settings.js';
+import type { Settings } from '../../preload/contract/settings-schema.js';
 import type { AssistantError } from '../util/errors.js';
 import { startWakeWordDetector } from '../wake-word/create-wake-word-engine.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';

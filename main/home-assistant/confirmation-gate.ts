@@ -1,5 +1,5 @@
 import type { Clock } from '../util/clock.js';
-import type { UserReplies, UserReply } from '../realtime/user-reply-log.js';
+import type { UserReplies, UserReply } from '../tools/user-replies.js';
 import { classifyAnswer } from './spoken-answer.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Price } from '../app/settings.js';
+import type { Price } from '../../preload/contract/settings-schema.js';
 import { MODEL_CATALOG } from '../../preload/contract/model-catalog.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { OpenAISettings } from '../app/settings.js';
+import type { OpenAISettings } from '../../preload/contract/settings-schema.js';
 import { supportsReasoning } from '../../preload/contract/model-catalog.js';
 import type { FunctionTool, SessionConfig, TurnDetection } from './protocol-types.js';
 

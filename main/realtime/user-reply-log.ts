@@ -1,44 +1,13 @@
 import type { Clock } from '../util/clock.js';
 import { ToolError } from '../util/errors.js';
-
-/**
- * What the user said in each of their turns, for tools that must read the user's own words (the
- * confirmation gate). Input transcription is asynchronous: a voice turn's text can arrive after the
- * model has already answered it, tool call included, so a reader can wait for it.
- */
-
-export type UserReplyStatus =
-  /** A voice turn whose transcription has not arrived yet. */
-  | 'pending'
-  /** `text` is what the user typed or what transcription heard. */
-  | 'transcribed'
-  /** Transcription failed, or the connection was replaced before it came. */
-  | 'failed'
-  /** Input transcription was off for this voice turn: nobody knows what was said. */
-  | 'not_transcribed';
-
-export type UserReply = {
-  /** The session's user-turn count when this turn was committed (ToolContext.userTurn counts the same). */
-  readonly turn: number;
-  readonly source: 'voice' | 'text';
-  readonly status: UserReplyStatus;
-  readonly text: string;
-};
-
-/** The reading side, given to tools. */
-export interface UserReplies {
-  /**
-   * The user's turns after turn `afterTurn`, once none of them is still being transcribed; after
-   * `timeoutMs` those still pending come back as `pending`. Rejects when `signal` aborts.
-   */
-  since(afterTurn: number, options: { timeoutMs: number; signal?: AbortSignal }): Promise<readonly UserReply[]>;
-}
+import type { UserReplies, UserReply, UserReplyStatus } from '../tools/user-replies.js';
 
 type Entry = { turn: number; source: 'voice' | 'text'; status: UserReplyStatus; text: string; itemId: string | null };
 
 /** Turns kept: a confirmation only ever looks at the last few. */
 const MAX_ENTRIES = 32;
 
+/** The session's record of the user's turns, read by tools through `UserReplies`. */
 export class UserReplyLog implements UserReplies {
   readonly #clock: Clock;
   #entries: Entry[] = [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { FunctionTool } from '../realtime/protocol-types.js';
-import type { UserReplies } from '../realtime/user-reply-log.js';
+import type { ToolDefinition } from './tool-definition.js';
+import type { UserReplies } from './user-replies.js';
 
 export type ToolContext = {
   callId: string;
@@ -22,7 +22,7 @@ export type Tool = {
   readonly timeoutMs: number;
   /** Ask the model to speak after this tool's output (default true). */
   readonly respond: boolean;
-  readonly definition: FunctionTool;
+  readonly definition: ToolDefinition;
   /** Parses the model's arguments; returns a message the model can read when they are wrong. */
   parse(args: unknown): { ok: true; value: unknown } | { ok: false; message: string };
   execute(args: unknown, context: ToolContext): Promise<unknown>;

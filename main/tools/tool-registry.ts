@@ -1,6 +1,6 @@
 import { ToolError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import type { FunctionTool } from '../realtime/protocol-types.js';
+import type { ToolDefinition } from './tool-definition.js';
 import type { Tool, ToolContext } from './define-tool.js';
 
 const log = createLogger('tools');
@@ -20,7 +20,7 @@ export type ToolRunContext = Omit<ToolContext, 'callId' | 'signal'> & { signal?:
 
 /** The tools offered to the model, and the one place their calls are run. */
 export interface ToolRegistry {
-  definitions(): FunctionTool[];
+  definitions(): ToolDefinition[];
   execute(call: ToolCall, context: ToolRunContext): Promise<ToolResult>;
 }
 
@@ -43,7 +43,7 @@ export class DefaultToolRegistry implements ToolRegistry {
     return map;
   }
 
-  definitions(): FunctionTool[] {
+  definitions(): ToolDefinition[] {
     return [...this.#tools().values()].map((t) => t.definition);
   }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ListeningSettingsSchema } from '../app/settings.js';
+import type { ListeningSettingsSchema } from '../../preload/contract/settings-schema.js';
 import { ConfigError, WakeWordError, toAssistantError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import {

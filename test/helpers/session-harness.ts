@@ -1,5 +1,5 @@
 import { HeadlessPlayer } from '../../main/audio/headless-player.js';
-import { defaultSettings, type Settings } from '../../main/app/settings.js';
+import { defaultSettings, type Settings } from '../../preload/contract/settings-schema.js';
 import { createPriceTable } from '../../main/realtime/price-table.js';
 import { buildSessionConfig } from '../../main/realtime/session-config.js';
 import { VoiceSession, type VoiceSessionEvents } from '../../main/realtime/voice-session.js';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectHomeAssistant, type HomeAssistantIntegration } from '../../main/home-assistant/home-assistant-integration.js';
+import { connectHomeAssistant, type HomeAssistantIntegration } from '../../main/app/home-assistant-integration.js';
 import { HaWsGateway } from '../../main/home-assistant/ha-ws-gateway.js';
 import { DefaultToolRegistry } from '../../main/tools/tool-registry.js';
-import { validateSettings } from '../../main/app/settings.js';
+import { validateSettings } from '../../preload/contract/settings-schema.js';
 import type { HaConnectionStatus } from '../../main/home-assistant/home-assistant-gateway.js';
 import type { AssistantError } from '../../main/util/errors.js';
 import { createFakeHomeAssistantServer, type FakeHomeAssistantServer } from '../servers/fake-home-assistant-server.js';

@@ -2,10 +2,10 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHomeAssistant, type HomeAssistantIntegration } from '../../main/home-assistant/home-assistant-integration.js';
+import { connectHomeAssistant, type HomeAssistantIntegration } from '../../main/app/home-assistant-integration.js';
 import { ALLOWED_SERVICES } from '../../main/home-assistant/home-control.js';
 import { DefaultToolRegistry } from '../../main/tools/tool-registry.js';
-import { validateSettings, type Settings } from '../../main/app/settings.js';
+import { validateSettings, type Settings } from '../../preload/contract/settings-schema.js';
 import {
   HA_TEST_VERSIONS,
   HOME_LABELS,

@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { defaultSettings } from '../../../main/app/settings.js';
+import { defaultSettings } from '../../../preload/contract/settings-schema.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

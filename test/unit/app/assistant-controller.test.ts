@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAssistant } from '../../../main/app/compose.js';
-import { defaultSettings, type Settings } from '../../../main/app/settings.js';
+import { defaultSettings, type Settings } from '../../../preload/contract/settings-schema.js';
 import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
 import { int16ToBase64 } from '../../../main/audio/pcm.js';
 import type { AssistantError } from '../../../main/util/errors.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, validateSettings } from '../../../main/app/settings.js';
+import { defaultSettings, validateSettings } from '../../../preload/contract/settings-schema.js';
 import { JsonFileSettingsStore } from '../../../main/app/settings-store.js';
 import { buildSessionConfig } from '../../../main/realtime/session-config.js';
 

@@ -2,7 +2,12 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES, migrateConfirmDomains, validateSettings } from '../../../main/app/settings.js';
+import {
+  DEFAULT_CONFIRM_NAME_WORDS,
+  DEFAULT_CONFIRM_RULES,
+  migrateConfirmDomains,
+  validateSettings,
+} from '../../../preload/contract/settings-schema.js';
 import { JsonFileSettingsStore } from '../../../main/app/settings-store.js';
 
 const homeAssistant = (value: unknown) => {

@@ -13,7 +13,7 @@ import {
 } from '../../../main/home-assistant/control-actions.js';
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
 import { ConfirmationPolicy } from '../../../main/home-assistant/confirmation-policy.js';
-import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES } from '../../../main/app/settings.js';
+import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES } from '../../../preload/contract/settings-schema.js';
 import { haState } from './fake-home-assistant-gateway.js';
 import { REGISTRIES, STATES } from './test-home.js';
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { connectHomeAssistant } from '../../../main/home-assistant/home-assistant-integration.js';
+import { connectHomeAssistant } from '../../../main/app/home-assistant-integration.js';
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
 import { ALLOWED_SERVICES } from '../../../main/home-assistant/home-control.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
-import { validateSettings, type Settings } from '../../../main/app/settings.js';
+import { validateSettings, type Settings } from '../../../preload/contract/settings-schema.js';
 import { FakeHomeAssistantGateway, haState } from './fake-home-assistant-gateway.js';
 import { HA_UNEXPOSED, REGISTRIES, STATES } from './test-home.js';
 

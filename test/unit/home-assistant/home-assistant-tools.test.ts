@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { connectHomeAssistant, type HomeAssistantIntegration } from '../../../main/home-assistant/home-assistant-integration.js';
+import { connectHomeAssistant, type HomeAssistantIntegration } from '../../../main/app/home-assistant-integration.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
-import { validateSettings, type Settings } from '../../../main/app/settings.js';
+import { validateSettings, type Settings } from '../../../preload/contract/settings-schema.js';
 import { HomeAssistantError } from '../../../main/util/errors.js';
 import { HomeControl } from '../../../main/home-assistant/home-control.js';
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ListeningSettingsSchema } from '../../../main/app/settings.js';
+import { ListeningSettingsSchema } from '../../../preload/contract/settings-schema.js';
 import { AppError } from '../../../main/util/errors.js';
 import type { GlobalShortcutLike } from '../../../main/push-to-talk/global-shortcut-key-hook.js';
 import { detectKeyHookSupport, isWaylandSession } from '../../../main/push-to-talk/key-hook-support.js';

@@ -14,7 +14,7 @@ import {
 import { DEFAULT_PRICES, createPriceTable } from '../../../main/realtime/price-table.js';
 import { buildSessionConfig } from '../../../main/realtime/session-config.js';
 import { classifyServerError } from '../../../main/realtime/error-classifier.js';
-import { defaultSettings, validateSettings } from '../../../main/app/settings.js';
+import { defaultSettings, validateSettings } from '../../../preload/contract/settings-schema.js';
 import { JsonFileSettingsStore } from '../../../main/app/settings-store.js';
 
 describe('model catalog', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UserReplyLog, type UserReply } from '../../../main/realtime/user-reply-log.js';
+import { UserReplyLog } from '../../../main/realtime/user-reply-log.js';
+import type { UserReply } from '../../../main/tools/user-replies.js';
 import { ToolError } from '../../../main/util/errors.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
 

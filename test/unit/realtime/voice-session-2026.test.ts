@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
 import { int16ToBase64 } from '../../../main/audio/pcm.js';
-import { defaultSettings } from '../../../main/app/settings.js';
+import { defaultSettings } from '../../../preload/contract/settings-schema.js';
 import { createPriceTable } from '../../../main/realtime/price-table.js';
 import { buildSessionConfig } from '../../../main/realtime/session-config.js';
 import { RESPONSE_WATCHDOG_MS, VoiceSession } from '../../../main/realtime/voice-session.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { ListeningSettingsSchema } from '../../../main/app/settings.js';
+import { ListeningSettingsSchema } from '../../../preload/contract/settings-schema.js';
 import { ConfigError, WakeWordError } from '../../../main/util/errors.js';
 import {
   createWakeWordEngine,

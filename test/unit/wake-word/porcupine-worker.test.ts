@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ListeningSettingsSchema } from '../../../main/app/settings.js';
+import { ListeningSettingsSchema } from '../../../preload/contract/settings-schema.js';
 import { ConfigError, WakeWordError, type AssistantError } from '../../../main/util/errors.js';
 import { startWakeWordDetector } from '../../../main/wake-word/create-wake-word-engine.js';
 import { WorkerWakeWordDetector, type WorkerWakeWordDetection } from '../../../main/wake-word/worker-wake-word-detector.js';

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { defineTool, type Tool, type ToolContext } from './define-tool.js';
-import type { ToolSource } from './tool-registry.js';
-import { NOT_REACHABLE, type HaEntity, type HomeAssistantGateway } from '../home-assistant/home-assistant-gateway.js';
-import type { HomeAssistantSettings } from '../home-assistant/home-assistant-settings.js';
-import { MAX_GROUP_SIZE, type ExposedEntity, type ExposedHome } from '../home-assistant/exposed-home.js';
-import { compactState, type CompactState } from '../home-assistant/compact-state.js';
-import { TRANSCRIPT_WAIT_MS, type ConfirmationGate, type ConfirmationKey, type GateDecision } from '../home-assistant/confirmation-gate.js';
-import type { ConfirmationPolicy } from '../home-assistant/confirmation-policy.js';
-import type { HomeControl } from '../home-assistant/home-control.js';
-import { matchPlace, normalize } from '../home-assistant/entity-matcher.js';
+import { defineTool, type Tool, type ToolContext } from '../tools/define-tool.js';
+import type { ToolSource } from '../tools/tool-registry.js';
+import { NOT_REACHABLE, type HaEntity, type HomeAssistantGateway } from './home-assistant-gateway.js';
+import type { HomeAssistantSettings } from './home-assistant-settings.js';
+import { MAX_GROUP_SIZE, type ExposedEntity, type ExposedHome } from './exposed-home.js';
+import { compactState, type CompactState } from './compact-state.js';
+import { TRANSCRIPT_WAIT_MS, type ConfirmationGate, type ConfirmationKey, type GateDecision } from './confirmation-gate.js';
+import type { ConfirmationPolicy } from './confirmation-policy.js';
+import type { HomeControl } from './home-control.js';
+import { matchPlace, normalize } from './entity-matcher.js';
 import { HomeAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import {
@@ -24,7 +24,7 @@ import {
   planOnOff,
   type ControlPlan,
   type Planned,
-} from '../home-assistant/control-actions.js';
+} from './control-actions.js';
 
 const log = createLogger('home-assistant');
 

@@ -1,17 +1,17 @@
-import type { Settings } from '../app/settings.js';
+import type { Settings } from '../../preload/contract/settings-schema.js';
 import type { ToolSource } from '../tools/tool-registry.js';
-import { homeAssistantToolSource } from '../tools/home-assistant-tools.js';
+import { homeAssistantToolSource } from '../home-assistant/home-assistant-tools.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { HomeAssistantError, toAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import type { HaEntity, HaRegistries, HomeAssistantGateway } from './home-assistant-gateway.js';
-import { HaWsGateway, type HaWsGatewayOptions } from './ha-ws-gateway.js';
-import { ExposedHome } from './exposed-home.js';
-import { buildHomeSummary, SUMMARY_TOKEN_BUDGET } from './home-summary.js';
-import { ConfirmationGate } from './confirmation-gate.js';
-import { ConfirmationPolicy } from './confirmation-policy.js';
-import { HomeControl, type ControlTiming } from './home-control.js';
-import { entityCards, type EntityCard } from './entity-cards.js';
+import type { HaEntity, HaRegistries, HomeAssistantGateway } from '../home-assistant/home-assistant-gateway.js';
+import { HaWsGateway, type HaWsGatewayOptions } from '../home-assistant/ha-ws-gateway.js';
+import { ExposedHome } from '../home-assistant/exposed-home.js';
+import { buildHomeSummary, SUMMARY_TOKEN_BUDGET } from '../home-assistant/home-summary.js';
+import { ConfirmationGate } from '../home-assistant/confirmation-gate.js';
+import { ConfirmationPolicy } from '../home-assistant/confirmation-policy.js';
+import { HomeControl, type ControlTiming } from '../home-assistant/home-control.js';
+import { entityCards, type EntityCard } from '../home-assistant/entity-cards.js';
 
 const log = createLogger('home-assistant');
 
