@@ -1,40 +1,24 @@
-import { isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import {
   createConnection,
   createLongLivedTokenAuth,
   subscribeEntities,
-  ERR_CANNOT_CONNECT,
-  ERR_CONNECTION_LOST,
-  ERR_INVALID_AUTH,
   type Connection,
   type HassEntities,
   type MessageBase,
 } from 'home-assistant-js-websocket';
-import { HomeAssistantError, type ErrorCategory } from '../util/errors.js';
+import { HomeAssistantError } from '../util/errors.js';
+import { abortable, isAbort, isTimeout, sleep, withTimeout } from '../util/async.js';
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { parseHomeAssistantUrl, validateAccessToken, type HaUrl } from './ha-connection-input.js';
 import { createHaSocketFactory, type SocketFailure } from './ha-socket.js';
-import {
-  featuresForVersion,
-  parseAliases,
-  parseAreas,
-  parseConversationResult,
-  parseDevices,
-  parseEntityEntries,
-  parseExposure,
-  parseFloors,
-  parseLabels,
-  parseServiceResult,
-  parseState,
-  parseStates,
-} from './ha-messages.js';
+import { loadRegistries } from './ha-registry-loader.js';
+import { describeConnectFailure, formatSeconds, notReachable, toHomeAssistantError } from './ha-errors.js';
+import { featuresForVersion, parseConversationResult, parseExposure, parseServiceResult, parseState, parseStates } from './ha-messages.js';
 import {
   EMPTY_REGISTRIES,
   HA_DEFAULT_AGENT_ENTITY,
-  NOT_REACHABLE,
   type HaCommandOptions,
   type HaConnectionStatus,
   type HaConversationRequest,
@@ -206,7 +190,7 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
         (late) => late.close(),
         () => undefined,
       );
-      const mapped = await this.#describeConnectFailure(error);
+      const mapped = await describeConnectFailure(error, this.#url!, this.#lastFailure ?? undefined, this.#timing.handshakeTimeoutMs);
       this.#setStatus(mapped.category === 'authentication' ? 'auth_failed' : 'disconnected');
       throw mapped;
     }
@@ -220,7 +204,7 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
       await this.#initialize(conn, options.signal);
     } catch (error) {
       await this.close();
-      throw this.toError(error);
+      throw toHomeAssistantError(error);
     }
     this.#setStatus('connected');
     this.#schedulePing();
@@ -273,7 +257,7 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
         });
       }
       await sleep(this.#clock, 500, signal);
-      if (generation !== this.#generation || this.#closed) throw this.#notReachable();
+      if (generation !== this.#generation || this.#closed) throw notReachable();
     }
   }
 
@@ -409,58 +393,11 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
 
   async #refreshRegistries(internal: boolean): Promise<void> {
     const timeoutMs = this.#timing.loadTimeoutMs;
-    const command = <T>(type: string, extra: Record<string, unknown> = {}) => this.#command<T>({ type, ...extra }, { timeoutMs }, internal);
-    const optional = async <T>(type: string, extra?: Record<string, unknown>): Promise<T | null> => {
-      try {
-        return await command<T>(type, extra);
-      } catch (error) {
-        if (isHaCode(error, 'unknown_command') || isHaCode(error, 'unauthorized')) return null;
-        throw error;
-      }
-    };
-    // Floors and labels (2024.3+): asked for by version, and still optional (`unknown_command` = none).
-    const [areas, floors, labels, devices, entries, exposure, exposeNew] = await Promise.all([
-      command<unknown>('config/area_registry/list'),
-      this.#features.floors ? optional<unknown>('config/floor_registry/list') : Promise.resolve(null),
-      this.#features.labels ? optional<unknown>('config/label_registry/list') : Promise.resolve(null),
-      command<unknown>('config/device_registry/list'),
-      command<unknown>('config/entity_registry/list'),
-      this.#features.exposeEntityList ? optional<unknown>('homeassistant/expose_entity/list') : Promise.resolve(null),
-      this.#features.exposeEntityList
-        ? optional<{ expose_new?: unknown }>('homeassistant/expose_new_entities/get', { assistant: 'conversation' })
-        : Promise.resolve(null),
-    ]);
-    let entities = parseEntityEntries(entries);
-    const listed = exposure === null ? null : parseExposure(exposure);
-    const exposedToAssist = new Map(listed ?? []);
-    const exposureSource =
-      listed !== null ? 'expose_entity_list' : entities.some((e) => e.should_expose !== null) ? 'entity_registry_options' : 'default_rule';
-    // The entity registry's stored decision (options.conversation.should_expose) is Home Assistant's
-    // own and wins. It matters on 2026.x, whose list leaves out the entities set to "not exposed":
-    // without this, an unexposed switch would fall through to the default rule and count as exposed.
-    for (const entry of entities) if (entry.should_expose !== null) exposedToAssist.set(entry.entity_id, entry.should_expose);
-    // Feature detection from the data: a list without a single false is a list of exposed entities only.
-    const exposureListOmitsUnexposed = listed !== null && ![...listed.values()].includes(false);
-    // Aliases are only in the extended entries; fetch them for the entities that may be exposed.
-    if (this.#features.entityAliases) {
-      const ids = entities.filter((e) => exposedToAssist.get(e.entity_id) !== false).map((e) => e.entity_id);
-      if (ids.length > 0) {
-        const extended = await optional<unknown>('config/entity_registry/get_entries', { entity_ids: ids });
-        if (extended !== null) entities = parseEntityEntries(entries, parseAliases(extended));
-      }
-    }
-    const next: HaRegistries = {
-      areas: parseAreas(areas),
-      floors: floors === null ? [] : parseFloors(floors),
-      labels: labels === null ? [] : parseLabels(labels),
-      devices: parseDevices(devices),
-      entities,
-      exposedToAssist,
-      exposeNew: exposeNew?.expose_new !== false,
-      exposureListOmitsUnexposed,
-      exposureSource,
-    };
-    const json = JSON.stringify({ ...next, exposedToAssist: [...exposedToAssist] });
+    const next = await loadRegistries(
+      <T>(type: string, extra: Record<string, unknown> = {}) => this.#command<T>({ type, ...extra }, { timeoutMs }, internal),
+      this.#features,
+    );
+    const json = JSON.stringify({ ...next, exposedToAssist: [...next.exposedToAssist] });
     if (json === this.#registriesJson) return;
     this.#registriesJson = json;
     this.#registries = next;
@@ -511,7 +448,7 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
 
   async #command<T>(message: MessageBase, options: HaCommandOptions, internal = false): Promise<T> {
     const conn = this.#conn;
-    if (!conn || !conn.connected || (!internal && this.#status !== 'connected')) throw this.#notReachable();
+    if (!conn || !conn.connected || (!internal && this.#status !== 'connected')) throw notReachable();
     if (options.signal?.aborted) throw new HomeAssistantError('Cancelled.', { category: 'application', code: 'aborted' });
     const timeoutMs = options.timeoutMs ?? this.#timing.commandTimeoutMs;
     try {
@@ -527,7 +464,7 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
           cause: error,
         });
       }
-      throw this.toError(error);
+      throw toHomeAssistantError(error);
     }
   }
 
@@ -556,10 +493,6 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
     return message;
   }
 
-  #notReachable(): HomeAssistantError {
-    return new HomeAssistantError(NOT_REACHABLE, { category: 'connectivity', code: 'not_reachable' });
-  }
-
   #onMalformed(detail: string): void {
     log.warn({ detail }, 'ignored a malformed message from Home Assistant');
     if (this.#malformedReported) return;
@@ -585,236 +518,6 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
     this.#status = status;
     this.emit('connection_change', status);
   }
-
-  // --- errors: every Home Assistant failure is mapped here, once -------------------------------
-
-  /** Maps a rejection from the library or a command to a HomeAssistantError. */
-  toError(error: unknown): HomeAssistantError {
-    if (error instanceof HomeAssistantError) return error;
-    if (error === ERR_INVALID_AUTH) {
-      return new HomeAssistantError('Home Assistant refused the access token.', { category: 'authentication', code: 'auth_invalid' });
-    }
-    if (error === ERR_CANNOT_CONNECT || error === ERR_CONNECTION_LOST) return this.#notReachable();
-    const haError = readHaError(error);
-    if (haError) {
-      if (haError.code === ERR_CONNECTION_LOST) return this.#notReachable();
-      const code = String(haError.code);
-      const category: ErrorCategory =
-        code === 'unauthorized'
-          ? 'authorization'
-          : code === 'home_assistant_error' || code === 'unknown_error' || code === 'timeout'
-            ? 'server'
-            : 'invalid_request';
-      return new HomeAssistantError(haError.message || code, { category, permanent: false, code, cause: error });
-    }
-    return new HomeAssistantError(error instanceof Error ? error.message : String(error), {
-      category: 'unknown',
-      permanent: false,
-      cause: error,
-    });
-  }
-
-  async #describeConnectFailure(error: unknown): Promise<HomeAssistantError> {
-    const url = this.#url!;
-    const failure = this.#lastFailure;
-    if (error === ERR_INVALID_AUTH || failure?.kind === 'auth_invalid') {
-      return new HomeAssistantError(
-        `Home Assistant at ${url.host} refused the access token (auth_invalid): create a new long-lived access token in your Home Assistant profile.`,
-        { category: 'authentication', code: 'auth_invalid' },
-      );
-    }
-    if (error instanceof HomeAssistantError) return error;
-    if (isAbort(error))
-      return new HomeAssistantError('Connecting to Home Assistant was cancelled.', { category: 'application', code: 'aborted' });
-    if (!failure) return connectivityError(`${cannotReach(url)}.`, 'cannot_connect');
-    switch (failure.kind) {
-      case 'timeout':
-        return connectivityError(`${cannotReach(url)}: no answer within ${formatSeconds(this.#timing.handshakeTimeoutMs)}.`, 'timeout');
-      case 'http_status':
-        if (failure.status === 404) {
-          return configurationError(
-            `${url.baseUrl} answered, but it has no Home Assistant WebSocket API (HTTP 404): check the address and port.`,
-            'not_home_assistant',
-          );
-        }
-        if (failure.status >= 500) {
-          return connectivityError(
-            `${cannotReach(url)}: the server answered HTTP ${failure.status} (is Home Assistant running behind that proxy?).`,
-            'http_error',
-          );
-        }
-        if (!url.secure && failure.status === 400 && (await speaksTls(url))) return httpsExpected(url);
-        return configurationError(
-          `${url.baseUrl} answered HTTP ${failure.status} instead of Home Assistant's WebSocket: check the address and port.`,
-          'http_error',
-        );
-      case 'not_home_assistant':
-        return configurationError(`${url.baseUrl} does not look like Home Assistant (${failure.message}).`, 'not_home_assistant');
-      case 'closed':
-        if (!url.secure && (await speaksTls(url))) return httpsExpected(url);
-        return connectivityError(`${cannotReach(url)}: the connection was closed during login.`, 'closed');
-      case 'network':
-        return this.#describeNetworkFailure(url, failure);
-    }
-  }
-
-  async #describeNetworkFailure(url: HaUrl, failure: { code: string; message: string }): Promise<HomeAssistantError> {
-    const { code, message } = failure;
-    if (SELF_SIGNED_CODES.has(code)) {
-      return configurationError(
-        `Home Assistant at ${url.baseUrl} uses a self-signed certificate; if you trust it, turn on "allow self-signed certificate" (homeAssistant.allowSelfSignedCertificate) in the settings.`,
-        'self_signed_certificate',
-      );
-    }
-    if (code === 'CERT_HAS_EXPIRED')
-      return configurationError(`The certificate of Home Assistant at ${url.baseUrl} has expired.`, 'certificate_expired');
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-      return configurationError(`The certificate of Home Assistant at ${url.baseUrl} is not valid for ${url.host}.`, 'certificate_name');
-    }
-    if (url.secure && (code === 'EPROTO' || /wrong version number|packet length too long|unknown protocol/i.test(message))) {
-      return configurationError(`Home Assistant at ${url.host} does not speak HTTPS: use http://${url.host} instead.`, 'https_to_http');
-    }
-    if (!url.secure && (code === 'ECONNRESET' || /socket hang up/i.test(message)) && (await speaksTls(url))) return httpsExpected(url);
-    switch (code) {
-      case 'ECONNREFUSED':
-        return connectivityError(`${cannotReach(url)}: nothing is listening there (connection refused).`, 'connection_refused');
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-        return connectivityError(
-          `${cannotReach(url)}: the host name ${new URL(url.baseUrl).hostname} could not be found.`,
-          'host_not_found',
-        );
-      case 'EHOSTUNREACH':
-      case 'ENETUNREACH':
-        return connectivityError(`${cannotReach(url)}: the host is unreachable from this network.`, 'host_unreachable');
-      case 'ETIMEDOUT':
-        return connectivityError(`${cannotReach(url)}: no answer within ${formatSeconds(this.#timing.handshakeTimeoutMs)}.`, 'timeout');
-      default:
-        return connectivityError(`${cannotReach(url)}: ${message || code}.`, 'cannot_connect');
-    }
-  }
-}
-
-const SELF_SIGNED_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-]);
-
-function cannotReach(url: HaUrl): string {
-  return `Cannot reach Home Assistant at ${url.baseUrl}`;
-}
-
-function configurationError(message: string, code: string): HomeAssistantError {
-  return new HomeAssistantError(message, { category: 'configuration', code });
-}
-
-function connectivityError(message: string, code: string): HomeAssistantError {
-  return new HomeAssistantError(message, { category: 'connectivity', code });
-}
-
-function httpsExpected(url: HaUrl): HomeAssistantError {
-  return configurationError(`Home Assistant at ${url.host} only speaks HTTPS: use https://${url.host} instead.`, 'http_to_https');
-}
-
-/** Whether host:port completes a TLS handshake (any certificate): tells "you meant https://" apart from a dead server. */
-function speaksTls(url: HaUrl): Promise<boolean> {
-  const { hostname, port } = new URL(url.baseUrl);
-  return new Promise((resolve) => {
-    const host = hostname.replace(/^\[|\]$/g, '');
-    const socket = tlsConnect({ host, port: Number(port || 80), rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
-    const done = (value: boolean) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(value);
-    };
-    const timer = setTimeout(() => done(false), 2000);
-    socket.once('secureConnect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-type HaErrorShape = { code: string | number; message: string };
-
-/** HA command errors are `{code, message}`; the library's lost-connection rejection wraps one in a result. */
-function readHaError(error: unknown): HaErrorShape | null {
-  if (typeof error !== 'object' || error === null) return null;
-  const record = error as Record<string, unknown>;
-  const inner =
-    record.type === 'result' && typeof record.error === 'object' && record.error !== null
-      ? (record.error as Record<string, unknown>)
-      : record;
-  if (typeof inner.code === 'string' || typeof inner.code === 'number') {
-    return { code: inner.code, message: typeof inner.message === 'string' ? inner.message : '' };
-  }
-  return null;
-}
-
-/** Commands only ever reject with a HomeAssistantError (#command maps every failure). */
-function isHaCode(error: unknown, code: string): boolean {
-  return error instanceof HomeAssistantError && error.code === code;
-}
-
-class TimeoutError extends Error {}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof TimeoutError;
-}
-
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AbortError';
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  if (!Number.isFinite(ms)) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TimeoutError(`${what} timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function abortError(): Error {
-  const error = new Error('aborted');
-  error.name = 'AbortError';
-  return error;
-}
-
-function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  return abortable(new Promise<void>((resolve) => clock.setTimeout(resolve, ms)), signal);
-}
-
-function formatSeconds(ms: number): string {
-  return `${Math.round((ms / 1000) * 10) / 10} s`;
 }
 
 function sameMap(a: ReadonlyMap<string, boolean>, b: ReadonlyMap<string, boolean>): boolean {
