@@ -8,7 +8,7 @@
  */
 import type { AssistantApi } from './contract/assistant-api.js';
 import { isEventChannel, isInvokeChannel, isSendChannel } from './contract/channels.js';
-import { isInvokeResult, type InvokeResult, type WireError } from './contract/wire-error.js';
+import { errorMessage, isInvokeResult, type InvokeResult, type WireError } from './contract/wire-error.js';
 
 /** The part of Electron's `ipcRenderer` the bridge uses (the real one satisfies it structurally). */
 export interface IpcRendererLike {
@@ -35,7 +35,7 @@ export function createBridge(ipc: IpcRendererLike): AssistantApi {
         : { ok: false, error: bridgeError(`"${channel}" answered without a result envelope`, 'application') };
     } catch (error) {
       // ipcRenderer.invoke rejects only when no handler is registered or the answer cannot be cloned.
-      return { ok: false, error: bridgeError(error instanceof Error ? error.message : String(error), 'application') };
+      return { ok: false, error: bridgeError(errorMessage(error), 'application') };
     }
   };
 

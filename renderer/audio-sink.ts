@@ -15,6 +15,7 @@ import { relayWebSocket, WorkletPlayer } from './audio/worklet-player.js';
 import type { AppApi } from './state/app-api.js';
 import { Store } from './state/store.js';
 import { reconnectDelayMs, socketUrl, unpairedRetryDelayMs } from './web-bridge-model.js';
+import { errorMessage } from '../preload/contract/wire-error.js';
 
 /** `waiting`: no audio path yet; `suspended`: needs a click or key press; `unsupported`: no AudioWorklet (not a secure context). */
 export type AudioSinkState = 'waiting' | 'suspended' | 'running' | 'unsupported' | 'failed';
@@ -75,7 +76,7 @@ export function startAudioSink(options: AudioSinkOptions): AudioSink {
       return created;
     } catch (error) {
       state.set('failed');
-      options.onError?.(error instanceof Error ? error.message : String(error));
+      options.onError?.(errorMessage(error));
       return null;
     }
   };

@@ -1,5 +1,6 @@
 import { runHeadless, EXIT } from './headless-runner.js';
 import { parseHeadlessArgs, UsageError, USAGE } from './headless-options.js';
+import { errorMessage } from '../util/errors.js';
 
 /** Entry point of `npm run headless`. Every failure ends in one clear line on stderr and an exit status. */
 async function main(): Promise<number> {
@@ -36,7 +37,7 @@ process.on('unhandledRejection', (reason) => {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`hearth: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`hearth: internal error: ${errorMessage(error)}\n`);
     process.exit(EXIT.failed);
   },
 );

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ERR_CANNOT_CONNECT, ERR_CONNECTION_LOST, ERR_INVALID_AUTH } from 'home-assistant-js-websocket';
-import { HomeAssistantError, type ErrorCategory } from '../util/errors.js';
+import { errorMessage, HomeAssistantError, type ErrorCategory } from '../util/errors.js';
 import { isAbort } from '../util/async.js';
 import type { HaUrl } from './ha-connection-input.js';
 import type { SocketFailure } from './ha-socket.js';
@@ -35,7 +35,7 @@ export function toHomeAssistantError(error: unknown): HomeAssistantError {
           : 'invalid_request';
     return new HomeAssistantError(haError.message || code, { category, permanent: false, code, cause: error });
   }
-  return new HomeAssistantError(error instanceof Error ? error.message : String(error), {
+  return new HomeAssistantError(errorMessage(error), {
     category: 'unknown',
     permanent: false,
     cause: error,

@@ -7,6 +7,7 @@ import {
   type HaWebSocket,
 } from 'home-assistant-js-websocket';
 import { createLogger } from '../util/logger.js';
+import { errorMessage } from '../util/errors.js';
 
 const log = createLogger('home-assistant');
 
@@ -82,7 +83,7 @@ class WsHaSocket {
         try {
           listener({ data: text });
         } catch (error) {
-          this.#onMalformed(`a message the client could not process (${error instanceof Error ? error.message : String(error)})`);
+          this.#onMalformed(`a message the client could not process (${errorMessage(error)})`);
         }
       }
     });

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../util/clock.js';
-import { AppError, ConfigError } from '../util/errors.js';
+import { errorMessage, AppError, ConfigError } from '../util/errors.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import type { Hotkey } from './hotkey.js';
 import type { KeyHook, KeyHookEvents } from './key-hook.js';
@@ -45,13 +45,10 @@ export class GlobalShortcutKeyHook extends TypedEmitter<KeyHookEvents> implement
     try {
       registered = this.#shortcut.register(hotkey.accelerator, () => this.emit('down', { atMs: this.#clock.now() }));
     } catch (cause) {
-      throw new ConfigError(
-        `The hotkey ${hotkey.accelerator} could not be registered: ${cause instanceof Error ? cause.message : String(cause)}`,
-        {
-          code: 'ptt_shortcut_invalid',
-          cause,
-        },
-      );
+      throw new ConfigError(`The hotkey ${hotkey.accelerator} could not be registered: ${errorMessage(cause)}`, {
+        code: 'ptt_shortcut_invalid',
+        cause,
+      });
     }
     if (!registered) {
       throw new AppError(

@@ -4,6 +4,7 @@ import { describeHostFailure, KeyHookError, nativeStartFailed, type HostFailureE
 import type { HookHostExit, HookHostProcess, SpawnHookHost } from './hook-host-process.js';
 import { parseHostMessage } from './hook-host-protocol.js';
 import type { RawKeyEvent } from './hotkey-matcher.js';
+import { errorMessage } from '../util/errors.js';
 
 export type HostConnectionOptions = {
   spawn: SpawnHookHost;
@@ -62,7 +63,7 @@ export class UiohookHostConnection extends TypedEmitter<HostConnectionEvents> {
     try {
       process = options.spawn({ scriptPath: options.scriptPath, args: options.args, env: options.env });
     } catch (cause) {
-      const message = cause instanceof Error ? cause.message : String(cause);
+      const message = errorMessage(cause);
       return Promise.reject(
         new KeyHookError(
           {

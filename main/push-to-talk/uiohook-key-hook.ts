@@ -1,6 +1,6 @@
 import { findBuiltFile } from '../util/built-file.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
-import { AppError, ConfigError, type AssistantError } from '../util/errors.js';
+import { errorMessage, AppError, ConfigError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { forkHookHost } from './forked-hook-host-process.js';
@@ -232,7 +232,7 @@ export class UiohookKeyHook extends TypedEmitter<KeyHookEvents> implements KeyHo
         );
         return;
       }
-      log.warn({ error: cause instanceof Error ? cause.message : String(cause) }, 'the keyboard hook process did not start again');
+      log.warn({ error: errorMessage(cause) }, 'the keyboard hook process did not start again');
       this.#died('could not start again');
     }
   }

@@ -1,5 +1,5 @@
 import { DEFAULT_MODEL, replacementFor, retiredMessage } from '../../preload/contract/model-catalog.js';
-import { OpenAIRealtimeError, type ErrorCategory } from '../util/errors.js';
+import { errorMessage, OpenAIRealtimeError, type ErrorCategory } from '../util/errors.js';
 
 /** Keys never appear in messages, even the masked form the server echoes back. */
 export function redactSecrets(text: string): string {
@@ -55,7 +55,7 @@ export function classifyNetworkError(cause: unknown, host: string): OpenAIRealti
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return error(`The TLS certificate of ${host} is not trusted (${code}).`, 'connectivity', code, true, cause);
     default: {
-      const message = cause instanceof Error ? cause.message : String(cause);
+      const message = errorMessage(cause);
       return error(`Connection to ${host} failed: ${message}`, 'connectivity', code, false, cause);
     }
   }

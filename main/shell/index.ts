@@ -2,9 +2,10 @@
 import { app, dialog } from 'electron';
 import { startAssistantApp } from '../app/assistant-app.js';
 import { runShell } from './shell.js';
+import { errorMessage } from '../util/errors.js';
 
 runShell({ startAssistantApp }).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   dialog.showErrorBox('Hearth could not start', message);
   app.exit(1);
 });

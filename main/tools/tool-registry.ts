@@ -1,4 +1,4 @@
-import { ToolError, type AssistantError } from '../util/errors.js';
+import { errorMessage, ToolError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import type { ToolDefinition } from './tool-definition.js';
 import type { Tool, ToolContext } from './define-tool.js';
@@ -108,7 +108,7 @@ export class DefaultToolRegistry implements ToolRegistry {
       ]);
       return done(true, value, tool.respond);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       log.warn({ name: call.name, err: error }, 'tool failed');
       const wrapped = error instanceof ToolError ? error : toolError(`${call.name} failed: ${message}`, error);
       return done(false, { error: `${call.name} failed: ${message}` }, true, wrapped);

@@ -1,6 +1,7 @@
-import type { ErrorCategory, ErrorSource, WireError } from '../../preload/contract/wire-error.js';
+import { errorMessage, type ErrorCategory, type ErrorSource, type WireError } from '../../preload/contract/wire-error.js';
 
 export type { ErrorCategory, ErrorSource, WireError };
+export { errorMessage };
 
 type AssistantErrorOptions = {
   category: ErrorCategory;
@@ -80,7 +81,7 @@ export function isPermanentCategory(category: ErrorCategory): boolean {
 /** Turns anything thrown into an AssistantError, keeping the original as the cause. */
 export function toAssistantError(value: unknown, fallbackSource: ErrorSource = 'app'): AssistantError {
   if (value instanceof AssistantError) return value;
-  const message = value instanceof Error ? value.message : String(value);
+  const message = errorMessage(value);
   const options = { category: 'unknown' as const, permanent: false, cause: value };
   switch (fallbackSource) {
     case 'openai':

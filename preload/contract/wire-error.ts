@@ -41,3 +41,8 @@ export function isInvokeResult(value: unknown): value is InvokeResult<unknown> {
     typeof (result.error as WireError).message === 'string'
   );
 }
+
+/** The message of anything thrown: an Error's own message, or the value as text. */
+export function errorMessage(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}

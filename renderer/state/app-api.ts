@@ -6,7 +6,7 @@
  */
 import type { AssistantApi } from '../../preload/contract/assistant-api.js';
 import type { EventChannels, InvokeChannels, SendChannels } from '../../preload/contract/channels.js';
-import type { WireError } from '../../preload/contract/wire-error.js';
+import { errorMessage, type WireError } from '../../preload/contract/wire-error.js';
 
 export class IpcError extends Error {
   readonly wire: WireError;
@@ -64,6 +64,6 @@ export function toWireError(error: unknown): WireError {
     source: 'app',
     category: 'unknown',
     permanent: false,
-    message: error instanceof Error ? error.message : String(error),
+    message: errorMessage(error),
   };
 }

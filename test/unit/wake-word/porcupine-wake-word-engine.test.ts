@@ -6,16 +6,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AssistantError, ConfigError, WakeWordError } from '../../../main/util/errors.js';
-import {
-  createPorcupineEngine,
-  labelFromPpnFile,
-  porcupineBuiltinKeywords,
-  porcupineErrorToAssistantError,
-  readPorcupineFormat,
-  redactAccessKey,
-  suggestPorcupineKeyword,
-  type PorcupineEngineOptions,
-} from '../../../main/wake-word/porcupine-wake-word-engine.js';
+import { createPorcupineEngine, type PorcupineEngineOptions } from '../../../main/wake-word/porcupine-wake-word-engine.js';
+import { porcupineBuiltinKeywords, readPorcupineFormat } from '../../../main/wake-word/porcupine-module.js';
+import { labelFromPpnFile, suggestPorcupineKeyword } from '../../../main/wake-word/porcupine-keywords.js';
+import { porcupineErrorToAssistantError, redactAccessKey } from '../../../main/wake-word/porcupine-errors.js';
 import { PV_STATUS, writeScriptedPorcupineLibrary } from '../../fakes/fake-wake-word-engine.js';
 
 const require = createRequire(import.meta.url);
