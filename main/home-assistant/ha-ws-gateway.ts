@@ -304,7 +304,8 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
     this.emit('error', error);
   }
 
-  /** Entities deleted while offline stay in the library's merged store; drop them (reference 2.3 gap 3). */
+  /** Entities deleted while offline stay in the library's merged store; drop them
+   * (home-assistant-js-websocket merges states on reconnect and never removes one). */
   async #pruneDeletedEntities(): Promise<void> {
     const fresh = await this.#command<unknown>({ type: 'get_states' }, { timeoutMs: this.#timing.loadTimeoutMs }, true);
     const present = new Set(parseStates(fresh).map((s) => s.entity_id));

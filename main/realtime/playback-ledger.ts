@@ -7,7 +7,7 @@ export type Truncation = { itemId: string; audioEndMs: number };
 /**
  * Per assistant item, how much audio was received. With the player's exact played count it gives
  * the truncation point after a barge-in: only when audio was really cut, never beyond what was
- * received, in whole milliseconds (reference E.4).
+ * received, in whole milliseconds (`audio_end_ms` is an integer, and one beyond the item is refused).
  */
 export class PlaybackLedger {
   #items = new Map<string, ItemAudio>();
@@ -36,10 +36,10 @@ export class PlaybackLedger {
    * at what was played of it (counted from that item's own start, not the response's), if any of it
    * was cut; then every later item of the same response whose audio had arrived but was never heard,
    * at 0 ms. Those are truncated rather than deleted: truncation is how the protocol says "the user
-   * did not hear this" (reference E: the server drops the transcript after the point, so the model
+   * did not hear this" (the server drops the transcript after the point, so the model
    * does not believe it said it), and an item truncated at 0 keeps its place in the conversation and
    * in the transcript the user saw streaming, where `conversation.item.delete` would erase that the
-   * answer had begun. Items with no audio are left alone: only audio can be truncated (reference H).
+   * answer had begun. Items with no audio are left alone: only audio can be truncated (a text-only item is refused).
    */
   truncationsFor(position: PlaybackPosition): Truncation[] {
     const current = this.truncationFor(position);

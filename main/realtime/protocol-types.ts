@@ -14,7 +14,7 @@ type SdkAudioInput = NonNullable<SdkAudio['input']>;
 
 /**
  * The GA session object. The SDK types omit `null` for `noise_reduction` and `transcription`, but
- * `null` is how the API switches them off (reference B.1), so the type is widened for those two.
+ * `null` is how the API switches them off, so the type is widened for those two.
  */
 export type SessionConfig = Omit<RealtimeSessionCreateRequest, 'audio'> & {
   audio?: Omit<SdkAudio, 'input'> & {

@@ -1,7 +1,8 @@
 import type { ClientEvent } from './protocol-types.js';
 
 /**
- * Makes sure `response.create` is never sent while a response is active (reference D.5, H): a
+ * Makes sure `response.create` is never sent while a response is active (the server refuses it with
+ * `conversation_already_has_active_response`): a
  * request made during a response waits for its `response.done`. If the server still answers
  * `conversation_already_has_active_response` (VAD started a response while ours was in flight), the
  * request waits for that response to finish and is sent again, so a tool result is never left
@@ -9,8 +10,8 @@ import type { ClientEvent } from './protocol-types.js';
  *
  * Each request carries its event id in `response.metadata`, which the server returns in
  * `response.created`: a response known to be ours settles the request, so a later
- * `conversation_already_has_active_response` without an `event_id` (the server often leaves it null,
- * reference C) cannot be mistaken for a refusal of it and cause a second, unasked-for answer.
+ * `conversation_already_has_active_response` without an `event_id` (the server often leaves it null)
+ * cannot be mistaken for a refusal of it and cause a second, unasked-for answer.
  */
 /** The `response.metadata` key that names the request a response answers. */
 export const REQUEST_METADATA_KEY = 'hearth_request';

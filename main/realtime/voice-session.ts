@@ -34,7 +34,7 @@ const MAX_PRECONNECT_MS = 20_000;
 /**
  * A response that sends no output item and no audio this long after `response.created` is taken for
  * hung: it is cancelled and the user told, instead of waiting forever. Real responses start within
- * about 1–2.5 s even at high reasoning effort (reference I); tool runs are outside any response.
+ * about 1–2.5 s even at high reasoning effort (OpenAI's published latencies); tool runs are outside any response.
  */
 export const RESPONSE_WATCHDOG_MS = 8_000;
 /** Truncate event ids remembered to recognise the server's refusal of one of them. */
@@ -348,7 +348,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       const history = summarizeForReseed(this.#transcript.filter((e) => !this.#unackedTexts.has(e.id)));
       if (history) {
         // As one system item rather than assistant text items: replayed assistant text can make
-        // the model answer in text only (reference H); output_modalities stays ["audio"].
+        // the model answer in text only (a known behaviour of the service); output_modalities stays ["audio"].
         events.push({
           type: 'conversation.item.create',
           item: {
@@ -547,7 +547,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (/already shorter than/i.test(message) || (eventId !== undefined && this.#truncateIds.includes(eventId))) {
       // "Audio content of Xms is already shorter than Yms": the server holds less of that item than
       // the point we cut at, so nothing past it is left for the model to believe it said; there is
-      // nothing to retry (the service may also clamp and confirm, reference C.5). Nothing else
+      // nothing to retry (the service may also clamp the point and confirm it). Nothing else
       // depends on the confirmation, so the conversation goes on as if it had been truncated.
       log.warn({ message, code, eventId }, 'truncation refused by the server');
       return;
@@ -584,7 +584,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     };
     this.#assistantBusy = true;
     if (this.#cancelWhenCreated) {
-      // The user stopped us before this response existed; a cancel sent then was a no-op (reference).
+      // The user stopped us before this response existed; a cancel sent then was a no-op
+      // (`response.cancel` with no active response is refused), so it is sent now that the response exists.
       this.#cancelWhenCreated = false;
       this.#cancelled.add(id);
       this.#send({ type: 'response.cancel', response_id: id });
@@ -678,7 +679,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #onOutputItemDone(event: AnyServerEvent): void {
     const item = event.item as { type?: unknown; status?: unknown; call_id?: unknown; name?: unknown; arguments?: unknown } | undefined;
     if (!item || item.type !== 'function_call') return;
-    // Only completed calls run; a call cut off by a cancel has partial arguments (reference D.2).
+    // Only completed calls run; a call cut off by a cancel has partial arguments
+    // (its `response.output_item.done` carries status `incomplete`).
     if (item.status !== 'completed') return;
     if (typeof item.call_id !== 'string' || typeof item.name !== 'string') return;
     const response = this.#response;
@@ -777,7 +779,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (response && !response.done) this.#cancelled.add(response.id);
     this.#disarmWatchdog();
     // With server VAD and interrupt_response the server has already cancelled; a local trigger must
-    // cancel itself, and only while a response is really active (reference E.3).
+    // cancel itself, and only while a response is really active
+    // (a cancel with none active is an error event).
     if (trigger === 'local') {
       if (active) this.#send({ type: 'response.cancel' });
       else if (this.#sequencer.requestInFlight) this.#cancelWhenCreated = true;

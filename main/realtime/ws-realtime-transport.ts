@@ -62,7 +62,7 @@ type Attempt = {
 };
 
 /**
- * The Realtime connection on `ws` (reference G.1): Bearer auth in the headers, JSON frames parsed
+ * The Realtime connection on `ws` (a server-side client, so a Bearer key is allowed): Bearer auth in the headers, JSON frames parsed
  * defensively, the session counted as open only at `session.created`, and every drop classified as
  * permanent (stop, tell the user) or transient (reconnect with backoff, queue meanwhile).
  */

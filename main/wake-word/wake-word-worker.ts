@@ -35,7 +35,7 @@ async function main(data: WakeWordWorkerData): Promise<void> {
     return;
   }
   // One macrotask turn before reporting ready: the workaround for the event-loop stall seen right after
-  // an openWakeWord init (test-environment.md §7). Harmless here, and it keeps this thread's loop honest.
+  // an openWakeWord init (onnxruntime's first session leaves the loop stalled until a macrotask runs). Harmless here, and it keeps this thread's loop honest.
   await new Promise((resolve) => setTimeout(resolve, 0));
 
   const stats: WakeWordWorkerStats = { frames: 0, samples: 0, detections: 0, busyMs: 0, maxProcessMs: 0 };

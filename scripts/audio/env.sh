@@ -1,6 +1,6 @@
 # Source this (bash/sh) in every shell or process that talks to the test PulseAudio daemon.
 # Keeps every PulseAudio file under $AUDIO_HOME (default: <project>/.cache/audio, git-ignored).
-# See /work/shared/reference/test-environment.md section 4.
+# The PulseAudio daemon runs per test process under .cache/audio (see test/helpers/virtual-mic.ts).
 if [ -z "${AUDIO_HOME:-}" ]; then
   _hearth_audio_dir=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)
   AUDIO_HOME="$(cd "$_hearth_audio_dir/../.." && pwd)/.cache/audio"

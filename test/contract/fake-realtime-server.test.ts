@@ -1,6 +1,6 @@
 /**
  * Tests the fake Realtime server itself with a raw `ws` client, so that later contract tests of the
- * real client run against a fake known to follow /work/shared/reference/realtime-protocol.md.
+ * real client run against a fake known to follow the Realtime API (GA) as documented by OpenAI (test/servers/fake-realtime/types.ts lists what it models).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';

@@ -15,7 +15,7 @@ async function start(options: Parameters<typeof createFakeRealtimeServer>[0] = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('Realtime client against the fake server (reference C.4 sequences)', () => {
+describe('Realtime client against the fake server (the API event sequences)', () => {
   it('1. connects, sends a GA session.update the server accepts, and is ready', async () => {
     const { server, session, next, settings } = await start();
     settings.openai.voice = 'cedar';
@@ -169,7 +169,7 @@ describe('Realtime client against the fake server (reference C.4 sequences)', ()
   });
 });
 
-describe('Realtime client: errors (reference C.5)', () => {
+describe('Realtime client: errors as the API sends them', () => {
   it('a wrong key (error event, then close) fails permanently as authentication', async () => {
     const { session, recorded } = await start({}, { apiKey: 'sk-wrong-key-123456' });
     await expect(session.open()).rejects.toMatchObject({ category: 'authentication', permanent: true });

@@ -1,6 +1,6 @@
 /**
  * Headless Chromium for tests and benches: Debian's `chromium` driven by playwright-core (no downloaded
- * browsers; see /work/shared/reference/test-environment.md section 3).
+ * browsers).
  *
  *   const browser = await launchChromium();                       // muted, no audio server needed
  *   const browser = await launchChromium({ audioEnv: vmic.env }); // audible into the PulseAudio null sink
@@ -25,7 +25,7 @@ import { RendererPlayer, webSocketPlayerPort, type RendererPlayerOptions } from 
 export const CHROMIUM_EXECUTABLE = process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_DEBIAN_PACKAGE = 'chromium';
 
-/** The flags of test-environment.md section 3. */
+/** The flags a headless Chromium needs on a build machine without a GPU, a sandbox or a sound card. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -1,11 +1,11 @@
 /**
  * PCM16 helpers for the fake server: GA `audio/pcm` is 16-bit signed little-endian mono at
- * 24 kHz, 48,000 bytes/s, base64 inside JSON (reference F).
+ * 24 kHz, 48,000 bytes/s, base64 inside JSON.
  */
 
 export const SAMPLE_RATE = 24_000;
 export const BYTES_PER_MS = 48;
-/** Largest decoded audio per `input_audio_buffer.append` (reference F: 15 MiB). */
+/** Largest decoded audio per `input_audio_buffer.append` (15 MiB). */
 export const MAX_APPEND_BYTES = 15 * 1024 * 1024;
 
 export const bytesToMs = (bytes: number): number => bytes / BYTES_PER_MS;

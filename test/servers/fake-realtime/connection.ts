@@ -218,7 +218,7 @@ export class Connection implements FakeRealtimeConnection {
     if (lifetimeMs !== undefined) this.later(lifetimeMs, () => this.expire());
   }
 
-  /** The 60-minute limit (reference A.4): `error session_expired`, then close 1001. */
+  /** The 60-minute session limit: `error session_expired`, then close 1001. */
   expire(): void {
     if (!this.isOpen) return;
     this.abortRuns();
@@ -413,7 +413,7 @@ export class Connection implements FakeRealtimeConnection {
     if (ev.kind === 'speech_started') {
       const { itemId, audioStartMs } = this.input.beginSpeech(ev.audioStartMs);
       this.send({ type: 'input_audio_buffer.speech_started', audio_start_ms: audioStartMs, item_id: itemId });
-      // Barge-in (reference E): the server cancels the response still being generated.
+      // Barge-in: the server cancels the response still being generated.
       if (td.interrupt_response && this.activeRun) this.activeRun.cancel('turn_detected');
     } else if (ev.kind === 'speech_stopped') {
       const { itemId, audio } = this.input.endSpeech(ev.endSample);
@@ -499,7 +499,7 @@ export class Connection implements FakeRealtimeConnection {
   private onItemTruncate(event: JsonObject): void {
     const { tooLong, record } = this.conv.truncate(event, { clamp: this.env.clampTruncate, shortfallMs: this.env.truncateShortfallMs });
     // The live service sends this one with `error.event_id` null even when the truncate had an id
-    // (reference C and H, ReviewStage/luke#564): clients must recognise it by its message.
+    // (developers' reports, ReviewStage/luke#564): clients must recognise it by its message.
     if (tooLong) this.sendError(tooLong, null);
     if (!record) return;
     this.truncations.push(record);
@@ -538,7 +538,7 @@ export class Connection implements FakeRealtimeConnection {
   /** A VAD (or idle-timeout) commit with `create_response`. */
   private autoRespond(itemId: string, trigger: 'audio' | 'idle_timeout'): void {
     if (this.activeRun) {
-      // With interrupt_response:false the previous response may still run (reference B.1).
+      // With interrupt_response:false the previous response may still run.
       this.sendError(this.activeError(this.activeRun), null);
       return;
     }

@@ -1,6 +1,6 @@
 /**
  * The default conversation of a session: an ordered list of items (wire shape plus their audio),
- * and the client operations on it (reference C.1): create, retrieve, truncate, delete.
+ * and the client operations on it: create, retrieve, truncate, delete.
  */
 import { bytesToMs, PcmStore } from './audio.js';
 import { expectInteger, expectString, fail, ProtocolError, rejectUnknownKeys, requireKey } from './errors.js';
@@ -75,7 +75,7 @@ export class Conversation {
     return { wire, previousItemId: this.insert({ item: wire, audio }, previousId), functionOutput };
   }
 
-  /** The full item, including audio as base64 (reference C.1). */
+  /** The full item, including audio as base64. */
   retrieve(event: JsonObject): JsonObject {
     rejectUnknownKeys(event, ['type', 'event_id', 'item_id'], '');
     const itemId = expectString(requireKey(event, 'item_id', ''), 'item_id');
@@ -118,7 +118,7 @@ export class Conversation {
     let endMs = endRaw;
     let tooLong: ProtocolError | null = null;
     if (endMs > audioMs) {
-      // Type invalid_request_error; the code and param are not confirmed for this one (reference C.5), so none.
+      // Type invalid_request_error; the code and param are not confirmed for this one, so none.
       tooLong = new ProtocolError(null, `Audio content of ${audioMs}ms is already shorter than ${endMs}ms`, null);
       if (!options.clamp) return { tooLong, record: null };
       endMs = audioMs;

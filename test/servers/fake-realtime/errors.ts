@@ -1,6 +1,6 @@
 /**
  * Protocol errors and the validation helpers that produce them, with the message wording of the
- * live service where it is known (reference C.5, live captures) and OpenAI's usual API wording
+ * live service where it is known (live captures) and OpenAI's usual API wording
  * ("Invalid type for 'x': expected ..., but got ... instead.") otherwise.
  */
 import type { JsonObject } from './types.js';

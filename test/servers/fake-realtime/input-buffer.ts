@@ -2,7 +2,7 @@
  * The session's input audio: every appended byte (kept for observability and for the audio of
  * committed items), the uncommitted part (the input audio buffer, from `startByte`), and the VAD
  * that watches it. Positions are bytes/ms since the start of all audio of the session, which is
- * what `audio_start_ms` / `audio_end_ms` count (reference C.2).
+ * what `audio_start_ms` / `audio_end_ms` count (ms of audio since the buffer's start, 24 kHz).
  */
 import { bytesToMs, bytesToSamples, PcmStore, SAMPLE_RATE } from './audio.js';
 import { newId } from './ids.js';

@@ -1,5 +1,5 @@
 /**
- * `conversation.item.create` item shapes (reference C.1): user `input_text`/`input_audio`/
+ * `conversation.item.create` item shapes: user `input_text`/`input_audio`/
  * `input_image`, system `input_text`, assistant `output_text` only (assistant audio cannot be
  * created), `function_call`, `function_call_output` (output must be a string). `status` is ignored.
  */

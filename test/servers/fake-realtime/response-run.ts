@@ -1,5 +1,5 @@
 /**
- * One response, streamed as in reference C.4 (2) and (3):
+ * One response, streamed in the order the live API sends its events:
  *
  *   response.created → rate_limits.updated → per output item:
  *     message:  output_item.added → conversation.item.added → content_part.added →

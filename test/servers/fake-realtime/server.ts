@@ -1,6 +1,6 @@
 /**
  * The fake server itself: a `ws` server on 127.0.0.1 that upgrades only `/v1/realtime`, checks the
- * bearer key, the `OpenAI-Beta` header and the model like the live service (reference A.1, C.5),
+ * bearer key, the `OpenAI-Beta` header and the model like the live service,
  * and runs one {@link Connection} per socket. Also the log, waiters and fault injection.
  */
 import { EventEmitter } from 'node:events';

@@ -1,5 +1,5 @@
 /**
- * GA session object: defaults, strict validation of `session.update` (reference B.1) and of
+ * GA session object: defaults, strict validation of `session.update` and of
  * `response.create` overrides. Validation throws a {@link ProtocolError} on the first bad field;
  * the caller then applies nothing (a rejected update is rejected whole).
  */
@@ -86,7 +86,7 @@ export function isSupportedRealtimeModel(model: string): boolean {
 }
 
 /**
- * The speech-to-speech models the service serves (reference A.3, openai-node 7.55.0's model list),
+ * The speech-to-speech models the service serves (openai-node 7.55.0's model list),
  * with their dated snapshots. A name of the family that is not here (a typo, an invented version)
  * gets `model_not_found`, as the service answers a model it does not have or the key cannot use.
  */

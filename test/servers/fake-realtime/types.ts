@@ -1,7 +1,7 @@
 /**
- * Public types of the fake OpenAI Realtime (GA) server. Wire shapes follow
- * /work/shared/reference/realtime-protocol.md (sections B.1, C, D, E) and the SDK types in
- * `openai/resources/realtime/realtime`.
+ * Public types of the fake OpenAI Realtime (GA) server. Wire shapes follow OpenAI's Realtime API
+ * reference (session object, client and server events, function calls, truncation) and the SDK types
+ * in `openai/resources/realtime/realtime`.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RealtimeServerEvent } from 'openai/resources/realtime/realtime';
@@ -149,7 +149,7 @@ export type FakeRealtimeServerOptions = {
   /** Server WebSocket ping interval (the live service pings every ~20 s). 0 disables. Default 20000. */
   pingIntervalMs?: number;
   /**
-   * `rate_limits.updated` placement: `'after-created'` (reference C.4, default) or `'after-done'`
+   * `rate_limits.updated` placement: `'after-created'` (default) or `'after-done'`
    * (what a 2026-09 live capture showed), or `'none'`.
    */
   rateLimitsPosition?: 'after-created' | 'after-done' | 'none';
@@ -166,7 +166,7 @@ export type FakeRealtimeServerOptions = {
   /**
    * The server counts this many ms less audio per assistant item than it sent, so a truncate within
    * what the client received can still be refused with "Audio content of Xms is already shorter than
-   * Yms" (the live service does this, reference H and C.5). Default 0.
+   * Yms" (the live service does this). Default 0.
    */
   truncateShortfallMs?: number;
 };
