@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfirmationPolicy, type ConfirmationSubject } from '../../../main/home-assistant/confirmation-policy.js';
 import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES } from '../../../preload/contract/settings-schema.js';
-import { haState } from './fake-home-assistant-gateway.js';
+import { haState } from '../../fakes/fake-home-assistant-gateway.js';
 
 const defaults = { confirm: DEFAULT_CONFIRM_RULES, confirmNameWords: DEFAULT_CONFIRM_NAME_WORDS };
 

@@ -14,7 +14,7 @@ import {
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
 import { ConfirmationPolicy } from '../../../main/home-assistant/confirmation-policy.js';
 import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES } from '../../../preload/contract/settings-schema.js';
-import { haState } from './fake-home-assistant-gateway.js';
+import { haState } from '../../fakes/fake-home-assistant-gateway.js';
 import { REGISTRIES, STATES } from './test-home.js';
 
 const states = new Map(STATES.map((s) => [s.entity_id, haState(s)]));

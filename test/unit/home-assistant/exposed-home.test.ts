@@ -9,7 +9,7 @@ import {
 } from '../../../main/home-assistant/exposed-home.js';
 import { matchEntity, normalize, prepareQuery, stem, tokenSimilarity } from '../../../main/home-assistant/entity-matcher.js';
 import { editDistance } from '../../../main/util/edit-distance.js';
-import { haState } from './fake-home-assistant-gateway.js';
+import { haState } from '../../fakes/fake-home-assistant-gateway.js';
 import { HA_UNEXPOSED, REGISTRIES, STATES } from './test-home.js';
 
 const states = new Map(STATES.map((s) => [s.entity_id, haState(s)]));

@@ -5,7 +5,7 @@ import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
 import { ALLOWED_SERVICES } from '../../../main/home-assistant/home-control.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
 import { validateSettings, type Settings } from '../../../preload/contract/settings-schema.js';
-import { FakeHomeAssistantGateway, haState } from './fake-home-assistant-gateway.js';
+import { FakeHomeAssistantGateway, haState } from '../../fakes/fake-home-assistant-gateway.js';
 import { HA_UNEXPOSED, REGISTRIES, STATES } from './test-home.js';
 
 /**

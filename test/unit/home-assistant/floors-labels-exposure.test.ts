@@ -3,7 +3,7 @@ import { ExposedHome, exposedByHomeAssistant } from '../../../main/home-assistan
 import { buildHomeSummary } from '../../../main/home-assistant/home-summary.js';
 import { parseDevices, parseEntityEntries, parseLabels } from '../../../main/home-assistant/ha-messages.js';
 import type { HaRegistries } from '../../../main/home-assistant/home-assistant-gateway.js';
-import { haState } from './fake-home-assistant-gateway.js';
+import { haState } from '../../fakes/fake-home-assistant-gateway.js';
 import { REGISTRIES, STATES } from './test-home.js';
 
 /** The unit test home plus two labels: one on an entity, one on a device (so on its entities). */

@@ -5,7 +5,7 @@ import { validateSettings, type Settings } from '../../../preload/contract/setti
 import { HomeAssistantError } from '../../../main/util/errors.js';
 import { HomeControl } from '../../../main/home-assistant/home-control.js';
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
-import { FakeHomeAssistantGateway, haState } from './fake-home-assistant-gateway.js';
+import { FakeHomeAssistantGateway, haState } from '../../fakes/fake-home-assistant-gateway.js';
 import { REGISTRIES, STATES } from './test-home.js';
 import { UserReplyLog } from '../../../main/realtime/user-reply-log.js';
 import { systemClock } from '../../../main/util/clock.js';

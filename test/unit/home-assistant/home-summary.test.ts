@@ -4,7 +4,7 @@ import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
 import { EMPTY_REGISTRIES, type HaEntityEntry, type HaRegistries } from '../../../main/home-assistant/home-assistant-gateway.js';
 import { ConfirmationPolicy } from '../../../main/home-assistant/confirmation-policy.js';
 import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES } from '../../../preload/contract/settings-schema.js';
-import { haState } from './fake-home-assistant-gateway.js';
+import { haState } from '../../fakes/fake-home-assistant-gateway.js';
 import { REGISTRIES, STATES } from './test-home.js';
 
 const POLICY = new ConfirmationPolicy({ confirm: DEFAULT_CONFIRM_RULES, confirmNameWords: DEFAULT_CONFIRM_NAME_WORDS });

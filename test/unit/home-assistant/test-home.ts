@@ -1,6 +1,6 @@
 import type { HaEntityEntry, HaRegistries } from '../../../main/home-assistant/home-assistant-gateway.js';
 import { EMPTY_REGISTRIES } from '../../../main/home-assistant/home-assistant-gateway.js';
-import type { StateInput } from './fake-home-assistant-gateway.js';
+import type { StateInput } from '../../fakes/fake-home-assistant-gateway.js';
 
 /** A small home for unit tests: two floors, aliases, and several entities that are NOT exposed. */
 export const STATES: StateInput[] = [

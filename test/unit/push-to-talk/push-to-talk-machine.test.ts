@@ -10,7 +10,7 @@ import {
   type PushToTalkSnapshot,
 } from '../../../main/push-to-talk/push-to-talk-machine.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
-import { FakeKeyHook } from './fake-key-hook.js';
+import { FakeKeyHook } from '../../fakes/fake-key-hook.js';
 
 /** Runs events through the pure machine; returns every effect (with the index of its event) and the end state. */
 function run(config: PushToTalkConfig, events: PushToTalkEvent[]) {

@@ -6,7 +6,7 @@ import { detectKeyHookSupport, isWaylandSession } from '../../../main/push-to-ta
 import type { PushToTalkCommand } from '../../../main/push-to-talk/push-to-talk-machine.js';
 import { resolvePushToTalk, startPushToTalk, type PushToTalkEnvironment } from '../../../main/push-to-talk/push-to-talk.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
-import { FakeKeyHook } from './fake-key-hook.js';
+import { FakeKeyHook } from '../../fakes/fake-key-hook.js';
 
 const X11: PushToTalkEnvironment = { platform: 'linux', env: { DISPLAY: ':0', XDG_SESSION_TYPE: 'x11' } };
 const WAYLAND: PushToTalkEnvironment = {

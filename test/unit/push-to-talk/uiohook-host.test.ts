@@ -16,7 +16,7 @@ import { resolveHookHostPath, UiohookKeyHook } from '../../../main/push-to-talk/
 import { eventually } from '../../helpers/wait.js';
 
 const HOST = resolveHookHostPath();
-const FAKE = join(import.meta.dirname, 'fake-uiohook.cjs');
+const FAKE = join(import.meta.dirname, '../../fakes/fake-uiohook.cjs');
 const SPACE = uiohookKeycodeOf('Space')!;
 const CTRL = uiohookKeycodeOf('LeftControl')!;
 

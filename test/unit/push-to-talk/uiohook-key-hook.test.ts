@@ -5,7 +5,7 @@ import { uiohookKeycodeOf } from '../../../main/push-to-talk/hotkey-matcher.js';
 import { resolveHookHostPath, UiohookKeyHook, type UiohookKeyHookOptions } from '../../../main/push-to-talk/uiohook-key-hook.js';
 import type { AssistantError } from '../../../main/util/errors.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
-import { FakeHookHostSpawner, type FakeHookHostProcess } from './fake-hook-host.js';
+import { FakeHookHostSpawner, type FakeHookHostProcess } from '../../fakes/fake-hook-host.js';
 
 const X11 = { DISPLAY: ':5', XDG_SESSION_TYPE: 'x11', PATH: '/usr/bin' };
 const SPACE = uiohookKeycodeOf('Space')!;

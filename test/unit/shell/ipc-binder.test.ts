@@ -10,7 +10,7 @@ import {
   fakeElectron,
   resetFakeElectron,
 } from '../../fakes/fake-electron.js';
-import { FakeAppFacade } from './fake-app-facade.js';
+import { FakeAppFacade } from '../../fakes/fake-app-facade.js';
 
 vi.mock('electron', async () => (await import('../../fakes/fake-electron.js')).fakeElectron);
 

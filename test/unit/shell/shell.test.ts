@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppPaths } from '../../../main/app/app-paths.js';
 import type { StartAssistantAppOptions } from '../../../main/shell/app-facade.js';
 import { FakeBrowserWindow, FakeEvent, FakeTray, fakeElectron, resetFakeElectron } from '../../fakes/fake-electron.js';
-import { FakeAppFacade, statusView } from './fake-app-facade.js';
+import { FakeAppFacade, statusView } from '../../fakes/fake-app-facade.js';
 
 vi.mock('electron', async () => (await import('../../fakes/fake-electron.js')).fakeElectron);
 

@@ -10,7 +10,7 @@ import {
   type TrayMenuItem,
   type TrayModelInput,
 } from '../../../main/shell/tray-model.js';
-import { statusView } from './fake-app-facade.js';
+import { statusView } from '../../fakes/fake-app-facade.js';
 
 const error = {
   name: 'OpenAIRealtimeError',

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TrayAction } from '../../../main/shell/tray-model.js';
 import { FakeTray, resetFakeElectron } from '../../fakes/fake-electron.js';
-import { statusView } from './fake-app-facade.js';
+import { statusView } from '../../fakes/fake-app-facade.js';
 
 vi.mock('electron', async () => (await import('../../fakes/fake-electron.js')).fakeElectron);
 

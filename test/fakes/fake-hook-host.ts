@@ -1,5 +1,5 @@
-import type { HookHostExit, HookHostProcess, HookHostSpawnRequest, SpawnHookHost } from '../../../main/push-to-talk/hook-host-process.js';
-import type { ParentToHost } from '../../../main/push-to-talk/hook-host-protocol.js';
+import type { HookHostExit, HookHostProcess, HookHostSpawnRequest, SpawnHookHost } from '../../main/push-to-talk/hook-host-process.js';
+import type { ParentToHost } from '../../main/push-to-talk/hook-host-protocol.js';
 
 type Modifiers = Partial<Record<'ctrlKey' | 'altKey' | 'shiftKey' | 'metaKey', boolean>>;
 

@@ -1,5 +1,5 @@
-import { HomeAssistantError } from '../../../main/util/errors.js';
-import { TypedEmitter } from '../../../main/util/typed-emitter.js';
+import { HomeAssistantError } from '../../main/util/errors.js';
+import { TypedEmitter } from '../../main/util/typed-emitter.js';
 import {
   EMPTY_REGISTRIES,
   NOT_REACHABLE,
@@ -14,7 +14,7 @@ import {
   type HaServiceResult,
   type HomeAssistantGateway,
   type HomeAssistantGatewayEvents,
-} from '../../../main/home-assistant/home-assistant-gateway.js';
+} from '../../main/home-assistant/home-assistant-gateway.js';
 
 export type StateInput = { entity_id: string; state: string; attributes?: Record<string, unknown> };
 

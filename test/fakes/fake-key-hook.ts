@@ -1,8 +1,8 @@
-import type { Clock } from '../../../main/util/clock.js';
-import type { AssistantError } from '../../../main/util/errors.js';
-import type { Hotkey } from '../../../main/push-to-talk/hotkey.js';
-import type { KeyHook, KeyHookEvents } from '../../../main/push-to-talk/key-hook.js';
-import { TypedEmitter } from '../../../main/util/typed-emitter.js';
+import type { Clock } from '../../main/util/clock.js';
+import type { AssistantError } from '../../main/util/errors.js';
+import type { Hotkey } from '../../main/push-to-talk/hotkey.js';
+import type { KeyHook, KeyHookEvents } from '../../main/push-to-talk/key-hook.js';
+import { TypedEmitter } from '../../main/util/typed-emitter.js';
 
 /** A KeyHook driven by hand: `down()`/`up()` emit at the clock's time; `start` can be scripted to fail, `fail()` breaks it later. */
 export class FakeKeyHook extends TypedEmitter<KeyHookEvents> implements KeyHook {

@@ -1,8 +1,8 @@
-import type { EventChannel, InvokeChannel, SendChannel } from '../../../preload/contract/channels.js';
-import type { AssistantState, StatusView } from '../../../preload/contract/types.js';
-import type { InvokeResult } from '../../../preload/contract/wire-error.js';
-import type { PlayerPort } from '../../../main/audio/renderer-player.js';
-import type { AppFacade } from '../../../main/shell/app-facade.js';
+import type { EventChannel, InvokeChannel, SendChannel } from '../../preload/contract/channels.js';
+import type { AssistantState, StatusView } from '../../preload/contract/types.js';
+import type { InvokeResult } from '../../preload/contract/wire-error.js';
+import type { PlayerPort } from '../../main/audio/renderer-player.js';
+import type { AppFacade } from '../../main/shell/app-facade.js';
 
 export function statusView(state: AssistantState = { kind: 'listening-for-wake-word' }, patch: Partial<StatusView> = {}): StatusView {
   return {
