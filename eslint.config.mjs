@@ -101,6 +101,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['bench/**'],
+    ignores: ['bench/test-kit.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [{ group: ['**/test/**'], message: 'bench/ borrows test code only through bench/test-kit.ts.' }] },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'bench/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession } from '@openai/agents-realtime';
 import { HeadlessPlayer } from '../main/audio/headless-player.js';
-import { createFakeRealtimeServer } from '../test/servers/fake-realtime-server.js';
+import { createFakeRealtimeServer } from './test-kit.js';
 import { alternatingResponder, scheduleStall, SCENARIO, speechTone, streamRealTime } from './barge-in-scenario.js';
 import { summarize, type Summary } from './stats.js';
 

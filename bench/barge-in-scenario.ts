@@ -1,4 +1,4 @@
-import type { FakeRealtimeServer, Responder } from '../test/servers/fake-realtime-server.js';
+import type { FakeRealtimeServer, Responder } from './test-kit.js';
 
 /**
  * The barge-in scenario both clients run, in the same process against the same fake server:

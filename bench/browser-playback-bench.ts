@@ -22,9 +22,15 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CHROMIUM_EXECUTABLE, chromiumInstalled, startPlayerPage, type PlayerPage } from '../test/helpers/chromium.js';
-import { startVirtualMic, type VirtualMic } from '../test/helpers/virtual-mic.js';
-import { nextEvent } from '../test/helpers/wait.js';
+import {
+  CHROMIUM_EXECUTABLE,
+  chromiumInstalled,
+  startPlayerPage,
+  type PlayerPage,
+  startVirtualMic,
+  type VirtualMic,
+  nextEvent,
+} from './test-kit.js';
 import { summarize } from './stats.js';
 import { mulberry32 } from '../main/util/seeded-random.js';
 

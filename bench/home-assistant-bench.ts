@@ -6,8 +6,7 @@ import { connectHomeAssistant } from '../main/app/home-assistant-integration.js'
 import type { HomeAssistantGateway } from '../main/home-assistant/home-assistant-gateway.js';
 import { DefaultToolRegistry } from '../main/tools/tool-registry.js';
 import { validateSettings } from '../preload/contract/settings-schema.js';
-import { startHomeAssistant } from '../test/servers/home-assistant-core.js';
-import { nextEvent } from '../test/helpers/wait.js';
+import { startHomeAssistant, nextEvent } from './test-kit.js';
 import { summarize } from './stats.js';
 
 const ENTITY = 'light.kitchen_lights';

@@ -1,4 +1,4 @@
-import { percentile } from '../test/helpers/percentile.js';
+import { percentile } from './test-kit.js';
 
 export type Summary = { n: number; mean: number; p50: number; p95: number; max: number; min: number };
 

@@ -11,8 +11,8 @@ import { WavFileMicSource } from '../main/audio/wav-file-mic-source.js';
 import { WsRealtimeTransport } from '../main/realtime/ws-realtime-transport.js';
 import { createOpenWakeWordEngine } from '../main/wake-word/open-wake-word-engine.js';
 import { WorkerWakeWordDetector } from '../main/wake-word/worker-wake-word-detector.js';
-import { createFakeRealtimeServer } from '../test/servers/fake-realtime-server.js';
 import {
+  createFakeRealtimeServer,
   mapLimit,
   negativeUtterances,
   requireSpeechTools,
@@ -22,7 +22,7 @@ import {
   voiceKey,
   wakeUtterances,
   type Utterance,
-} from '../test/helpers/speech.js';
+} from './test-kit.js';
 import { instrumentedSocketFactory } from './instrumented-socket.js';
 import { summarize } from './stats.js';
 

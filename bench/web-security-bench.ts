@@ -24,7 +24,7 @@ import { KeyFileCipher } from '../main/secrets/secret-cipher.js';
 import { generatePairingToken } from '../main/web/token-file.js';
 import { DEFAULT_WEB_LIMITS } from '../main/web/web-limits.js';
 import { startWebServer, type WebServer } from '../main/web/web-server.js';
-import { httpRequest, openRaw, sessionCookieOf, type RawConnection } from '../test/helpers/raw-client.js';
+import { httpRequest, openRaw, sessionCookieOf, type RawConnection } from './test-kit.js';
 import { summarize, type Summary } from './stats.js';
 
 const log = (line: string) => process.stderr.write(`bench: web security: ${line}\n`);

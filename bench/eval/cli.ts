@@ -8,15 +8,18 @@ import { connectHomeAssistant, type HomeAssistantIntegration } from '../../main/
 import { defaultSettings } from '../../preload/contract/settings-schema.js';
 import { MODEL_NAME, retiredMessage, retirementNotice } from '../../preload/contract/model-catalog.js';
 import { REASONING_EFFORTS, type ReasoningEffort } from '../../preload/contract/settings-schema.js';
-import { createFakeRealtimeServer, type FakeRealtimeServer } from '../../test/servers/fake-realtime-server.js';
-import { createStandInModel, type StandIn } from '../../test/servers/fake-realtime/stand-in-model.js';
 import {
+  createFakeRealtimeServer,
+  type FakeRealtimeServer,
+  createStandInModel,
+  type StandIn,
   connectHaWebSocket,
   startHomeAssistant,
   type HaSocket,
   type HomeAssistantInstance,
-} from '../../test/servers/home-assistant-core.js';
-import { requireSpeechTools, synthesize } from '../../test/helpers/speech.js';
+  requireSpeechTools,
+  synthesize,
+} from '../test-kit.js';
 import { decodeWav, encodeWav } from '../../main/audio/wav.js';
 import { formatTable, parseCommandFile, type EvalCommand, type ModelResult } from './eval-score.js';
 import { evalModel } from './run-eval.js';

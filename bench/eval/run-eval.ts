@@ -12,7 +12,7 @@ import { SilentMicSource } from '../../main/audio/silent-mic-source.js';
 import type { HomeAssistantIntegration } from '../../main/app/home-assistant-integration.js';
 import { supportsReasoning } from '../../preload/contract/model-catalog.js';
 import type { ReasoningEffort } from '../../preload/contract/settings-schema.js';
-import type { HaSocket } from '../../test/servers/home-assistant-core.js';
+import type { HaSocket } from '../test-kit.js';
 import {
   scoreCommand,
   summarise,
