@@ -116,41 +116,24 @@ async function performEntityAction(app: AssistantApp, action: EntityAction): Pro
   if (!card) return { ok: false, message: 'That device is not available.' };
   const invocation = entityActionToTool(action, card);
   if ('error' in invocation) return { ok: false, message: invocation.error };
-  const tool = app.home.tools().find((t) => t.name === invocation.tool);
-  if (!tool) return { ok: false, message: 'Home Assistant is not connected.' };
-  const parsed = tool.parse(invocation.args);
-  if (!parsed.ok) return { ok: false, message: parsed.message };
-  try {
-    const output = await tool.execute(parsed.value, {
-      callId: 'card',
-      signal: new AbortController().signal,
-      // A card press is the user's own act, but only counts as this turn: it cannot confirm for the voice.
-      userTurn: app.session.userTurns,
-    });
-    app.highlight([card.id]);
-    return summarize(output);
-  } catch (error) {
-    log.warn({ err: error }, 'card action failed');
-    return { ok: false, message: toAssistantError(error, 'home-assistant').message };
-  }
+  if (!app.home.tools().some((t) => t.name === invocation.tool)) return { ok: false, message: 'Home Assistant is not connected.' };
+  // Through the registry, like the model's calls: the same validation, time limit and error wrapping.
+  // A card press is the user's own act, but only counts as this turn: it cannot confirm for the voice.
+  const result = await app.tools.run(invocation.tool, invocation.args, { callId: 'card', userTurn: app.session.userTurns });
+  if (result.error) log.warn({ err: result.error }, 'card action failed');
+  if (result.ok) app.highlight(result.entityIds.length > 0 ? result.entityIds : [card.id]);
+  return summarize(result.value);
 }
 
-function summarize(output: unknown): { ok: boolean; message: string } {
-  const value = (typeof output === 'string' ? safeJson(output) : output) as
-    { error?: string; results?: Array<{ name?: string; state?: string; error?: string }>; note?: string } | undefined;
+type ControlOutcome = { error?: string; results?: Array<{ name?: string; state?: string; error?: string }>; note?: string };
+
+function summarize(value: unknown): { ok: boolean; message: string } {
   if (!value || typeof value !== 'object') return { ok: true, message: 'Done.' };
-  if (value.error) return { ok: false, message: value.error };
-  const result = value.results?.[0];
-  if (result?.error) return { ok: false, message: result.error };
-  return { ok: true, message: result ? `${result.name ?? ''}: ${result.state ?? 'done'}`.trim() : (value.note ?? 'Done.') };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { note: text };
-  }
+  const outcome = value as ControlOutcome;
+  if (outcome.error) return { ok: false, message: outcome.error };
+  const first = outcome.results?.[0];
+  if (first?.error) return { ok: false, message: first.error };
+  return { ok: true, message: first ? `${first.name ?? ''}: ${first.state ?? 'done'}`.trim() : (outcome.note ?? 'Done.') };
 }
 
 /** Sections whose value is a map of entries: the patch replaces them whole, so an entry can be removed. */

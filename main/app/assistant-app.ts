@@ -150,6 +150,11 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     return this.#assistant.session;
   }
 
+  /** @internal The registry every tool call runs through, the model's and the cards'. */
+  get tools() {
+    return this.#assistant.tools;
+  }
+
   // --- for the hosts ------------------------------------------------------------------------
 
   /**
@@ -484,7 +489,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     controller.on('tool_call', () => this.#scheduleTranscript());
     controller.on('tool_result', (result) => {
       this.#scheduleTranscript();
-      this.highlight(entityIdsIn(result.output));
+      this.highlight(result.entityIds);
     });
     controller.on('usage', (usage) => {
       if (usage.costUsd === null) this.#costKnown = false;
@@ -562,11 +567,6 @@ function openaiHealth(status: SessionStatus, hasKey: boolean): ConnectionHealth 
 function hostOf(url: string): string | null {
   const origin = originOf(url);
   return origin === null ? null : new URL(origin).host;
-}
-
-/** Entity ids named in a tool's output (`"id":"light.kitchen"`), to highlight their cards. */
-function entityIdsIn(output: string): string[] {
-  return [...output.matchAll(/"id":"([a-z_]+\.[a-z0-9_]+)"/g)].map((m) => m[1]!);
 }
 
 export function startAssistantApp(options: StartAssistantAppOptions): Promise<AssistantApp> {

@@ -6,7 +6,7 @@ import { WsRealtimeTransport } from '../realtime/ws-realtime-transport.js';
 import { VoiceSession } from '../realtime/voice-session.js';
 import { buildSessionConfig } from '../realtime/session-config.js';
 import { createPriceTable } from '../realtime/price-table.js';
-import { DefaultToolRegistry, type ToolSource } from '../tools/tool-registry.js';
+import { DefaultToolRegistry, type ToolRegistry, type ToolSource } from '../tools/tool-registry.js';
 import { createConversationTools } from '../tools/conversation-tools.js';
 import { AssistantController } from './assistant-controller.js';
 import type { Settings } from '../../preload/contract/settings-schema.js';
@@ -36,6 +36,8 @@ export type Assistant = {
   controller: AssistantController;
   session: VoiceSession;
   transport: RealtimeTransport;
+  /** Every tool call runs here: the model's, and the app's own (a card's button). */
+  tools: ToolRegistry;
 };
 
 /** The one place the engine is assembled, for every host: Electron, headless and web mode. */
@@ -75,5 +77,5 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   late.controller = controller;
-  return { controller, session, transport };
+  return { controller, session, transport, tools };
 }

@@ -44,18 +44,6 @@ function plan(ctx: Ctx, p: Omit<ControlPlan, 'entity' | 'sensitive'> & { sensiti
 
 // --- on / off ---------------------------------------------------------------------------------
 
-export const ON_OFF_DOMAINS = [
-  'light',
-  'switch',
-  'fan',
-  'input_boolean',
-  'media_player',
-  'climate',
-  'humidifier',
-  'siren',
-  'scene',
-  'script',
-] as const;
 
 // Home Assistant's supported_features bits.
 export const MEDIA = {

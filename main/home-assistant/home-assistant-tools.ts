@@ -9,10 +9,10 @@ import { TRANSCRIPT_WAIT_MS, type ConfirmationGate, type ConfirmationKey, type G
 import type { ConfirmationPolicy } from './confirmation-policy.js';
 import type { HomeControl } from './home-control.js';
 import { matchPlace, normalize } from './entity-matcher.js';
+import { domainsForTool, ON_OFF_DOMAINS, toolsForDomain, type DomainTool } from './domain-tools.js';
 import { HomeAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import {
-  ON_OFF_DOMAINS,
   planActivate,
   planAlarm,
   planClimate,
@@ -99,20 +99,6 @@ function quote(text: string): string {
   return `"${clean.length > 60 ? `${clean.slice(0, 57)}...` : clean}"`;
 }
 
-const DOMAIN_TOOL: Record<string, string> = {
-  light: 'set_light or turn_on_off',
-  switch: 'turn_on_off',
-  fan: 'set_fan or turn_on_off',
-  cover: 'set_cover',
-  climate: 'set_climate',
-  media_player: 'control_media',
-  lock: 'set_lock',
-  alarm_control_panel: 'set_alarm',
-  scene: 'activate_scene',
-  script: 'run_script',
-  sensor: 'get_states',
-  binary_sensor: 'get_states',
-};
 
 /** References → exposed entities of the allowed domains, or a refusal that leaks nothing unexposed. */
 function resolveRefs(home: ExposedHome, references: readonly string[], domains?: readonly string[]): Resolved {
@@ -134,7 +120,7 @@ function resolveRefs(home: ExposedHome, references: readonly string[], domains?:
         };
       case 'wrong_domain': {
         const e = resolution.entity;
-        const tool = DOMAIN_TOOL[e.domain];
+        const tool = toolsForDomain(e.domain).join(' or ');
         return {
           ok: false,
           refusal: {
@@ -524,24 +510,14 @@ function withPlace(entity: ExposedEntity, state: CompactState): CompactState {
 /** Which tools make sense for this home: no set_alarm without an exposed alarm, and so on. */
 export function homeAssistantToolSource(deps: HomeAssistantToolDeps): ToolSource {
   const tools = createHomeAssistantTools(deps);
-  const needs: Record<string, readonly string[]> = {
-    turn_on_off: ON_OFF_DOMAINS,
-    set_light: ['light'],
-    set_climate: ['climate'],
-    set_cover: ['cover'],
-    control_media: ['media_player'],
-    set_fan: ['fan'],
-    set_lock: ['lock'],
-    set_alarm: ['alarm_control_panel'],
-    activate_scene: ['scene'],
-    run_script: ['script'],
-  };
   return () => {
     const present = deps.home().domains;
     return tools.filter((tool) => {
       if (tool.name === 'ask_home_assistant') return handOverOffered(deps);
-      const domains = needs[tool.name];
-      return !domains || domains.some((d) => present.has(d));
+      // Reading works on every domain; a control tool is offered when a domain it serves is exposed.
+      if (tool.name === 'get_states') return true;
+      const domains = domainsForTool(tool.name as DomainTool);
+      return domains.length === 0 || domains.some((d) => present.has(d));
     });
   };
 }

@@ -52,7 +52,17 @@ export type TranscriptUpdate = {
   phase?: MessagePhase;
 };
 export type ToolCallEvent = { callId: string; name: string; arguments: string };
-export type ToolResultEvent = { callId: string; name: string; ok: boolean; output: string; durationMs: number };
+export type ToolResultEvent = {
+  callId: string;
+  name: string;
+  ok: boolean;
+  /** What the tool returned, as data, and as the text the model read. */
+  value: unknown;
+  output: string;
+  /** The entities the call acted on or read. */
+  entityIds: readonly string[];
+  durationMs: number;
+};
 export type TruncateEvent = { itemId: string; audioEndMs: number; receivedMs: number };
 
 export type TurnMetrics = {
@@ -713,7 +723,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
           callId: call.callId,
           name: call.name,
           ok: result.ok,
+          value: result.value,
           output: result.output,
+          entityIds: result.entityIds,
           durationMs: result.durationMs,
         });
         if (result.error) this.#errors++;

@@ -9,8 +9,12 @@ export type ToolCall = { callId: string; name: string; argumentsJson: string };
 
 export type ToolResult = {
   ok: boolean;
-  /** Always a string the model can read: the result, or what went wrong. */
+  /** What the tool returned, or `{ error }` saying what went wrong: the result as data. */
+  value: unknown;
+  /** The same as the text the model reads. */
   output: string;
+  /** The entities the call acted on or read (ids found in `value`), for the UI to point at. */
+  entityIds: readonly string[];
   respond: boolean;
   durationMs: number;
   error?: AssistantError;
@@ -21,7 +25,10 @@ export type ToolRunContext = Omit<ToolContext, 'callId' | 'signal'> & { signal?:
 /** The tools offered to the model, and the one place their calls are run. */
 export interface ToolRegistry {
   definitions(): ToolDefinition[];
+  /** A call from the model: arguments as the JSON text it sent. */
   execute(call: ToolCall, context: ToolRunContext): Promise<ToolResult>;
+  /** A call from the app itself (a card's button): arguments as data, the same checks and limits. */
+  run(name: string, args: unknown, context: ToolRunContext & { callId: string }): Promise<ToolResult>;
 }
 
 export type ToolSource = () => readonly Tool[];
@@ -49,41 +56,51 @@ export class DefaultToolRegistry implements ToolRegistry {
 
   async execute(call: ToolCall, context: ToolRunContext): Promise<ToolResult> {
     const started = performance.now();
-    const done = (ok: boolean, output: unknown, respond: boolean, error?: AssistantError): ToolResult => {
-      const result: ToolResult = { ok, output: stringify(output), respond, durationMs: performance.now() - started };
-      if (error) result.error = error;
-      return result;
-    };
-    const tools = this.#tools();
-    const tool = tools.get(call.name);
-    if (!tool) {
-      const available = [...tools.keys()].join(', ') || 'none';
-      log.warn({ name: call.name }, 'the model called an unknown tool');
-      return done(
-        false,
-        { error: `There is no tool named "${call.name}". Available tools: ${available}.` },
-        true,
-        toolError(`Unknown tool ${call.name}`),
-      );
-    }
+    const tool = this.#tools().get(call.name);
+    if (!tool) return this.#unknown(call.name, started);
     let args: unknown;
     try {
       args = call.argumentsJson.trim() === '' ? {} : JSON.parse(call.argumentsJson);
     } catch {
-      return done(
+      return result(
+        started,
         false,
         { error: `The arguments for ${call.name} were not valid JSON. Call it again with a JSON object.` },
         true,
         toolError(`Bad JSON arguments for ${call.name}`),
       );
     }
+    return this.#run(tool, call.callId, args, context, started);
+  }
+
+  async run(name: string, args: unknown, context: ToolRunContext & { callId: string }): Promise<ToolResult> {
+    const started = performance.now();
+    const tool = this.#tools().get(name);
+    if (!tool) return this.#unknown(name, started);
+    return this.#run(tool, context.callId, args, context, started);
+  }
+
+  #unknown(name: string, started: number): ToolResult {
+    const available = [...this.#tools().keys()].join(', ') || 'none';
+    log.warn({ name }, 'the model called an unknown tool');
+    return result(
+      started,
+      false,
+      { error: `There is no tool named "${name}". Available tools: ${available}.` },
+      true,
+      toolError(`Unknown tool ${name}`),
+    );
+  }
+
+  async #run(tool: Tool, callId: string, args: unknown, context: ToolRunContext, started: number): Promise<ToolResult> {
     const parsed = tool.parse(args);
     if (!parsed.ok) {
-      return done(
+      return result(
+        started,
         false,
-        { error: `Invalid arguments for ${call.name}: ${parsed.message}` },
+        { error: `Invalid arguments for ${tool.name}: ${parsed.message}` },
         true,
-        toolError(`Invalid arguments for ${call.name}: ${parsed.message}`),
+        toolError(`Invalid arguments for ${tool.name}: ${parsed.message}`),
       );
     }
     const controller = new AbortController();
@@ -95,28 +112,57 @@ export class DefaultToolRegistry implements ToolRegistry {
         timer = setTimeout(() => {
           controller.abort();
           reject(
-            new ToolError(`${call.name} took longer than ${Math.round(tool.timeoutMs / 1000)} s`, {
+            new ToolError(`${tool.name} took longer than ${Math.round(tool.timeoutMs / 1000)} s`, {
               category: 'application',
               code: 'tool_timeout',
             }),
           );
         }, tool.timeoutMs);
       });
-      const value = await Promise.race([
-        tool.execute(parsed.value, { ...context, callId: call.callId, signal: controller.signal }),
-        timeout,
-      ]);
-      return done(true, value, tool.respond);
+      const value = await Promise.race([tool.execute(parsed.value, { ...context, callId, signal: controller.signal }), timeout]);
+      return result(started, true, value, tool.respond);
     } catch (error) {
       const message = errorMessage(error);
-      log.warn({ name: call.name, err: error }, 'tool failed');
-      const wrapped = error instanceof ToolError ? error : toolError(`${call.name} failed: ${message}`, error);
-      return done(false, { error: `${call.name} failed: ${message}` }, true, wrapped);
+      log.warn({ name: tool.name, err: error }, 'tool failed');
+      const wrapped = error instanceof ToolError ? error : toolError(`${tool.name} failed: ${message}`, error);
+      return result(started, false, { error: `${tool.name} failed: ${message}` }, true, wrapped);
     } finally {
       clearTimeout(timer);
       context.signal?.removeEventListener('abort', onOuterAbort);
     }
   }
+}
+
+function result(started: number, ok: boolean, value: unknown, respond: boolean, error?: AssistantError): ToolResult {
+  const outcome: ToolResult = {
+    ok,
+    value,
+    output: stringify(value),
+    entityIds: entityIdsIn(value),
+    respond,
+    durationMs: performance.now() - started,
+  };
+  if (error) outcome.error = error;
+  return outcome;
+}
+
+const ENTITY_ID = /^[a-z_]+\.[a-z0-9_]+$/;
+
+/** Entity ids in a result: the `id` of every object in it that names an entity (`{ id: 'light.kitchen', … }`). */
+export function entityIdsIn(value: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > 6 || typeof node !== 'object' || node === null) return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, depth + 1);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    if (typeof record.id === 'string' && ENTITY_ID.test(record.id)) found.add(record.id);
+    for (const child of Object.values(record)) visit(child, depth + 1);
+  };
+  visit(value, 0);
+  return [...found];
 }
 
 function toolError(message: string, cause?: unknown): ToolError {

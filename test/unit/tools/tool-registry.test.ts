@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { defineTool } from '../../../main/tools/define-tool.js';
-import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
+import { DefaultToolRegistry, entityIdsIn } from '../../../main/tools/tool-registry.js';
 import { createConversationTools } from '../../../main/tools/conversation-tools.js';
 
 const brightness = defineTool({
@@ -45,6 +45,48 @@ describe('tool registry', () => {
     const result = await call('set_brightness', '{"entity_id":"light.kitchen","percent":50}');
     expect(result.ok).toBe(true);
     expect(JSON.parse(result.output)).toEqual({ entity_id: 'light.kitchen', brightness_pct: 50 });
+  });
+
+  it('gives the result as data too, with the entities it names', async () => {
+    const lights = defineTool({
+      name: 'read_lights',
+      description: 'Reads lights.',
+      parameters: z.object({}),
+      execute: () => ({
+        results: [
+          { id: 'light.kitchen', state: 'on' },
+          { id: 'light.porch', state: 'off', note: 'id: not.this' },
+        ],
+      }),
+    });
+    const result = await new DefaultToolRegistry(() => [lights]).execute(
+      { callId: 'c', name: 'read_lights', argumentsJson: '{}' },
+      { userTurn: 1 },
+    );
+    expect(result.value).toEqual({
+      results: [
+        { id: 'light.kitchen', state: 'on' },
+        { id: 'light.porch', state: 'off', note: 'id: not.this' },
+      ],
+    });
+    expect(result.entityIds).toEqual(['light.kitchen', 'light.porch']);
+    expect(entityIdsIn('{"id":"light.kitchen"}')).toEqual([]);
+    expect(entityIdsIn({ id: 'not an entity', devices: [{ id: 'switch.fan_2' }] })).toEqual(['switch.fan_2']);
+  });
+
+  it('runs the app’s own calls (structured arguments) with the same checks, time limit and wrapping', async () => {
+    const ok = await registry.run('set_brightness', { entity_id: 'light.kitchen', percent: 40 }, { callId: 'card', userTurn: 0 });
+    expect(ok).toMatchObject({ ok: true, value: { entity_id: 'light.kitchen', brightness_pct: 40 } });
+    const invalid = await registry.run('set_brightness', { entity_id: 'light.kitchen', percent: 400 }, { callId: 'card', userTurn: 0 });
+    expect(invalid.ok).toBe(false);
+    expect(invalid.error?.category).toBe('application');
+    expect((await registry.run('slow', {}, { callId: 'card', userTurn: 0 })).output).toMatch(/took longer than/);
+    expect((await registry.run('broken', {}, { callId: 'card', userTurn: 0 })).value).toEqual({
+      error: 'broken failed: the bulb exploded',
+    });
+    expect((await registry.run('nothing', {}, { callId: 'card', userTurn: 0 })).value).toEqual({
+      error: 'There is no tool named "nothing". Available tools: set_brightness, slow, broken.',
+    });
   });
 
   it('turns every failure into text the model can read, never a throw', async () => {
