@@ -44,7 +44,6 @@ function plan(ctx: Ctx, p: Omit<ControlPlan, 'entity' | 'sensitive'> & { sensiti
 
 // --- on / off ---------------------------------------------------------------------------------
 
-
 // Home Assistant's supported_features bits.
 export const MEDIA = {
   PAUSE: 1,

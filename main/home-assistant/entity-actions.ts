@@ -1,4 +1,5 @@
 import type { EntityAction, EntityCard } from '../../preload/contract/types.js';
+import { toolsForDomain } from './domain-tools.js';
 
 export type ToolInvocation = { tool: string; args: Record<string, unknown> };
 
@@ -13,13 +14,19 @@ export function entityActionToTool(action: EntityAction, card: EntityCard): Tool
     case 'turn_on':
     case 'turn_off':
     case 'toggle':
-      if (card.domain === 'cover') {
-        const open = action.action === 'turn_on' || (action.action === 'toggle' && card.state !== 'open');
-        return { tool: 'set_cover', args: { entities, action: open ? 'open' : 'close' } };
+      // The domain's first tool (domain-tools.ts) is the one its on/off button runs.
+      switch (toolsForDomain(card.domain)[0]) {
+        case 'set_cover': {
+          const open = action.action === 'turn_on' || (action.action === 'toggle' && card.state !== 'open');
+          return { tool: 'set_cover', args: { entities, action: open ? 'open' : 'close' } };
+        }
+        case 'activate_scene':
+          return { tool: 'activate_scene', args: { scene: card.id } };
+        case 'run_script':
+          return { tool: 'run_script', args: { script: card.id } };
+        default:
+          return { tool: 'turn_on_off', args: { entities, action: action.action } };
       }
-      if (card.domain === 'scene') return { tool: 'activate_scene', args: { scene: card.id } };
-      if (card.domain === 'script') return { tool: 'run_script', args: { script: card.id } };
-      return { tool: 'turn_on_off', args: { entities, action: action.action } };
     case 'activate':
       if (card.domain === 'scene') return { tool: 'activate_scene', args: { scene: card.id } };
       if (card.domain === 'script') return { tool: 'run_script', args: { script: card.id } };

@@ -99,7 +99,6 @@ function quote(text: string): string {
   return `"${clean.length > 60 ? `${clean.slice(0, 57)}...` : clean}"`;
 }
 
-
 /** References → exposed entities of the allowed domains, or a refusal that leaks nothing unexposed. */
 function resolveRefs(home: ExposedHome, references: readonly string[], domains?: readonly string[]): Resolved {
   const found = new Map<string, ExposedEntity>();
