@@ -6,14 +6,8 @@ import type { MicLevel, MicSource, PcmFrame } from '../audio/mic-source.js';
 import type { Player } from '../audio/player.js';
 import { PreRollBuffer } from '../audio/pre-roll-buffer.js';
 import type { WakeDetection, WakeWordDetector } from '../wake-word/wake-word-detector.js';
-import type {
-  ToolCallEvent,
-  ToolResultEvent,
-  TranscriptUpdate,
-  TruncateEvent,
-  TurnMetrics,
-  VoiceSession,
-} from '../realtime/voice-session.js';
+import type { ToolCallEvent, ToolResultEvent, TranscriptUpdate, TruncateEvent, VoiceSession } from '../realtime/voice-session.js';
+import type { TurnMetrics } from '../realtime/turn-metrics.js';
 import type { UsageReport } from '../realtime/cost-meter.js';
 import {
   initialSnapshot,

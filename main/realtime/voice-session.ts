@@ -1,12 +1,9 @@
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { ConfigError, OpenAIRealtimeError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import { AudioBatcher } from '../audio/audio-batcher.js';
-import { base64ToInt16, int16ToBase64 } from '../audio/pcm.js';
+import { base64ToInt16 } from '../audio/pcm.js';
 import { PLAYER_SAMPLE_RATE, type Player } from '../audio/player.js';
-import { StreamResampler } from '../audio/resampler.js';
-import { MIC_SAMPLE_RATE } from '../audio/mic-source.js';
 import { redactArguments } from '../tools/redact-arguments.js';
 import type { ToolRegistry, ToolResult } from '../tools/tool-registry.js';
 import { BENIGN_ERROR_CODES, STALE_ITEM_ERROR_CODES, classifyServerError } from './error-classifier.js';
@@ -17,6 +14,9 @@ import type { AnyServerEvent, ClientEvent, SessionConfig } from './protocol-type
 import type { RealtimeTransport, TransportOpenInfo, TransportStatus } from './realtime-transport.js';
 import { REQUEST_METADATA_KEY, ResponseSequencer } from './response-sequencer.js';
 import { UserReplyLog } from './user-reply-log.js';
+import { InputAudio } from './input-audio.js';
+import { TurnClock, type TurnMetrics } from './turn-metrics.js';
+import { RESPONSE_WATCHDOG_MS, ResponseWatchdog } from './response-watchdog.js';
 import {
   reduceTranscript,
   summarizeForReseed,
@@ -27,16 +27,6 @@ import {
 
 const log = createLogger('session');
 
-/** Appends of at least 20 ms (one 32 ms microphone frame in practice). */
-const MIN_APPEND_SAMPLES = (20 * PLAYER_SAMPLE_RATE) / 1000;
-/** Audio kept while the socket connects, so the first words are not lost. */
-const MAX_PRECONNECT_MS = 20_000;
-/**
- * A response that sends no output item and no audio this long after `response.created` is taken for
- * hung: it is cancelled and the user told, instead of waiting forever. Real responses start within
- * about 1–2.5 s even at high reasoning effort (OpenAI's published latencies); tool runs are outside any response.
- */
-export const RESPONSE_WATCHDOG_MS = 8_000;
 /** Truncate event ids remembered to recognise the server's refusal of one of them. */
 const MAX_TRUNCATE_IDS = 64;
 
@@ -64,16 +54,6 @@ export type ToolResultEvent = {
   durationMs: number;
 };
 export type TruncateEvent = { itemId: string; audioEndMs: number; receivedMs: number };
-
-export type TurnMetrics = {
-  /** Server `speech_stopped` (or a typed message sent) → first assistant audio delta received. */
-  endOfSpeechToFirstAudioMs: number | null;
-  /** … → first assistant sample played. */
-  endOfSpeechToFirstPlayedMs: number | null;
-  toolMs: number[];
-  reconnects: number;
-  errors: number;
-};
 
 export type VoiceSessionEvents = {
   status: [status: SessionStatus];
@@ -140,16 +120,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   readonly #tools: ToolRegistry;
   readonly #clock: Clock;
   readonly #options: VoiceSessionOptions;
-  readonly #resampler: StreamResampler;
-  readonly #batcher = new AudioBatcher(MIN_APPEND_SAMPLES);
+  readonly #input: InputAudio;
   readonly #sequencer: ResponseSequencer;
   readonly #ledger = new PlaybackLedger();
   readonly #costs: CostMeter;
   #status: SessionStatus = 'closed';
   #configured = false;
   #generation = 0;
-  #preconnect: Int16Array[] = [];
-  #preconnectSamples = 0;
   #transcript: TranscriptEntry[] = [];
   #conversationItems = new Set<string>();
   /** Typed messages the server has not yet acknowledged; re-sent as themselves after a reconnect. */
@@ -169,24 +146,26 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #manualTurns = false;
   #assistantBusy = false;
   #model = '';
-  #turn: { endOfSpeechAt: number | null; firstAudioAt: number | null; firstPlayedAt: number | null; toolMs: number[] } = emptyTurn();
-  #reconnects = 0;
-  #errors = 0;
+  readonly #turn: TurnClock;
   #unsubscribe: Array<() => void> = [];
   /** Armed from `response.created` until the response's first output item or audio. */
-  #watchdog: { responseId: string; timer: TimerHandle } | undefined;
+  readonly #watchdog: ResponseWatchdog;
   /** Event ids of the truncates we sent, newest last (see #onErrorEvent). */
   #truncateIds: string[] = [];
   #truncates = 0;
 
-  private constructor(options: VoiceSessionOptions, resampler: StreamResampler) {
+  private constructor(options: VoiceSessionOptions, input: InputAudio) {
     super();
     this.#options = options;
     this.#transport = options.transport;
     this.#player = options.player;
     this.#tools = options.tools;
     this.#clock = options.clock ?? systemClock;
-    this.#resampler = resampler;
+    this.#input = input;
+    this.#turn = new TurnClock(this.#clock);
+    this.#watchdog = new ResponseWatchdog(this.#clock, options.responseWatchdogMs ?? RESPONSE_WATCHDOG_MS, (id, ms) =>
+      this.#onWatchdog(id, ms),
+    );
     this.#costs = new CostMeter(options.prices);
     this.#replies = new UserReplyLog(this.#clock);
     this.#sequencer = new ResponseSequencer((event) => this.#send(event));
@@ -195,7 +174,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       this.#transport.on('opened', (info) => this.#onOpened(info)),
       this.#transport.on('status', (status) => this.#onTransportStatus(status)),
       this.#transport.on('error', (error) => {
-        this.#errors++;
+        this.#turn.errors++;
         this.#resetResponses();
         this.emit('failed', error);
       }),
@@ -206,8 +185,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   static async create(options: VoiceSessionOptions): Promise<VoiceSession> {
-    const resampler = await StreamResampler.create(MIC_SAMPLE_RATE, PLAYER_SAMPLE_RATE, 'fastest');
-    return new VoiceSession(options, resampler);
+    // The input path sends through the transport the session is given.
+    const input = await InputAudio.create((audio) => options.transport.send({ type: 'input_audio_buffer.append', audio }));
+    return new VoiceSession(options, input);
   }
 
   get status(): SessionStatus {
@@ -266,7 +246,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Ends the session: stops playback, closes the socket, forgets the conversation. */
   async close(): Promise<void> {
-    this.#disarmWatchdog();
+    this.#watchdog.disarm();
     this.#transport.close();
     await this.#player.flush();
     this.#resetConversation();
@@ -274,10 +254,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   dispose(): void {
-    this.#disarmWatchdog();
+    this.#watchdog.disarm();
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
-    this.#resampler.dispose();
+    this.#input.dispose();
   }
 
   /** A 16 kHz microphone frame. Kept while connecting; sent once the session is open. */
@@ -285,16 +265,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const transportStatus = this.#transport.status;
     if (transportStatus === 'closed' || transportStatus === 'idle') return;
     // Until the server accepted our settings, audio would go to a session with default instructions and tools.
-    if (!this.#configured) {
-      this.#preconnect.push(samples16k);
-      this.#preconnectSamples += samples16k.length;
-      while (this.#preconnectSamples > (MAX_PRECONNECT_MS * MIC_SAMPLE_RATE) / 1000 && this.#preconnect.length > 1) {
-        this.#preconnectSamples -= this.#preconnect.shift()!.length;
-      }
-      return;
-    }
-    this.#flushPreconnect();
-    this.#sendAudio(samples16k);
+    if (!this.#configured) this.#input.hold(samples16k);
+    else this.#input.send(samples16k);
   }
 
   /** A typed message from the user, answered by voice. */
@@ -304,7 +276,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const id = `item_hearth_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     this.#userTurns++;
     this.#replies.typed(this.#userTurns, trimmed);
-    this.#turn = { ...emptyTurn(), endOfSpeechAt: this.#clock.now() };
+    this.#turn.userTurnEnded();
     this.#send({
       type: 'conversation.item.create',
       item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text: trimmed }] },
@@ -317,11 +289,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Push-to-talk release: the user's turn is complete; ask for the reply. */
   commitTurn(): void {
-    const batch = this.#batcher.flush();
-    if (batch) this.#send({ type: 'input_audio_buffer.append', audio: int16ToBase64(batch) });
+    this.#input.flush();
     this.#send({ type: 'input_audio_buffer.commit' });
     this.#userTurns++;
-    this.#turn = { ...emptyTurn(), endOfSpeechAt: this.#clock.now() };
+    this.#turn.userTurnEnded();
     this.#assistantBusy = true;
     this.#sequencer.request();
   }
@@ -386,7 +357,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       // (A first open follows close() or a failure, which have already reset them.)
       this.#resetResponses({ resend: true });
       this.#replies.abandonPending();
-      this.#reconnects++;
+      this.#turn.reconnects++;
       this.#conversationItems.clear();
     }
     log.info({ reconnect: info.reconnect, sessionId: info.sessionId }, 'session open');
@@ -396,21 +367,6 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (status === 'reconnecting') this.#setStatus('reconnecting');
     else if (status === 'connecting') this.#setStatus('connecting');
     else if (status === 'closed') this.#setStatus('closed');
-  }
-
-  // --- audio in -----------------------------------------------------------------------------
-
-  #flushPreconnect(): void {
-    if (this.#preconnect.length === 0) return;
-    const frames = this.#preconnect;
-    this.#preconnect = [];
-    this.#preconnectSamples = 0;
-    for (const frame of frames) this.#sendAudio(frame);
-  }
-
-  #sendAudio(samples16k: Int16Array): void {
-    const batch = this.#batcher.push(this.#resampler.process(samples16k));
-    if (batch) this.#send({ type: 'input_audio_buffer.append', audio: int16ToBase64(batch) });
   }
 
   // --- server events ------------------------------------------------------------------------
@@ -432,7 +388,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         if (!this.#configured) {
           this.#configured = true;
           this.#setStatus('ready');
-          this.#flushPreconnect();
+          this.#input.release();
           this.emit('ready');
         }
         return;
@@ -443,7 +399,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         void this.#bargeIn('speech');
         return;
       case 'input_audio_buffer.speech_stopped':
-        this.#turn = { ...emptyTurn(), endOfSpeechAt: this.#clock.now() };
+        this.#turn.userTurnEnded();
         this.#assistantBusy = true;
         this.emit('speech_stopped');
         return;
@@ -484,7 +440,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         return this.#onAudioDelta(event);
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta':
-        this.#noteOutput(event);
+        this.#watchdog.output(typeof event.response_id === 'string' ? event.response_id : undefined);
         if (typeof event.item_id === 'string' && typeof event.delta === 'string' && !this.#isCancelled(event)) {
           this.#updateTranscript({ type: 'text_delta', id: event.item_id, role: 'assistant', delta: event.delta });
         }
@@ -506,7 +462,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       case 'response.output_item.added':
         return this.#onOutputItemAdded(event);
       case 'response.function_call_arguments.delta':
-        this.#noteOutput(event);
+        this.#watchdog.output(typeof event.response_id === 'string' ? event.response_id : undefined);
         return;
       case 'input_audio_buffer.cleared':
       case 'rate_limits.updated':
@@ -601,33 +557,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       this.#send({ type: 'response.cancel', response_id: id });
       return;
     }
-    this.#armWatchdog(id);
+    this.#watchdog.arm(id);
     this.emit('response_started', id);
   }
 
   // --- response watchdog --------------------------------------------------------------------
 
-  #armWatchdog(responseId: string): void {
-    this.#disarmWatchdog();
-    const ms = this.#options.responseWatchdogMs ?? RESPONSE_WATCHDOG_MS;
-    this.#watchdog = { responseId, timer: this.#clock.setTimeout(() => this.#onWatchdog(responseId, ms), ms) };
-  }
-
-  #disarmWatchdog(responseId?: string): void {
-    if (!this.#watchdog || (responseId !== undefined && this.#watchdog.responseId !== responseId)) return;
-    this.#clock.clearTimeout(this.#watchdog.timer);
-    this.#watchdog = undefined;
-  }
-
-  /** Output of a response (an item, audio, text, arguments): it is alive, the watchdog stands down. */
-  #noteOutput(event: AnyServerEvent): void {
-    if (!this.#watchdog) return;
-    const responseId = typeof event.response_id === 'string' ? event.response_id : this.#watchdog.responseId;
-    this.#disarmWatchdog(responseId);
-  }
-
   #onWatchdog(responseId: string, ms: number): void {
-    this.#watchdog = undefined;
     const response = this.#response;
     if (!response || response.id !== responseId || response.done || this.#cancelled.has(responseId)) return;
     // Cancelled by id (a cancel that races the response's own end then fails harmlessly). The turn
@@ -653,7 +589,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   #onAudioDelta(event: AnyServerEvent): void {
-    this.#noteOutput(event);
+    this.#watchdog.output(typeof event.response_id === 'string' ? event.response_id : undefined);
     if (this.#isCancelled(event)) return; // late audio of an interrupted response
     if (typeof event.item_id !== 'string' || typeof event.delta !== 'string') {
       log.warn('ignored an audio delta without item_id or delta');
@@ -664,14 +600,14 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       log.warn({ item: event.item_id }, 'ignored an audio delta that is not base64 PCM16');
       return;
     }
-    if (this.#turn.firstAudioAt === null) this.#turn.firstAudioAt = this.#clock.now();
+    this.#turn.audioReceived();
     const responseId = typeof event.response_id === 'string' ? event.response_id : (this.#response?.id ?? '');
     this.#ledger.onAudio(event.item_id, responseId, pcm.length);
     this.#player.enqueue(event.item_id, pcm);
   }
 
   #onOutputItemAdded(event: AnyServerEvent): void {
-    this.#noteOutput(event);
+    this.#watchdog.output(typeof event.response_id === 'string' ? event.response_id : undefined);
     if (this.#isCancelled(event)) return;
     const item = event.item as { id?: unknown; type?: unknown; role?: unknown; phase?: unknown } | undefined;
     if (!item || typeof item.id !== 'string' || item.type !== 'message' || item.role !== 'assistant') return;
@@ -682,7 +618,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   #onPlaybackStarted(itemId: string): void {
-    if (this.#turn.firstPlayedAt === null) this.#turn.firstPlayedAt = this.#clock.now();
+    this.#turn.audioPlayed();
     this.emit('assistant_audio_started', itemId);
   }
 
@@ -717,7 +653,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       )
       .then((result) => {
         this.#pendingToolRuns = Math.max(0, this.#pendingToolRuns - 1);
-        this.#turn.toolMs.push(result.durationMs);
+        this.#turn.toolRan(result.durationMs);
         this.#updateTranscript({ type: 'tool_finished', callId: call.callId, ok: result.ok, output: result.output });
         this.emit('tool_finished', {
           callId: call.callId,
@@ -728,7 +664,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
           entityIds: result.entityIds,
           durationMs: result.durationMs,
         });
-        if (result.error) this.#errors++;
+        if (result.error) this.#turn.errors++;
         return { callId: call.callId, name: call.name, result };
       });
     response.toolRuns.push(run);
@@ -742,7 +678,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       usage?: UsageLike;
     };
     const id = typeof response.id === 'string' ? response.id : (this.#response?.id ?? '');
-    this.#disarmWatchdog(id);
+    this.#watchdog.disarm(id);
     this.#sequencer.onResponseDone(id);
     if (response.usage) this.emit('usage', this.#costs.add(this.#model, response.usage));
     if (response.status === 'failed') {
@@ -789,7 +725,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const active = this.#sequencer.activeResponseId;
     if (active) this.#cancelled.add(active);
     if (response && !response.done) this.#cancelled.add(response.id);
-    this.#disarmWatchdog();
+    this.#watchdog.disarm();
     // With server VAD and interrupt_response the server has already cancelled; a local trigger must
     // cancel itself, and only while a response is really active
     // (a cancel with none active is an error event).
@@ -827,16 +763,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (!this.#assistantBusy || this.assistantBusy) return;
     if (this.#response && !this.#response.done) return;
     this.#assistantBusy = false;
-    const turn = this.#turn;
-    const since = (t: number | null) => (t !== null && turn.endOfSpeechAt !== null ? t - turn.endOfSpeechAt : null);
-    this.emit('metrics', {
-      endOfSpeechToFirstAudioMs: since(turn.firstAudioAt),
-      endOfSpeechToFirstPlayedMs: since(turn.firstPlayedAt),
-      toolMs: turn.toolMs,
-      reconnects: this.#reconnects,
-      errors: this.#errors,
-    });
-    this.#turn = emptyTurn();
+    this.emit('metrics', this.#turn.finish());
     this.emit('assistant_done');
     const rotateAfter = this.#options.rotateAfterMs ?? 55 * 60_000;
     if (this.#transport.sessionAgeMs > rotateAfter) this.#transport.renew();
@@ -870,21 +797,19 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   #resetConversation(): void {
     this.#configured = false;
-    this.#preconnect = [];
-    this.#preconnectSamples = 0;
-    this.#batcher.flush();
+    this.#input.clear();
     this.#transcript = [];
     this.#conversationItems.clear();
     this.#unackedTexts.clear();
     this.#replies.clear();
     this.#resetResponses();
     this.#ledger.clear();
-    this.#turn = emptyTurn();
+    this.#turn.reset();
   }
 
   /** Forgets every response, tool run and request (a new server session, or none at all). */
   #resetResponses(options: { resend: boolean } = { resend: false }): void {
-    this.#disarmWatchdog();
+    this.#watchdog.disarm();
     this.#cancelled.clear();
     this.#cancelWhenCreated = false;
     this.#response = undefined;
@@ -895,7 +820,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** A permanent refusal: close the socket and end the session once, without reconnecting. */
   #endSession(error: AssistantError): void {
-    this.#errors++;
+    this.#turn.errors++;
     log.warn({ code: error.code, category: error.category }, error.message);
     this.#transport.close();
     this.#resetResponses();
@@ -904,7 +829,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   #fail(error: AssistantError): void {
-    this.#errors++;
+    this.#turn.errors++;
     log.warn({ code: error.code, category: error.category, permanent: error.permanent }, error.message);
     this.emit('error', error);
   }
@@ -914,13 +839,4 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#status = status;
     this.emit('status', status);
   }
-}
-
-function emptyTurn() {
-  return {
-    endOfSpeechAt: null as number | null,
-    firstAudioAt: null as number | null,
-    firstPlayedAt: null as number | null,
-    toolMs: [] as number[],
-  };
 }

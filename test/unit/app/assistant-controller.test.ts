@@ -8,7 +8,7 @@ import { FakeMicSource } from '../../fakes/fake-mic-source.js';
 import { FakeWakeWordDetector } from '../../fakes/fake-wake-word-detector.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
 import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
-import { RESPONSE_WATCHDOG_MS } from '../../../main/realtime/voice-session.js';
+import { RESPONSE_WATCHDOG_MS } from '../../../main/realtime/response-watchdog.js';
 
 const flush = () => new Promise((r) => setImmediate(r));
 
