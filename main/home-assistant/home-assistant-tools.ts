@@ -3,13 +3,16 @@ import { defineTool, type Tool, type ToolContext } from '../tools/define-tool.js
 import type { ToolSource } from '../tools/tool-registry.js';
 import { NOT_REACHABLE, type HaEntity, type HomeAssistantGateway } from './home-assistant-gateway.js';
 import type { HomeAssistantSettings } from './home-assistant-settings.js';
-import { MAX_GROUP_SIZE, type ExposedEntity, type ExposedHome } from './exposed-home.js';
+import type { ExposedEntity, ExposedHome } from './exposed-home.js';
 import { compactState, type CompactState } from './compact-state.js';
-import { TRANSCRIPT_WAIT_MS, type ConfirmationGate, type ConfirmationKey, type GateDecision } from './confirmation-gate.js';
+import { TRANSCRIPT_WAIT_MS, type ConfirmationGate, type ConfirmationKey } from './confirmation-gate.js';
 import type { ConfirmationPolicy } from './confirmation-policy.js';
 import type { HomeControl } from './home-control.js';
 import { matchPlace, normalize } from './entity-matcher.js';
-import { domainsForTool, ON_OFF_DOMAINS, toolsForDomain, type DomainTool } from './domain-tools.js';
+import { confirmed, quote, ref, refs, resolveRefs } from './tool-references.js';
+import { refusalFor } from './confirmation-refusal.js';
+import { handOverAvailable, handOverOffered, sensitiveMention } from './hand-over.js';
+import { domainsForTool, ON_OFF_DOMAINS, type DomainTool } from './domain-tools.js';
 import { HomeAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import {
@@ -33,7 +36,10 @@ const log = createLogger('home-assistant');
  * "call any service". Every entity comes from the ExposedHome (HA exposure ∩ include − exclude),
  * every argument is checked against the live entity, and every service call is built by
  * control-actions.ts and sent through HomeControl, which re-checks exposure and an allowlist.
- * Results are compact JSON strings; refusals are sentences the model can say as they are.
+ * Results are compact data; refusals are sentences the model can say as they are.
+ *
+ * Over 400 lines on purpose: it is the list of the model's tools, each a short declaration side by
+ * side (what it accepts, what it plans, what it may need confirmed); the work is in the files it imports.
  */
 
 export type HomeAssistantToolDeps = {
@@ -51,19 +57,6 @@ export type HomeAssistantToolDeps = {
 
 /** A tool that may wait for the transcript of the user's yes, then call Home Assistant. */
 const CONFIRMABLE_TIMEOUT_MS = 5000 + TRANSCRIPT_WAIT_MS;
-
-const MAX_REFS = 10;
-const ref = z.string().max(200, 'each entity reference must be at most 200 characters');
-const refs = (what: string) =>
-  z
-    .array(ref)
-    .min(1, 'name at least one entity')
-    .max(MAX_REFS, `at most ${MAX_REFS} entities per call`)
-    .describe(`${what}: entity ids from the home summary (best), or names, aliases or "area + type" such as "kitchen lights".`);
-const confirmed = z
-  .boolean()
-  .optional()
-  .describe('true only when a previous call answered confirmation_required and the user has since said yes.');
 
 const FIND_DOMAINS = [
   'light',
@@ -86,57 +79,6 @@ const FIND_DOMAINS = [
   'weather',
   'todo',
 ] as const;
-
-type Refusal = { error: string };
-type Resolved = { ok: true; entities: ExposedEntity[] } | { ok: false; refusal: Refusal };
-
-function article(noun: string): string {
-  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
-}
-
-function quote(text: string): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  return `"${clean.length > 60 ? `${clean.slice(0, 57)}...` : clean}"`;
-}
-
-/** References → exposed entities of the allowed domains, or a refusal that leaks nothing unexposed. */
-function resolveRefs(home: ExposedHome, references: readonly string[], domains?: readonly string[]): Resolved {
-  const found = new Map<string, ExposedEntity>();
-  for (const reference of references) {
-    const resolution = home.resolve(reference, domains);
-    switch (resolution.kind) {
-      case 'found':
-        for (const e of resolution.entities) found.set(e.id, e);
-        break;
-      case 'not_found':
-        return { ok: false, refusal: { error: `There is no exposed device called ${quote(reference)}.` } };
-      case 'ambiguous':
-        return {
-          ok: false,
-          refusal: {
-            error: `${quote(reference)} could mean ${resolution.candidates.map((c) => `${c.name} (${c.id})`).join(', ')}. Ask which one, or call again with an id.`,
-          },
-        };
-      case 'wrong_domain': {
-        const e = resolution.entity;
-        const tool = toolsForDomain(e.domain).join(' or ');
-        return {
-          ok: false,
-          refusal: {
-            error: `${e.name} (${e.id}) is ${article(e.domain.replace(/_/g, ' '))}${tool ? `; use ${tool} for it` : ' and this tool cannot control it'}.`,
-          },
-        };
-      }
-      case 'too_many':
-        return {
-          ok: false,
-          refusal: { error: `${quote(reference)} matches ${resolution.count} devices; be more specific (an area or names).` },
-        };
-    }
-  }
-  if (found.size > MAX_GROUP_SIZE) return { ok: false, refusal: { error: `That is ${found.size} devices at once; be more specific.` } };
-  return { ok: true, entities: [...found.values()] };
-}
 
 function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
   const { gateway, home, control, confirmations } = deps;
@@ -519,96 +461,4 @@ export function homeAssistantToolSource(deps: HomeAssistantToolDeps): ToolSource
       return domains.length === 0 || domains.some((d) => present.has(d));
     });
   };
-}
-
-/** Assist applies Home Assistant's exposure only; with the app's own include/exclude lists it could reach more. */
-function handOverAvailable(settings: HomeAssistantSettings): boolean {
-  return settings.handOverToAssist && settings.include.length === 0 && settings.exclude.length === 0;
-}
-
-/**
- * Whether the session offers ask_home_assistant. Not while anything that asks for a yes is exposed,
- * unless the user opted in: Assist would act on it without asking, and no word filter recognises
- * every language and every way of naming a door.
- */
-function handOverOffered(deps: HomeAssistantToolDeps): boolean {
-  const settings = deps.settings();
-  if (!handOverAvailable(settings) || !deps.gateway.features.conversation) return false;
-  if (settings.handOverWithSensitiveDevices) return true;
-  const policy = deps.policy();
-  return !deps.home().entities.some((e) => policy.gates(e));
-}
-
-/** What the model is told when the gate does not let a call through: a sentence it can act on. */
-function refusalFor(decision: Exclude<GateDecision, { kind: 'allowed' }>, question: string, tool: string): Record<string, unknown> {
-  switch (decision.kind) {
-    case 'ask':
-      return {
-        confirmation_required: true,
-        message: `Nothing was done yet. Ask the user: "${question}" Only after they say yes, call ${tool} again with the same arguments and confirmed: true.`,
-      };
-    case 'wait_for_user':
-      return {
-        confirmation_required: true,
-        error: `Not done: the user has not answered yet. Ask them "${question}", wait for their answer, and only then call again with confirmed: true.`,
-      };
-    case 'declined':
-      return {
-        confirmed: false,
-        error:
-          decision.answer === 'no'
-            ? 'Not done: the user said no. Tell them it was not done.'
-            : "Not done: the user's answer was not a clear yes. Tell them it was not done; if they still want it, call the tool again without confirmed to ask again.",
-      };
-    case 'unverifiable':
-      return {
-        confirmed: false,
-        error: {
-          transcription_off:
-            'Not done: a spoken yes cannot be checked because speech transcription is off. Tell the user to turn transcription on in the settings, or to type yes.',
-          transcription_failed:
-            "Not done: the user's answer could not be transcribed, so it could not be checked. Ask them again by calling the tool without confirmed.",
-          transcript_late:
-            "Not done: the user's answer was not transcribed in time to check it. Ask them again by calling the tool without confirmed.",
-          no_conversation: 'Not done: this needs a spoken yes; ask Hearth by voice.',
-        }[decision.reason],
-      };
-  }
-}
-
-/**
- * Words that point at locks, doors, gates and alarms in the languages of the UI (English, French,
- * Portuguese), accents removed, with their common forms. A false alarm only sends the model to the
- * typed tools; whole words, so "gâteau" on a shopping list is not a gate.
- */
-const SENSITIVE_WORDS = new Set(
-  [
-    'unlock unlocks unlocked unlocking unlatch unlatched disarm disarmed disarming lock locks locked',
-    'door doors garage garages gate gates alarm alarms security',
-    'deverrouille deverrouiller deverrouilles deverrouillez deverrouillage verrou verrous verrouille serrure serrures',
-    'porte portes portail portails alarme alarmes desarme desarmer desarmez',
-    'destranca destrancar destranque destrancado destrancada tranca trancas trinco fechadura fechaduras',
-    'porta portas portao portoes garagem desarma desarmar',
-  ]
-    .join(' ')
-    .split(' '),
-);
-
-/**
- * Whether a hand-over text concerns something that asks for a yes (so Assist would bypass it):
- * sensitive words, or the name, alias or area of an exposed entity that asks. A hint, not a
- * guarantee: while such entities are exposed every hand-over asks anyway.
- */
-function sensitiveMention(text: string, home: ExposedHome, policy: ConfirmationPolicy): string | null {
-  const normalized = ` ${normalize(text)} `;
-  const word = normalized.split(' ').find((w) => SENSITIVE_WORDS.has(w));
-  if (word) return `"${word}"`;
-  for (const entity of home.entities) {
-    if (!policy.gates(entity)) continue;
-    for (const name of [entity.name, ...entity.aliases, ...(entity.areaName ? [entity.areaName] : [])]) {
-      const n = normalize(name);
-      if (n !== '' && normalized.includes(` ${n} `)) return entity.name;
-    }
-  }
-  return null;
 }
