@@ -155,20 +155,23 @@ function pins() {
   return HA_2026_EXTRA_PINS;
 }
 
+/** Everything the root is built from: the marker records it, and its hash tells a stale root. */
+function rootInputs(requirements) {
+  return {
+    format: MARKER_FORMAT,
+    haVersion: HA_2026_VERSION,
+    suite: HA_2026_SUITE,
+    debian: HA_2026_DEBIAN_PACKAGES,
+    integrations: HA_INTEGRATIONS,
+    importedOnly: HA_2026_IMPORTED_ONLY,
+    pins: pins(),
+    requirements,
+  };
+}
+
 function requirementsHash(requirements) {
   return createHash('sha256')
-    .update(
-      JSON.stringify({
-        format: MARKER_FORMAT,
-        ha: HA_2026_VERSION,
-        suite: HA_2026_SUITE,
-        debian: HA_2026_DEBIAN_PACKAGES,
-        integrations: HA_INTEGRATIONS,
-        importedOnly: HA_2026_IMPORTED_ONLY,
-        pins: pins(),
-        requirements,
-      }),
-    )
+    .update(JSON.stringify(rootInputs(requirements)))
     .digest('hex');
 }
 
@@ -334,13 +337,7 @@ export async function ensureHomeAssistant2026Root({ force = false, log = (msg) =
         const pipSeconds = (Date.now() - t1) / 1000;
         const marker = {
           hash: requirementsHash(requirements),
-          haVersion: HA_2026_VERSION,
-          suite: HA_2026_SUITE,
-          debian: HA_2026_DEBIAN_PACKAGES,
-          integrations: HA_INTEGRATIONS,
-          importedOnly: HA_2026_IMPORTED_ONLY,
-          pins: pins(),
-          requirements,
+          ...rootInputs(requirements),
           installedAt: new Date().toISOString(),
           debootstrapSeconds,
           pipSeconds,

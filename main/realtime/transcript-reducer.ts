@@ -1,36 +1,11 @@
+import type { MessagePhase, TranscriptItem, TranscriptMessage } from '../../preload/contract/types.js';
+
 /**
- * The conversation as the user sees it, folded from protocol events. Pure: the same actions always
- * give the same transcript, so the renderer's projection and the session's carried-over history
- * agree.
+ * The conversation as the user sees it (the contract's TranscriptItem), folded from protocol events.
+ * Pure: the same actions always give the same transcript, so the renderer's projection and the
+ * session's carried-over history agree.
  */
-export type TranscriptMessage = {
-  kind: 'message';
-  id: string;
-  role: 'user' | 'assistant';
-  text: string;
-  final: boolean;
-  /** The user cut this reply short; the text is what was received, not all of it was heard. */
-  interrupted?: boolean;
-  /**
-   * 2026 models label each assistant message of a response: `commentary` is a preamble said while
-   * working ("checking the thermostat…"), `final_answer` the answer. Absent when the server sends none.
-   */
-  phase?: MessagePhase;
-};
-
-export type MessagePhase = 'commentary' | 'final_answer';
-
-export type TranscriptToolCall = {
-  kind: 'tool';
-  id: string;
-  callId: string;
-  name: string;
-  arguments: string;
-  output?: string;
-  ok?: boolean;
-};
-
-export type TranscriptEntry = TranscriptMessage | TranscriptToolCall;
+export type TranscriptEntry = TranscriptItem;
 
 export type TranscriptAction =
   | { type: 'message_started'; id: string; role: 'user' | 'assistant'; phase?: MessagePhase }

@@ -13,17 +13,12 @@ import type { PriceTable } from './price-table.js';
 import type { AnyServerEvent, ClientEvent, SessionConfig } from './protocol-types.js';
 import type { RealtimeTransport, TransportOpenInfo, TransportStatus } from './realtime-transport.js';
 import { REQUEST_METADATA_KEY, ResponseSequencer } from './response-sequencer.js';
+import type { MessagePhase } from '../../preload/contract/types.js';
 import { UserReplyLog } from './user-reply-log.js';
 import { InputAudio } from './input-audio.js';
 import { TurnClock, type TurnMetrics } from './turn-metrics.js';
 import { RESPONSE_WATCHDOG_MS, ResponseWatchdog } from './response-watchdog.js';
-import {
-  reduceTranscript,
-  summarizeForReseed,
-  type MessagePhase,
-  type TranscriptAction,
-  type TranscriptEntry,
-} from './transcript-reducer.js';
+import { reduceTranscript, summarizeForReseed, type TranscriptAction, type TranscriptEntry } from './transcript-reducer.js';
 
 const log = createLogger('session');
 

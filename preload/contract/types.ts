@@ -20,18 +20,35 @@ export type AssistantState =
 
 export type ConnectionHealth = 'not-configured' | 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'error';
 
-export type TranscriptItem =
-  | {
-      kind: 'message';
-      id: string;
-      role: 'user' | 'assistant';
-      text: string;
-      final: boolean;
-      interrupted?: boolean;
-      /** Assistant messages of 2026 models: `commentary` = a preamble said while working, `final_answer` = the answer. */
-      phase?: 'commentary' | 'final_answer';
-    }
-  | { kind: 'tool'; id: string; callId: string; name: string; arguments: string; output?: string; ok?: boolean };
+/**
+ * 2026 models label each assistant message of a response: `commentary` is a preamble said while
+ * working ("checking the thermostat…"), `final_answer` the answer. Absent when the server sends none.
+ */
+export type MessagePhase = 'commentary' | 'final_answer';
+
+export type TranscriptMessage = {
+  kind: 'message';
+  id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  final: boolean;
+  /** The user cut this reply short; the text is what was received, not all of it was heard. */
+  interrupted?: boolean;
+  phase?: MessagePhase;
+};
+
+export type TranscriptToolCall = {
+  kind: 'tool';
+  id: string;
+  callId: string;
+  name: string;
+  arguments: string;
+  output?: string;
+  ok?: boolean;
+};
+
+/** The conversation as the user sees it: the session folds it from protocol events, the renderer shows it. */
+export type TranscriptItem = TranscriptMessage | TranscriptToolCall;
 
 /** What a card can change, with the limits of the live entity. */
 export type EntityControl =

@@ -106,19 +106,25 @@ describe('npm run headless, end to end against the fake Realtime server', () => 
     expect(events.every((e) => typeof e.t === 'number')).toBe(true);
   });
 
-  it('answers a typed --text message by voice', async () => {
-    server ??= await createFakeRealtimeServer();
-    server.setResponder(() => ({ items: [{ type: 'message', text: 'It is sunny.', audioMs: 500 }] }));
-    const outputPath = join(dir, 'text-output.wav');
-    const { code, events } = await runHeadless([
+  /** Asks "How is the weather?" with --text and records the reply to `outputName`. */
+  const askByText = async (fake: FakeRealtimeServer, outputName: string) => {
+    const outputPath = join(dir, outputName);
+    const run = await runHeadless([
       '--realtime-url',
-      server.url,
+      fake.url,
       '--text',
       'How is the weather?',
       '--output',
       outputPath,
       '--exit-when-idle',
     ]);
+    return { ...run, outputPath };
+  };
+
+  it('answers a typed --text message by voice', async () => {
+    server ??= await createFakeRealtimeServer();
+    server.setResponder(() => ({ items: [{ type: 'message', text: 'It is sunny.', audioMs: 500 }] }));
+    const { code, events, outputPath } = await askByText(server, 'text-output.wav');
     expect(code).toBe(0);
     expect(events.filter((e) => e.type === 'transcript' && e.final).map((e) => e.text)).toEqual(['How is the weather?', 'It is sunny.']);
     expect((await readWavFile(outputPath)).samples.length).toBe(500 * 24);
@@ -132,16 +138,7 @@ describe('npm run headless, end to end against the fake Realtime server', () => 
         { type: 'message', phase: 'final_answer', text: 'It is sunny.', audioMs: 500 },
       ],
     }));
-    const outputPath = join(dir, 'preamble-output.wav');
-    const { code, events } = await runHeadless([
-      '--realtime-url',
-      server.url,
-      '--text',
-      'How is the weather?',
-      '--output',
-      outputPath,
-      '--exit-when-idle',
-    ]);
+    const { code, events, outputPath } = await askByText(server, 'preamble-output.wav');
     expect(code).toBe(0);
     const finals = events.filter((e) => e.type === 'transcript' && e.final);
     expect(finals.map((e) => [e.text, e.phase])).toEqual([
