@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
@@ -32,6 +33,7 @@ import { PlayerRouter } from './player-router.js';
 import { JsonFileSettingsStore } from './settings-store.js';
 import type { Settings } from './settings.js';
 import { SwitchableMicSource } from './switchable-mic-source.js';
+import { ConversationMics } from './conversation-mics.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { UiStateStore } from './ui-state-store.js';
 
@@ -77,6 +79,8 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   #settings: Settings;
   #assistant!: Assistant;
   #mic!: SwitchableMicSource;
+  /** The machine's microphone and web pages' ones, one conversation at a time. */
+  #mics!: ConversationMics;
   #player!: PlayerRouter;
   #wake: { detector: WakeWordDetector | null; engine: StatusView['wakeWord'] } = {
     detector: null,
@@ -182,8 +186,9 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   }
 
   /** Plays the assistant's audio through this port (a window's or web client's worklet). */
-  attachAudioPort(port: PlayerPort): () => void {
+  attachAudioPort(port: PlayerPort, options: { onPlayer?: (player: Player) => void } = {}): () => void {
     const player = new RendererPlayer(port);
+    options.onPlayer?.(player);
     let detach: (() => void) | undefined;
     let gone = false;
     let wait: TimerHandle | undefined;
@@ -207,6 +212,23 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
         await player.close();
       })();
     };
+  }
+
+  /**
+   * Web mode: a page's microphone (frames from its audio socket). It gets a wake word of its own; a
+   * wake word there takes the conversation when the assistant rests (the reply then plays on that
+   * page's output, `output()`), and is answered `onBusy(owner)` while another device has it.
+   */
+  addPageMic(page: { label: string; mic: MicSource; onBusy: (owner: string) => void; output: () => Player | undefined }): () => void {
+    return this.#mics.addPage({
+      label: page.label,
+      mic: page.mic,
+      onBusy: page.onBusy,
+      onClaim: () => {
+        const output = page.output();
+        if (output) this.#player.prefer(output);
+      },
+    });
   }
 
   fullState(): AssistantFullState {
@@ -305,8 +327,10 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     const old = this.#wake.detector;
     this.#wake = { detector: null, engine: { engine: 'none', keywords: [] } };
     this.#assistant.controller.setWakeWord(null);
+    this.#mics.setMachineDetector(null);
     await old?.stop();
     await this.#startWakeWord();
+    await this.#mics.restartPageDetectors();
     this.#emitStatus();
   }
 
@@ -366,10 +390,16 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     const fallback = this.#options.fallbackPlayer ?? (await HeadlessPlayer.create({ soundCard: true }));
     this.#player = new PlayerRouter(fallback);
     this.#mic = new SwitchableMicSource(this.#createMic());
+    this.#mics = new ConversationMics({
+      machine: this.#mic,
+      machineLabel: `this computer (${hostname()})`,
+      busy: () => (this.#assistant ? !isResting(this.#assistant.controller.state) : false),
+      createDetector: () => this.#startPageWakeWord(),
+    });
     this.#assistant = await createAssistant({
       settings: () => this.#settings,
       apiKeyFor: (url) => this.secrets.forConnection('openai', url) ?? '',
-      mic: this.#mic,
+      mic: this.#mics,
       player: this.#player,
       ...(this.#options.transport ? { transport: this.#options.transport } : {}),
       toolSources: [this.home.tools],
@@ -427,7 +457,17 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       detector,
       engine: { engine: detector && selection.kind ? selection.kind : 'none', keywords, ...(note ? { note } : {}) },
     };
-    this.#assistant.controller.setWakeWord(detector);
+    this.#mics.setMachineDetector(detector);
+    this.#assistant.controller.setWakeWord(detector ? this.#mics.wakeWord : null);
+  }
+
+  /** A page's own detector: the engine the machine runs, with the same settings (none if the machine has none). */
+  async #startPageWakeWord(): Promise<WakeWordDetector | null> {
+    if (!this.#wake.detector) return null;
+    const accessKey = this.secrets.forConnection('picovoice', PICOVOICE_SERVER);
+    const selection = await startWakeWordDetector(this.#settings.listening, accessKey ? { picovoiceAccessKey: accessKey } : {});
+    if (selection.error) log.warn({ err: selection.error }, 'no wake word for a page');
+    return selection.engine ?? null;
   }
 
   async #startPushToTalk(): Promise<void> {
@@ -467,6 +507,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   #wireEvents(): void {
     const { controller, session } = this.#assistant;
     controller.on('state', (state) => {
+      if (isResting(state)) this.#mics.release();
       if (this.#renewAtRest && isResting(state)) {
         this.#renewAtRest = false;
         void session.close();

@@ -2,7 +2,7 @@
  * Web mode: a page's microphone on its audio socket (/api/audio), beside the player protocol
  * (player-wire.ts). Standard library only (page and Node).
  *
- *   page → server  text   {"type":"mic-start","sampleRate":16000,"frameSamples":512}   capture runs
+ *   page → server  text   {"type":"mic-start","sampleRate":16000,"frameSamples":512,"name":"Kitchen"}   capture runs
  *                  text   {"type":"mic-stop"}                                          capture ended
  *                  binary "HMIC", u32 LE sequence number, then 512 Int16 LE samples at 16 kHz (1032 bytes)
  *   server → page  text   {"type":"mic-busy","owner":"…"}   a wake word here, but another device owns the conversation
@@ -17,7 +17,8 @@ const MAGIC = [0x48, 0x4d, 0x49, 0x43]; // "HMIC"
 const HEADER_BYTES = 8;
 export const PAGE_MIC_FRAME_BYTES = HEADER_BYTES + PAGE_MIC_FRAME_SAMPLES * 2;
 
-export type MicStartMessage = { type: 'mic-start'; sampleRate: number; frameSamples: number };
+/** `name`: what other devices are told ("busy in <name>"), set on the page (at most 40 characters). */
+export type MicStartMessage = { type: 'mic-start'; sampleRate: number; frameSamples: number; name?: string };
 export type MicStopMessage = { type: 'mic-stop' };
 export type PageToServerMicMessage = MicStartMessage | MicStopMessage;
 export type MicBusyMessage = { type: 'mic-busy'; owner: string };
@@ -54,7 +55,8 @@ export function decodePageMicMessage(text: string): PageToServerMicMessage | nul
   if (value?.type === 'mic-start') {
     // Only the one format is accepted: a page that would send anything else is not this page.
     if (value.sampleRate !== PAGE_MIC_SAMPLE_RATE || value.frameSamples !== PAGE_MIC_FRAME_SAMPLES) return null;
-    return { type: 'mic-start', sampleRate: PAGE_MIC_SAMPLE_RATE, frameSamples: PAGE_MIC_FRAME_SAMPLES };
+    const name = typeof value.name === 'string' ? cleanName(value.name) : '';
+    return { type: 'mic-start', sampleRate: PAGE_MIC_SAMPLE_RATE, frameSamples: PAGE_MIC_FRAME_SAMPLES, ...(name ? { name } : {}) };
   }
   return null;
 }
@@ -69,6 +71,19 @@ export function decodeServerMicMessage(data: unknown): ServerToPageMicMessage | 
 
 export function encodeMicMessage(message: PageToServerMicMessage | ServerToPageMicMessage): string {
   return JSON.stringify(message);
+}
+
+/** A device name as shown to others: printable, single-line, at most 40 characters. */
+export function cleanName(name: string): string {
+  return [
+    ...name
+      .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  ]
+    .slice(0, 40)
+    .join('')
+    .trim();
 }
 
 function parse(text: string): ({ type: unknown } & Record<string, unknown>) | null {
