@@ -61,6 +61,8 @@ export type StartAssistantAppOptions = {
   /** Plays when no window or web client is attached. Default: the sound card. */
   fallbackPlayer?: Player;
   wakeWord?: 'settings' | 'off';
+  /** The built wake-word worker (tests running from TypeScript source pass out/main/wake-word/wake-word-worker.js). */
+  wakeWordWorkerEntry?: string | URL;
   pushToTalk?: 'settings' | 'off';
 };
 
@@ -229,6 +231,11 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
         if (output) this.#player.prefer(output);
       },
     });
+  }
+
+  /** Web pages whose microphone is on (for /health and the tests). */
+  get pageMicCount(): number {
+    return this.#mics.pageCount;
   }
 
   fullState(): AssistantFullState {
@@ -447,7 +454,11 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   async #startWakeWord(): Promise<void> {
     if (this.#options.wakeWord === 'off' || this.#settings.listening.wakeEngine === 'none') return;
     const accessKey = this.secrets.forConnection('picovoice', PICOVOICE_SERVER);
-    const selection = await startWakeWordDetector(this.#settings.listening, accessKey ? { picovoiceAccessKey: accessKey } : {});
+    const selection = await startWakeWordDetector(
+      this.#settings.listening,
+      accessKey ? { picovoiceAccessKey: accessKey } : {},
+      this.#options.wakeWordWorkerEntry ? { workerEntry: this.#options.wakeWordWorkerEntry } : {},
+    );
     const note = selection.notice?.message ?? selection.error?.message;
     if (selection.notice) this.reportError(selection.notice);
     if (selection.error) this.reportError(selection.error);
@@ -465,7 +476,11 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   async #startPageWakeWord(): Promise<WakeWordDetector | null> {
     if (!this.#wake.detector) return null;
     const accessKey = this.secrets.forConnection('picovoice', PICOVOICE_SERVER);
-    const selection = await startWakeWordDetector(this.#settings.listening, accessKey ? { picovoiceAccessKey: accessKey } : {});
+    const selection = await startWakeWordDetector(
+      this.#settings.listening,
+      accessKey ? { picovoiceAccessKey: accessKey } : {},
+      this.#options.wakeWordWorkerEntry ? { workerEntry: this.#options.wakeWordWorkerEntry } : {},
+    );
     if (selection.error) log.warn({ err: selection.error }, 'no wake word for a page');
     return selection.engine ?? null;
   }
