@@ -33,7 +33,7 @@ import { PlayerRouter } from './player-router.js';
 import { JsonFileSettingsStore } from './settings-store.js';
 import type { Settings } from './settings.js';
 import { SwitchableMicSource } from './switchable-mic-source.js';
-import { ConversationMics } from './conversation-mics.js';
+import { ConversationMics, type PageMic } from './conversation-mics.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { UiStateStore } from './ui-state-store.js';
 
@@ -83,6 +83,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   #mic!: SwitchableMicSource;
   /** The machine's microphone and web pages' ones, one conversation at a time. */
   #mics!: ConversationMics;
+  #pageMicsByDevice = new Map<string, PageMic[]>();
   #player!: PlayerRouter;
   #wake: { detector: WakeWordDetector | null; engine: StatusView['wakeWord'] } = {
     detector: null,
@@ -221,8 +222,14 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
    * wake word there takes the conversation when the assistant rests (the reply then plays on that
    * page's output, `output()`), and is answered `onBusy(owner)` while another device has it.
    */
-  addPageMic(page: { label: string; mic: MicSource; onBusy: (owner: string) => void; output: () => Player | undefined }): () => void {
-    return this.#mics.addPage({
+  addPageMic(page: {
+    deviceId: string;
+    label: string;
+    mic: MicSource;
+    onBusy: (owner: string) => void;
+    output: () => Player | undefined;
+  }): () => void {
+    const entry: PageMic = {
       label: page.label,
       mic: page.mic,
       onBusy: page.onBusy,
@@ -230,7 +237,25 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
         const output = page.output();
         if (output) this.#player.prefer(output);
       },
-    });
+    };
+    const remove = this.#mics.addPage(entry);
+    const list = this.#pageMicsByDevice.get(page.deviceId) ?? [];
+    this.#pageMicsByDevice.set(page.deviceId, [...list, entry]);
+    return () => {
+      remove();
+      const rest = (this.#pageMicsByDevice.get(page.deviceId) ?? []).filter((e) => e !== entry);
+      if (rest.length > 0) this.#pageMicsByDevice.set(page.deviceId, rest);
+      else this.#pageMicsByDevice.delete(page.deviceId);
+    };
+  }
+
+  /**
+   * Web mode: the Talk button or a typed message on a device whose page microphone is on: that
+   * microphone (its newest page) takes the conversation about to start, unless another device has one.
+   */
+  claimMicForDevice(deviceId: string): void {
+    const newest = this.#pageMicsByDevice.get(deviceId)?.at(-1);
+    if (newest && isResting(this.#assistant.controller.state)) this.#mics.claim(newest);
   }
 
   /** Web pages whose microphone is on (for /health and the tests). */

@@ -152,6 +152,21 @@ export class ConversationMics extends TypedEmitter<MicSourceEvents> implements M
     );
   }
 
+  /**
+   * A press or a typed message on a page: that page's microphone takes the conversation about to
+   * start, as its wake word would (false, and nothing changes, while another device has one).
+   */
+  claim(page: PageMic): boolean {
+    const source = [...this.#pages].find((s) => s.page === page);
+    if (!source || this.#muted) return false;
+    const busy = this.#options.busy();
+    if (busy && (this.#owner ?? this.#active) !== source) return false;
+    this.#switchTo(source);
+    this.#owner = source;
+    page.onClaim();
+    return true;
+  }
+
   /** The conversation rested: anyone may take the next one; the machine's microphone is heard again. */
   release(): void {
     this.#owner = null;

@@ -12,7 +12,7 @@ const log = createLogger('web');
 export type SocketPeer = { deviceId: string };
 
 /** /api/ws: `window.assistant` over a WebSocket (invokes in, results and events out). */
-export function serveApi(ws: WebSocket, app: AssistantApp): void {
+export function serveApi(ws: WebSocket, app: AssistantApp, peer: SocketPeer = { deviceId: 'unknown' }): void {
   const off = app.onEvent((channel, payload) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', channel, payload }));
   });
@@ -30,6 +30,8 @@ export function serveApi(ws: WebSocket, app: AssistantApp): void {
     if (message.type !== 'invoke' || typeof message.id !== 'number') return; // sends carry nothing main needs here
     const id = message.id;
     const args = Array.isArray(message.args) ? message.args : [];
+    // A press or a typed message here: this device's microphone (if on) takes the conversation.
+    if (message.channel === 'conversation:start' || message.channel === 'conversation:send-text') app.claimMicForDevice(peer.deviceId);
     void app.invoke(message.channel, args).then((result) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, result }));
     });
@@ -96,6 +98,7 @@ function servePageMic(ws: WebSocket, app: AssistantApp, peer: SocketPeer, output
       const label = message.name ?? `device ${peer.deviceId.slice(0, 6)}`;
       void mic.start();
       remove = app.addPageMic({
+        deviceId: peer.deviceId,
         label,
         mic,
         onBusy: (owner) => {

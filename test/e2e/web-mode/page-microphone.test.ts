@@ -65,7 +65,10 @@ describe('web mode: a browser page as the microphone', () => {
     await writeFile(wav, encodeWav(file, RATE));
 
     realtime = await createFakeRealtimeServer({
-      responder: () => ({ userTranscript: 'turn on the kitchen lights', items: [{ type: 'message', text: 'Okay.', audioMs: 300 }] }),
+      responder: (ctx) =>
+        /story/.test(ctx.userText ?? '')
+          ? { items: [{ type: 'message', text: 'Once upon a time…', audioMs: 90_000 }] }
+          : { userTranscript: 'turn on the kitchen lights', items: [{ type: 'message', text: 'Okay.', audioMs: 300 }] },
     });
     const paths = { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') };
     await mkdir(paths.config, { recursive: true });
@@ -152,6 +155,32 @@ describe('web mode: a browser page as the microphone', () => {
       await close();
     }
   }, 300_000);
+
+  it('a wake word on a page while the conversation belongs to another device is answered "busy in <device>"', async () => {
+    const { page, close } = await openPage(browser);
+    try {
+      await page.getByLabel("Use this device's microphone").check();
+      await page.locator('[data-mic-state="on"]').waitFor({ timeout: 20_000 });
+      const appended = () => realtime.connections.reduce((n, c) => n + c.appendedBytes, 0);
+      // Someone types on another screen: the conversation is the machine's, and a long answer plays.
+      app.controller.sendText('tell me a long story');
+      await eventually(
+        () => app.controller.state,
+        (s) => s.kind === 'conversing' && s.phase === 'assistant-speaking',
+        60_000,
+      );
+      const before = appended();
+      // The page's file loops: its wake word comes round within one loop (about 35 s).
+      const banner = page.getByText(/Hearth is busy in this computer/);
+      await banner.waitFor({ timeout: 100_000 });
+      expect(app.controller.state.kind).toBe('conversing');
+      // Half duplex and not the owner: nothing of the page was sent meanwhile.
+      expect(appended()).toBe(before);
+      app.stopConversation();
+    } finally {
+      await close();
+    }
+  }, 240_000);
 
   it('a page the browser refuses the microphone says so, in its language', async () => {
     const denying = await launchChromium({ args: ['--use-fake-device-for-media-stream', '--deny-permission-prompts'] });

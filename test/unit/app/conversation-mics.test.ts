@@ -26,17 +26,19 @@ function setup() {
   mics.setMachineDetector(machineDetector);
   const frames: PcmFrame[] = [];
   mics.on('frame', (f) => frames.push(f));
+  const handles: PageMic[] = [];
   const detections: number[] = [];
   mics.wakeWord.on('detection', (d) => detections.push(d.frameTimestampMs));
   const addPage = async (label: string) => {
     const mic = new FakeMicSource();
     const events = { busy: [] as string[], claims: 0 };
     const page: PageMic = { label, mic, onBusy: (owner) => events.busy.push(owner), onClaim: () => events.claims++ };
+    handles.push(page);
     const before = detectors.length;
     const remove = mics.addPage(page);
     await Promise.resolve();
     const detector = detectors[before]!;
-    return { mic, events, remove, detector };
+    return { mic, events, remove, detector, page };
   };
   return {
     machine,
@@ -193,5 +195,26 @@ describe('ConversationMics: several microphones, one conversation', () => {
     await t.mics.wakeWord.stop();
     expect(t.machineDetector.stopped).toBe(true);
     expect(kitchen.detector.stopped).toBe(true);
+  });
+
+  it('a press or a typed message on a page claims its microphone at rest, without a wake word; not while another device has the conversation', async () => {
+    const t = setup();
+    const kitchen = await t.addPage('Kitchen tablet');
+    const bedroom = await t.addPage('Bedroom');
+    t.machine.push(2, () => MACHINE);
+    kitchen.mic.push(4, () => KITCHEN);
+    expect(t.mics.claim(kitchen.page)).toBe(true);
+    expect(kitchen.events.claims).toBe(1);
+    expect(t.detections).toEqual([]); // a press is not a wake word
+    t.setBusy(true);
+    kitchen.mic.push(1, () => KITCHEN);
+    expect(t.origins().slice(2)).toEqual([KITCHEN, KITCHEN, KITCHEN, KITCHEN, KITCHEN]);
+    expect(t.mics.claim(bedroom.page)).toBe(false);
+    expect(t.mics.claim(kitchen.page)).toBe(true); // the owner again: no change
+    expect(t.mics.ownerLabel).toBe('Kitchen tablet');
+    // A claim the controller then ignored leaves no stale owner: at rest, the bedroom may claim.
+    t.setBusy(false);
+    expect(t.mics.claim(bedroom.page)).toBe(true);
+    expect(t.mics.ownerLabel).toBe('Bedroom');
   });
 });
