@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { PageMicSource } from '../../../main/audio/page-mic-source.js';
+import type { PcmFrame } from '../../../main/audio/mic-source.js';
+
+describe('PageMicSource', () => {
+  it('emits 512-sample frames 32 ms apart while running and unmuted, and drops anything else', async () => {
+    const mic = new PageMicSource();
+    const frames: PcmFrame[] = [];
+    mic.on('frame', (f) => frames.push(f));
+    mic.push(new Int16Array(512)); // before start
+    await mic.start();
+    expect(mic.status).toBe('running');
+    mic.push(new Int16Array(512).fill(1));
+    mic.push(new Int16Array(100)); // not a frame
+    mic.push(new Int16Array(512).fill(2));
+    await mic.setMuted(true);
+    mic.push(new Int16Array(512).fill(3));
+    await mic.setMuted(false);
+    mic.push(new Int16Array(512).fill(4));
+    await mic.stop();
+    mic.push(new Int16Array(512).fill(5));
+    expect(frames.map((f) => [f.samples[0], f.timestampMs])).toEqual([
+      [1, 0],
+      [2, 32],
+      [4, 64],
+    ]);
+  });
+});
