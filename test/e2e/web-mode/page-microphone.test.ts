@@ -159,8 +159,6 @@ describe('web mode: a browser page as the microphone', () => {
   it('a wake word on a page while the conversation belongs to another device is answered "busy in <device>"', async () => {
     const { page, close } = await openPage(browser);
     try {
-      await page.getByLabel("Use this device's microphone").check();
-      await page.locator('[data-mic-state="on"]').waitFor({ timeout: 20_000 });
       const appended = () => realtime.connections.reduce((n, c) => n + c.appendedBytes, 0);
       // Someone types on another screen: the conversation is the machine's, and a long answer plays.
       app.controller.sendText('tell me a long story');
@@ -169,13 +167,19 @@ describe('web mode: a browser page as the microphone', () => {
         (s) => s.kind === 'conversing' && s.phase === 'assistant-speaking',
         60_000,
       );
+      // Only then this page's microphone (its file starts when the capture opens): its wake word
+      // cannot come before the other conversation has begun.
+      const mark = realtime.mark();
+      await page.getByLabel("Use this device's microphone").check();
+      await page.locator('[data-mic-state="on"]').waitFor({ timeout: 20_000 });
       const before = appended();
       // The page's file loops: its wake word comes round within one loop (about 35 s).
       const banner = page.getByText(/Hearth is busy in this computer/);
       await banner.waitFor({ timeout: 100_000 });
       expect(app.controller.state.kind).toBe('conversing');
-      // Half duplex and not the owner: nothing of the page was sent meanwhile.
+      // Nothing of the page was sent meanwhile, and it opened no session of its own.
       expect(appended()).toBe(before);
+      expect(realtime.log.filter((e) => e.seq >= mark && e.event.type === 'session.created')).toEqual([]);
       app.stopConversation();
     } finally {
       await close();
