@@ -258,7 +258,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     if (newest && isResting(this.#assistant.controller.state)) this.#mics.claim(newest);
   }
 
-  /** Web pages whose microphone is on (for /health and the tests). */
+  /** Web pages whose microphone is on (logs and tests). */
   get pageMicCount(): number {
     return this.#mics.pageCount;
   }
