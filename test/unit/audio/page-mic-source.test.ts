@@ -25,4 +25,22 @@ describe('PageMicSource', () => {
       [4, 64],
     ]);
   });
+
+  it('drops what a page sends faster than a microphone can, beyond a 2 s burst', async () => {
+    let now = 0;
+    const mic = new PageMicSource({ now: () => now });
+    let frames = 0;
+    mic.on('frame', () => frames++);
+    await mic.start();
+    for (let i = 0; i < 1000; i++) mic.push(new Int16Array(512)); // a flood at one instant
+    expect(frames).toBe(63); // the burst: 2 s of frames
+    expect(mic.dropped).toBe(1000 - 63);
+    // Then real time: every frame passes.
+    frames = 0;
+    for (let i = 0; i < 500; i++) {
+      now += 32;
+      mic.push(new Int16Array(512));
+    }
+    expect(frames).toBe(500);
+  });
 });
