@@ -8,6 +8,11 @@
  *
  * Once the AudioContext runs (the first user gesture resumes it if the autoplay policy suspended it),
  * the page sends `audio:ready`, again after every reconnect.
+ *
+ * Web mode also offers this device's microphone ("Use this device's microphone", remembered in this
+ * browser's localStorage): captured on the same AudioContext and sent on the same audio socket
+ * (preload/contract/mic-wire.ts). The server runs a wake word for it; nothing goes to OpenAI before
+ * that wake word (or a press, or a typed message).
  */
 import { PLAYER_SAMPLE_RATE } from '../preload/contract/player-protocol.js';
 import { AUDIO_PORT_MESSAGE } from '../preload/contract/types.js';
@@ -16,6 +21,22 @@ import type { AppApi } from './state/app-api.js';
 import { Store } from './state/store.js';
 import { reconnectDelayMs, socketUrl, unpairedRetryDelayMs } from './web-bridge-model.js';
 import { errorMessage } from '../preload/contract/wire-error.js';
+import {
+  decodeServerMicMessage,
+  encodeMicFrame,
+  encodeMicMessage,
+  PAGE_MIC_FRAME_SAMPLES,
+  PAGE_MIC_SAMPLE_RATE,
+} from '../preload/contract/mic-wire.js';
+import { PageMicError, startPageCapture, type PageCapture, type PageMicFailure } from './audio/page-mic.js';
+
+/** This device's microphone: `off` (not wanted), `starting` (asking the browser), `on`, or why it cannot be used. */
+export type PageMicState = 'off' | 'starting' | 'on' | PageMicFailure;
+
+const MIC_PREFERENCE_KEY = 'hearth.useThisMicrophone';
+const MIC_NAME_KEY = 'hearth.microphoneName';
+/** How long "busy in <device>" stays up. */
+const BUSY_NOTICE_MS = 8000;
 
 /** `waiting`: no audio path yet; `suspended`: needs a click or key press; `unsupported`: no AudioWorklet (not a secure context). */
 export type AudioSinkState = 'waiting' | 'suspended' | 'running' | 'unsupported' | 'failed';
@@ -24,6 +45,16 @@ export type AudioSink = {
   readonly state: Store<AudioSinkState>;
   /** Resumes a suspended AudioContext (call from a user gesture). */
   resume(): Promise<void>;
+  /** Web mode only: this device's microphone can be offered (a secure page with audio). */
+  readonly micAvailable: boolean;
+  readonly mic: Store<PageMicState>;
+  /** The device that had the conversation when a wake word here was turned away ("busy in …"), for a few seconds. */
+  readonly micBusy: Store<string | null>;
+  /** This device's name as other devices see it ("busy in Kitchen"). */
+  readonly micName: Store<string>;
+  /** Turns this device's microphone on or off (call from a user gesture: the browser may ask for permission). */
+  setMicEnabled(enabled: boolean): Promise<void>;
+  setMicName(name: string): void;
   dispose(): void;
 };
 
@@ -43,11 +74,27 @@ export function startAudioSink(options: AudioSinkOptions): AudioSink {
   let player: WorkletPlayer | null = null;
   let disposed = false;
 
+  const mic = new Store<PageMicState>('off');
+  const micBusy = new Store<string | null>(null);
+  const micName = new Store<string>(readStorage(MIC_NAME_KEY) ?? '');
+  const captureUrl = new URL('audio/pcm-capture.worklet.js', document.baseURI).href;
+
   const supported = typeof AudioContext !== 'undefined' && typeof AudioWorkletNode !== 'undefined' && window.isSecureContext;
   if (!supported) {
     state.set('unsupported');
-    return { state, resume: async () => {}, dispose: () => {} };
+    return {
+      state,
+      resume: async () => {},
+      micAvailable: false,
+      mic,
+      micBusy,
+      micName,
+      setMicEnabled: async () => {},
+      setMicName: () => {},
+      dispose: () => {},
+    };
   }
+  let setMicEnabled: (enabled: boolean) => Promise<void> = async () => {};
 
   /** Web mode: the audio socket is open too (main streams into it as soon as it hears `audio:ready`). */
   let pathOpen = () => true;
@@ -111,14 +158,79 @@ export function startAudioSink(options: AudioSinkOptions): AudioSink {
     let attempt = 0;
     let retry: ReturnType<typeof setTimeout> | null = null;
     pathOpen = () => socket?.readyState === WebSocket.OPEN;
+    let capture: PageCapture | null = null;
+    let micWanted = readStorage(MIC_PREFERENCE_KEY) === '1';
+    let micSeq = 0;
+    let busyTimer: ReturnType<typeof setTimeout> | null = null;
+    const announceMic = () => {
+      if (!capture || socket?.readyState !== WebSocket.OPEN) return;
+      const name = micName.get().trim();
+      socket.send(
+        encodeMicMessage({
+          type: 'mic-start',
+          sampleRate: PAGE_MIC_SAMPLE_RATE,
+          frameSamples: PAGE_MIC_FRAME_SAMPLES,
+          ...(name ? { name } : {}),
+        }),
+      );
+    };
+    const startMic = async () => {
+      if (!player || capture || mic.get() === 'starting') return;
+      mic.set('starting');
+      try {
+        const started = await startPageCapture(player.context, captureUrl, (pcm) => {
+          if (socket?.readyState === WebSocket.OPEN) socket.send(encodeMicFrame(micSeq++, pcm));
+        });
+        if (!micWanted || disposed) {
+          started.stop();
+          mic.set('off');
+          return;
+        }
+        capture = started;
+        mic.set('on');
+        announceMic();
+      } catch (error) {
+        mic.set(error instanceof PageMicError ? error.reason : 'failed');
+      }
+    };
+    const stopMic = () => {
+      capture?.stop();
+      capture = null;
+      if (socket?.readyState === WebSocket.OPEN) socket.send(encodeMicMessage({ type: 'mic-stop' }));
+      mic.set('off');
+    };
+    setMicEnabled = async (enabled: boolean) => {
+      micWanted = enabled;
+      writeStorage(MIC_PREFERENCE_KEY, enabled ? '1' : null);
+      if (!enabled) return stopMic();
+      await player?.resume().catch(() => undefined);
+      await startMic();
+    };
+    const onMicMessage = (event: MessageEvent<unknown>) => {
+      const message = decodeServerMicMessage(event.data);
+      if (message?.type !== 'mic-busy') return;
+      micBusy.set(message.owner);
+      if (busyTimer !== null) clearTimeout(busyTimer);
+      busyTimer = setTimeout(() => {
+        busyTimer = null;
+        micBusy.set(null);
+      }, BUSY_NOTICE_MS);
+    };
+    cleanups.push(() => {
+      if (busyTimer !== null) clearTimeout(busyTimer);
+      capture?.stop();
+      capture = null;
+    });
     const openSocket = () => {
       if (disposed || !player) return;
       const ws = new WebSocket(socketUrl(location.href, '/api/audio'));
       socket = ws;
       stopRelay = relayWebSocket(ws, player);
+      ws.addEventListener('message', onMicMessage);
       ws.addEventListener('open', () => {
         attempt = 0;
         announceReady();
+        announceMic();
       });
       ws.addEventListener('close', () => {
         if (socket !== ws) return;
@@ -139,7 +251,18 @@ export function startAudioSink(options: AudioSinkOptions): AudioSink {
       player = created;
       track(created);
       openSocket();
+      // Remembered from an earlier visit: the browser keeps (or asks again for) the permission.
+      if (micWanted) await startMic();
     })();
+    cleanups.push(
+      micName.subscribe(() => {
+        // The new name goes with the next start; restart the announcement so the server hears it now.
+        if (capture && socket?.readyState === WebSocket.OPEN) {
+          socket.send(encodeMicMessage({ type: 'mic-stop' }));
+          announceMic();
+        }
+      }),
+    );
     // After the API socket comes back, main has forgotten the page: say again that it can play; and an
     // audio socket still waiting for its retry (a long one while unpaired) tries again now.
     cleanups.push(
@@ -165,6 +288,16 @@ export function startAudioSink(options: AudioSinkOptions): AudioSink {
     resume: async () => {
       await player?.resume();
     },
+    micAvailable: api.mode !== 'electron',
+    mic,
+    micBusy,
+    micName,
+    setMicEnabled: (enabled) => setMicEnabled(enabled),
+    setMicName: (name) => {
+      const clean = name.slice(0, 40);
+      writeStorage(MIC_NAME_KEY, clean.trim() ? clean : null);
+      micName.set(clean);
+    },
     dispose: () => {
       disposed = true;
       for (const cleanup of cleanups.splice(0)) cleanup();
@@ -172,4 +305,21 @@ export function startAudioSink(options: AudioSinkOptions): AudioSink {
       player = null;
     },
   };
+}
+
+function readStorage(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // storage disabled: the choice lasts for this page only
+  }
+}
+
+function writeStorage(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // storage disabled
+  }
 }

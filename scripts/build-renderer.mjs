@@ -3,6 +3,7 @@
 //   out/renderer/index.html, app.css, icon.svg      copied
 //   out/renderer/main.js                              renderer/main.tsx bundled (Preact, zod, the contract)
 //   out/renderer/audio/pcm-player.worklet.js          the playback worklet, one self-contained file
+//   out/renderer/audio/pcm-capture.worklet.js         the capture worklet (web mode's page microphone)
 //
 // No inline scripts or styles: the page works under `default-src 'self'`.
 //
@@ -42,7 +43,10 @@ export async function buildRenderer(options = {}) {
     absWorkingDir: ROOT,
   });
   await build({
-    entryPoints: { 'audio/pcm-player.worklet': join(ROOT, 'renderer/audio/pcm-player.worklet.ts') },
+    entryPoints: {
+      'audio/pcm-player.worklet': join(ROOT, 'renderer/audio/pcm-player.worklet.ts'),
+      'audio/pcm-capture.worklet': join(ROOT, 'renderer/audio/pcm-capture.worklet.ts'),
+    },
     outdir,
     bundle: true,
     format: 'esm',

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
@@ -32,6 +33,7 @@ import { PlayerRouter } from './player-router.js';
 import { JsonFileSettingsStore } from './settings-store.js';
 import type { Settings } from '../../preload/contract/settings-schema.js';
 import { SwitchableMicSource } from './switchable-mic-source.js';
+import { ConversationMics, type PageMic } from './conversation-mics.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { UiStateStore } from './ui-state-store.js';
 
@@ -59,6 +61,8 @@ export type StartAssistantAppOptions = {
   /** Plays when no window or web client is attached. Default: the sound card. */
   fallbackPlayer?: Player;
   wakeWord?: 'settings' | 'off';
+  /** The built wake-word worker (tests running from TypeScript source pass out/main/wake-word/wake-word-worker.js). */
+  wakeWordWorkerEntry?: string | URL;
   pushToTalk?: 'settings' | 'off';
 };
 
@@ -77,6 +81,9 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   #settings: Settings;
   #assistant!: Assistant;
   #mic!: SwitchableMicSource;
+  /** The machine's microphone and web pages' ones, one conversation at a time. */
+  #mics!: ConversationMics;
+  #pageMicsByDevice = new Map<string, PageMic[]>();
   #player!: PlayerRouter;
   #wake: { detector: WakeWordDetector | null; engine: StatusView['wakeWord'] } = {
     detector: null,
@@ -187,8 +194,9 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   }
 
   /** Plays the assistant's audio through this port (a window's or web client's worklet). */
-  attachAudioPort(port: PlayerPort): () => void {
+  attachAudioPort(port: PlayerPort, options: { onPlayer?: (player: Player) => void } = {}): () => void {
     const player = new RendererPlayer(port);
+    options.onPlayer?.(player);
     let detach: (() => void) | undefined;
     let gone = false;
     let wait: TimerHandle | undefined;
@@ -212,6 +220,52 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
         await player.close();
       })();
     };
+  }
+
+  /**
+   * Web mode: a page's microphone (frames from its audio socket). It gets a wake word of its own; a
+   * wake word there takes the conversation when the assistant rests (the reply then plays on that
+   * page's output, `output()`), and is answered `onBusy(owner)` while another device has it.
+   */
+  addPageMic(page: {
+    deviceId: string;
+    label: string;
+    mic: MicSource;
+    onBusy: (owner: string) => void;
+    output: () => Player | undefined;
+  }): () => void {
+    const entry: PageMic = {
+      label: page.label,
+      mic: page.mic,
+      onBusy: page.onBusy,
+      onClaim: () => {
+        const output = page.output();
+        if (output) this.#player.prefer(output);
+      },
+    };
+    const remove = this.#mics.addPage(entry);
+    const list = this.#pageMicsByDevice.get(page.deviceId) ?? [];
+    this.#pageMicsByDevice.set(page.deviceId, [...list, entry]);
+    return () => {
+      remove();
+      const rest = (this.#pageMicsByDevice.get(page.deviceId) ?? []).filter((e) => e !== entry);
+      if (rest.length > 0) this.#pageMicsByDevice.set(page.deviceId, rest);
+      else this.#pageMicsByDevice.delete(page.deviceId);
+    };
+  }
+
+  /**
+   * Web mode: the Talk button or a typed message on a device whose page microphone is on: that
+   * microphone (its newest page) takes the conversation about to start, unless another device has one.
+   */
+  claimMicForDevice(deviceId: string): void {
+    const newest = this.#pageMicsByDevice.get(deviceId)?.at(-1);
+    if (newest && isResting(this.#assistant.controller.state)) this.#mics.claim(newest);
+  }
+
+  /** Web pages whose microphone is on (logs and tests). */
+  get pageMicCount(): number {
+    return this.#mics.pageCount;
   }
 
   fullState(): AssistantFullState {
@@ -310,8 +364,10 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     const old = this.#wake.detector;
     this.#wake = { detector: null, engine: { engine: 'none', keywords: [] } };
     this.#assistant.controller.setWakeWord(null);
+    this.#mics.setMachineDetector(null);
     await old?.stop();
     await this.#startWakeWord();
+    await this.#mics.restartPageDetectors();
     this.#emitStatus();
   }
 
@@ -371,10 +427,16 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     const fallback = this.#options.fallbackPlayer ?? (await HeadlessPlayer.create({ soundCard: true }));
     this.#player = new PlayerRouter(fallback);
     this.#mic = new SwitchableMicSource(this.#createMic());
+    this.#mics = new ConversationMics({
+      machine: this.#mic,
+      machineLabel: `this computer (${hostname()})`,
+      busy: () => (this.#assistant ? !isResting(this.#assistant.controller.state) : false),
+      createDetector: () => this.#startPageWakeWord(),
+    });
     this.#assistant = await createAssistant({
       settings: () => this.#settings,
       apiKeyFor: (url) => this.secrets.forConnection('openai', url) ?? '',
-      mic: this.#mic,
+      mic: this.#mics,
       player: this.#player,
       ...(this.#options.transport ? { transport: this.#options.transport } : {}),
       toolSources: [this.home.tools],
@@ -422,7 +484,11 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   async #startWakeWord(): Promise<void> {
     if (this.#options.wakeWord === 'off' || this.#settings.listening.wakeEngine === 'none') return;
     const accessKey = this.secrets.forConnection('picovoice', PICOVOICE_SERVER);
-    const selection = await startWakeWordDetector(this.#settings.listening, accessKey ? { picovoiceAccessKey: accessKey } : {});
+    const selection = await startWakeWordDetector(
+      this.#settings.listening,
+      accessKey ? { picovoiceAccessKey: accessKey } : {},
+      this.#options.wakeWordWorkerEntry ? { workerEntry: this.#options.wakeWordWorkerEntry } : {},
+    );
     const note = selection.notice?.message ?? selection.error?.message;
     if (selection.notice) this.reportError(selection.notice);
     if (selection.error) this.reportError(selection.error);
@@ -432,7 +498,21 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       detector,
       engine: { engine: detector && selection.kind ? selection.kind : 'none', keywords, ...(note ? { note } : {}) },
     };
-    this.#assistant.controller.setWakeWord(detector);
+    this.#mics.setMachineDetector(detector);
+    this.#assistant.controller.setWakeWord(detector ? this.#mics.wakeWord : null);
+  }
+
+  /** A page's own detector: the engine the machine runs, with the same settings (none if the machine has none). */
+  async #startPageWakeWord(): Promise<WakeWordDetector | null> {
+    if (!this.#wake.detector) return null;
+    const accessKey = this.secrets.forConnection('picovoice', PICOVOICE_SERVER);
+    const selection = await startWakeWordDetector(
+      this.#settings.listening,
+      accessKey ? { picovoiceAccessKey: accessKey } : {},
+      this.#options.wakeWordWorkerEntry ? { workerEntry: this.#options.wakeWordWorkerEntry } : {},
+    );
+    if (selection.error) log.warn({ err: selection.error }, 'no wake word for a page');
+    return selection.engine ?? null;
   }
 
   async #startPushToTalk(): Promise<void> {
@@ -472,6 +552,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   #wireEvents(): void {
     const { controller, session } = this.#assistant;
     controller.on('state', (state) => {
+      if (isResting(state)) this.#mics.release();
       if (this.#renewAtRest && isResting(state)) {
         this.#renewAtRest = false;
         void session.close();

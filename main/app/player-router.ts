@@ -51,6 +51,16 @@ export class PlayerRouter extends TypedEmitter<PlayerEvents> implements Player {
     };
   }
 
+  /**
+   * The conversation's owner (a web page whose wake word fired) plays the reply: `player` becomes the
+   * output if it is attached and nothing is playing now (a reply is never cut to move it).
+   */
+  prefer(player: Player): void {
+    if (!this.#attached.includes(player) || this.#current === player || this.#current.isPlaying) return;
+    this.#attached = [...this.#attached.filter((p) => p !== player), player];
+    void this.#switchTo(player);
+  }
+
   enqueue(itemId: string, pcm16: Int16Array): void {
     this.#current.enqueue(itemId, pcm16);
   }

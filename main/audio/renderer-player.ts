@@ -325,10 +325,17 @@ export type WebSocketLike = {
 
 const WEBSOCKET_OPEN = 1;
 
-/** A PlayerPort over a WebSocket to a page that relays to the worklet (`relayWebSocket`). */
-export function webSocketPlayerPort(socket: WebSocketLike): PlayerPort {
+/**
+ * A PlayerPort over a WebSocket to a page that relays to the worklet (`relayWebSocket`). `ignore`
+ * skips messages of another protocol sharing the socket.
+ */
+export function webSocketPlayerPort(
+  socket: WebSocketLike,
+  options: { ignore?: (data: unknown, isBinary: boolean) => boolean } = {},
+): PlayerPort {
   const listeners = new Set<(message: WorkletToMainMessage) => void>();
   const onMessage = (data: unknown, isBinary: boolean) => {
+    if (options.ignore?.(data, isBinary)) return; // another protocol on the same socket (web mode's microphone)
     const message = wire.decodeWorkletToMain(isBinary ? toFrame(data) : String(data));
     if (message === null) {
       log.warn('ignored an invalid message from the playback page');

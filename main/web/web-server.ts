@@ -186,7 +186,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const wss = serve === serveApi ? api : audio;
     wss.handleUpgrade(req, socket, head, (ws) => {
       liveness.watch(ws, () => guard.isPaired(deviceId));
-      serve(ws, app);
+      serve(ws, app, { deviceId });
     });
   }
 

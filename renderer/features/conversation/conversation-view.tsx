@@ -6,7 +6,7 @@ import { Icon } from '../../ui/icons.js';
 import { EntityCardView } from '../entities/entity-card-view.js';
 import { highlighted } from '../entities/entity-card-model.js';
 import { describeState, talkHint } from '../status/status-model.js';
-import { ListeningNotes, MicMeter, StateDisplay, TurnStats } from '../status/status-view.js';
+import { ListeningNotes, MicMeter, PageMicControl, StateDisplay, TurnStats } from '../status/status-view.js';
 import { Transcript } from '../transcript/transcript-view.js';
 
 export function TalkButton(props: { size?: 'normal' | 'large' }): JSX.Element | null {
@@ -139,6 +139,7 @@ export function ConversationView(): JSX.Element {
         <TalkButton />
         <MuteButton />
         <MicMeter />
+        <PageMicControl />
         <TurnStats />
         <ListeningNotes />
         <TouchedCards />

@@ -10,7 +10,7 @@ import { Icon } from '../../ui/icons.js';
 import { MuteButton, TalkButton } from '../conversation/conversation-view.js';
 import { EntityGrid } from '../entities/home-view.js';
 import { talkHint } from '../status/status-model.js';
-import { Banners, HealthPills, StateDisplay } from '../status/status-view.js';
+import { Banners, HealthPills, PageMicControl, StateDisplay } from '../status/status-view.js';
 import { Transcript } from '../transcript/transcript-view.js';
 import { useIdle } from './idle-cursor.js';
 
@@ -60,6 +60,7 @@ export function KioskView(): JSX.Element {
         </div>
       </header>
       <Banners />
+      <PageMicControl />
       <main class="kiosk__body" id="content">
         <section class="kiosk__transcript" aria-labelledby="kiosk-conversation-title">
           <h1 class="visually-hidden" id="kiosk-conversation-title">

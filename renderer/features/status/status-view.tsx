@@ -1,7 +1,7 @@
 /** The status: state in words with an icon, connection health, latency and cost, the mic meter, banners. */
 import type { ComponentChildren, JSX } from 'preact';
 import type { ConnectionHealth } from '../../../preload/contract/types.js';
-import type { AudioSinkState } from '../../audio-sink.js';
+import type { AudioSinkState, PageMicState } from '../../audio-sink.js';
 import { Store } from '../../state/store.js';
 import { useApp, useStore } from '../../ui/app-context.js';
 import { Icon, type IconName } from '../../ui/icons.js';
@@ -145,6 +145,75 @@ function Banner(props: {
 }
 
 const NO_AUDIO = new Store<AudioSinkState>('waiting');
+const NO_MIC = new Store<PageMicState>('off');
+const NO_BUSY = new Store<string | null>(null);
+const NO_NAME = new Store<string>('');
+
+const MIC_PROBLEMS = {
+  denied: ['mic.denied', 'mic.deniedDetail'],
+  'no-device': ['mic.noDevice', 'mic.noDeviceDetail'],
+  unsupported: ['mic.unsupported', 'mic.unsupportedDetail'],
+  failed: ['mic.failed', 'mic.failedDetail'],
+} as const;
+
+/** Web mode: "Use this device's microphone" (remembered by this browser) and the device's name as others see it. */
+export function PageMicControl(): JSX.Element | null {
+  const { t, audio } = useApp();
+  const state = useStore(audio?.mic ?? NO_MIC, (m) => m);
+  const name = useStore(audio?.micName ?? NO_NAME, (n) => n);
+  if (!audio?.micAvailable) return null;
+  const enabled = state !== 'off';
+  return (
+    <div class="page-mic" data-mic-state={state}>
+      <div class="checkbox">
+        <input
+          id="page-mic-toggle"
+          type="checkbox"
+          checked={enabled}
+          aria-describedby="page-mic-help"
+          onChange={(e) => void audio.setMicEnabled(e.currentTarget.checked)}
+        />
+        <label for="page-mic-toggle">{t.t('mic.useThisDevice')}</label>
+      </div>
+      <p class="field__help" id="page-mic-help">
+        {state === 'on' ? t.t('mic.on') : state === 'starting' ? t.t('mic.starting') : t.t('mic.useThisDeviceHelp')}
+      </p>
+      {enabled && (
+        <div class="field">
+          <label for="page-mic-name">{t.t('mic.name')}</label>
+          <input
+            id="page-mic-name"
+            type="text"
+            maxLength={40}
+            value={name}
+            placeholder={t.t('mic.namePlaceholder')}
+            onChange={(e) => audio.setMicName(e.currentTarget.value)}
+          />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Why this device's microphone cannot be used, and "busy in <device>" when its wake word was turned away. */
+function PageMicBanners(): JSX.Element {
+  const { t, audio } = useApp();
+  const state = useStore(audio?.mic ?? NO_MIC, (m) => m);
+  const busy = useStore(audio?.micBusy ?? NO_BUSY, (b) => b);
+  const problem = state === 'denied' || state === 'no-device' || state === 'unsupported' || state === 'failed' ? MIC_PROBLEMS[state] : null;
+  return (
+    <>
+      {problem && (
+        <Banner tone="warning" icon="mic-off" title={t.t(problem[0])} message={t.t(problem[1])} role="alert">
+          <button type="button" class="button button--small" onClick={() => void audio?.setMicEnabled(true)}>
+            {t.t('app.retry')}
+          </button>
+        </Banner>
+      )}
+      {busy !== null && <Banner tone="info" icon="mic" title={t.t('mic.busy', { owner: busy })} message={t.t('mic.busyDetail')} />}
+    </>
+  );
+}
 
 /** Web mode: the server refuses this page (its device was unpaired); what to do about it. */
 export function UnpairedBanner(): JSX.Element {
@@ -189,6 +258,7 @@ export function Banners(): JSX.Element {
       {audioState === 'unsupported' && (
         <Banner tone="info" icon="speaker" title={t.t('banner.soundUnsupported')} message={t.t('banner.soundUnsupportedDetail')} />
       )}
+      <PageMicBanners />
       {notices.map((notice) => (
         <Banner key={notice.id} tone="error" icon="alert" title={errorTitle(notice.error, t)} message={notice.error.message} role="alert">
           {!kiosk && errorNeedsSettings(notice.error) && (

@@ -9,6 +9,8 @@ import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
 import { int16ToBase64 } from '../../../main/audio/pcm.js';
 import type { PlayerPort } from '../../../main/audio/renderer-player.js';
 import { SilentMicSource } from '../../../main/audio/silent-mic-source.js';
+import { PageMicSource } from '../../../main/audio/page-mic-source.js';
+import type { Player } from '../../../main/audio/player.js';
 import { KeyFileCipher } from '../../../main/secrets/secret-cipher.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
 import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
@@ -124,6 +126,45 @@ describe('AssistantApp: audio outputs', () => {
     reply('resp_2', 200);
     expect(port.received.filter((m) => m.type === 'chunk').length).toBeGreaterThan(0);
     detach();
+  });
+});
+
+describe('AssistantApp: a web page as the microphone', () => {
+  it('Talk pressed on a device with its microphone on gives that page the conversation: its microphone is heard and the reply plays on its output, not the newest one', async () => {
+    const { app, clock, transport, reply } = await setup();
+    const kitchenPort = recordingPort();
+    const bedroomPort = recordingPort();
+    let kitchenPlayer: Player | undefined;
+    app.attachAudioPort(kitchenPort, { onPlayer: (p) => (kitchenPlayer = p) });
+    app.attachAudioPort(bedroomPort); // the newest output: it would play the reply
+    const kitchenMic = new PageMicSource({ now: () => clock.now() });
+    await kitchenMic.start();
+    const remove = app.addPageMic({
+      deviceId: 'kitchen',
+      label: 'Kitchen',
+      mic: kitchenMic,
+      onBusy: () => {},
+      output: () => kitchenPlayer,
+    });
+    expect(app.pageMicCount).toBe(1);
+    app.claimMicForDevice('kitchen'); // as web mode does for the Talk button pressed on that device
+    const pressed = await app.invoke('conversation:start', [{ source: 'button' }]);
+    expect(pressed.ok).toBe(true);
+    await flush();
+    transport.open();
+    await flush();
+    transport.server({ type: 'session.updated', session: {} });
+    await flush();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(32);
+      kitchenMic.push(new Int16Array(512).fill(1234));
+    }
+    expect(transport.sentOfType('input_audio_buffer.append').length).toBeGreaterThan(0); // the kitchen is heard
+    reply('resp_1', 200);
+    expect(kitchenPort.received.filter((m) => m.type === 'chunk').length).toBeGreaterThan(0);
+    expect(bedroomPort.received.filter((m) => m.type === 'chunk')).toEqual([]);
+    remove();
+    expect(app.pageMicCount).toBe(0);
   });
 });
 

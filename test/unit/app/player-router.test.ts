@@ -40,4 +40,31 @@ describe('PlayerRouter', () => {
     expect(window.isPlaying).toBe(true);
     expect(fallback.isPlaying).toBe(false);
   });
+
+  it("plays the reply on the conversation owner's output (prefer), but never moves a reply that is playing", async () => {
+    const clock = new ManualClock();
+    const fallback = await HeadlessPlayer.create({ clock });
+    const kitchen = await HeadlessPlayer.create({ clock });
+    const bedroom = await HeadlessPlayer.create({ clock });
+    const stranger = await HeadlessPlayer.create({ clock });
+    const router = new PlayerRouter(fallback);
+    router.attach(kitchen);
+    const detachBedroom = router.attach(bedroom); // the newest: it would play
+    router.prefer(kitchen);
+    router.enqueue('a', new Int16Array(24_000));
+    expect(kitchen.isPlaying).toBe(true);
+    expect(bedroom.isPlaying).toBe(false);
+    router.prefer(bedroom); // mid-reply: stays where it is
+    expect(router.current).toBe(kitchen);
+    router.prefer(stranger); // not attached: ignored
+    expect(router.current).toBe(kitchen);
+    clock.advance(1100);
+    expect(kitchen.isPlaying).toBe(false);
+    // The preferred output is now the newest: when it leaves, the one before it plays again.
+    router.prefer(bedroom);
+    expect(router.current).toBe(bedroom);
+    detachBedroom();
+    await new Promise((r) => setImmediate(r));
+    expect(router.current).toBe(kitchen);
+  });
 });
