@@ -6,6 +6,7 @@ import type { AssistantState, ConnectionHealth, StatusView, TurnLatency } from '
 import type { WireError } from '../../../preload/contract/wire-error.js';
 import type { Translator } from '../../i18n/i18n.js';
 import { toolTitle } from '../transcript/transcript-model.js';
+import { errorText } from '../../i18n/error-text.js';
 
 export type Tone = 'idle' | 'ready' | 'active' | 'speaking' | 'busy' | 'warning' | 'error';
 
@@ -102,7 +103,7 @@ export function describeState(status: StatusView, t: Translator, isMac = false):
     case 'follow-up':
       return { icon: 'ear', tone: 'active', title: t.t('status.followUp'), hint: t.t('status.hint.followUp'), inConversation: true };
     case 'error':
-      return { icon: 'alert', tone: 'error', title: t.t('status.error'), hint: state.error.message, inConversation: false };
+      return { icon: 'alert', tone: 'error', title: t.t('status.error'), hint: errorText(state.error, t.locale), inConversation: false };
     case 'conversing':
       switch (state.phase) {
         case 'listening':

@@ -15,6 +15,7 @@ import {
   meterPercent,
   unreachable,
 } from './status-model.js';
+import { errorText } from '../../i18n/error-text.js';
 
 export function StateDisplay(props: { size?: 'normal' | 'large' }): JSX.Element | null {
   const { controller, t, isMac } = useApp();
@@ -260,7 +261,14 @@ export function Banners(): JSX.Element {
       )}
       <PageMicBanners />
       {notices.map((notice) => (
-        <Banner key={notice.id} tone="error" icon="alert" title={errorTitle(notice.error, t)} message={notice.error.message} role="alert">
+        <Banner
+          key={notice.id}
+          tone="error"
+          icon="alert"
+          title={errorTitle(notice.error, t)}
+          message={errorText(notice.error, t.locale)}
+          role="alert"
+        >
           {!kiosk && errorNeedsSettings(notice.error) && (
             <button type="button" class="button button--small" onClick={() => navigate('settings')}>
               {t.t('banner.openSettings')}
