@@ -478,6 +478,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       this.#emitStatus();
     });
     controller.on('error', (error) => this.reportError(error));
+    this.#assistant.echo.on('notice', (notice) => this.reportError(notice));
     controller.on('mic_level', (level) => this.emit('event', 'mic:level', level));
     controller.on('muted', () => this.#emitStatus());
     controller.on('transcript', () => this.#scheduleTranscript());

@@ -11,6 +11,7 @@ import { createConversationTools } from '../tools/conversation-tools.js';
 import { AssistantController } from './assistant-controller.js';
 import type { Settings } from './settings.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
+import { EchoControl, type EchoCanceller } from './echo-control.js';
 
 export type AssistantDeps = {
   settings: () => Settings;
@@ -29,6 +30,11 @@ export type AssistantDeps = {
   extraInstructions?: () => string | undefined;
   /** The wake-word detector (null/absent: no wake word; start by hotkey, menu or text). */
   wakeWord?: WakeWordDetector | null;
+  /**
+   * Wraps the microphone in the echo canceller (issue 10), for every host alike. Absent or null: no
+   * canceller (auto duplex then means half duplex).
+   */
+  echoCanceller?: ((mic: MicSource) => EchoCanceller | null) | null;
   clock?: Clock;
 };
 
@@ -36,6 +42,10 @@ export type Assistant = {
   controller: AssistantController;
   session: VoiceSession;
   transport: RealtimeTransport;
+  /** The duplex mode in effect and the canceller behind it. */
+  echo: EchoControl;
+  /** The microphone everything listens to: the echo-cancelled one when there is a canceller. */
+  mic: MicSource;
 };
 
 /** The one place the engine is assembled, for every host: Electron, headless and web mode. */
@@ -62,12 +72,17 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   const { conversation } = deps.settings();
+  // The wake word and the session hear the same (cancelled) microphone.
+  const canceller = deps.echoCanceller?.(deps.mic) ?? null;
+  const mic = canceller ?? deps.mic;
+  const echo = new EchoControl({ canceller, player: deps.player, settings: () => deps.settings().listening });
   const controller = new AssistantController({
     session,
-    mic: deps.mic,
+    mic,
     player: deps.player,
     ...(deps.wakeWord ? { wakeWord: deps.wakeWord } : {}),
-    duplex: () => deps.settings().listening.duplex,
+    duplex: () => echo.current().mode,
+    echoCancelled: () => echo.current().cancelling,
     halfDuplexTailMs: () => deps.settings().listening.halfDuplexTailMs,
     wakeWordEnabled: !!deps.wakeWord,
     followUpMs: conversation.followUpSeconds * 1000,
@@ -75,5 +90,5 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   late.controller = controller;
-  return { controller, session, transport };
+  return { controller, session, transport, echo, mic };
 }

@@ -156,6 +156,10 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     // Names, areas or exposure changed in Home Assistant: re-send the tools and instructions.
     ha?.onContextChanged(() => session.applyConfig());
     if (wakeNotice) events.write('error', wireFields(wakeNotice));
+    assistant.echo.on('notice', (notice) => {
+      log.warn(notice.message);
+      events.write('error', wireFields(notice));
+    });
     const retiring = retirementNotice(settings.openai.model);
     if (retiring) {
       // Told, not fatal: the model works until its date.
