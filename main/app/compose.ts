@@ -11,7 +11,8 @@ import { createConversationTools } from '../tools/conversation-tools.js';
 import { AssistantController } from './assistant-controller.js';
 import type { Settings } from './settings.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
-import { EchoControl, type EchoCanceller } from './echo-control.js';
+import { EchoControl, type EchoEngine } from './echo-control.js';
+import { defaultEchoEngine } from './echo-engine.js';
 
 export type AssistantDeps = {
   settings: () => Settings;
@@ -31,10 +32,10 @@ export type AssistantDeps = {
   /** The wake-word detector (null/absent: no wake word; start by hotkey, menu or text). */
   wakeWord?: WakeWordDetector | null;
   /**
-   * Wraps the microphone in the echo canceller (issue 10), for every host alike. Absent or null: no
-   * canceller (auto duplex then means half duplex).
+   * The echo canceller that wraps the microphone (issue 10), for every host alike. Absent: the build's
+   * (`defaultEchoEngine`); null: none (auto duplex then means half duplex).
    */
-  echoCanceller?: ((mic: MicSource) => EchoCanceller | null) | null;
+  echoEngine?: EchoEngine | null;
   clock?: Clock;
 };
 
@@ -73,9 +74,10 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   });
   const { conversation } = deps.settings();
   // The wake word and the session hear the same (cancelled) microphone.
-  const canceller = deps.echoCanceller?.(deps.mic) ?? null;
+  const echoEngine = deps.echoEngine === undefined ? defaultEchoEngine : deps.echoEngine;
+  const canceller = echoEngine?.createCanceller(deps.mic) ?? null;
   const mic = canceller ?? deps.mic;
-  const echo = new EchoControl({ canceller, player: deps.player, settings: () => deps.settings().listening });
+  const echo = new EchoControl({ engine: echoEngine, canceller, player: deps.player, settings: () => deps.settings().listening });
   const controller = new AssistantController({
     session,
     mic,

@@ -25,7 +25,7 @@ import { AppError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import type { MicSource } from '../audio/mic-source.js';
 import type { Player } from '../audio/player.js';
-import type { EchoStats, PlayedAudio } from '../audio/echo/echo-types.js';
+import type { EchoPathMeasurement, EchoStats, PlayedAudio } from '../audio/echo/echo-types.js';
 import type { DuplexSetting, EchoTestResult } from '../../preload/contract/settings-schema.js';
 
 const log = createLogger('echo');
@@ -36,6 +36,13 @@ export interface EchoCanceller extends MicSource {
   setEnabled(enabled: boolean): void;
   stats(): EchoStats;
 }
+
+/** main/audio/echo as the app uses it: the canceller, the self-test signal and the measurement. */
+export type EchoEngine = {
+  createCanceller(mic: MicSource): EchoCanceller;
+  selfTestSignal(): Int16Array;
+  measureEchoPath(played24k: Int16Array, recorded16k: Int16Array): Promise<EchoPathMeasurement>;
+};
 
 export type EchoFallbackReason = 'self-test' | 'canceller-failed' | 'no-canceller';
 
@@ -68,12 +75,15 @@ export type EchoControlEvents = {
 export type EchoControlOptions = {
   /** Null: no canceller in this build or host (auto then means half duplex). */
   canceller: EchoCanceller | null;
+  /** What made the canceller, for the self-test's signal and measurement. */
+  engine?: EchoEngine | null;
   player: Player;
   settings: () => { duplex: DuplexSetting; echoTest: EchoTestResult | null };
 };
 
 export class EchoControl extends TypedEmitter<EchoControlEvents> {
   readonly #canceller: EchoCanceller | null;
+  readonly engine: EchoEngine | null;
   readonly #settings: EchoControlOptions['settings'];
   readonly #offs: Array<() => void> = [];
   #failed = false;
@@ -85,6 +95,7 @@ export class EchoControl extends TypedEmitter<EchoControlEvents> {
   constructor(options: EchoControlOptions) {
     super();
     this.#canceller = options.canceller;
+    this.engine = options.engine ?? null;
     this.#settings = options.settings;
     const canceller = this.#canceller;
     if (canceller) {
@@ -136,6 +147,7 @@ export class EchoControl extends TypedEmitter<EchoControlEvents> {
   }
 
   resume(): void {
+    if (!this.#suspended) return;
     this.#suspended = false;
     this.#current = undefined;
     this.current();

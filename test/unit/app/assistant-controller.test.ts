@@ -5,7 +5,7 @@ import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
 import { int16ToBase64 } from '../../../main/audio/pcm.js';
 import type { AssistantError } from '../../../main/util/errors.js';
 import { FakeMicSource } from '../../fakes/fake-mic-source.js';
-import { FakeEchoCanceller } from '../../fakes/fake-echo-canceller.js';
+import { FakeEchoCanceller, fakeEchoEngine } from '../../fakes/fake-echo-canceller.js';
 import type { MicSource } from '../../../main/audio/mic-source.js';
 import type { EchoTestResult } from '../../../preload/contract/settings-schema.js';
 import { FakeWakeWordDetector } from '../../fakes/fake-wake-word-detector.js';
@@ -25,7 +25,7 @@ async function setup(change: (s: Settings) => void = () => undefined, withWake =
   const player = await HeadlessPlayer.create({ clock });
   let canceller: FakeEchoCanceller | undefined;
   const assistant = await createAssistant({
-    ...(withCanceller ? { echoCanceller: (raw: MicSource) => (canceller = new FakeEchoCanceller(raw)) } : {}),
+    echoEngine: withCanceller ? fakeEchoEngine((raw: MicSource) => (canceller = new FakeEchoCanceller(raw))) : null,
     settings: () => settings,
     apiKeyFor: () => 'k',
     mic,
