@@ -42,6 +42,17 @@ await build({
   },
 });
 
+// The echo canceller's worker, bundled the same way. WebRTC AEC3 (@ennuicastr/webrtcaec3.js) stays
+// external: the Emscripten module reads its .wasm next to its own .js by path (unpacked as well).
+await build({
+  ...nodeOptions,
+  entryPoints: { 'main/audio/echo/echo-worker': 'main/audio/echo/echo-worker.ts' },
+  external: ['electron', '@ennuicastr/webrtcaec3.js'],
+  banner: {
+    js: "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);",
+  },
+});
+
 // The renderer (out/renderer: index.html, CSS, main.js and the playback worklet as its own file).
 await buildRenderer({ quiet });
 
