@@ -265,6 +265,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     await this.home.close();
     await this.#assistant.controller.shutdown();
     this.#assistant.session.dispose();
+    await this.#assistant.echo.dispose();
     await this.#player.close();
   }
 
@@ -329,7 +330,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
    */
   async runEchoSelfTest(): Promise<EchoSelfTestResult> {
     const { echo, mic, controller } = this.#assistant;
-    const engine = echo.engine;
+    const engine = echo.engine?.selfTest;
     if (!engine) return { ok: false, failure: 'unavailable', message: 'Echo cancellation is not part of this build.' };
     if (this.#echoTestRunning) return { ok: false, failure: 'busy', message: 'An echo test is already running.' };
     if (!isResting(controller.state) || this.#player.isPlaying)
@@ -341,14 +342,15 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
         mic,
         player: this.#player,
         clock: this.#clock,
-        signal: engine.selfTestSignal(),
-        measure: (played, recorded) => engine.measureEchoPath(played, recorded),
+        signal: engine.signal(),
+        measure: (played, recorded) => engine.measure(played, recorded),
       });
       if (!run.ok) return { ok: false, failure: run.failure, message: run.message };
       const result = { ...run.measurement, at: new Date().toISOString() };
       log.info({ result }, 'echo self-test');
       const saved = await this.settingsStore.save({ ...this.#settings, listening: { ...this.#settings.listening, echoTest: result } });
       if (saved.ok) await this.applySettings(saved.settings);
+      echo.setDelayHint(result.delayMs);
       echo.resume();
       return { ok: true, result, duplex: echo.current().mode };
     } finally {

@@ -75,7 +75,11 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const { conversation } = deps.settings();
   // The wake word and the session hear the same (cancelled) microphone.
   const echoEngine = deps.echoEngine === undefined ? defaultEchoEngine : deps.echoEngine;
-  const canceller = echoEngine?.createCanceller(deps.mic) ?? null;
+  const canceller =
+    echoEngine?.createCanceller(deps.mic, {
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      delayHintMs: deps.settings().listening.echoTest?.delayMs ?? null,
+    }) ?? null;
   const mic = canceller ?? deps.mic;
   const echo = new EchoControl({ engine: echoEngine, canceller, player: deps.player, settings: () => deps.settings().listening });
   const controller = new AssistantController({

@@ -24,6 +24,7 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import { AppError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import type { MicSource } from '../audio/mic-source.js';
+import type { Clock } from '../util/clock.js';
 import type { Player } from '../audio/player.js';
 import type { EchoPathMeasurement, EchoStats, PlayedAudio } from '../audio/echo/echo-types.js';
 import type { DuplexSetting, EchoTestResult } from '../../preload/contract/settings-schema.js';
@@ -33,15 +34,24 @@ const log = createLogger('echo');
 /** What the app needs of main/audio/echo's `EchoCancellingMicSource`. */
 export interface EchoCanceller extends MicSource {
   pushPlayed(audio: PlayedAudio): void;
-  setEnabled(enabled: boolean): void;
+  /** On: cancelling once its worker runs (a failure comes as an `echo_*` error); off: pass-through. */
+  setEnabled(enabled: boolean): void | Promise<void>;
   stats(): EchoStats;
+  /** The self-test's delay (ms): where the canceller starts looking. */
+  setDelayHint?(delayMs: number | null): void;
+  /** Ends its worker; the wrapped microphone is not stopped. */
+  dispose?(): void | Promise<void>;
 }
 
 /** main/audio/echo as the app uses it: the canceller, the self-test signal and the measurement. */
 export type EchoEngine = {
-  createCanceller(mic: MicSource): EchoCanceller;
-  selfTestSignal(): Int16Array;
-  measureEchoPath(played24k: Int16Array, recorded16k: Int16Array): Promise<EchoPathMeasurement>;
+  /** `clock`: the one the player stamps what it played with; `delayHintMs`: the last self-test's delay. */
+  createCanceller(mic: MicSource, options: { clock?: Clock; delayHintMs: number | null }): EchoCanceller;
+  /** Null until main/audio/echo has the self-test: `echo:self-test` then answers `unavailable`. */
+  selfTest: {
+    signal(): Int16Array;
+    measure(played24k: Int16Array, recorded16k: Int16Array): Promise<EchoPathMeasurement>;
+  } | null;
 };
 
 export type EchoFallbackReason = 'self-test' | 'canceller-failed' | 'no-canceller';
@@ -153,8 +163,14 @@ export class EchoControl extends TypedEmitter<EchoControlEvents> {
     this.current();
   }
 
-  dispose(): void {
+  /** The self-test measured this delay: the canceller starts its search there. */
+  setDelayHint(delayMs: number | null): void {
+    this.#canceller?.setDelayHint?.(delayMs);
+  }
+
+  async dispose(): Promise<void> {
     for (const off of this.#offs.splice(0)) off();
+    await this.#canceller?.dispose?.();
   }
 
   #fail(why: string): void {

@@ -174,6 +174,7 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
   } finally {
     await assistant?.controller.shutdown().catch((error: unknown) => log.warn({ err: error }, 'shutdown failed'));
     assistant?.session.dispose();
+    await assistant?.echo.dispose().catch((error: unknown) => log.warn({ err: error }, 'closing the echo canceller failed'));
     await homeAssistant?.close().catch((error: unknown) => log.warn({ err: error }, 'closing Home Assistant failed'));
     await player.close();
     await events.close();

@@ -83,24 +83,26 @@ export class FakeEchoCanceller extends TypedEmitter<MicSourceEvents> implements 
 export function fakeEchoEngine(
   create: (mic: MicSource) => EchoCanceller = (mic) => new FakeEchoCanceller(mic),
   options: { signal?: Int16Array; recommend?: EchoPathMeasurement['recommended'] } = {},
-): EchoEngine & { measured: Array<{ played24k: Int16Array; recorded16k: Int16Array }> } {
+): EchoEngine & { selfTest: NonNullable<EchoEngine['selfTest']>; measured: Array<{ played24k: Int16Array; recorded16k: Int16Array }> } {
   const measured: Array<{ played24k: Int16Array; recorded16k: Int16Array }> = [];
   return {
     measured,
-    createCanceller: create,
-    selfTestSignal: () => options.signal ?? testChirp(),
-    measureEchoPath: async (played24k, recorded16k) => {
-      measured.push({ played24k, recorded16k });
-      const delayMs = bestLagMs(played24k, recorded16k);
-      const recommended = options.recommend ?? 'full';
-      return {
-        delayMs,
-        echoLevelDb: -6,
-        erleDb: recommended === 'full' ? 30 : 4,
-        erleFirstSecondDb: recommended === 'full' ? 18 : 2,
-        recommended,
-        reason: recommended === 'full' ? 'cancelled' : 'too-much-echo',
-      };
+    createCanceller: (mic) => create(mic),
+    selfTest: {
+      signal: () => options.signal ?? testChirp(),
+      measure: async (played24k, recorded16k) => {
+        measured.push({ played24k, recorded16k });
+        const delayMs = bestLagMs(played24k, recorded16k);
+        const recommended = options.recommend ?? 'full';
+        return {
+          delayMs,
+          echoLevelDb: -6,
+          erleDb: recommended === 'full' ? 30 : 4,
+          erleFirstSecondDb: recommended === 'full' ? 18 : 2,
+          recommended,
+          reason: recommended === 'full' ? 'cancelled' : 'too-much-echo',
+        };
+      },
     },
   };
 }

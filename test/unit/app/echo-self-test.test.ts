@@ -43,7 +43,7 @@ describe('echo self-test', () => {
   it('hands the measurement a reference and a recording aligned by the clock: the room delay comes back', async () => {
     const { clock, player, mic, stop } = await room(120);
     const engine = fakeEchoEngine(undefined, { signal: testChirp(1) });
-    const done = runEchoSelfTest({ mic, player, clock, signal: engine.selfTestSignal(), measure: engine.measureEchoPath });
+    const done = runEchoSelfTest({ mic, player, clock, signal: engine.selfTest.signal(), measure: engine.selfTest.measure });
     for (let i = 0; i < 100 && engine.measured.length === 0; i++) {
       clock.advance(32);
       await Promise.resolve();
@@ -64,7 +64,7 @@ describe('echo self-test', () => {
     const { clock, player, mic, stop } = await room(50);
     stop();
     const engine = fakeEchoEngine();
-    const deps = { mic, player, clock, signal: testChirp(1), measure: engine.measureEchoPath };
+    const deps = { mic, player, clock, signal: testChirp(1), measure: engine.selfTest.measure };
     await mic.setMuted(true);
     expect(await runEchoSelfTest(deps)).toMatchObject({ ok: false, failure: 'mic-muted' });
     await mic.setMuted(false);
