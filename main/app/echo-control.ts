@@ -8,8 +8,7 @@
  * | setting | self-test          | canceller      | in effect                          |
  * | ------- | ------------------ | -------------- | ---------------------------------- |
  * | half    | any                | any            | half duplex, canceller off         |
- * | full    | any                | running        | full duplex, cancelled             |
- * | full    | any                | none or failed | full duplex, raw (headset)         |
+ * | full    | any                | any            | full duplex, raw (headset)         |
  * | auto    | `full` or none yet | running        | full duplex, cancelled             |
  * | auto    | `half`             | any            | half duplex (one notice)           |
  * | auto    | any                | failed         | half duplex (one notice)           |
@@ -69,7 +68,8 @@ export type CancellerHealth = 'running' | 'failed' | 'none';
 /** Pure: the mode in effect for a setting, the last self-test and the canceller's health. */
 export function effectiveDuplex(setting: DuplexSetting, echoTest: EchoTestResult | null, canceller: CancellerHealth): EffectiveDuplex {
   if (setting === 'half') return { mode: 'half', cancelling: false };
-  if (setting === 'full') return { mode: 'full', cancelling: canceller === 'running' };
+  // Full: a headset, or speakers the user trusts: the raw microphone, as before auto existed.
+  if (setting === 'full') return { mode: 'full', cancelling: false };
   if (echoTest?.recommended === 'half') return { mode: 'half', cancelling: false, fallback: 'self-test' };
   if (canceller === 'failed') return { mode: 'half', cancelling: false, fallback: 'canceller-failed' };
   if (canceller === 'none') return { mode: 'half', cancelling: false, fallback: 'no-canceller' };
