@@ -14,6 +14,7 @@ const nodeEntries = {
   'bench/run': 'bench/run.ts',
   'bench/idle-probe': 'bench/idle-probe.ts',
   'bench/eval/cli': 'bench/eval/cli.ts',
+  'bench/echo-cli': 'bench/echo-cli.ts',
 };
 
 const nodeOptions = {

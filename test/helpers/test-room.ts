@@ -1,5 +1,16 @@
-import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type PcmFrame } from '../../main/audio/mic-source.js';
+import type { PlayedAudio } from '../../main/audio/echo/echo-types.js';
+import {
+  MIC_FRAME_MS,
+  MIC_FRAME_SAMPLES,
+  MIC_SAMPLE_RATE,
+  type MicSource,
+  type MicSourceEvents,
+  type MicStatus,
+  type PcmFrame,
+} from '../../main/audio/mic-source.js';
 import { resampleClip } from '../../main/audio/resampler.js';
+import { TypedEmitter, type EventSource } from '../../main/util/typed-emitter.js';
+import { eventually } from './wait.js';
 
 /**
  * A file-based test room: what the loudspeaker plays reaches the microphone through a room impulse
@@ -18,6 +29,10 @@ export type RoomOptions = {
   rt60Ms?: number;
   /** Background noise level, dBFS (default -65). */
   noiseDbfs?: number;
+  /** An overdriven loudspeaker: the played signal goes through tanh(drive · x) (default: linear). */
+  drive?: number;
+  /** A moving echo path: the gain wobbles by ±this fraction at 3 Hz (default 0: a still room). */
+  wobble?: number;
   seed?: number;
 };
 
@@ -60,7 +75,10 @@ export async function recordRoom(options: {
   lengthSamples: number;
 }): Promise<RoomRecording> {
   const length = options.lengthSamples;
-  const played16 = await resampleClip(options.played, 24_000, MIC_SAMPLE_RATE);
+  const played16 = Float32Array.from(await resampleClip(options.played, 24_000, MIC_SAMPLE_RATE), (v) => v / 32768);
+  const drive = options.room.drive;
+  if (drive !== undefined) for (let i = 0; i < played16.length; i++) played16[i] = Math.tanh(drive * played16[i]!) / Math.tanh(drive);
+  const wobble = options.room.wobble ?? 0;
   const echo = new Float32Array(length);
   const at = options.playedAtSample ?? 0;
   for (const tap of roomImpulseResponse(options.room)) {
@@ -68,7 +86,8 @@ export async function recordRoom(options: {
     for (let i = 0; i < played16.length; i++) {
       const j = shift + i;
       if (j >= length) break;
-      if (j >= 0) echo[j]! += (tap.gain * played16[i]!) / 32768;
+      const g = wobble === 0 ? 1 : 1 + wobble * Math.sin((2 * Math.PI * 3 * j) / MIC_SAMPLE_RATE);
+      if (j >= 0) echo[j]! += tap.gain * g * played16[i]!;
     }
   }
   const speech = new Float32Array(length);
@@ -117,4 +136,84 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A microphone the test room drives: the test emits each recorded frame when the room's clock says so. */
+export class RoomMicSource extends TypedEmitter<MicSourceEvents> implements MicSource {
+  status: MicStatus = 'stopped';
+  muted = false;
+
+  async start(): Promise<void> {
+    this.status = 'running';
+    this.emit('status', 'running');
+  }
+
+  async stop(): Promise<void> {
+    this.status = 'stopped';
+    this.emit('status', 'stopped');
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    this.muted = muted;
+  }
+
+  deliver(frame: PcmFrame): void {
+    this.emit('frame', frame);
+  }
+}
+
+/**
+ * Plays the room in (simulated) real time through `source`: the player plays `played` (24 kHz) from
+ * app time `playedAtMs`, reporting each 20 ms chunk `leadMs` before it is heard (as a player does when
+ * it hands audio to the device); the microphone delivers each frame of `mic` 32 ms after its first
+ * sample (stream time 0 = app time 0). Resolves with the frames `source` emitted, once it has emitted
+ * as many as were delivered.
+ */
+export async function playRoom(options: {
+  source: EventSource<MicSourceEvents> & { pushPlayed(audio: PlayedAudio): void };
+  mic: RoomMicSource;
+  clock: ManualClockLike;
+  recording: Int16Array;
+  played: Int16Array;
+  playedAtMs: number;
+  leadMs?: number;
+}): Promise<PcmFrame[]> {
+  const { source, mic, clock, recording, played, playedAtMs } = options;
+  const lead = options.leadMs ?? 60;
+  const out: PcmFrame[] = [];
+  const off = source.on('frame', (frame) => out.push(frame));
+  const frames = micFrames(recording);
+  const chunk = 480; // 20 ms at 24 kHz
+  let next = 0;
+  for (const frame of frames) {
+    clock.advance(MIC_FRAME_MS);
+    const now = clock.now();
+    while (next < played.length && playedAtMs + (next * 1000) / 24_000 <= now + lead) {
+      source.pushPlayed({ samples: played.slice(next, next + chunk), playedAtMs: playedAtMs + (next * 1000) / 24_000 });
+      next += chunk;
+    }
+    mic.deliver(frame);
+  }
+  try {
+    await eventually(
+      () => out.length,
+      (n) => n >= frames.length,
+      120_000,
+      20,
+    );
+  } finally {
+    off();
+  }
+  return out;
+}
+
+export type ManualClockLike = { now(): number; advance(ms: number): void };
+
+/** Frames back into one signal (float, full scale 1). */
+export function joinFrames(frames: PcmFrame[]): Float32Array {
+  const out = new Float32Array(frames.length * MIC_FRAME_SAMPLES);
+  frames.forEach((f, i) => {
+    for (let j = 0; j < f.samples.length; j++) out[i * MIC_FRAME_SAMPLES + j] = f.samples[j]! / 32768;
+  });
+  return out;
 }

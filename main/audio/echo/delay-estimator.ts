@@ -38,6 +38,7 @@ export class EnvelopeDelayEstimator {
   #accSamples = 0;
   #current: DelayEstimate | null = null;
   #candidate: number | null = null;
+  #correlations: Float64Array;
 
   constructor(options: DelayEstimatorOptions) {
     this.stepSamples = options.stepSamples ?? Math.round(options.sampleRate / 200);
@@ -49,6 +50,7 @@ export class EnvelopeDelayEstimator {
     this.#ref = new Float64Array(length);
     this.#mic = new Float64Array(length);
     this.#refActive = new Uint8Array(length);
+    this.#correlations = new Float64Array(this.maxLag + 1);
   }
 
   /** The accepted estimate (null until one is confident). */
@@ -109,6 +111,7 @@ export class EnvelopeDelayEstimator {
     let bestLag = 0;
     let sum = 0;
     let sumSq = 0;
+    const correlations = this.#correlations;
     for (let lag = 0; lag <= this.maxLag; lag++) {
       let refMean = 0;
       for (let k = 0; k < W; k++) refMean += this.#ref[mod(base + k - lag, len)]!;
@@ -121,6 +124,7 @@ export class EnvelopeDelayEstimator {
         refVar += r * r;
       }
       const c = refVar > 0 ? cross / Math.sqrt(refVar * micVar) : 0;
+      correlations[lag] = c;
       sum += c;
       sumSq += c * c;
       if (c > best) {
@@ -131,8 +135,12 @@ export class EnvelopeDelayEstimator {
     const lags = this.maxLag + 1;
     const mean = sum / lags;
     const spread = Math.sqrt(Math.max(0, sumSq / lags - mean * mean));
-    // Confident: a clear peak, well above the correlation at other lags.
-    if (best < 0.35 || best - mean < 3 * spread) return false;
+    // The best correlation away from the peak (more than 100 ms off): another candidate delay.
+    const away = Math.round(100 / this.stepMs);
+    let second = -Infinity;
+    for (let lag = 0; lag <= this.maxLag; lag++) if (Math.abs(lag - bestLag) > away) second = Math.max(second, correlations[lag]!);
+    // Confident: a clear peak, well above the correlation at other lags, or well above any other delay.
+    if (best < 0.35 || (best - mean < 3 * spread && best - second < 0.15)) return false;
     const delayMs = bestLag * this.stepMs;
     const current = this.#current;
     if (current === null) {
