@@ -215,6 +215,19 @@ async function runConversation(
 
   controller.on('state', (state) => {
     events.write('state', stateFields(state));
+    // The echo path at every state change: the mode in effect and the canceller's estimate.
+    const echoStats = assistant.echo.stats();
+    if (echoStats) {
+      const { mode, cancelling } = assistant.echo.current();
+      events.write('echo', {
+        mode,
+        cancelling,
+        delay_ms: echoStats.delayMs,
+        erle_db: echoStats.erleDb === null ? null : round(echoStats.erleDb),
+        frames: echoStats.framesProcessed,
+        mean_process_ms: round(echoStats.meanProcessMs),
+      });
+    }
     if (!isResting(state)) conversationHappened = true;
     if (state.kind === 'conversing' && options.text !== undefined && options.wake === 'none' && !textSent) {
       textSent = true;
