@@ -9,7 +9,7 @@
  * failure guards (no microphone frames at all, or the playback never finishing).
  */
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { MIC_FRAME_MS, MIC_SAMPLE_RATE, type MicSource, type PcmFrame } from '../audio/mic-source.js';
+import { MIC_FRAME_MS, MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicSource, type PcmFrame } from '../audio/mic-source.js';
 import { PLAYER_SAMPLE_RATE, type Player } from '../audio/player.js';
 import type { EchoPathMeasurement, PlayedAudio } from '../audio/echo/echo-types.js';
 import type { EchoSelfTestFailure } from '../../preload/contract/types.js';
@@ -47,6 +47,13 @@ export async function runEchoSelfTest(deps: EchoSelfTestDeps): Promise<EchoSelfT
   const played: PlayedAudio[] = [];
   let recorded = 0;
   let recordStartMs: number | undefined;
+  /**
+   * The recording's time zero on the app clock, as the canceller stamps frames: a frame arrives right
+   * after its last sample, plus a delay that only ever adds, so the smallest (arrival - frame length -
+   * stream time) over the recording is the offset from stream time to app time.
+   */
+  let offsetMs = Number.POSITIVE_INFINITY;
+  let firstTimestampMs = 0;
   let drained = false;
   const offs: Array<() => void> = [];
   const timers: TimerHandle[] = [];
@@ -57,9 +64,10 @@ export async function runEchoSelfTest(deps: EchoSelfTestDeps): Promise<EchoSelfT
       };
       offs.push(
         mic.on('frame', (frame: PcmFrame) => {
+          offsetMs = Math.min(offsetMs, clock.now() - (frame.samples.length / MIC_FRAME_SAMPLES) * MIC_FRAME_MS - frame.timestampMs);
           if (recordStartMs === undefined) {
-            // The frame that just arrived began one frame ago: the recording's time zero on the app clock.
-            recordStartMs = clock.now() - MIC_FRAME_MS;
+            firstTimestampMs = frame.timestampMs;
+            recordStartMs = firstTimestampMs + offsetMs;
             player.enqueue(SELF_TEST_ITEM, signal);
           }
           frames.push(frame.samples.slice());
@@ -93,7 +101,7 @@ export async function runEchoSelfTest(deps: EchoSelfTestDeps): Promise<EchoSelfT
     for (const timer of timers) clock.clearTimeout(timer);
   }
   const recording = concat(frames, recorded);
-  const reference = placeOnTimeline(played, recordStartMs!, Math.ceil((recorded * PLAYER_SAMPLE_RATE) / MIC_SAMPLE_RATE));
+  const reference = placeOnTimeline(played, firstTimestampMs + offsetMs, Math.ceil((recorded * PLAYER_SAMPLE_RATE) / MIC_SAMPLE_RATE));
   try {
     return { ok: true, measurement: await deps.measure(reference, recording) };
   } catch (error) {
