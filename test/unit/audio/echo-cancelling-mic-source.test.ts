@@ -54,7 +54,14 @@ type Run = {
 /** Plays the reply into the room from app time 500 ms and records what the canceller gives back. */
 async function run(
   room: RoomOptions,
-  options: { delayHintMs?: number | null; speech?: Int16Array; speechAtSample?: number; speechGain?: number } = {},
+  options: {
+    delayHintMs?: number | null;
+    speech?: Int16Array;
+    speechAtSample?: number;
+    speechGain?: number;
+    leadMs?: number;
+    jitterMs?: number;
+  } = {},
 ): Promise<Run> {
   const playedAtMs = 500;
   const lengthSamples = Math.round(((playedAtMs + (reply.length * 1000) / 24_000) / 1000 + 1.5) * SECOND);
@@ -75,7 +82,16 @@ async function run(
   await source.setEnabled(true);
   expect(source.cancelling).toBe(true);
   const delivered = micFrames(recording.mic);
-  const frames = await playRoom({ source, mic, clock, recording: recording.mic, played: reply, playedAtMs });
+  const frames = await playRoom({
+    source,
+    mic,
+    clock,
+    recording: recording.mic,
+    played: reply,
+    playedAtMs,
+    leadMs: options.leadMs,
+    jitterMs: options.jitterMs,
+  });
   await source.dispose();
   return { frames, delivered, out: joinFrames(frames), mic: Float32Array.from(recording.mic, (v) => v / 32768), source, errors };
 }
@@ -115,6 +131,14 @@ describe('EchoCancellingMicSource with the AEC3 worker, in the test room', () =>
     expect(Math.abs(r.source.stats().delayMs! - 800)).toBeLessThanOrEqual(10);
     const end = r.mic.length - 2 * SECOND;
     expect(erle(r, end - 5 * SECOND, end)).toBeGreaterThanOrEqual(25);
+  });
+
+  it('aligns by the app clock despite a jittery microphone (frames up to 40 ms late) and a player that reports 20 ms late', async () => {
+    const r = await run({ delayMs: 60, gain: 0.7, seed: 5 }, { jitterMs: 40, leadMs: -20 });
+    expect(r.errors).toEqual([]);
+    expect(r.frames.map((f) => f.timestampMs)).toEqual(r.delivered.map((f) => f.timestampMs));
+    const end = r.mic.length - 2 * SECOND;
+    expect(erle(r, end - 6 * SECOND, end)).toBeGreaterThanOrEqual(25);
   });
 
   it('during double talk the user’s speech stays ≥ 10 dB above the residual echo, with the echo louder than the user', async () => {
