@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EchoCanceller } from '../../../main/audio/echo/echo-canceller.js';
+import { pathToFileURL } from 'node:url';
+import { EchoCanceller, resolveEchoWorkerEntry } from '../../../main/audio/echo/echo-canceller.js';
 import { EchoCancellingMicSource } from '../../../main/audio/echo/echo-cancelling-mic-source.js';
 import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type PcmFrame } from '../../../main/audio/mic-source.js';
 import { resampleClip } from '../../../main/audio/resampler.js';
@@ -237,6 +238,15 @@ describe('EchoCancellingMicSource: pass-through and failures', () => {
     expect(source.cancelling).toBe(false);
     expect(errors).toHaveLength(1);
     await source.dispose();
+  });
+
+  it('finds the built worker from each bundle that can start it (shell, headless, web, bench)', () => {
+    for (const bundle of ['out/main/shell/index.js', 'out/main/headless/cli.js', 'out/main/web/cli.js', 'out/bench/run.js']) {
+      expect(resolveEchoWorkerEntry(pathToFileURL(path.resolve(bundle)).href), bundle).toBe(WORKER);
+    }
+    expect(() => resolveEchoWorkerEntry(pathToFileURL(path.join(dir, 'elsewhere.js')).href)).toThrow(
+      /echo-canceller worker script was not found/,
+    );
   });
 
   it('a worker script that is missing gives one configuration error and pass-through', async () => {
