@@ -20,6 +20,7 @@ import { db, energy, joinFrames, micFrames, playRoom, recordRoom, RoomMicSource,
 
 const WORKER = path.resolve('out/main/audio/echo/echo-worker.js');
 const CRASHING_WORKER = path.resolve('test/fixtures/crashing-echo-worker.mjs');
+const FAILING_WORKER = path.resolve('test/fixtures/failing-echo-worker.mjs');
 const SECOND = MIC_SAMPLE_RATE;
 
 let dir: string;
@@ -247,6 +248,25 @@ describe('EchoCancellingMicSource: pass-through and failures', () => {
     expect(() => resolveEchoWorkerEntry(pathToFileURL(path.join(dir, 'elsewhere.js')).href)).toThrow(
       /echo-canceller worker script was not found/,
     );
+  });
+
+  it('AEC3 that fails to load in the worker gives one error, with the worker’s message, and pass-through', async () => {
+    const mic = new RoomMicSource();
+    const source = new EchoCancellingMicSource(mic, { clock: new ManualClock(), workerEntry: FAILING_WORKER });
+    const errors: AssistantError[] = [];
+    source.on('error', (e) => errors.push(e));
+    await source.setEnabled(true);
+    expect(errors.map((e) => e.toWire())).toEqual([
+      expect.objectContaining({ source: 'mic', message: 'WebAssembly.instantiate(): out of memory', code: 'echo_canceller_failed' }),
+    ]);
+    expect(source.cancelling).toBe(false);
+    const frame = micFrames(new Int16Array(MIC_FRAME_SAMPLES).fill(5))[0]!;
+    const seen: PcmFrame[] = [];
+    source.on('frame', (f) => seen.push(f));
+    mic.deliver(frame);
+    expect(seen).toEqual([frame]);
+    expect(source.stats().enabled).toBe(false);
+    await source.dispose();
   });
 
   it('a worker script that is missing gives one configuration error and pass-through', async () => {
