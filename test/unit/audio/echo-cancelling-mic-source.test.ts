@@ -143,6 +143,31 @@ describe('EchoCancellingMicSource with the AEC3 worker, in the test room', () =>
     expect(erle(r, end - 6 * SECOND, end)).toBeGreaterThanOrEqual(25);
   });
 
+  it('follows a change of the echo path (200 ms, then a Bluetooth speaker at 650 ms) and cancels again', async () => {
+    const played = new Int16Array(reply.length * 2);
+    played.set(reply);
+    played.set(reply, reply.length);
+    const switchAt = Math.round((reply.length * SECOND) / 24_000); // the second reply, in mic samples
+    const lengthSamples = switchAt * 2 + SECOND;
+    const before = await recordRoom({ room: { delayMs: 200, gain: 0.7 }, played, lengthSamples });
+    const after = await recordRoom({ room: { delayMs: 650, gain: 0.7, seed: 4 }, played, lengthSamples });
+    const recording = new Int16Array(lengthSamples);
+    recording.set(before.mic.subarray(0, switchAt));
+    recording.set(after.mic.subarray(switchAt), switchAt);
+    const clock = new ManualClock();
+    const mic = new RoomMicSource();
+    const source = new EchoCancellingMicSource(mic, { clock, workerEntry: WORKER });
+    await source.setEnabled(true);
+    const frames = await playRoom({ source, mic, clock, recording, played, playedAtMs: 0 });
+    const stats = source.stats();
+    await source.dispose();
+    const r = { mic: Float32Array.from(recording, (v) => v / 32768), out: joinFrames(frames) } as Run;
+    expect(erle(r, switchAt - 6 * SECOND, switchAt)).toBeGreaterThanOrEqual(25);
+    expect(Math.abs(stats.delayMs! - 650)).toBeLessThanOrEqual(10);
+    const end = lengthSamples - 2 * SECOND;
+    expect(erle(r, end - 6 * SECOND, end)).toBeGreaterThanOrEqual(25);
+  });
+
   it('during double talk the user’s speech stays ≥ 10 dB above the residual echo, with the echo louder than the user', async () => {
     const at = 8 * SECOND;
     const room = { delayMs: 60, gain: 0.7 };
