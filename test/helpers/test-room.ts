@@ -177,6 +177,8 @@ export async function playRoom(options: {
   played: Int16Array;
   playedAtMs: number;
   leadMs?: number;
+  /** Frames arrive up to this much late (seeded, in bursts: a late frame delays the ones after it). */
+  jitterMs?: number;
 }): Promise<PcmFrame[]> {
   const { source, mic, clock, recording, played, playedAtMs } = options;
   const lead = options.leadMs ?? 60;
@@ -185,8 +187,12 @@ export async function playRoom(options: {
   const frames = micFrames(recording);
   const chunk = 480; // 20 ms at 24 kHz
   let next = 0;
-  for (const frame of frames) {
-    clock.advance(MIC_FRAME_MS);
+  const random = mulberry32(99);
+  const start = clock.now();
+  for (const [k, frame] of frames.entries()) {
+    // Frame k's last sample is captured at (k + 1) · 32 ms; it arrives then, or later with jitter.
+    const arrival = start + (k + 1) * MIC_FRAME_MS + (options.jitterMs ? random() * options.jitterMs : 0);
+    if (arrival > clock.now()) clock.advance(arrival - clock.now());
     const now = clock.now();
     while (next < played.length && playedAtMs + (next * 1000) / 24_000 <= now + lead) {
       source.pushPlayed({ samples: played.slice(next, next + chunk), playedAtMs: playedAtMs + (next * 1000) / 24_000 });

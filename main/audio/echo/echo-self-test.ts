@@ -96,8 +96,9 @@ export function selfTestSignal(): Int16Array {
  * microphone recorded meanwhile (16 kHz, starting when playback started): the delay by
  * cross-correlation, the echo level, and the ERLE AEC3 reaches on this recording in its first
  * second and once converged; then the duplex mode to use: `half` when the ERLE stays under
- * FULL_DUPLEX_MIN_ERLE_DB or the microphone clips on the echo. Pure: no device, no worker (about
- * 1-2 s of CPU on this thread for the 4 s signal on a busy 2-core machine).
+ * FULL_DUPLEX_MIN_ERLE_DB or the microphone clips on the echo. Pure: no device, no worker. It takes
+ * 1-2 s of CPU on this thread for the 4 s signal on a busy 2-core machine, in slices of half a
+ * second of audio (the event loop runs between them).
  */
 export async function measureEchoPath(played: Int16Array, recorded: Int16Array): Promise<EchoPathMeasurement> {
   const none = { delayMs: null, echoLevelDb: null, erleDb: null, erleFirstSecondDb: null };
@@ -143,6 +144,9 @@ export async function measureEchoPath(played: Int16Array, recorded: Int16Array):
       frame.fill(0);
       frame.set(recorded.subarray(i, i + MIC_FRAME_SAMPLES));
       const cancelled = processor.processFrame(frame, (i * 1000) / MIC_SAMPLE_RATE);
+      // Half a second of audio at a time, then let the event loop run (the caller's thread keeps
+      // serving IPC and sockets while the self-test is analysed).
+      if ((i / MIC_FRAME_SAMPLES) % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
       for (let j = 0; j < cancelled.length && i + j < out.length; j++) out[i + j] = cancelled[j]! / 32768;
     }
   } finally {

@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EchoCanceller } from '../../../main/audio/echo/echo-canceller.js';
+import { pathToFileURL } from 'node:url';
+import { EchoCanceller, resolveEchoWorkerEntry } from '../../../main/audio/echo/echo-canceller.js';
 import { EchoCancellingMicSource } from '../../../main/audio/echo/echo-cancelling-mic-source.js';
 import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type PcmFrame } from '../../../main/audio/mic-source.js';
 import { resampleClip } from '../../../main/audio/resampler.js';
@@ -19,6 +20,7 @@ import { db, energy, joinFrames, micFrames, playRoom, recordRoom, RoomMicSource,
 
 const WORKER = path.resolve('out/main/audio/echo/echo-worker.js');
 const CRASHING_WORKER = path.resolve('test/fixtures/crashing-echo-worker.mjs');
+const FAILING_WORKER = path.resolve('test/fixtures/failing-echo-worker.mjs');
 const SECOND = MIC_SAMPLE_RATE;
 
 let dir: string;
@@ -54,7 +56,14 @@ type Run = {
 /** Plays the reply into the room from app time 500 ms and records what the canceller gives back. */
 async function run(
   room: RoomOptions,
-  options: { delayHintMs?: number | null; speech?: Int16Array; speechAtSample?: number; speechGain?: number } = {},
+  options: {
+    delayHintMs?: number | null;
+    speech?: Int16Array;
+    speechAtSample?: number;
+    speechGain?: number;
+    leadMs?: number;
+    jitterMs?: number;
+  } = {},
 ): Promise<Run> {
   const playedAtMs = 500;
   const lengthSamples = Math.round(((playedAtMs + (reply.length * 1000) / 24_000) / 1000 + 1.5) * SECOND);
@@ -75,7 +84,16 @@ async function run(
   await source.setEnabled(true);
   expect(source.cancelling).toBe(true);
   const delivered = micFrames(recording.mic);
-  const frames = await playRoom({ source, mic, clock, recording: recording.mic, played: reply, playedAtMs });
+  const frames = await playRoom({
+    source,
+    mic,
+    clock,
+    recording: recording.mic,
+    played: reply,
+    playedAtMs,
+    leadMs: options.leadMs,
+    jitterMs: options.jitterMs,
+  });
   await source.dispose();
   return { frames, delivered, out: joinFrames(frames), mic: Float32Array.from(recording.mic, (v) => v / 32768), source, errors };
 }
@@ -115,6 +133,39 @@ describe('EchoCancellingMicSource with the AEC3 worker, in the test room', () =>
     expect(Math.abs(r.source.stats().delayMs! - 800)).toBeLessThanOrEqual(10);
     const end = r.mic.length - 2 * SECOND;
     expect(erle(r, end - 5 * SECOND, end)).toBeGreaterThanOrEqual(25);
+  });
+
+  it('aligns by the app clock despite a jittery microphone (frames up to 40 ms late) and a player that reports 20 ms late', async () => {
+    const r = await run({ delayMs: 60, gain: 0.7, seed: 5 }, { jitterMs: 40, leadMs: -20 });
+    expect(r.errors).toEqual([]);
+    expect(r.frames.map((f) => f.timestampMs)).toEqual(r.delivered.map((f) => f.timestampMs));
+    const end = r.mic.length - 2 * SECOND;
+    expect(erle(r, end - 6 * SECOND, end)).toBeGreaterThanOrEqual(25);
+  });
+
+  it('follows a change of the echo path (200 ms, then a Bluetooth speaker at 650 ms) and cancels again', async () => {
+    const played = new Int16Array(reply.length * 2);
+    played.set(reply);
+    played.set(reply, reply.length);
+    const switchAt = Math.round((reply.length * SECOND) / 24_000); // the second reply, in mic samples
+    const lengthSamples = switchAt * 2 + SECOND;
+    const before = await recordRoom({ room: { delayMs: 200, gain: 0.7 }, played, lengthSamples });
+    const after = await recordRoom({ room: { delayMs: 650, gain: 0.7, seed: 4 }, played, lengthSamples });
+    const recording = new Int16Array(lengthSamples);
+    recording.set(before.mic.subarray(0, switchAt));
+    recording.set(after.mic.subarray(switchAt), switchAt);
+    const clock = new ManualClock();
+    const mic = new RoomMicSource();
+    const source = new EchoCancellingMicSource(mic, { clock, workerEntry: WORKER });
+    await source.setEnabled(true);
+    const frames = await playRoom({ source, mic, clock, recording, played, playedAtMs: 0 });
+    const stats = source.stats();
+    await source.dispose();
+    const r = { mic: Float32Array.from(recording, (v) => v / 32768), out: joinFrames(frames) } as Run;
+    expect(erle(r, switchAt - 6 * SECOND, switchAt)).toBeGreaterThanOrEqual(25);
+    expect(Math.abs(stats.delayMs! - 650)).toBeLessThanOrEqual(10);
+    const end = lengthSamples - 2 * SECOND;
+    expect(erle(r, end - 6 * SECOND, end)).toBeGreaterThanOrEqual(25);
   });
 
   it('during double talk the user’s speech stays ≥ 10 dB above the residual echo, with the echo louder than the user', async () => {
@@ -212,6 +263,34 @@ describe('EchoCancellingMicSource: pass-through and failures', () => {
     await source.setEnabled(true);
     expect(source.cancelling).toBe(false);
     expect(errors).toHaveLength(1);
+    await source.dispose();
+  });
+
+  it('finds the built worker from each bundle that can start it (shell, headless, web, bench)', () => {
+    for (const bundle of ['out/main/shell/index.js', 'out/main/headless/cli.js', 'out/main/web/cli.js', 'out/bench/run.js']) {
+      expect(resolveEchoWorkerEntry(pathToFileURL(path.resolve(bundle)).href), bundle).toBe(WORKER);
+    }
+    expect(() => resolveEchoWorkerEntry(pathToFileURL(path.join(dir, 'elsewhere.js')).href)).toThrow(
+      /echo-canceller worker script was not found/,
+    );
+  });
+
+  it('AEC3 that fails to load in the worker gives one error, with the worker’s message, and pass-through', async () => {
+    const mic = new RoomMicSource();
+    const source = new EchoCancellingMicSource(mic, { clock: new ManualClock(), workerEntry: FAILING_WORKER });
+    const errors: AssistantError[] = [];
+    source.on('error', (e) => errors.push(e));
+    await source.setEnabled(true);
+    expect(errors.map((e) => e.toWire())).toEqual([
+      expect.objectContaining({ source: 'mic', message: 'WebAssembly.instantiate(): out of memory', code: 'echo_canceller_failed' }),
+    ]);
+    expect(source.cancelling).toBe(false);
+    const frame = micFrames(new Int16Array(MIC_FRAME_SAMPLES).fill(5))[0]!;
+    const seen: PcmFrame[] = [];
+    source.on('frame', (f) => seen.push(f));
+    mic.deliver(frame);
+    expect(seen).toEqual([frame]);
+    expect(source.stats().enabled).toBe(false);
     await source.dispose();
   });
 

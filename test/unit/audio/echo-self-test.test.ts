@@ -69,6 +69,21 @@ describe('measureEchoPath', () => {
     expect(m).toMatchObject({ recommended: 'half', reason: 'too-much-echo' });
   });
 
+  it('lets the event loop run while it analyses (in slices of half a second of audio)', async () => {
+    const recording = await recordRoom({ room: { delayMs: 60 }, played: signal, lengthSamples: 5 * MIC_SAMPLE_RATE });
+    let turns = 0;
+    let running = true;
+    const spin = (): void => {
+      turns++;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await measureEchoPath(signal, recording.mic);
+    running = false;
+    // 5 s of recording = 156 frames: at least 9 slices, each letting the loop turn.
+    expect(turns).toBeGreaterThanOrEqual(9);
+  });
+
   it('bad input gives an answer, never a throw: empty arrays, noise for both', async () => {
     await expect(measureEchoPath(new Int16Array(0), new Int16Array(0))).resolves.toMatchObject({ reason: 'no-signal' });
     const random = mulberry32(5);
