@@ -154,6 +154,13 @@ const utterances: Utterance[] = Array.from({ length: CYCLES + 1 }, (_, i) => ({
   speed: 150 + (i % 3) * 15,
 }));
 
+const REPLIES: Utterance[] = [
+  'Here is what I found. The forecast for tomorrow is mostly sunny with a light breeze in the afternoon.',
+  'Sure, I have turned off the kitchen lights and the hallway lamp is still on at half brightness.',
+  'Your timer is set for ten minutes; I will tell you when it rings, even if music is playing.',
+  'The living room is at twenty one degrees, and the heating will switch to night mode at eleven.',
+].map((text, i) => ({ id: `room-reply-${i}`, text, voice: ['en-gb', 'en-us', 'en-us+f3', 'en-us+m3'][i]!, speed: 160 + i * 5 }));
+
 let dir: string;
 let server: FakeRealtimeServer;
 let assistant: Assistant | undefined;
@@ -186,16 +193,14 @@ async function until<T>(what: string, check: () => T | undefined, timeoutMs: num
 beforeAll(async () => {
   requireSpeechTools();
   dir = await mkdtemp(join(tmpdir(), 'hearth-echo-room-'));
-  const reply = await synthesize(
-    dir,
-    {
-      id: 'room-reply',
-      text: 'Here is what I found. The forecast for tomorrow is mostly sunny with a light breeze in the afternoon, and a few clouds in the evening.',
-      voice: 'en-gb',
-      speed: 165,
-    },
-    0,
-  );
+  // Replies differ, as a model's do: four sentences in four voices, each reply cut from a different place.
+  const replies = await mapLimit(REPLIES, 4, (u) => synthesize(dir, u, 0.2));
+  const reply = new Int16Array(replies.reduce((n, r) => n + r.length, 0));
+  let at = 0;
+  for (const r of replies) {
+    reply.set(r, at);
+    at += r.length;
+  }
   clips = await mapLimit(utterances, 4, (u) => synthesize(dir, u, 0));
   replyPcm = (await resampleClip(reply, MIC_SAMPLE_RATE, 24_000)).map((v) => Math.round(v * 0.35));
   server = await createFakeRealtimeServer({
