@@ -10,6 +10,7 @@ import { benchWakeWord } from './wake-word-bench.js';
 import { benchBrowserPlayback } from './browser-playback-bench.js';
 import { benchHomeAssistant } from './home-assistant-bench.js';
 import { benchWebSecurity } from './web-security-bench.js';
+import { benchEcho } from './echo-bench.js';
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 8);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -48,6 +49,8 @@ log('browser playback (AudioWorklet in Chromium)');
 const browserPlayback = await benchBrowserPlayback();
 log('web mode under attack (idle and wrong-token floods, a paired client meanwhile)');
 const webSecurity = await benchWebSecurity();
+log('echo path (AEC3 in the test room at 60 and 800 ms, beside half duplex)');
+const echo = await benchEcho();
 log('idle process (10 s without, 10 s with the wake word)');
 const idle = { without_wake_word: idleProbe('none'), listening_for_wake_word: idleProbe('wake') };
 
@@ -73,6 +76,7 @@ const result = {
   wake_word: wakeWord,
   browser_playback: browserPlayback,
   web_security: webSecurity,
+  echo,
   resampler,
   idle,
 };

@@ -1,7 +1,7 @@
 /**
  * What the benchmarks borrow from test/: the fake Realtime server and its stand-in model, a real Home
- * Assistant core, speech, the PulseAudio virtual microphone, Chromium, raw HTTP clients and wait
- * helpers. Bench files import test code only through this file (lint enforces it), so the bench's
+ * Assistant core, speech, the PulseAudio virtual microphone, the file-based echo test room, Chromium,
+ * raw HTTP clients, a manual clock and wait helpers. Bench files import test code only through this file (lint enforces it), so the bench's
  * dependency on the test kit is this one list of modules.
  */
 export * from '../test/servers/fake-realtime-server.js';
@@ -13,3 +13,5 @@ export * from '../test/helpers/chromium.js';
 export * from '../test/helpers/raw-client.js';
 export * from '../test/helpers/wait.js';
 export * from '../test/helpers/percentile.js';
+export * from '../test/helpers/test-room.js';
+export * from '../test/fakes/manual-clock.js';

@@ -14,6 +14,7 @@ const nodeEntries = {
   'bench/run': 'bench/run.ts',
   'bench/idle-probe': 'bench/idle-probe.ts',
   'bench/eval/cli': 'bench/eval/cli.ts',
+  'bench/echo-cli': 'bench/echo-cli.ts',
 };
 
 const nodeOptions = {
@@ -37,6 +38,17 @@ await build({
   entryPoints: { 'main/wake-word/wake-word-worker': 'main/wake-word/wake-word-worker.ts' },
   external: ['electron', 'onnxruntime-node', 'onnxruntime-node/*', '@picovoice/*'],
   // pino is CommonJS: its require() calls of Node built-ins need a real require inside an ES module.
+  banner: {
+    js: "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);",
+  },
+});
+
+// The echo canceller's worker, bundled the same way. WebRTC AEC3 (@ennuicastr/webrtcaec3.js) stays
+// external: the Emscripten module reads its .wasm next to its own .js by path (unpacked as well).
+await build({
+  ...nodeOptions,
+  entryPoints: { 'main/audio/echo/echo-worker': 'main/audio/echo/echo-worker.ts' },
+  external: ['electron', '@ennuicastr/webrtcaec3.js'],
   banner: {
     js: "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);",
   },

@@ -28,6 +28,7 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
       app.clearTranscript();
     },
     'mic:set-muted': async ({ muted }) => app.setMuted(muted),
+    'echo:self-test': async () => app.runEchoSelfTest(),
     'mic:list-devices': async () => PvRecorderMicSource.listDevices().catch(() => []),
     'settings:get': async () => app.publicSettings(),
     'settings:update': async (patch) => {

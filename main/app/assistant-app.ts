@@ -36,6 +36,9 @@ import { SwitchableMicSource } from './switchable-mic-source.js';
 import { ConversationMics, type PageMic } from './conversation-mics.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { UiStateStore } from './ui-state-store.js';
+import type { EchoEngine } from './echo-control.js';
+import { runEchoSelfTest } from './echo-self-test.js';
+import type { EchoSelfTestResult } from '../../preload/contract/types.js';
 
 const log = createLogger('app');
 
@@ -64,6 +67,8 @@ export type StartAssistantAppOptions = {
   /** The built wake-word worker (tests running from TypeScript source pass out/main/wake-word/wake-word-worker.js). */
   wakeWordWorkerEntry?: string | URL;
   pushToTalk?: 'settings' | 'off';
+  /** The echo canceller and self-test (default: the build's; null: none). */
+  echoEngine?: EchoEngine | null;
 };
 
 export type AppEvents = { event: [channel: EventChannel, payload: EventChannels[EventChannel]] };
@@ -106,6 +111,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   /** The model, voice or server changed mid-conversation: a new session once the assistant rests. */
   #renewAtRest = false;
   #loadIssues: PublicSettings['loadIssues'] = [];
+  #echoTestRunning = false;
   readonly #options: StartAssistantAppOptions;
   readonly #clock: Clock;
 
@@ -318,6 +324,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     await this.home.close();
     await this.#assistant.controller.shutdown();
     this.#assistant.session.dispose();
+    await this.#assistant.echo.dispose();
     await this.#player.close();
   }
 
@@ -376,6 +383,41 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     this.#ptt = undefined;
     await this.#startPushToTalk();
     this.#emitStatus();
+  }
+
+  /**
+   * @internal The echo self-test: plays the test signal through the current output, records the raw
+   * microphone, measures, stores the result in the settings and answers with it (errors as data).
+   */
+  async runEchoSelfTest(): Promise<EchoSelfTestResult> {
+    const { echo, mic, controller } = this.#assistant;
+    const engine = echo.engine?.selfTest;
+    if (!engine) return { ok: false, failure: 'unavailable', message: 'Echo cancellation is not part of this build.' };
+    if (this.#echoTestRunning) return { ok: false, failure: 'busy', message: 'An echo test is already running.' };
+    if (!isResting(controller.state) || this.#player.isPlaying)
+      return { ok: false, failure: 'conversation-running', message: 'A conversation is running: test the echo once it has ended.' };
+    this.#echoTestRunning = true;
+    echo.suspend();
+    try {
+      const run = await runEchoSelfTest({
+        mic,
+        player: this.#player,
+        clock: this.#clock,
+        signal: engine.signal(),
+        measure: (played, recorded) => engine.measure(played, recorded),
+      });
+      if (!run.ok) return { ok: false, failure: run.failure, message: run.message };
+      const result = { ...run.measurement, at: new Date().toISOString() };
+      log.info({ result }, 'echo self-test');
+      const saved = await this.settingsStore.save({ ...this.#settings, listening: { ...this.#settings.listening, echoTest: result } });
+      if (saved.ok) await this.applySettings(saved.settings);
+      echo.setDelayHint(result.delayMs);
+      echo.resume();
+      return { ok: true, result, duplex: echo.current().mode };
+    } finally {
+      echo.resume();
+      this.#echoTestRunning = false;
+    }
   }
 
   /** @internal */ clearTranscript(): void {
@@ -439,6 +481,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       mic: this.#mics,
       player: this.#player,
       ...(this.#options.transport ? { transport: this.#options.transport } : {}),
+      ...(this.#options.echoEngine !== undefined ? { echoEngine: this.#options.echoEngine } : {}),
       toolSources: [this.home.tools],
       extraInstructions: this.home.instructions,
       ...(this.#options.clock ? { clock: this.#options.clock } : {}),
@@ -564,6 +607,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       this.#emitStatus();
     });
     controller.on('error', (error) => this.reportError(error));
+    this.#assistant.echo.on('notice', (notice) => this.reportError(notice));
     controller.on('mic_level', (level) => this.emit('event', 'mic:level', level));
     controller.on('muted', () => this.#emitStatus());
     controller.on('transcript', () => this.#scheduleTranscript());

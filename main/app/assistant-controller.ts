@@ -56,6 +56,11 @@ export type AssistantControllerOptions = {
   /** Absent when no wake-word engine is in use. */
   wakeWord?: WakeWordDetector;
   duplex: () => DuplexMode;
+  /**
+   * The microphone is echo-cancelled now (auto or full duplex with the canceller running): the wake
+   * word hears the cancelled signal, so one heard while the assistant speaks is the user's.
+   */
+  echoCancelled?: () => boolean;
   /** Half duplex: how long the microphone stays closed after playback ends. */
   halfDuplexTailMs: () => number;
   /** Audio before the wake word's detection sent with the command (covers the detection delay). */
@@ -364,8 +369,10 @@ export class AssistantController extends TypedEmitter<AssistantEvents> {
   #onWake(detection: WakeDetection): void {
     const state = this.#snapshot.state;
     const playing = this.#options.player.isPlaying;
-    // Full duplex: the user interrupts by voice; a wake word while we speak is most likely our own voice.
-    const ignore = state.kind === 'connecting' || this.#mic.muted || (playing && this.#options.duplex() === 'full');
+    // Full duplex: the user interrupts by voice; a wake word while we speak is most likely our own voice,
+    // unless the microphone is echo-cancelled (then it is the user's: "Hey Jarvis" works while it speaks).
+    const ownVoice = playing && this.#options.duplex() === 'full' && !(this.#options.echoCancelled?.() ?? false);
+    const ignore = state.kind === 'connecting' || this.#mic.muted || ownVoice;
     this.emit('wake', { ...detection, accepted: !ignore });
     if (ignore) {
       log.info({ keyword: detection.keyword, state: state.kind }, 'wake word ignored');

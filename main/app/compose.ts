@@ -11,6 +11,8 @@ import { createConversationTools } from '../tools/conversation-tools.js';
 import { AssistantController } from './assistant-controller.js';
 import type { Settings } from '../../preload/contract/settings-schema.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
+import { EchoControl, type EchoEngine } from './echo-control.js';
+import { defaultEchoEngine } from './echo-engine.js';
 
 export type AssistantDeps = {
   settings: () => Settings;
@@ -29,6 +31,11 @@ export type AssistantDeps = {
   extraInstructions?: () => string | undefined;
   /** The wake-word detector (null/absent: no wake word; start by hotkey, menu or text). */
   wakeWord?: WakeWordDetector | null;
+  /**
+   * The echo canceller that wraps the microphone (issue 10), for every host alike. Absent: the build's
+   * (`defaultEchoEngine`); null: none (auto duplex then means half duplex).
+   */
+  echoEngine?: EchoEngine | null;
   clock?: Clock;
 };
 
@@ -38,6 +45,10 @@ export type Assistant = {
   transport: RealtimeTransport;
   /** Every tool call runs here: the model's, and the app's own (a card's button). */
   tools: ToolRegistry;
+  /** The duplex mode in effect and the canceller behind it. */
+  echo: EchoControl;
+  /** The microphone everything listens to: the echo-cancelled one when there is a canceller. */
+  mic: MicSource;
 };
 
 /** The one place the engine is assembled, for every host: Electron, headless and web mode. */
@@ -64,12 +75,22 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   const { conversation } = deps.settings();
+  // The wake word and the session hear the same (cancelled) microphone.
+  const echoEngine = deps.echoEngine === undefined ? defaultEchoEngine : deps.echoEngine;
+  const canceller =
+    echoEngine?.createCanceller(deps.mic, {
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      delayHintMs: deps.settings().listening.echoTest?.delayMs ?? null,
+    }) ?? null;
+  const mic = canceller ?? deps.mic;
+  const echo = new EchoControl({ engine: echoEngine, canceller, player: deps.player, settings: () => deps.settings().listening });
   const controller = new AssistantController({
     session,
-    mic: deps.mic,
+    mic,
     player: deps.player,
     ...(deps.wakeWord ? { wakeWord: deps.wakeWord } : {}),
-    duplex: () => deps.settings().listening.duplex,
+    duplex: () => echo.current().mode,
+    echoCancelled: () => echo.current().cancelling,
     halfDuplexTailMs: () => deps.settings().listening.halfDuplexTailMs,
     wakeWordEnabled: !!deps.wakeWord,
     followUpMs: conversation.followUpSeconds * 1000,
@@ -77,5 +98,5 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   late.controller = controller;
-  return { controller, session, transport, tools };
+  return { controller, session, transport, tools, echo, mic };
 }

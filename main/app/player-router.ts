@@ -4,7 +4,7 @@ import type { PlaybackPosition, Player, PlayerEvents } from '../audio/player.js'
 
 const log = createLogger('player');
 
-const FORWARDED: ReadonlyArray<keyof PlayerEvents> = ['started', 'progress', 'drained', 'underrun'];
+const FORWARDED: ReadonlyArray<keyof PlayerEvents> = ['started', 'progress', 'drained', 'underrun', 'played'];
 
 /**
  * The app's player: the newest attached window's (or web client's) AudioWorklet, and a fallback

@@ -96,21 +96,35 @@ const VERSION_1_DEFAULT_MODEL = 'gpt-realtime';
  * wrote every field, defaults included, so a saved gpt-realtime cannot be told apart from the old
  * default: it moves to the new default and the user is told (and can pick it again). Any other saved
  * model was the user's own choice and is kept; a retiring one gets its notice at start.
+ * 2 → 3: `listening.duplex` gained `auto`, the new default. A file without the field (hand-written) had
+ * half duplex by default and keeps it; a saved value, `half` included, stays as it is.
  */
 export function migrateSettingsFile(raw: unknown): { raw: unknown; notices: string[] } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { raw, notices: [] };
   const file = raw as Record<string, unknown>;
-  if (file.version !== undefined && file.version !== 1) return { raw, notices: [] };
+  if (file.version !== undefined && file.version !== 1 && file.version !== 2) return { raw, notices: [] };
   const notices: string[] = [];
   const next: Record<string, unknown> = { ...file, version: SETTINGS_VERSION };
+  const listening = file.listening;
+  if (listening === undefined) next.listening = { duplex: 'half' };
+  else if (isRecord(listening) && !('duplex' in listening)) next.listening = { ...listening, duplex: 'half' };
   const openai = file.openai;
-  if (typeof openai === 'object' && openai !== null && (openai as Record<string, unknown>).model === VERSION_1_DEFAULT_MODEL) {
+  if (
+    file.version !== 2 &&
+    typeof openai === 'object' &&
+    openai !== null &&
+    (openai as Record<string, unknown>).model === VERSION_1_DEFAULT_MODEL
+  ) {
     next.openai = { ...(openai as Record<string, unknown>), model: DEFAULT_MODEL };
     notices.push(
       `The default model is now ${DEFAULT_MODEL}: your settings moved from ${VERSION_1_DEFAULT_MODEL}, the old default, which is reported to shut down on 2027-01-20. Choose it again in settings if you want it until then.`,
     );
   }
   return { raw: next, notices };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function repair(raw: unknown, issues: SettingsIssue[]): Settings {

@@ -152,9 +152,10 @@ export class HeadlessPlayer extends TypedEmitter<PlayerEvents> implements Player
       const slice = segment.samples.subarray(segment.offset, segment.offset + take);
       segment.offset += take;
       wanted -= take;
+      const playedAtMs = this.#runStartedAt + (this.#runPlayed * 1000) / PLAYER_SAMPLE_RATE;
       this.#runPlayed += take;
       this.#queuedSamples -= take;
-      this.#output(segment.itemId, slice);
+      this.#output(segment.itemId, slice, playedAtMs);
       if (segment.offset >= segment.samples.length) this.#queue.shift();
     }
     if (now - this.#lastProgressAt >= PROGRESS_INTERVAL_MS && this.#lastItem !== undefined) {
@@ -172,12 +173,14 @@ export class HeadlessPlayer extends TypedEmitter<PlayerEvents> implements Player
     }
   }
 
-  #output(itemId: string, samples: Int16Array): void {
+  #output(itemId: string, samples: Int16Array, playedAtMs: number): void {
     const before = this.#played.get(itemId) ?? 0;
     this.#played.set(itemId, before + samples.length);
     this.#lastItem = itemId;
     this.#wav?.write(samples);
     this.#soundCard?.write(samples);
     if (before === 0) this.emit('started', itemId);
+    // A copy: the enqueued array belongs to the caller, and the listener may keep what it is given.
+    if (this.listenerCount('played') > 0) this.emit('played', { samples: samples.slice(), playedAtMs });
   }
 }

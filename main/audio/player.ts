@@ -1,4 +1,5 @@
 import type { EventSource } from '../util/typed-emitter.js';
+import type { PlayedAudio } from './echo/echo-types.js';
 
 /** Assistant audio: 24 kHz, 16-bit, mono (the Realtime API's output format). */
 export const PLAYER_SAMPLE_RATE = 24_000;
@@ -17,6 +18,12 @@ export type PlayerEvents = {
   /** Everything enqueued so far has been played. */
   drained: [itemId: string];
   underrun: [count: number];
+  /**
+   * The samples that just left the player, in order, with the app-clock time of the first one: the
+   * echo canceller's reference. Their concatenation is exactly what was played (nothing twice, no gaps
+   * other than real silences between runs, which `playedAtMs` shows).
+   */
+  played: [audio: PlayedAudio];
 };
 
 /**

@@ -8,6 +8,11 @@
  * - `flush()` resolves with the worklet's exact position at the quantum where the flush took effect, or,
  *   if no answer comes within `flushTimeoutMs` (renderer gone or its audio clock stopped), with the last
  *   reported position.
+ * - What was played (`played`, the echo canceller's reference) is rebuilt from a copy of every chunk sent
+ *   and the worklet's played counts: each `progress` or `flushed` count plays the samples since the last
+ *   one, timed as ending when the report arrived (less half the round trip of the last clock probe).
+ *   Reports come every 100 ms, so the reference arrives in 100 ms pieces, with a timing jitter of about
+ *   one message latency; consecutive pieces are kept contiguous.
  * - Flow control: chunks are held in main while more than `maxBufferedMs` is queued in the worklet, so
  *   its fixed ring (60 s) never overflows however far ahead of real time the server sends audio.
  */
@@ -67,6 +72,12 @@ export type RendererPlayerEvents = PlayerEvents & {
   worklet_error: [message: string];
 };
 
+/** Copies of what was sent for one item, and how much of it has been reported as played. */
+type SentItem = { chunks: Int16Array[]; emitted: number };
+
+/** Pieces of the played reference closer than this to the previous one's end are taken as contiguous. */
+const CONTIGUOUS_MS = 60;
+
 type FlushWaiter = { resolve: (position: PlaybackPosition | null) => void; timer: TimerHandle };
 type PingWaiter = { resolve: (probe: ClockProbe | null) => void; sentAt: number; timer: TimerHandle };
 
@@ -93,6 +104,12 @@ export class RendererPlayer extends TypedEmitter<RendererPlayerEvents> implement
   #unacked: Array<{ seq: number; samples: number }> = [];
   #unackedSamples = 0;
   #reportedBuffered = 0;
+  // The played reference.
+  #sent = new Map<string, SentItem>();
+  /** Items sent before a flush whose `flushed` has not arrived yet, by flush request id. */
+  #sentBeforeFlush = new Map<number, Map<string, SentItem>>();
+  #playedEndMs = Number.NEGATIVE_INFINITY;
+  #oneWayMs = 0;
 
   constructor(port: PlayerPort, options: RendererPlayerOptions = {}) {
     super();
@@ -130,6 +147,7 @@ export class RendererPlayer extends TypedEmitter<RendererPlayerEvents> implement
     // A copy of exactly these samples: the caller keeps its array (which may be a view into a pooled
     // buffer), and the copy's buffer can be transferred.
     const message: ChunkMessage = { type: 'chunk', itemId, pcm: pcm16.slice().buffer, seq: ++this.#seq };
+    this.#remember(itemId, pcm16.slice());
     this.#playing = true;
     if (this.#held.length > 0 || !this.#hasRoom(pcm16.length)) this.#held.push(message);
     else this.#send(message);
@@ -146,10 +164,13 @@ export class RendererPlayer extends TypedEmitter<RendererPlayerEvents> implement
     this.#playing = false;
     this.#lastItem = undefined;
     this.#awaitingFlush = requestId;
+    if (this.#sent.size > 0) this.#sentBeforeFlush.set(requestId, this.#sent);
+    this.#sent = new Map();
     this.#port.postMessage({ type: 'flush', requestId });
     return new Promise((resolve) => {
       const timer = this.#clock.setTimeout(() => {
         this.#flushWaiters.delete(requestId);
+        this.#sentBeforeFlush.delete(requestId);
         log.warn({ requestId, timeoutMs: this.#flushTimeoutMs }, 'no flushed answer from the worklet; using the last progress');
         resolve(fallbackItem === undefined ? null : { itemId: fallbackItem, playedSamples: this.playedSamples(fallbackItem) });
       }, this.#flushTimeoutMs);
@@ -187,6 +208,36 @@ export class RendererPlayer extends TypedEmitter<RendererPlayerEvents> implement
     this.#port.close?.();
   }
 
+  #remember(itemId: string, samples: Int16Array): void {
+    const item = this.#sent.get(itemId);
+    if (item) item.chunks.push(samples);
+    else this.#sent.set(itemId, { chunks: [samples], emitted: 0 });
+  }
+
+  /** The worklet has played `playedSamples` of `itemId`: emits the samples played since the last report. */
+  #reportPlayed(itemId: string, playedSamples: number): void {
+    let item = this.#sent.get(itemId);
+    if (!item) for (const sent of this.#sentBeforeFlush.values()) item = sent.get(itemId) ?? item;
+    if (!item || playedSamples <= item.emitted) return;
+    const count = playedSamples - item.emitted;
+    const samples = new Int16Array(count);
+    let filled = 0;
+    while (filled < count && item.chunks.length > 0) {
+      const chunk = item.chunks[0]!;
+      const take = Math.min(count - filled, chunk.length);
+      samples.set(chunk.subarray(0, take), filled);
+      filled += take;
+      if (take === chunk.length) item.chunks.shift();
+      else item.chunks[0] = chunk.subarray(take);
+    }
+    item.emitted = playedSamples;
+    const durationMs = (filled * 1000) / PLAYER_SAMPLE_RATE;
+    let playedAtMs = this.#clock.now() - this.#oneWayMs - durationMs;
+    if (Math.abs(playedAtMs - this.#playedEndMs) < CONTIGUOUS_MS) playedAtMs = this.#playedEndMs;
+    this.#playedEndMs = playedAtMs + durationMs;
+    if (filled > 0) this.emit('played', { samples: filled === count ? samples : samples.subarray(0, filled), playedAtMs });
+  }
+
   #hasRoom(samples: number): boolean {
     const buffered = this.#reportedBuffered + this.#unackedSamples;
     return buffered === 0 || buffered + samples <= this.#maxBufferedSamples;
@@ -217,6 +268,7 @@ export class RendererPlayer extends TypedEmitter<RendererPlayerEvents> implement
         this.emit('started', message.itemId);
         break;
       case 'progress':
+        this.#reportPlayed(message.itemId, message.playedSamples);
         this.#played.set(message.itemId, message.playedSamples);
         if (current) {
           this.#lastItem = message.itemId;
@@ -232,7 +284,12 @@ export class RendererPlayer extends TypedEmitter<RendererPlayerEvents> implement
         this.emit('drained', message.itemId);
         break;
       case 'flushed': {
-        if (message.itemId !== null) this.#played.set(message.itemId, message.playedSamples);
+        if (message.itemId !== null) {
+          this.#reportPlayed(message.itemId, message.playedSamples);
+          this.#played.set(message.itemId, message.playedSamples);
+        }
+        // Everything sent before this flush that was not played never will be.
+        for (const id of [...this.#sentBeforeFlush.keys()]) if (id <= message.requestId) this.#sentBeforeFlush.delete(id);
         if (message.requestId === this.#awaitingFlush) this.#awaitingFlush = 0;
         const waiter = this.#flushWaiters.get(message.requestId);
         if (waiter) {
@@ -259,6 +316,7 @@ export class RendererPlayer extends TypedEmitter<RendererPlayerEvents> implement
         if (!waiter) break;
         this.#pingWaiters.delete(message.id);
         this.#clock.clearTimeout(waiter.timer);
+        this.#oneWayMs = Math.max(0, (this.#clock.now() - waiter.sentAt) / 2);
         waiter.resolve({
           id: message.id,
           frame: message.frame,

@@ -156,6 +156,10 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     // Names, areas or exposure changed in Home Assistant: re-send the tools and instructions.
     ha?.onContextChanged(() => session.applyConfig());
     if (wakeNotice) events.write('error', wireFields(wakeNotice));
+    assistant.echo.on('notice', (notice) => {
+      log.warn(notice.message);
+      events.write('error', wireFields(notice));
+    });
     const retiring = retirementNotice(settings.openai.model);
     if (retiring) {
       // Told, not fatal: the model works until its date.
@@ -170,6 +174,7 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
   } finally {
     await assistant?.controller.shutdown().catch((error: unknown) => log.warn({ err: error }, 'shutdown failed'));
     assistant?.session.dispose();
+    await assistant?.echo.dispose().catch((error: unknown) => log.warn({ err: error }, 'closing the echo canceller failed'));
     await homeAssistant?.close().catch((error: unknown) => log.warn({ err: error }, 'closing Home Assistant failed'));
     await player.close();
     await events.close();
@@ -210,6 +215,19 @@ async function runConversation(
 
   controller.on('state', (state) => {
     events.write('state', stateFields(state));
+    // The echo path at every state change: the mode in effect and the canceller's estimate.
+    const echoStats = assistant.echo.stats();
+    if (echoStats) {
+      const { mode, cancelling } = assistant.echo.current();
+      events.write('echo', {
+        mode,
+        cancelling,
+        delay_ms: echoStats.delayMs,
+        erle_db: echoStats.erleDb === null ? null : round(echoStats.erleDb),
+        frames: echoStats.framesProcessed,
+        mean_process_ms: round(echoStats.meanProcessMs),
+      });
+    }
     if (!isResting(state)) conversationHappened = true;
     if (state.kind === 'conversing' && options.text !== undefined && options.wake === 'none' && !textSent) {
       textSent = true;

@@ -36,6 +36,7 @@ export const INVOKE_ARITY = {
   'ha:test-connection': 1,
   'ha:entity-action': 1,
   'onboarding:complete': 0,
+  'echo:self-test': 0,
 } as const satisfies { readonly [K in InvokeChannel]: Parameters<InvokeChannels[K]>['length'] };
 
 export const SEND_ARITY = { 'audio:ready': 1 } as const satisfies { readonly [K in SendChannel]: Parameters<SendChannels[K]>['length'] };

@@ -2,6 +2,7 @@ import type { Settings, SettingsIssue } from './settings-schema.js';
 import type {
   AssistantFullState,
   ConnectionTestResult,
+  EchoSelfTestResult,
   EntityAction,
   EntityCard,
   MicLevel,
@@ -53,6 +54,11 @@ export interface InvokeChannels {
   'ha:test-connection': (request: { url: string; token?: string }) => ConnectionTestResult;
   'ha:entity-action': (action: EntityAction) => EntityActionResult;
   'onboarding:complete': () => void;
+  /**
+   * Plays the echo test signal, records the microphone, measures the echo path on this device and
+   * stores the result (`listening.echoTest`); in auto it picks the duplex mode. About 5 s.
+   */
+  'echo:self-test': () => EchoSelfTestResult;
 }
 
 /** renderer → main, fire-and-forget. */
@@ -89,6 +95,7 @@ export const INVOKE_CHANNELS = {
   'ha:test-connection': 1,
   'ha:entity-action': 1,
   'onboarding:complete': 1,
+  'echo:self-test': 1,
 } as const satisfies Exhaustive<InvokeChannels>;
 
 export const SEND_CHANNELS = { 'audio:ready': 1 } as const satisfies Exhaustive<SendChannels>;

@@ -37,4 +37,5 @@ export const INVOKE_ARGUMENTS = {
   'ha:test-connection': z.tuple([z.object({ url: z.string().max(2048), token: z.string().max(4096).optional() })]),
   'ha:entity-action': z.tuple([entityAction]),
   'onboarding:complete': none,
+  'echo:self-test': none,
 } as const satisfies { [K in keyof InvokeChannels]: z.ZodType };

@@ -151,7 +151,7 @@ export type HomeAssistantSettings = z.infer<typeof HomeAssistantSettingsSchema>;
  * Every user-facing option, validated field by field. The file on disk carries `version`; older
  * versions are migrated in settings-store.ts. Secrets (API keys, tokens) are never part of this.
  */
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 export const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
@@ -279,6 +279,22 @@ export const ConversationSettingsSchema = z.object({
 
 export const WAKE_ENGINES = ['auto', 'porcupine', 'openwakeword', 'none'] as const;
 
+export const DUPLEX_MODES = ['auto', 'half', 'full'] as const;
+export type DuplexSetting = (typeof DUPLEX_MODES)[number];
+
+/** The echo self-test's last result on this device (main/audio/echo/echo-types.ts `EchoPathMeasurement`, and when). */
+export const EchoTestResultSchema = z.object({
+  /** ISO 8601 time of the test. */
+  at: z.string(),
+  delayMs: z.number().nullable(),
+  echoLevelDb: z.number().nullable(),
+  erleDb: z.number().nullable(),
+  erleFirstSecondDb: z.number().nullable(),
+  recommended: z.enum(['full', 'half']),
+  reason: z.enum(['no-echo', 'cancelled', 'too-much-echo', 'no-signal', 'delay-out-of-range']),
+});
+export type EchoTestResult = z.infer<typeof EchoTestResultSchema>;
+
 export const ListeningSettingsSchema = z.object({
   /** auto = Porcupine when a Picovoice AccessKey is set, openWakeWord otherwise. */
   wakeEngine: z.enum(WAKE_ENGINES).default('auto'),
@@ -307,8 +323,15 @@ export const ListeningSettingsSchema = z.object({
     .default({ keywords: ['jarvis'], sensitivities: [], modelPath: '' }),
   /** Microphone by name (indexes change when devices come and go); empty = the system default. */
   micDevice: z.string().trim().default(''),
-  /** half: the microphone is not sent while the assistant speaks (speakers); full: headset or echo cancellation. */
-  duplex: z.enum(['half', 'full']).default('half'),
+  /**
+   * While the assistant speaks. auto: echo cancellation and full duplex on speakers, half duplex when the
+   * echo self-test found the echo path too bad or the canceller failed; half: the microphone is not sent
+   * (speakers, no cancellation); full: always listening, with cancellation (headset, or speakers trusted
+   * to the canceller). New settings start in auto; files from before version 3 keep what they had (half).
+   */
+  duplex: z.enum(DUPLEX_MODES).default('auto'),
+  /** The last echo self-test (null: none yet). Written by the self-test, not by the settings form. */
+  echoTest: EchoTestResultSchema.nullable().default(null),
   /** Half duplex: keep the microphone closed this long after playback ends (room echo). */
   halfDuplexTailMs: z.number().int().min(0).max(2000).default(300),
   pushToTalk: z

@@ -1,3 +1,4 @@
+import type { EchoTestResult } from './settings-schema.js';
 import type { WireError } from './wire-error.js';
 
 /**
@@ -122,6 +123,13 @@ export type SecretsStatus = {
 };
 
 export type MicLevel = { rmsDbfs: number; peak: number };
+
+/** Why an echo self-test did not run or finish (errors as data; `message` says it in English). */
+export type EchoSelfTestFailure = 'no-mic' | 'mic-muted' | 'conversation-running' | 'busy' | 'unavailable' | 'failed';
+
+/** `echo:self-test`: the measurement (also stored as `listening.echoTest`) and the duplex mode now in effect. */
+export type EchoSelfTestResult =
+  { ok: true; result: EchoTestResult; duplex: 'half' | 'full' } | { ok: false; failure: EchoSelfTestFailure; message: string };
 
 export type ConnectionTestResult = { ok: true; version: string; entities: number } | { ok: false; message: string };
 

@@ -9,7 +9,14 @@ import type {
   SettingsPatch,
   SettingsUpdateResult,
 } from '../../preload/contract/channels.js';
-import type { ConnectionTestResult, EntityAction, MicLevel, SecretKind, SecretsStatus } from '../../preload/contract/types.js';
+import type {
+  ConnectionTestResult,
+  EchoSelfTestResult,
+  EntityAction,
+  MicLevel,
+  SecretKind,
+  SecretsStatus,
+} from '../../preload/contract/types.js';
 import type { WireError } from '../../preload/contract/wire-error.js';
 import { toWireError, type AppApi, type LinkState } from './app-api.js';
 import {
@@ -60,6 +67,8 @@ export type AppController = {
   setSecret(kind: SecretKind, value: string, url?: string): Promise<SecretUpdateResult>;
   deleteSecret(kind: SecretKind): Promise<SecretsStatus | null>;
   testHomeAssistant(url: string, token?: string): Promise<ConnectionTestResult>;
+  /** The echo self-test (about 5 s): plays a test signal and measures the echo on this device. */
+  testEcho(): Promise<EchoSelfTestResult>;
   listMicrophones(): Promise<string[]>;
   completeOnboarding(): Promise<void>;
   dismissNotice(id: number): void;
@@ -207,6 +216,13 @@ export function createAppController(api: AppApi, clock: Clock = systemClock): Ap
       }, null),
     testHomeAssistant: (url, token) =>
       attemptResult(() => api.invoke('ha:test-connection', token === undefined || token === '' ? { url } : { url, token })),
+    testEcho: async () => {
+      try {
+        return await api.invoke('echo:self-test');
+      } catch (error) {
+        return { ok: false, failure: 'failed', message: toWireError(error).message };
+      }
+    },
     listMicrophones: () => attempt(() => api.invoke('mic:list-devices'), []),
     completeOnboarding: async () => {
       store.update(markOnboarded);

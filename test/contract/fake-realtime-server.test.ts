@@ -317,6 +317,39 @@ describe('session.update', () => {
   });
 });
 
+describe('reply audio', () => {
+  it('cuts the reply audio from replyPcm (speech for echo tests) instead of a tone, a different place per item', async () => {
+    const source = Int16Array.from({ length: 24_000 * 10 }, (_, i) => ((i * 37) % 20_000) - 10_000);
+    await start({
+      replyPcm: source,
+      script: [{ items: [{ type: 'message', text: 'One.', audioMs: 400 }] }, { items: [{ type: 'message', text: 'Two.', audioMs: 400 }] }],
+    });
+    const c = await session();
+    const pcmOf = (from: number, to?: number) => {
+      const bytes = Buffer.concat(
+        c.events
+          .slice(from, to)
+          .filter((e) => e.type === 'response.output_audio.delta')
+          .map((e) => Buffer.from(e.delta, 'base64')),
+      );
+      return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+    };
+    const first = c.mark();
+    c.send({ type: 'response.create' });
+    await c.next('response.done', first);
+    const second = c.mark();
+    c.send({ type: 'response.create' });
+    await c.next('response.done', second);
+    const a = pcmOf(first, second);
+    const b = pcmOf(second);
+    expect(a.length).toBe(400 * 24);
+    const at = (x: Int16Array) => source.findIndex((_, i) => source[i] === x[0] && source[i + 1] === x[1] && source[i + 2] === x[2]);
+    expect([...a]).toEqual([...source.subarray(at(a), at(a) + a.length)]);
+    expect([...b]).toEqual([...source.subarray(at(b), at(b) + b.length)]);
+    expect(at(a)).not.toBe(at(b));
+  });
+});
+
 describe('input audio and VAD', () => {
   it('detects speech in silence + 1 s tone + silence, commits, and answers in canonical order', async () => {
     await start({

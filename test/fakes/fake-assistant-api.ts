@@ -241,6 +241,22 @@ export class FakeAssistantApi implements AssistantApi {
       case 'conversation:send-text':
       case 'conversation:clear':
         return ok(undefined);
+      case 'echo:self-test': {
+        // A speaker 60 ms away whose echo cancels well: stored like main stores it.
+        const result = {
+          at: '2026-12-07T15:00:00.000Z',
+          delayMs: 60,
+          echoLevelDb: -9,
+          erleDb: 32.4,
+          erleFirstSecondDb: 18.9,
+          recommended: 'full' as const,
+          reason: 'cancelled' as const,
+        };
+        const settings = this.settings.settings;
+        this.settings = { ...this.settings, settings: { ...settings, listening: { ...settings.listening, echoTest: result } } };
+        this.emit('settings:changed', this.settings);
+        return ok({ ok: true, result, duplex: 'full' });
+      }
     }
   }
 }

@@ -21,6 +21,13 @@ export class FakeMicSource extends TypedEmitter<MicSourceEvents> implements MicS
     this.muted = muted;
   }
 
+  /** Pushes one frame of these samples (a room simulation's microphone). */
+  pushSamples(samples: Int16Array): void {
+    if (this.muted) return;
+    this.emit('frame', { samples, timestampMs: this.#nextMs });
+    this.#nextMs += (samples.length * 1000) / 16_000;
+  }
+
   /** Pushes frames whose samples all equal `value` (handy to trace which frames were sent). */
   push(count: number, value: (index: number) => number = () => 0): number[] {
     const stamps: number[] = [];

@@ -11,7 +11,7 @@ import { Brand } from '../../ui/brand.js';
 import { Icon } from '../../ui/icons.js';
 import { MuteButton, TalkButton } from '../conversation/conversation-view.js';
 import { SecretField, SecretStorageNote } from '../settings/secret-field.js';
-import { HomeAssistantTest, HotkeyField, LanguageSelect } from '../settings/settings-view.js';
+import { EchoTest, HomeAssistantTest, HotkeyField, LanguageSelect } from '../settings/settings-view.js';
 import { Banners, MicMeter, StateDisplay } from '../status/status-view.js';
 import { wakeWordLabel } from '../status/status-model.js';
 import { Transcript } from '../transcript/transcript-view.js';
@@ -249,6 +249,7 @@ function MicrophoneStep(props: StepProps): JSX.Element {
   const { controller, t } = useApp();
   const level = useStore(controller.micLevel, (l) => l);
   const muted = useStore(controller.store, (s) => s.status?.muted ?? false);
+  const echoTest = useStore(controller.store, (s) => s.settings?.settings.listening.echoTest ?? null);
   const [heard, setHeard] = useState(false);
   useEffect(() => {
     if (!heard && level && heardSomething(level.rmsDbfs)) setHeard(true);
@@ -264,6 +265,8 @@ function MicrophoneStep(props: StepProps): JSX.Element {
       </p>
       {muted && <MuteButton />}
       <p class="onboarding__note">{t.t('onboarding.mic.help')}</p>
+      <p class="onboarding__note">{t.t('onboarding.mic.echo')}</p>
+      <EchoTest last={echoTest} />
       <div class="onboarding__actions">
         <button type="button" class="button button--primary button--large" onClick={props.next}>
           {heard ? t.t('onboarding.continue') : t.t('onboarding.mic.skip')}

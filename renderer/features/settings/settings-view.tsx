@@ -5,8 +5,14 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { HomeAssistantSettingsSchema, REASONING_EFFORTS, VOICES, type Settings } from '../../../preload/contract/settings-schema.js';
-import type { ConnectionTestResult } from '../../../preload/contract/types.js';
+import {
+  HomeAssistantSettingsSchema,
+  REASONING_EFFORTS,
+  VOICES,
+  type EchoTestResult,
+  type Settings,
+} from '../../../preload/contract/settings-schema.js';
+import type { ConnectionTestResult, EchoSelfTestResult } from '../../../preload/contract/types.js';
 import { LOCALE_NAMES, LOCALES, type LocalePreference } from '../../i18n/i18n.js';
 import { useApp, useStore } from '../../ui/app-context.js';
 import { Icon } from '../../ui/icons.js';
@@ -370,11 +376,13 @@ function ListeningSection(): JSX.Element {
           label={t.t('settings.duplex')}
           wide
           options={[
+            { value: 'auto', label: t.t('settings.duplex.auto') },
             { value: 'half', label: t.t('settings.duplex.half') },
             { value: 'full', label: t.t('settings.duplex.full') },
           ]}
         />
-        {l.duplex === 'half' && (
+        <EchoTest last={l.echoTest} />
+        {l.duplex !== 'full' && (
           <NumberField
             path="listening.halfDuplexTailMs"
             label={t.t('settings.duplex.tail')}
@@ -399,6 +407,54 @@ function ListeningSection(): JSX.Element {
         />
       </Subsection>
     </SectionBlock>
+  );
+}
+
+/** The echo self-test: a button, then the delay, the ERLE and the recommended mode (or why it did not run). */
+export function EchoTest(props: { last: EchoTestResult | null }): JSX.Element {
+  const { controller, t } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [answer, setAnswer] = useState<EchoSelfTestResult | null>(null);
+  const shown = answer ?? (props.last ? { ok: true as const, result: props.last, duplex: props.last.recommended } : null);
+  const test = async () => {
+    setBusy(true);
+    setAnswer(null);
+    setAnswer(await controller.testEcho());
+    setBusy(false);
+  };
+  const db = (value: number | null) => (value === null ? '—' : t.t('echo.db', { value: value.toFixed(1) }));
+  return (
+    <div class="field field--wide echo-test">
+      <button type="button" class="button" disabled={busy} onClick={() => void test()}>
+        <Icon name="refresh" size={18} />
+        <span>{busy ? t.t('echo.testing') : t.t('echo.test')}</span>
+      </button>
+      <p class="field__help">{t.t('echo.help')}</p>
+      <div class={`echo-test__result ${shown ? (shown.ok ? 'field__success' : 'field__error') : ''}`} role="status" aria-live="polite">
+        {shown &&
+          (shown.ok ? (
+            <dl class="echo-test__numbers">
+              <dt>{t.t('echo.delay')}</dt>
+              <dd data-testid="echo-delay">
+                {shown.result.delayMs === null ? '—' : t.t('echo.ms', { value: Math.round(shown.result.delayMs) })}
+              </dd>
+              <dt>{t.t('echo.erle')}</dt>
+              <dd data-testid="echo-erle">{db(shown.result.erleDb)}</dd>
+              <dt>{t.t('echo.recommended')}</dt>
+              <dd data-testid="echo-recommended">
+                {shown.result.recommended === 'full' ? t.t('echo.recommended.full') : t.t('echo.recommended.half')}
+                {' — '}
+                {t.t(`echo.reason.${shown.result.reason}`)}
+              </dd>
+            </dl>
+          ) : (
+            <>
+              <Icon name="alert" size={14} />
+              {shown.message}
+            </>
+          ))}
+      </div>
+    </div>
   );
 }
 

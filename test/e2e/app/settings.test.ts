@@ -197,6 +197,28 @@ describe('settings', () => {
     expect((await fake.callsOf('ha:test-connection'))[1]).toEqual([{ url: 'http://homeassistant.local:8123', token: 'eyJ-new-token' }]);
   });
 
+  it('tests the echo: the delay, the ERLE and the recommended mode, or why it could not run', async () => {
+    const app = await harness.open({ hash: 'settings' });
+    const { page, fake } = app;
+    await expect(page.getByTestId('echo-delay').count()).resolves.toBe(0); // no test yet
+    await page.getByRole('button', { name: 'Test echo' }).click();
+    await expect(page.getByTestId('echo-delay').innerText()).resolves.toBe('60 ms');
+    await expect(page.getByTestId('echo-erle').innerText()).resolves.toBe('32.4 dB');
+    await expect(page.getByTestId('echo-recommended').innerText()).resolves.toBe(
+      'keep listening while Hearth speaks — the echo is cancelled well',
+    );
+    expect(await fake.callsOf('echo:self-test')).toEqual([[]]);
+    await fake.respond('echo:self-test', {
+      ok: true,
+      value: { ok: false, failure: 'conversation-running', message: 'A conversation is running: test the echo once it has ended.' },
+    });
+    await page.getByRole('button', { name: 'Test echo' }).click();
+    await expect(page.locator('.echo-test__result').innerText()).resolves.toBe(
+      'A conversation is running: test the echo once it has ended.',
+    );
+    await expect(page.getByTestId('echo-delay').count()).resolves.toBe(0);
+  });
+
   it('says plainly when secrets are not encrypted, and shows the settings file’s load issues', async () => {
     let app = await harness.open({
       hash: 'settings',

@@ -30,6 +30,7 @@ export type RunTiming = {
   audioChunkMs: number;
   chunkIntervalMs: number;
   toneAmplitude: number;
+  replyPcm?: Int16Array | undefined;
   contentPartTypes: 'sdk' | 'item';
   rateLimitsPosition: 'after-created' | 'after-done' | 'none';
 };
@@ -201,7 +202,10 @@ export class ResponseRun {
     const text = item.text;
     if (audioMode && audio) {
       const audioMs = item.audioMs ?? text.length * MS_PER_CHARACTER;
-      const pcm = generateTone(audioMs, frequencyForItem(h.nextToneIndex()), h.timing.toneAmplitude);
+      const toneIndex = h.nextToneIndex();
+      const pcm = h.timing.replyPcm
+        ? loopedPcm(h.timing.replyPcm, audioMs, toneIndex)
+        : generateTone(audioMs, frequencyForItem(toneIndex), h.timing.toneAmplitude);
       const chunkBytes = Math.max(2, msToBytes(h.timing.audioChunkMs));
       const chunks = Math.max(1, Math.ceil(pcm.length / chunkBytes));
       for (let k = 0; k < chunks; k++) {
@@ -325,4 +329,15 @@ export class ResponseRun {
       metadata: this.params.metadata,
     };
   }
+}
+
+/** `durationMs` of `source` (24 kHz), looped, starting at a different place for each item. */
+function loopedPcm(source: Int16Array, durationMs: number, itemIndex: number): Buffer {
+  const n = Math.max(0, Math.round((durationMs * 24_000) / 1000));
+  const out = new Int16Array(n);
+  if (source.length === 0) return Buffer.from(out.buffer);
+  // A different place for every item (about 3.3 s further each time, 24 kHz).
+  const start = (itemIndex * 79_193) % source.length;
+  for (let i = 0; i < n; i++) out[i] = source[(start + i) % source.length]!;
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }

@@ -63,6 +63,7 @@ class FakeRealtimeServerImpl extends EventEmitter implements FakeRealtimeServer 
       audioChunkMs: options.audioChunkMs ?? 200,
       chunkIntervalMs: options.chunkIntervalMs ?? 50,
       toneAmplitude: options.toneAmplitude ?? 0.25,
+      replyPcm: options.replyPcm,
       contentPartTypes: options.contentPartTypes ?? 'sdk',
       rateLimitsPosition: options.rateLimitsPosition ?? 'after-created',
     };

@@ -140,6 +140,11 @@ export type FakeRealtimeServerOptions = {
   /** Amplitude of the reply tone, 0..1 of full scale. Default 0.25 (about -15 dBFS RMS). */
   toneAmplitude?: number;
   /**
+   * Reply audio cut from this 24 kHz PCM (e.g. espeak-ng speech), looped, instead of a tone: speech-like
+   * replies for echo-cancellation tests (a canceller converges on speech, not on a steady tone).
+   */
+  replyPcm?: Int16Array;
+  /**
    * Models this server no longer serves (a shutdown, e.g. `['gpt-realtime']` after 2027-01-20): they
    * get `model_not_found` + close 4000 like a name the service does not know. Default: none.
    */

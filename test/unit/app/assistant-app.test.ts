@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { defaultSettings } from '../../../preload/contract/settings-schema.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import type { Player } from '../../../main/audio/player.js';
 import { KeyFileCipher } from '../../../main/secrets/secret-cipher.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
 import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
+import { FakeMicSource } from '../../fakes/fake-mic-source.js';
+import { FakeEchoCanceller, fakeEchoEngine, testChirp } from '../../fakes/fake-echo-canceller.js';
 
 const flush = () => new Promise((r) => setImmediate(r));
 let app: AssistantApp | undefined;
@@ -205,5 +207,71 @@ describe('model notices at start and on change', () => {
   it('no notice for a current model', async () => {
     const { status } = await startWith('gpt-realtime-2.1', 2);
     expect(status()).toBeNull();
+  });
+});
+
+describe('echo:self-test', () => {
+  async function startWithEcho(engine: ReturnType<typeof fakeEchoEngine> | null) {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-app-echo-'));
+    const clock = new ManualClock();
+    const transport = new ScriptedRealtimeTransport();
+    const mic = new FakeMicSource();
+    app = await startAssistantApp({
+      paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
+      secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
+      env: { OPENAI_API_KEY: 'test-key' },
+      clock,
+      transport,
+      createMic: () => mic,
+      fallbackPlayer: await HeadlessPlayer.create({ clock }),
+      wakeWord: 'off',
+      pushToTalk: 'off',
+      echoEngine: engine,
+    });
+    return { app, clock, mic, transport, dir };
+  }
+
+  it('measures, stores the result in the settings and answers with the mode in effect', async () => {
+    let canceller: FakeEchoCanceller | undefined;
+    const engine = fakeEchoEngine((raw) => (canceller = new FakeEchoCanceller(raw)), { signal: testChirp(1), recommend: 'half' });
+    const { app, clock, mic, dir } = await startWithEcho(engine);
+    expect(canceller!.enabled).toBe(true); // auto, no self-test yet: cancelled full duplex
+    const answer = app.invoke('echo:self-test', []);
+    await flush();
+    const during: boolean[] = [];
+    for (let i = 0; i < 200 && engine.measured.length === 0; i++) {
+      during.push(canceller!.enabled);
+      mic.push(1);
+      clock.advance(32);
+      await flush();
+    }
+    const result = await answer;
+    expect(during.every((enabled) => !enabled)).toBe(true); // the raw microphone was recorded
+    expect(result).toMatchObject({
+      ok: true,
+      value: { ok: true, duplex: 'half', result: { recommended: 'half', reason: 'too-much-echo' } },
+    });
+    expect(app.settings.listening.echoTest).toMatchObject({ recommended: 'half', erleDb: 4, at: expect.any(String) });
+    expect(JSON.parse(await readFile(join(dir, 'config', 'settings.json'), 'utf8')).listening.echoTest.recommended).toBe('half');
+    expect(canceller!.enabled).toBe(false); // auto now falls back to half duplex
+    expect(app.status().lastError).toMatchObject({ code: 'echo_self_test' });
+  });
+
+  it('answers as data when it cannot run: no canceller in the build, a conversation running, the microphone muted', async () => {
+    const none = await startWithEcho(null);
+    expect(await none.app.invoke('echo:self-test', [])).toEqual({
+      ok: true,
+      value: { ok: false, failure: 'unavailable', message: expect.any(String) },
+    });
+    await none.app.shutdown();
+    const { app, transport } = await startWithEcho(fakeEchoEngine());
+    await app.invoke('conversation:send-text', [{ text: 'hello' }]);
+    await flush();
+    transport.open();
+    await flush();
+    expect(await app.invoke('echo:self-test', [])).toMatchObject({ ok: true, value: { ok: false, failure: 'conversation-running' } });
+    app.stopConversation();
+    await app.setMuted(true);
+    expect(await app.invoke('echo:self-test', [])).toMatchObject({ ok: true, value: { ok: false, failure: 'mic-muted' } });
   });
 });

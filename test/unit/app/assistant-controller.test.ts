@@ -5,6 +5,9 @@ import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
 import { int16ToBase64 } from '../../../main/audio/pcm.js';
 import type { AssistantError } from '../../../main/util/errors.js';
 import { FakeMicSource } from '../../fakes/fake-mic-source.js';
+import { FakeEchoCanceller, fakeEchoEngine } from '../../fakes/fake-echo-canceller.js';
+import type { MicSource } from '../../../main/audio/mic-source.js';
+import type { EchoTestResult } from '../../../preload/contract/settings-schema.js';
 import { FakeWakeWordDetector } from '../../fakes/fake-wake-word-detector.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
 import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
@@ -12,7 +15,7 @@ import { RESPONSE_WATCHDOG_MS } from '../../../main/realtime/response-watchdog.j
 
 const flush = () => new Promise((r) => setImmediate(r));
 
-async function setup(change: (s: Settings) => void = () => undefined, withWake = true) {
+async function setup(change: (s: Settings) => void = () => undefined, withWake = true, withCanceller = false) {
   const clock = new ManualClock();
   const settings = defaultSettings();
   change(settings);
@@ -20,7 +23,9 @@ async function setup(change: (s: Settings) => void = () => undefined, withWake =
   const wake = withWake ? new FakeWakeWordDetector() : undefined;
   const transport = new ScriptedRealtimeTransport();
   const player = await HeadlessPlayer.create({ clock });
+  let canceller: FakeEchoCanceller | undefined;
   const assistant = await createAssistant({
+    echoEngine: withCanceller ? fakeEchoEngine((raw: MicSource) => (canceller = new FakeEchoCanceller(raw))) : null,
     settings: () => settings,
     apiKeyFor: () => 'k',
     mic,
@@ -59,6 +64,8 @@ async function setup(change: (s: Settings) => void = () => undefined, withWake =
     player,
     errors,
     controller: assistant.controller,
+    echo: assistant.echo,
+    canceller,
     appendedSamples,
     openSession,
     startReply,
@@ -167,7 +174,10 @@ describe('AssistantController: pre-roll and watchdogs', () => {
 
 describe('AssistantController: half duplex for speakers', () => {
   it('keeps the microphone from the server while the reply plays and for the tail after it', async () => {
-    const { mic, wake, clock, openSession, startReply, appendedSamples } = await setup((s) => (s.listening.halfDuplexTailMs = 300));
+    const { mic, wake, clock, openSession, startReply, appendedSamples } = await setup((s) => {
+      s.listening.duplex = 'half';
+      s.listening.halfDuplexTailMs = 300;
+    });
     mic.push(3);
     wake!.fire();
     await openSession();
@@ -185,7 +195,7 @@ describe('AssistantController: half duplex for speakers', () => {
   });
 
   it('lets the wake word interrupt: playback stops and the truncation is sent', async () => {
-    const { mic, wake, clock, transport, openSession, startReply, player, controller } = await setup();
+    const { mic, wake, clock, transport, openSession, startReply, player, controller } = await setup((s) => (s.listening.duplex = 'half'));
     mic.push(3);
     wake!.fire();
     await openSession();
@@ -208,6 +218,117 @@ describe('AssistantController: half duplex for speakers', () => {
     const before = appendedSamples();
     mic.push(5);
     expect(appendedSamples()).toBeGreaterThan(before);
+  });
+});
+
+const echoTest = (recommended: 'full' | 'half'): EchoTestResult => ({
+  at: '2026-12-07T15:00:00.000Z',
+  delayMs: 60,
+  echoLevelDb: -6,
+  erleDb: recommended === 'full' ? 30 : 3,
+  erleFirstSecondDb: recommended === 'full' ? 18 : 1,
+  recommended,
+  reason: recommended === 'full' ? 'cancelled' : 'too-much-echo',
+});
+
+describe('AssistantController: auto duplex with echo cancellation', () => {
+  it('auto with a running canceller listens while it speaks, feeds it the played audio, and takes the wake word', async () => {
+    const { mic, wake, clock, openSession, startReply, appendedSamples, controller, canceller, player } = await setup(
+      (s) => (s.listening.duplex = 'auto'),
+      true,
+      true,
+    );
+    expect(canceller!.enabled).toBe(true);
+    const heard: boolean[] = [];
+    controller.on('wake', (d) => heard.push(d.accepted));
+    mic.push(3);
+    wake!.fire();
+    await openSession();
+    startReply(2000);
+    clock.advance(300);
+    const before = appendedSamples();
+    mic.push(5, () => 20000); // the user talks over the reply: the (cancelled) audio reaches the server VAD
+    expect(appendedSamples()).toBeGreaterThan(before);
+    expect(canceller!.played.reduce((n, p) => n + p.samples.length, 0)).toBe(0.3 * 24_000);
+    wake!.fire(); // heard on the cancelled signal: the user's, not the assistant's own voice
+    await flush();
+    expect(heard).toEqual([true, true]);
+    expect(player.isPlaying).toBe(false);
+  });
+
+  it('auto falls back to half duplex when the self-test said the echo path is too bad, with one notice', async () => {
+    const { mic, wake, clock, openSession, startReply, appendedSamples, canceller, echo } = await setup(
+      (s) => {
+        s.listening.duplex = 'auto';
+        s.listening.echoTest = echoTest('half');
+      },
+      true,
+      true,
+    );
+    const notices: string[] = [];
+    echo.on('notice', (n) => notices.push(n.code ?? ''));
+    expect(canceller!.enabled).toBe(false);
+    expect(echo.current()).toEqual({ mode: 'half', cancelling: false, fallback: 'self-test' });
+    mic.push(3);
+    wake!.fire();
+    await openSession();
+    startReply(1000);
+    clock.advance(200);
+    const before = appendedSamples();
+    mic.push(5, () => 20000);
+    expect(appendedSamples()).toBe(before);
+    expect(canceller!.played).toEqual([]);
+    mic.push(5);
+    expect(notices).toEqual(['echo_self_test']); // once, not per frame
+  });
+
+  it('auto falls back to half duplex when the canceller fails mid-reply: one notice, the microphone closed while it speaks', async () => {
+    const { mic, wake, clock, openSession, startReply, appendedSamples, canceller, echo } = await setup(
+      (s) => {
+        s.listening.duplex = 'auto';
+        s.listening.echoTest = echoTest('full');
+      },
+      true,
+      true,
+    );
+    const notices: string[] = [];
+    echo.on('notice', (n) => notices.push(n.code ?? ''));
+    mic.push(3);
+    wake!.fire();
+    await openSession();
+    startReply(2000);
+    clock.advance(200);
+    canceller!.fail();
+    const before = appendedSamples();
+    mic.push(5, () => 20000);
+    clock.advance(200);
+    mic.push(5, () => 20000);
+    expect(appendedSamples()).toBe(before);
+    expect(notices).toEqual(['echo_canceller_failed']);
+    expect(canceller!.enabledCalls.at(-1)).toBe(false);
+  });
+
+  it('half and full keep the canceller off (full is the raw microphone: a headset), so full still ignores its own voice', async () => {
+    const half = await setup((s) => (s.listening.duplex = 'half'), true, true);
+    expect(half.canceller!.enabled).toBe(false);
+    const full = await setup((s) => (s.listening.duplex = 'full'), true, true);
+    expect(full.canceller!.enabled).toBe(false);
+    const heard: boolean[] = [];
+    full.controller.on('wake', (d) => heard.push(d.accepted));
+    full.mic.push(3);
+    full.wake!.fire();
+    await full.openSession();
+    full.startReply(2000);
+    full.wake!.fire();
+    expect(heard).toEqual([true, false]);
+  });
+
+  it('switches when the setting changes: auto to half turns the canceller off at once', async () => {
+    const { settings, canceller, echo } = await setup((s) => (s.listening.duplex = 'auto'), true, true);
+    expect(canceller!.enabled).toBe(true);
+    settings.listening.duplex = 'half';
+    expect(echo.current()).toEqual({ mode: 'half', cancelling: false });
+    expect(canceller!.enabled).toBe(false);
   });
 });
 

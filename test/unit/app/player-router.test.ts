@@ -68,3 +68,24 @@ describe('PlayerRouter', () => {
     expect(router.current).toBe(kitchen);
   });
 });
+
+describe('PlayerRouter: the played reference', () => {
+  it('forwards what the current output plays, and nothing from an output it left', async () => {
+    const clock = new ManualClock();
+    const fallback = await HeadlessPlayer.create({ clock });
+    const window = await HeadlessPlayer.create({ clock });
+    const router = new PlayerRouter(fallback);
+    let fromRouter = 0;
+    router.on('played', (audio) => (fromRouter += audio.samples.length));
+    const detach = router.attach(window);
+    router.enqueue('a', new Int16Array(2400).fill(3));
+    clock.advance(200);
+    expect(fromRouter).toBe(2400);
+    detach();
+    await new Promise((r) => setImmediate(r));
+    window.enqueue('stray', new Int16Array(2400).fill(4)); // no longer the router's output
+    router.enqueue('b', new Int16Array(1200).fill(5));
+    clock.advance(200);
+    expect(fromRouter).toBe(3600);
+  });
+});

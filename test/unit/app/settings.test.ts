@@ -116,3 +116,44 @@ describe('session config (GA shape)', () => {
     expect(buildSessionConfig({ openai: settings.openai, tools: [], manualTurns: true }).audio?.input?.turn_detection).toBeNull();
   });
 });
+
+describe('settings: duplex modes (version 3)', () => {
+  it('new settings start in auto; a saved half stays half; an older file without the field keeps half duplex', async () => {
+    expect(defaultSettings().listening.duplex).toBe('auto');
+    expect(defaultSettings().listening.echoTest).toBeNull();
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-settings-duplex-'));
+    const store = new JsonFileSettingsStore(dir);
+    const v2 = { ...defaultSettings(), version: 2 } as Record<string, any>;
+    v2.listening = { ...v2.listening, duplex: 'half' };
+    delete v2.listening.echoTest;
+    await writeFile(store.path, JSON.stringify(v2));
+    expect((await store.load()).listening.duplex).toBe('half');
+    await writeFile(store.path, JSON.stringify({ version: 2, listening: { duplex: 'full' } }));
+    expect((await store.load()).listening.duplex).toBe('full');
+    // Hand-written older files without the field had half duplex by default: they keep it.
+    await writeFile(store.path, JSON.stringify({ version: 2, listening: { micDevice: 'USB' } }));
+    expect((await store.load()).listening).toMatchObject({ duplex: 'half', micDevice: 'USB' });
+    await writeFile(store.path, JSON.stringify({ openai: { voice: 'cedar' } }));
+    expect((await store.load()).listening.duplex).toBe('half');
+    expect(store.lastLoadNotices).toEqual([]);
+    // A version-3 file without the field is new: auto.
+    await writeFile(store.path, JSON.stringify({ version: 3, listening: { micDevice: 'USB' } }));
+    expect((await store.load()).listening.duplex).toBe('auto');
+  });
+
+  it('keeps the last echo self-test, and refuses a malformed one field by field', () => {
+    const echoTest = {
+      at: '2026-12-07T15:00:00.000Z',
+      delayMs: 62.5,
+      echoLevelDb: -8,
+      erleDb: 31,
+      erleFirstSecondDb: 19,
+      recommended: 'full',
+      reason: 'cancelled',
+    };
+    const ok = validateSettings({ listening: { duplex: 'auto', echoTest } });
+    expect(ok.ok && ok.settings.listening.echoTest).toEqual(echoTest);
+    const bad = validateSettings({ listening: { echoTest: { ...echoTest, recommended: 'sometimes' } } });
+    expect(bad.ok ? [] : bad.issues.map((i) => i.path)).toEqual(['listening.echoTest.recommended']);
+  });
+});

@@ -74,3 +74,47 @@ describe('HeadlessPlayer', () => {
     expect(wav.samples[wav.samples.length - 1]).toBe(7);
   });
 });
+
+describe('HeadlessPlayer: the played reference', () => {
+  it('emits exactly the samples it plays, in order, each piece stamped with the clock time of its first sample', async () => {
+    const clock = new ManualClock();
+    clock.advance(1_000);
+    const player = await HeadlessPlayer.create({ clock });
+    const pieces: Array<{ samples: Int16Array; playedAtMs: number }> = [];
+    player.on('played', (audio) => pieces.push(audio));
+    const a = Int16Array.from({ length: ms(150) }, (_, i) => (i % 1000) + 1);
+    const b = Int16Array.from({ length: ms(100) }, (_, i) => -((i % 1000) + 1));
+    player.enqueue('item_a', a);
+    player.enqueue('item_b', b);
+    clock.advance(400);
+    const all = new Int16Array(pieces.reduce((n, p) => n + p.samples.length, 0));
+    let at = 0;
+    for (const piece of pieces) {
+      // Each piece starts where the previous one ended, in samples and in time.
+      expect(piece.playedAtMs).toBeCloseTo(1_000 + (at * 1000) / 24_000, 6);
+      all.set(piece.samples, at);
+      at += piece.samples.length;
+    }
+    expect([...all]).toEqual([...a, ...b]);
+    expect(pieces.length).toBeGreaterThan(2);
+  });
+
+  it('stops the reference at a flush and stamps the next run from its own start', async () => {
+    const clock = new ManualClock();
+    const player = await HeadlessPlayer.create({ clock });
+    const pieces: Array<{ length: number; playedAtMs: number }> = [];
+    player.on('played', (audio) => pieces.push({ length: audio.samples.length, playedAtMs: audio.playedAtMs }));
+    player.enqueue('a', new Int16Array(ms(1000)).fill(7));
+    clock.advance(105);
+    await player.flush();
+    const beforeFlush = pieces.reduce((n, p) => n + p.length, 0);
+    expect(beforeFlush).toBe(ms(105));
+    clock.advance(500);
+    expect(pieces.reduce((n, p) => n + p.length, 0)).toBe(beforeFlush);
+    player.enqueue('b', new Int16Array(ms(50)).fill(9));
+    clock.advance(100);
+    const after = pieces.filter((p) => p.playedAtMs >= 605);
+    expect(after[0]!.playedAtMs).toBe(605);
+    expect(after.reduce((n, p) => n + p.length, 0)).toBe(ms(50));
+  });
+});

