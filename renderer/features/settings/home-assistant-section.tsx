@@ -1,0 +1,117 @@
+/** Settings → Home Assistant: address, token, the connection test, exposure and confirmations. */
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { HomeAssistantSettingsSchema } from '../../../preload/contract/settings-schema.js';
+import type { ConnectionTestResult } from '../../../preload/contract/types.js';
+import { useApp } from '../../ui/app-context.js';
+import { Icon } from '../../ui/icons.js';
+import { CheckboxField, ListField, TextField, useForm } from './fields.js';
+import { SecretField } from './secret-field.js';
+import { SectionBlock } from './section-block.js';
+
+export function HomeAssistantTest(props: { url: string; token: string }): JSX.Element {
+  const { controller, t } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ConnectionTestResult | null>(null);
+  const urlValid = props.url.trim() !== '' && HomeAssistantSettingsSchema.shape.url.safeParse(props.url).success;
+  // A result is about the address and token it tested: it goes when they change.
+  useEffect(() => setResult(null), [props.url, props.token]);
+  const test = async () => {
+    setBusy(true);
+    setResult(null);
+    setResult(await controller.testHomeAssistant(props.url.trim(), props.token.trim() || undefined));
+    setBusy(false);
+  };
+  return (
+    <div class="field field--wide ha-test">
+      <button type="button" class="button" disabled={busy || !urlValid} onClick={() => void test()}>
+        <Icon name="refresh" size={18} />
+        <span>{busy ? t.t('ha.testing') : t.t('ha.test')}</span>
+      </button>
+      <p class={`ha-test__result ${result ? (result.ok ? 'field__success' : 'field__error') : ''}`} role="status" aria-live="polite">
+        {result &&
+          (result.ok ? (
+            <>
+              <Icon name="check" size={14} />
+              {t.t('ha.testOk', { version: result.version, entities: t.plural('ha.entities', result.entities) })}
+            </>
+          ) : (
+            <>
+              <Icon name="alert" size={14} />
+              {result.message}
+            </>
+          ))}
+      </p>
+    </div>
+  );
+}
+
+export function HomeAssistantSection(): JSX.Element {
+  const { t } = useApp();
+  const { form } = useForm();
+  const [token, setToken] = useState('');
+  return (
+    <SectionBlock id="home-assistant" title={t.t('settings.ha')} description={t.t('settings.haDescription')}>
+      <div class="fields">
+        <TextField
+          path="homeAssistant.url"
+          label={t.t('settings.ha.url')}
+          help={t.t('settings.ha.urlHelp')}
+          placeholder="http://homeassistant.local:8123"
+          type="url"
+          wide
+        />
+        <SecretField
+          kind="home-assistant"
+          label={t.t('settings.ha.token')}
+          help={t.t('settings.ha.tokenHelp')}
+          serverUrl={form.draft.homeAssistant.url}
+          value={token}
+          onValue={setToken}
+        />
+        <HomeAssistantTest url={form.draft.homeAssistant.url} token={token} />
+        <ListField
+          path="homeAssistant.include"
+          label={t.t('settings.ha.include')}
+          help={t.t('settings.ha.includeHelp')}
+          multiline
+          placeholder="light.*"
+        />
+        <ListField
+          path="homeAssistant.exclude"
+          label={t.t('settings.ha.exclude')}
+          help={t.t('settings.ha.excludeHelp')}
+          multiline
+          placeholder="switch.server_rack"
+        />
+        <ListField
+          path="homeAssistant.confirm"
+          label={t.t('settings.ha.confirm')}
+          help={t.t('settings.ha.confirmHelp')}
+          multiline
+          placeholder="lock"
+        />
+        <ListField
+          path="homeAssistant.confirmNameWords"
+          label={t.t('settings.ha.confirmWords')}
+          help={t.t('settings.ha.confirmWordsHelp')}
+          multiline
+          placeholder="garage"
+        />
+        <CheckboxField path="homeAssistant.handOverToAssist" label={t.t('settings.ha.assist')} help={t.t('settings.ha.assistHelp')} wide />
+        <CheckboxField
+          path="homeAssistant.handOverWithSensitiveDevices"
+          label={t.t('settings.ha.assistSensitive')}
+          help={t.t('settings.ha.assistSensitiveHelp')}
+          wide
+        />
+        <CheckboxField
+          path="homeAssistant.allowSelfSignedCertificate"
+          label={t.t('settings.ha.selfSigned')}
+          help={t.t('settings.ha.selfSignedHelp')}
+          wide
+        />
+      </div>
+    </SectionBlock>
+  );
+}

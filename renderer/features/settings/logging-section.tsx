@@ -1,0 +1,41 @@
+/** Settings → Logging. */
+import type { JSX } from 'preact';
+import { useApp } from '../../ui/app-context.js';
+import { FieldShell, SelectField, useForm } from './fields.js';
+import { displayText, modulesText, setModulesText } from './settings-model.js';
+import { SectionBlock } from './section-block.js';
+
+export function LoggingSection(): JSX.Element {
+  const { t } = useApp();
+  const { form, update } = useForm();
+  return (
+    <SectionBlock id="logging" title={t.t('settings.logging')}>
+      <div class="fields">
+        <SelectField
+          path="logging.level"
+          label={t.t('settings.logging.level')}
+          options={(['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const).map((v) => ({
+            value: v,
+            label: t.t(`settings.logging.${v}`),
+          }))}
+        />
+        <FieldShell path="logging.modules" label={t.t('settings.logging.modules')} help={t.t('settings.logging.modulesHelp')} wide>
+          {(aria) => (
+            <textarea
+              {...aria}
+              class="input textarea"
+              rows={3}
+              spellcheck={false}
+              placeholder="realtime=debug"
+              value={displayText(form, 'logging.modules', (modules) => modulesText(modules as Record<string, string>))}
+              onInput={(e) => {
+                const text = e.currentTarget.value;
+                update((f) => setModulesText(f, text));
+              }}
+            />
+          )}
+        </FieldShell>
+      </div>
+    </SectionBlock>
+  );
+}

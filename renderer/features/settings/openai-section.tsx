@@ -1,0 +1,124 @@
+/** Settings → OpenAI: key, model, voice, reasoning, turn detection, transcription. */
+import type { JSX } from 'preact';
+import { REASONING_EFFORTS, VOICES } from '../../../preload/contract/settings-schema.js';
+import { useApp } from '../../ui/app-context.js';
+import { supportsReasoning } from '../../../preload/contract/model-catalog.js';
+import { ModelField } from './model-field.js';
+import { CheckboxField, NumberField, SelectField, Subsection, TextAreaField, TextField, useForm, type Option } from './fields.js';
+import { SecretField, SecretStorageNote } from './secret-field.js';
+import { setMaxTokensUnlimited, setTurnDetectionType } from './settings-model.js';
+import { SectionBlock } from './section-block.js';
+
+export function OpenAISection(): JSX.Element {
+  const { t } = useApp();
+  const { form, update } = useForm();
+  const o = form.draft.openai;
+  const unlimited = o.maxOutputTokens === 'inf';
+  const voiceOptions: Option[] = VOICES.map((v) => ({ value: v, label: v[0]!.toUpperCase() + v.slice(1) }));
+  return (
+    <SectionBlock id="openai" title={t.t('settings.openai')} description={t.t('settings.openaiDescription')}>
+      <SecretStorageNote />
+      <div class="fields">
+        <SecretField
+          kind="openai"
+          label={t.t('settings.openai.key')}
+          help={t.t('settings.openai.keyHelp')}
+          placeholder="sk-…"
+          serverUrl={form.draft.openai.realtimeUrl}
+        />
+        <ModelField />
+        <SelectField path="openai.voice" label={t.t('settings.openai.voice')} options={voiceOptions} />
+        <NumberField path="openai.speed" label={t.t('settings.openai.speed')} help={t.t('settings.openai.speedHelp')} />
+        <SelectField
+          path="openai.outputModality"
+          label={t.t('settings.openai.output')}
+          options={[
+            { value: 'audio', label: t.t('settings.openai.output.audio') },
+            { value: 'text', label: t.t('settings.openai.output.text') },
+          ]}
+        />
+        <TextAreaField
+          path="openai.instructions"
+          label={t.t('settings.openai.instructions')}
+          help={t.t('settings.openai.instructionsHelp')}
+          rows={5}
+        />
+      </div>
+      <Subsection title={t.t('settings.turn')} description={t.t('settings.turnDescription')}>
+        <SelectField
+          path="openai.turnDetection.type"
+          label={t.t('settings.turn.type')}
+          options={[
+            { value: 'server_vad', label: t.t('settings.turn.server') },
+            { value: 'semantic_vad', label: t.t('settings.turn.semantic') },
+          ]}
+          onSelect={(value) => update((f) => setTurnDetectionType(f, value === 'semantic_vad' ? 'semantic_vad' : 'server_vad'))}
+        />
+        {o.turnDetection.type === 'server_vad' ? (
+          <>
+            <NumberField
+              path="openai.turnDetection.threshold"
+              label={t.t('settings.turn.threshold')}
+              help={t.t('settings.turn.thresholdHelp')}
+            />
+            <NumberField path="openai.turnDetection.prefixPaddingMs" label={t.t('settings.turn.prefix')} integer unit="ms" />
+            <NumberField
+              path="openai.turnDetection.silenceDurationMs"
+              label={t.t('settings.turn.silence')}
+              help={t.t('settings.turn.silenceHelp')}
+              integer
+              unit="ms"
+            />
+          </>
+        ) : (
+          <SelectField
+            path="openai.turnDetection.eagerness"
+            label={t.t('settings.turn.eagerness')}
+            options={(['auto', 'low', 'medium', 'high'] as const).map((v) => ({ value: v, label: t.t(`settings.eagerness.${v}`) }))}
+          />
+        )}
+      </Subsection>
+      <Subsection title={t.t('settings.transcription')}>
+        <CheckboxField path="openai.transcription.enabled" label={t.t('settings.transcription.enabled')} wide />
+        <TextField path="openai.transcription.model" label={t.t('settings.transcription.model')} />
+        <TextField
+          path="openai.transcription.language"
+          label={t.t('settings.transcription.language')}
+          help={t.t('settings.transcription.languageHelp')}
+          placeholder="pt"
+        />
+        <TextAreaField
+          path="openai.transcription.prompt"
+          label={t.t('settings.transcription.prompt')}
+          help={t.t('settings.transcription.promptHelp')}
+          rows={2}
+        />
+      </Subsection>
+      <Subsection title={t.t('settings.advanced')}>
+        <SelectField
+          path="openai.noiseReduction"
+          label={t.t('settings.noise')}
+          options={(['far_field', 'near_field', 'off'] as const).map((v) => ({ value: v, label: t.t(`settings.noise.${v}`) }))}
+        />
+        {supportsReasoning(o.model) && (
+          <SelectField
+            path="openai.reasoningEffort"
+            label={t.t('settings.reasoning')}
+            help={t.t('settings.reasoningHelp')}
+            options={REASONING_EFFORTS.map((v) => ({ value: v, label: t.t(`settings.reasoning.${v}`) }))}
+          />
+        )}
+        <CheckboxField
+          path="openai.maxOutputTokens.unlimited"
+          label={t.t('settings.maxTokens.unlimited')}
+          checked={unlimited}
+          onToggle={(checked) => update((f) => setMaxTokensUnlimited(f, checked))}
+        />
+        {unlimited ? null : (
+          <NumberField path="openai.maxOutputTokens" label={t.t('settings.maxTokens')} help={t.t('settings.maxTokensHelp')} integer />
+        )}
+        <TextField path="openai.realtimeUrl" label={t.t('settings.realtimeUrl')} help={t.t('settings.realtimeUrlHelp')} type="url" wide />
+      </Subsection>
+    </SectionBlock>
+  );
+}
