@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { findBuiltFile } from '../util/built-file.js';
 import { ConfigError, WakeWordError, type AssistantError, type WireError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
@@ -14,6 +14,7 @@ import type {
   WakeWordWorkerStats,
   WorkerToHostMessage,
 } from './wake-word-worker-protocol.js';
+import { startWorker } from '../util/start-worker.js';
 
 export type { WakeWordEngineSpec, WakeWordWorkerStats } from './wake-word-worker-protocol.js';
 
@@ -86,48 +87,21 @@ export class WorkerWakeWordDetector extends TypedEmitter<WakeWordDetectorEvents>
   static async start(options: WorkerWakeWordDetectorOptions): Promise<WorkerWakeWordDetector> {
     const entry = workerEntryOf(options.workerEntry);
     const workerData: WakeWordWorkerData = { engine: options.engine };
-    const worker = new Worker(entry, { workerData, name: 'hearth-wake-word' });
-    const timeoutMs = options.startTimeoutMs ?? 30_000;
-    const ready = await new Promise<Extract<WorkerToHostMessage, { type: 'ready' }>>((resolve, reject) => {
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      const fail = (error: AssistantError): void => {
-        cleanup();
-        void worker.terminate();
-        reject(error);
-      };
-      const onMessage = (message: WorkerToHostMessage): void => {
-        if (message.type === 'ready') {
-          cleanup();
-          resolve(message);
-        } else if (message.type === 'init-error') {
-          fail(fromWire(message.error));
-        }
-      };
-      const onError = (error: Error): void =>
-        fail(
-          new WakeWordError(`The wake-word worker failed to start: ${error.message}`, {
-            category: 'application',
-            cause: error,
-          }),
-        );
-      const onExit = (code: number): void =>
-        fail(
-          new WakeWordError(`The wake-word worker exited (code ${code}) before it was ready`, {
-            category: 'application',
-          }),
-        );
-      const timer = setTimeout(
-        () => fail(new WakeWordError(`The wake-word worker was not ready after ${timeoutMs} ms`, { category: 'application' })),
-        timeoutMs,
-      );
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
+    const { worker, ready } = await startWorker<WorkerToHostMessage>({
+      entry,
+      workerData,
+      name: 'hearth-wake-word',
+      timeoutMs: options.startTimeoutMs ?? 30_000,
+      initError: (message) => (message.type === 'init-error' ? fromWire(message.error) : null),
+      failure: (reason) =>
+        new WakeWordError(
+          reason.kind === 'error'
+            ? `The wake-word worker failed to start: ${reason.error.message}`
+            : reason.kind === 'exit'
+              ? `The wake-word worker exited (code ${reason.code}) before it was ready`
+              : `The wake-word worker was not ready after ${reason.ms} ms`,
+          { category: 'application', ...(reason.kind === 'error' ? { cause: reason.error } : {}) },
+        ),
     });
     log.info({ keywords: ready.keywords, initMs: Math.round(ready.initMs) }, 'wake-word worker ready');
     return new WorkerWakeWordDetector(worker, ready);
