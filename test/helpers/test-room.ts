@@ -1,16 +1,13 @@
 import type { PlayedAudio } from '../../main/audio/echo/echo-types.js';
-import {
-  MIC_FRAME_MS,
-  MIC_FRAME_SAMPLES,
-  MIC_SAMPLE_RATE,
-  type MicSource,
-  type MicSourceEvents,
-  type MicStatus,
-  type PcmFrame,
-} from '../../main/audio/mic-source.js';
+import { MIC_FRAME_MS, MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicSourceEvents, type PcmFrame } from '../../main/audio/mic-source.js';
 import { resampleClip } from '../../main/audio/resampler.js';
-import { TypedEmitter, type EventSource } from '../../main/util/typed-emitter.js';
+import type { EventSource } from '../../main/util/typed-emitter.js';
 import { eventually } from './wait.js';
+import { FakeMicSource } from '../fakes/fake-mic-source.js';
+import { mulberry32 } from '../../main/util/seeded-random.js';
+
+/** The room's noise and test signals are seeded: the same room every run. */
+export { mulberry32 };
 
 /**
  * A file-based test room: what the loudspeaker plays reaches the microphone through a room impulse
@@ -126,37 +123,8 @@ export function db(ratio: number): number {
   return 10 * Math.log10(ratio);
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A microphone the test room drives: the test emits each recorded frame when the room's clock says so. */
-export class RoomMicSource extends TypedEmitter<MicSourceEvents> implements MicSource {
-  status: MicStatus = 'stopped';
-  muted = false;
-
-  async start(): Promise<void> {
-    this.status = 'running';
-    this.emit('status', 'running');
-  }
-
-  async stop(): Promise<void> {
-    this.status = 'stopped';
-    this.emit('status', 'stopped');
-  }
-
-  async setMuted(muted: boolean): Promise<void> {
-    this.muted = muted;
-  }
-
+export class RoomMicSource extends FakeMicSource {
   deliver(frame: PcmFrame): void {
     this.emit('frame', frame);
   }
