@@ -138,7 +138,7 @@ const wakeSet = wakeUtterances().filter((u) => /-(130|190|140|180)$/.test(u.id))
 const negativeSet = negativeUtterances().slice(0, 20);
 
 describe('listening with real audio through a PulseAudio virtual microphone', () => {
-  const wakeResults: Array<{ u: Utterance; woke: boolean; commandScore?: number; vad?: string }> = [];
+  const wakeResults: Array<{ u: Utterance; woke: boolean; commandScore?: number; vad?: string; events?: string }> = [];
   const falseWakes: string[] = [];
 
   it(`wakes on ≥ 95 % of ${wakeSet.length} wake utterances and the command's audio reaches the server`, async () => {
@@ -151,6 +151,19 @@ describe('listening with real audio through a PulseAudio virtual microphone', ()
       const wake = await waitForEvent((e) => e.type === 'wake' && e.accepted === true, since, 2500);
       if (wake) await waitForEvent(isRest, since, 12_000);
       const result: (typeof wakeResults)[number] = { u, woke: wake !== undefined };
+      if (!wake) {
+        // What the runner did instead (a late or refused wake, a conversation still running): for the log.
+        result.events = (await readEvents())
+          .slice(since)
+          .map((e) =>
+            e.type === 'wake'
+              ? `wake(${String(e.accepted)}, ${Number(e.score).toFixed(2)})`
+              : e.type === 'state'
+                ? String(e.state)
+                : e.type,
+          )
+          .join(' ');
+      }
       if (wake && u.text.includes(',')) {
         // The command: the last 45 % of the utterance (after "hey jarvis,"), resampled like the engine does.
         const command = samples.subarray(Math.floor(samples.length * 0.55), samples.length - 8000);
@@ -173,7 +186,7 @@ describe('listening with real audio through a PulseAudio virtual microphone', ()
         wakeResults
           .map(
             (r) =>
-              `  ${r.u.id.padEnd(22)} ${r.woke ? 'woke' : 'MISSED'}${r.commandScore !== undefined ? ` command match ${r.commandScore.toFixed(3)} ${r.vad}` : ''}`,
+              `  ${r.u.id.padEnd(22)} ${r.woke ? 'woke' : `MISSED (events: ${r.events || 'none'})`}${r.commandScore !== undefined ? ` command match ${r.commandScore.toFixed(3)} ${r.vad}` : ''}`,
           )
           .join('\n'),
     );
