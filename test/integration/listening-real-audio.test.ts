@@ -209,7 +209,10 @@ describe('listening with real audio through a PulseAudio virtual microphone', ()
         await playUtterance(samples, u.id);
         await sleep(700);
         // A false wake is recorded (and fails the test below), and its conversation is ended before the next sentence.
-        if ((await settleAfterWakes(before)) > 0) falseWakes.push(u.text);
+        const wakes = (await readEvents()).slice(before).filter((e) => e.type === 'wake');
+        if ((await settleAfterWakes(before)) > 0 || wakes.length > 0) {
+          falseWakes.push(`${u.text} (score ${wakes.map((e) => Number(e.score).toFixed(3)).join(', ')})`);
+        }
       }
     } finally {
       // Also a wake reported late, after its sentence's window: the next test starts at rest.
