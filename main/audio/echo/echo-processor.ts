@@ -81,7 +81,11 @@ export class EchoProcessor {
     this.frameSamples = options.frameSamples ?? 512;
     this.#aec = new aec3.AEC3(MIC_SAMPLE_RATE, 1, 1);
     this.#hintMs = options.delayHintMs ?? null;
-    if (options.estimateDelay ?? true) this.#estimator = new EnvelopeDelayEstimator({ sampleRate: MIC_SAMPLE_RATE });
+    if (options.estimateDelay ?? true) {
+      this.#estimator = new EnvelopeDelayEstimator({ sampleRate: MIC_SAMPLE_RATE });
+      // The self-test's delay is a strong prior: the estimator leaves it only on clear evidence.
+      this.#estimator.setPrior(this.#hintMs);
+    }
     // The most a frame can leave unprocessed is one block minus the frame's remainder.
     const reframing = maxRemainder(this.frameSamples, AEC3_BLOCK_SAMPLES);
     this.latencySamples = reframing + AEC3_LATENCY_SAMPLES;
@@ -102,6 +106,7 @@ export class EchoProcessor {
 
   setDelayHint(delayMs: number | null): void {
     this.#hintMs = delayMs;
+    this.#estimator?.setPrior(delayMs);
   }
 
   /** Played audio, already at 16 kHz; `startMs` is when its first sample was played (app clock). */
