@@ -2,6 +2,7 @@ import { MIC_SAMPLE_RATE } from '../mic-source.js';
 import { AEC3_BLOCK_SAMPLES, type Aec3Instance, type Aec3Module } from './aec3.js';
 import { EnvelopeDelayEstimator } from './delay-estimator.js';
 import { ReferenceRing } from './reference-ring.js';
+import { ResidualEchoGate } from './residual-echo-gate.js';
 
 export type EchoProcessorOptions = {
   /** The capture frame length in samples (the microphone's 512). */
@@ -10,6 +11,8 @@ export type EchoProcessorOptions = {
   delayHintMs?: number | null;
   /** Follow the delay with the running estimator (default true). */
   estimateDelay?: boolean;
+  /** Attenuate what AEC3 leaves of the echo while Hearth speaks (default true; the self-test measures AEC3 alone). */
+  gateResidualEcho?: boolean;
 };
 
 export type EchoProcessorStats = {
@@ -76,11 +79,13 @@ export class EchoProcessor {
   #erleCount = 0;
   #frames = 0;
   #bulk = 0;
+  #gate: ResidualEchoGate | undefined;
 
   constructor(aec3: Aec3Module, options: EchoProcessorOptions = {}) {
     this.frameSamples = options.frameSamples ?? 512;
     this.#aec = new aec3.AEC3(MIC_SAMPLE_RATE, 1, 1);
     this.#hintMs = options.delayHintMs ?? null;
+    if (options.gateResidualEcho ?? true) this.#gate = new ResidualEchoGate();
     if (options.estimateDelay ?? true) {
       this.#estimator = new EnvelopeDelayEstimator({ sampleRate: MIC_SAMPLE_RATE });
       // The self-test's delay is a strong prior: the estimator leaves it only on clear evidence.
@@ -154,6 +159,7 @@ export class EchoProcessor {
       this.#aec.analyze([this.#refBlock]);
       this.#aec.process([this.#outBlock], [this.#capBlock]);
       this.#measure(this.#refBlock, this.#capBlock, this.#outBlock);
+      this.#gate?.process(this.#refBlock, this.#capBlock, this.#outBlock);
       if (this.#outLength + B > this.#outFifo.length) this.#outFifo = grow(this.#outFifo, this.#outLength + B);
       this.#outFifo.set(this.#outBlock, this.#outLength);
       this.#outLength += B;

@@ -131,7 +131,7 @@ export async function measureEchoPath(played: Int16Array, recorded: Int16Array):
   const clipping = clipped / recorded.length >= CLIPPING_SHARE;
 
   // AEC3 over the recording, the reference aligned by the measured delay (as the app will run it).
-  const processor = new EchoProcessor(await loadAec3(), { delayHintMs: delayMs, estimateDelay: false });
+  const processor = new EchoProcessor(await loadAec3(), { delayHintMs: delayMs, estimateDelay: false, gateResidualEcho: false });
   const out = new Float32Array(mic.length + processor.latencySamples);
   try {
     const frame = new Int16Array(MIC_FRAME_SAMPLES);
