@@ -6,15 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createOpenWakeWordEngine, OPEN_WAKE_WORD_STEP_SAMPLES } from '../main/wake-word/open-wake-word-engine.js';
-import {
-  mapLimit,
-  negativeUtterances,
-  requireSpeechTools,
-  synthesize,
-  toFrames,
-  wakeUtterances,
-  type Utterance,
-} from './test-kit.js';
+import { mapLimit, negativeUtterances, requireSpeechTools, synthesize, toFrames, wakeUtterances, type Utterance } from './test-kit.js';
 
 /**
  * Through a real microphone the step alignment changes from run to run (PulseAudio delivers the same
