@@ -51,3 +51,18 @@ export function startWorker<Message extends WorkerMessage>(
     worker.on('exit', onExit);
   });
 }
+
+/**
+ * Asks a worker to close (`closeMessage`) and resolves when it has exited; terminates it if it has
+ * not within `graceMs`.
+ */
+export function closeWorker(worker: Worker, closeMessage: unknown, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => void worker.terminate(), graceMs);
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.postMessage(closeMessage);
+  });
+}

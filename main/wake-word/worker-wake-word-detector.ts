@@ -14,7 +14,7 @@ import type {
   WakeWordWorkerStats,
   WorkerToHostMessage,
 } from './wake-word-worker-protocol.js';
-import { startWorker } from '../util/start-worker.js';
+import { closeWorker, startWorker } from '../util/start-worker.js';
 
 export type { WakeWordEngineSpec, WakeWordWorkerStats } from './wake-word-worker-protocol.js';
 
@@ -175,15 +175,7 @@ export class WorkerWakeWordDetector extends TypedEmitter<WakeWordDetectorEvents>
     if (this.#stopped) return this.#stopped;
     if (this.#state === 'stopped') return (this.#stopped = Promise.resolve());
     this.#state = 'stopping';
-    const worker = this.#worker;
-    this.#stopped = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void worker.terminate(), graceMs);
-      worker.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      worker.postMessage({ type: 'close' } satisfies HostToWorkerMessage);
-    });
+    this.#stopped = closeWorker(this.#worker, { type: 'close' } satisfies HostToWorkerMessage, graceMs);
     return this.#stopped;
   }
 

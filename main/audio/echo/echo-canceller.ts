@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { findBuiltFile } from '../../util/built-file.js';
 import { ConfigError, MicError, type AssistantError, type WireError } from '../../util/errors.js';
 import { createLogger } from '../../util/logger.js';
@@ -8,6 +8,7 @@ import { TypedEmitter } from '../../util/typed-emitter.js';
 import type { PcmFrame } from '../mic-source.js';
 import type { PlayedAudio } from './echo-types.js';
 import type { EchoWorkerData, EchoWorkerFrameStats, EchoWorkerToHostMessage, HostToEchoWorkerMessage } from './echo-worker-protocol.js';
+import { closeWorker, startWorker } from '../../util/start-worker.js';
 
 const log = createLogger('echo');
 
@@ -58,32 +59,18 @@ export class EchoCanceller extends TypedEmitter<EchoCancellerEvents> {
   static async start(options: EchoCancellerOptions = {}): Promise<EchoCanceller> {
     const entry = workerEntryOf(options.workerEntry);
     const workerData: EchoWorkerData = { delayHintMs: options.delayHintMs ?? null };
-    const worker = new Worker(entry, { workerData, name: 'hearth-echo' });
-    const timeoutMs = options.startTimeoutMs ?? 30_000;
-    const ready = await new Promise<Extract<EchoWorkerToHostMessage, { type: 'ready' }>>((resolve, reject) => {
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      const fail = (error: AssistantError): void => {
-        cleanup();
-        void worker.terminate();
-        reject(error);
-      };
-      const onMessage = (message: EchoWorkerToHostMessage): void => {
-        if (message.type === 'ready') {
-          cleanup();
-          resolve(message);
-        } else if (message.type === 'init-error') fail(fromWire(message.error));
-      };
-      const onError = (error: Error): void => fail(echoError(`The echo canceller failed to start: ${error.message}`, error));
-      const onExit = (code: number): void => fail(echoError(`The echo canceller's worker exited (code ${code}) before it was ready`));
-      const timer = setTimeout(() => fail(echoError(`The echo canceller was not ready after ${timeoutMs} ms`)), timeoutMs);
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
+    const { worker, ready } = await startWorker<EchoWorkerToHostMessage>({
+      entry,
+      workerData,
+      name: 'hearth-echo',
+      timeoutMs: options.startTimeoutMs ?? 30_000,
+      initError: (message) => (message.type === 'init-error' ? fromWire(message.error) : null),
+      failure: (reason) =>
+        reason.kind === 'error'
+          ? echoError(`The echo canceller failed to start: ${reason.error.message}`, reason.error)
+          : reason.kind === 'exit'
+            ? echoError(`The echo canceller's worker exited (code ${reason.code}) before it was ready`)
+            : echoError(`The echo canceller was not ready after ${reason.ms} ms`),
     });
     log.info({ initMs: Math.round(ready.initMs) }, 'echo canceller ready');
     return new EchoCanceller(worker, ready);
@@ -129,15 +116,7 @@ export class EchoCanceller extends TypedEmitter<EchoCancellerEvents> {
     const wasRunning = this.#running;
     this.#running = false;
     if (!wasRunning) return (this.#stopped = this.#worker.terminate().then(() => undefined));
-    const worker = this.#worker;
-    this.#stopped = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void worker.terminate(), graceMs);
-      worker.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      worker.postMessage({ type: 'close' } satisfies HostToEchoWorkerMessage);
-    });
+    this.#stopped = closeWorker(this.#worker, { type: 'close' } satisfies HostToEchoWorkerMessage, graceMs);
     return this.#stopped;
   }
 

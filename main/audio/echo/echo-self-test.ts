@@ -5,6 +5,7 @@ import { resampleClip } from '../resampler.js';
 import { loadAec3 } from './aec3.js';
 import { EchoProcessor } from './echo-processor.js';
 import type { EchoPathMeasurement } from './echo-types.js';
+import { mulberry32 } from '../../util/seeded-random.js';
 
 /**
  * Full duplex needs the residual echo well below the user's voice. At a laptop or kitchen speaker
@@ -275,15 +276,4 @@ function fade(x: Float32Array, at: number, length: number): void {
     if (length > 0) x[at + i] = x[at + i]! * g;
     else x[at - 1 - i] = x[at - 1 - i]! * g;
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
