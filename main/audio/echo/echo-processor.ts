@@ -2,7 +2,7 @@ import { MIC_SAMPLE_RATE } from '../mic-source.js';
 import { AEC3_BLOCK_SAMPLES, type Aec3Instance, type Aec3Module } from './aec3.js';
 import { EnvelopeDelayEstimator } from './delay-estimator.js';
 import { ReferenceRing } from './reference-ring.js';
-import { ResidualEchoGate } from './residual-echo-gate.js';
+import { meanEnergy, ResidualEchoGate, SPEAKING_ENERGY } from './residual-echo-gate.js';
 
 export type EchoProcessorOptions = {
   /** The capture frame length in samples (the microphone's 512). */
@@ -34,8 +34,6 @@ const RING_SAMPLES = 4 * MIC_SAMPLE_RATE;
 const NATIVE_DELAY_MS = 400;
 const BULK_RESIDUAL_MS = 100;
 const BULK_MAX_RESIDUAL_MS = 300;
-/** A reference block counts as "Hearth speaking" above this mean energy (float full scale: -50 dBFS). */
-const SPEAKING_ENERGY = 1e-5;
 /** ERLE over the last second of speaking blocks. */
 const ERLE_BLOCKS = 100;
 /**
@@ -158,8 +156,7 @@ export class EchoProcessor {
       if (this.#estimator) this.#estimator.push(this.#rawRefFifo.subarray(offset, offset + B), this.#capBlock);
       this.#aec.analyze([this.#refBlock]);
       this.#aec.process([this.#outBlock], [this.#capBlock]);
-      this.#measure(this.#refBlock, this.#capBlock, this.#outBlock);
-      this.#gate?.process(this.#refBlock, this.#capBlock, this.#outBlock);
+      this.#afterAec(this.#refBlock, this.#capBlock, this.#outBlock);
       if (this.#outLength + B > this.#outFifo.length) this.#outFifo = grow(this.#outFifo, this.#outLength + B);
       this.#outFifo.set(this.#outBlock, this.#outLength);
       this.#outLength += B;
@@ -217,20 +214,16 @@ export class EchoProcessor {
     this.#aec.free();
   }
 
-  #measure(ref: Float32Array, cap: Float32Array, out: Float32Array): void {
-    let r = 0;
-    let c = 0;
-    let o = 0;
-    for (let i = 0; i < ref.length; i++) {
-      r += ref[i]! * ref[i]!;
-      c += cap[i]! * cap[i]!;
-      o += out[i]! * out[i]!;
+  /** The ERLE figures (AEC3 alone), then the residual echo gate, from the block's energies computed once. */
+  #afterAec(ref: Float32Array, cap: Float32Array, out: Float32Array): void {
+    const energies = { reference: meanEnergy(ref), capture: meanEnergy(cap), residual: meanEnergy(out) };
+    if (energies.reference >= SPEAKING_ENERGY) {
+      const slot = this.#erleCount % ERLE_BLOCKS;
+      this.#erleMic[slot] = energies.capture;
+      this.#erleOut[slot] = energies.residual;
+      this.#erleCount++;
     }
-    if (r / ref.length < SPEAKING_ENERGY) return;
-    const slot = this.#erleCount % ERLE_BLOCKS;
-    this.#erleMic[slot] = c;
-    this.#erleOut[slot] = o;
-    this.#erleCount++;
+    this.#gate?.process(energies, out);
   }
 }
 

@@ -11,6 +11,9 @@
  * the echo's remains do not. With no echo path learnt yet, or Hearth silent, nothing is touched.
  */
 
+/** A reference block counts as "Hearth speaking" above this mean energy (float full scale: -50 dBFS). */
+export const SPEAKING_ENERGY = 1e-5;
+
 /** How much louder than the mean echo a block may be and still count as echo, dB. */
 const MARGIN_DB = 3;
 /** How much a block judged echo is attenuated, as a gain (-30 dB). */
@@ -19,8 +22,6 @@ const ATTENUATION = 10 ** (-30 / 20);
 const LEARN_ERLE_DB = 15;
 /** The reference's loudness counts for this many blocks (the room's reverberation, 300 ms). */
 const REFERENCE_MEMORY_BLOCKS = 30;
-/** Mean block energy (float full scale) above which the reference counts as Hearth speaking: -50 dBFS. */
-const SPEAKING_ENERGY = 1e-5;
 /** Blocks of learning before the gate acts (half a second of cancelled echo). */
 const MIN_LEARNT_BLOCKS = 50;
 const LEARN_RATE = 0.05;
@@ -43,16 +44,17 @@ export class ResidualEchoGate {
     return this.#learnt >= MIN_LEARNT_BLOCKS ? this.#echoGainDb : null;
   }
 
-  /** `out` (AEC3's output for this block) is attenuated in place when it holds only echo. */
-  process(reference: Float32Array, capture: Float32Array, out: Float32Array): void {
-    const ref = meanEnergy(reference);
+  /**
+   * `out` (AEC3's output for this block) is attenuated in place when it holds only echo; `energies`
+   * are the block's mean energies (reference, microphone, and `out` as AEC3 left it).
+   */
+  process(energies: BlockEnergies, out: Float32Array): void {
+    const { reference: ref, capture: cap, residual } = energies;
     this.#recentReference[this.#slot] = ref;
     this.#slot = (this.#slot + 1) % REFERENCE_MEMORY_BLOCKS;
     let loudest = 0;
     for (const e of this.#recentReference) if (e > loudest) loudest = e;
     if (loudest < SPEAKING_ENERGY) return;
-    const cap = meanEnergy(capture);
-    const residual = meanEnergy(out);
     if (cap > 0 && residual * 10 ** (LEARN_ERLE_DB / 10) < cap) {
       const gainDb = 10 * Math.log10(cap / loudest);
       this.#echoGainDb = this.#learnt === 0 ? gainDb : this.#echoGainDb + LEARN_RATE * (gainDb - this.#echoGainDb);
@@ -66,7 +68,9 @@ export class ResidualEchoGate {
   }
 }
 
-function meanEnergy(block: Float32Array): number {
+export type BlockEnergies = { reference: number; capture: number; residual: number };
+
+export function meanEnergy(block: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < block.length; i++) sum += block[i]! * block[i]!;
   return sum / block.length;
