@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHaWebSocket, startHomeAssistant, type HaSocket, type HomeAssistantInstance } from '../servers/home-assistant-core.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useHomeAssistant } from '../helpers/home-assistant-fixture.js';
 import { WRONG_RULE_COMMANDS } from '../servers/fake-realtime/stand-in-model.js';
 import { parseCommandFile } from '../../bench/eval/eval-score.js';
 
@@ -14,9 +14,8 @@ import { parseCommandFile } from '../../bench/eval/eval-score.js';
  */
 
 const CLI = 'out/bench/eval/cli.js';
+const home = useHomeAssistant();
 let dir: string;
-let ha: HomeAssistantInstance;
-let admin: HaSocket;
 let tokenFile: string;
 
 type Run = { code: number | null; stdout: string; stderr: string };
@@ -33,27 +32,20 @@ function runEval(args: string[], env: Record<string, string | undefined> = {}): 
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
-const haArgs = () => ['--ha-url', ha.url, '--ha-token-file', tokenFile];
+const haArgs = () => ['--ha-url', home.ha.url, '--ha-token-file', tokenFile];
 const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as { results: any[]; realtime_url: string };
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hearth-eval-'));
-  ha = await startHomeAssistant();
-  admin = await connectHaWebSocket(ha.url, ha.token);
   tokenFile = join(dir, 'ha-token');
-  await writeFile(tokenFile, ha.token, { mode: 0o600 });
+  await writeFile(tokenFile, home.ha.token, { mode: 0o600 });
   // The eval makes this scene itself when it starts the demo home; with --ha-url the home has it.
-  await admin.command('call_service', {
+  await home.admin.command('call_service', {
     domain: 'scene',
     service: 'create',
     service_data: { scene_id: 'reading', entities: { 'light.bed_light': { state: 'on', brightness: 77 } } },
   });
-}, 300_000);
-
-afterAll(async () => {
-  await admin?.close();
-  await ha?.stop();
-}, 60_000);
+});
 
 describe('npm run eval', () => {
   const commands = async () => parseCommandFile(await readFile('bench/eval/commands.json', 'utf8'), 'commands.json');

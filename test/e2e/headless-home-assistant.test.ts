@@ -2,22 +2,15 @@ import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWav } from '../../main/audio/wav.js';
-import { concatInt16 } from '../../main/audio/pcm.js';
 import {
   createFakeRealtimeServer,
   type FakeRealtimeServer,
   type FakeRealtimeServerOptions,
   type ScriptedTurn,
 } from '../servers/fake-realtime-server.js';
-import {
-  UNEXPOSED_ENTITY,
-  connectHaWebSocket,
-  startHomeAssistant,
-  type HaSocket,
-  type HomeAssistantInstance,
-} from '../servers/home-assistant-core.js';
-import { requireSpeechTools, synthesize } from '../helpers/speech.js';
+import { UNEXPOSED_ENTITY } from '../servers/home-assistant-core.js';
+import { useHomeAssistant } from '../helpers/home-assistant-fixture.js';
+import { requireSpeechTools, writeSpeechWav, type Utterance } from '../helpers/speech.js';
 import { eventually } from '../helpers/wait.js';
 import {
   expectOneClearLine,
@@ -31,28 +24,50 @@ import {
  * plays the model (scripted function calls), a real Home Assistant 2024.3.3 is the home.
  */
 
+const home = useHomeAssistant();
 let dir: string;
-let ha: HomeAssistantInstance;
-let admin: HaSocket;
 let tokenFile: string;
 
 const startHeadless = (args: string[], env: Record<string, string> = {}) => startHeadlessIn(dir, args, env);
 const runHeadless = (args: string[], env: Record<string, string> = {}) => startHeadless(args, env).done;
 
-const haArgs = () => ['--ha-url', ha.url, '--ha-token-file', tokenFile];
-
-async function haState(id: string): Promise<{ state: string; attributes: Record<string, any> }> {
-  const states = await admin.command<{ entity_id: string; state: string; attributes: Record<string, any> }[]>('get_states');
-  const state = states.find((s) => s.entity_id === id);
-  if (!state) throw new Error(`${id} has no state`);
-  return state;
-}
+const haArgs = () => ['--ha-url', home.ha.url, '--ha-token-file', tokenFile];
+/** Arguments for one typed request to the home through `server`, exiting when the assistant is idle. */
+const typed = (server: FakeRealtimeServer, text: string) => [...haArgs(), '--realtime-url', server.url, '--text', text, '--exit-when-idle'];
 
 const toolResults = (events: Event[]) => events.filter((e) => e.type === 'tool_result');
 const outputOf = (e: Event) => JSON.parse(e.output as string) as Record<string, any>;
 const call = (name: string, args: unknown) => ({ type: 'function_call' as const, name, arguments: args });
 const say = (text: string, audioMs = 300) => ({ type: 'message' as const, text, audioMs });
-const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
+
+/** Locks lock.front_door and waits until Home Assistant reports it locked. */
+async function lockFrontDoor(): Promise<void> {
+  await home.admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
+  await eventually(
+    () => home.state('lock.front_door'),
+    (s) => s.state === 'locked',
+  );
+}
+
+/** The headless runner on a spoken `--input` (no wake word) against the home and `server`; it must exit cleanly. */
+async function runSpoken(server: FakeRealtimeServer, input: string, env: Record<string, string> = {}) {
+  const run = await runHeadless(
+    [...haArgs(), '--realtime-url', server.url, '--input', input, '--wake', 'none', '--exit-when-idle', '--conversation-timeout', '5'],
+    env,
+  );
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return run;
+}
+
+/** What the scripted model asks set_lock to do, first without and then with `confirmed`. */
+const unlock = { entities: ['front door'], action: 'unlock' };
+
+/** Spoken "unlock the front door", then after 3.5 s the answer: the WAV `<name>.wav` for `--input`. */
+async function unlockSpeech(name: string, answer: Utterance): Promise<string> {
+  const unlock = { id: 'unlock', text: 'unlock the front door', voice: 'en-us', speed: 160 };
+  return (await writeSpeechWav(dir, name, [500, unlock, 3500, answer, 4000])).path;
+}
 
 async function withServer<T>(
   script: ScriptedTurn[],
@@ -69,34 +84,20 @@ async function withServer<T>(
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-ha-'));
-  ha = await startHomeAssistant();
-  admin = await connectHaWebSocket(ha.url, ha.token);
   tokenFile = join(dir, 'ha-token');
-  await writeFile(tokenFile, `${ha.token}\n`, { mode: 0o600 });
-}, 300_000);
-
-afterAll(async () => {
-  await admin?.close();
-  await ha?.stop();
-}, 60_000);
+  await writeFile(tokenFile, `${home.ha.token}\n`, { mode: 0o600 });
+});
 
 describe('headless + Home Assistant, end to end', () => {
   it('"turn on the kitchen lights at 50 %" changes light.kitchen_lights in Home Assistant and the tool result says so', async () => {
-    await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.kitchen_lights' } });
+    await home.admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.kitchen_lights' } });
     await withServer(
       [
         { items: [call('set_light', { entities: ['light.kitchen_lights'], brightness_pct: 50 })] },
         { items: [say('Done, kitchen lights at half.')] },
       ],
       async (server) => {
-        const { code, stderr, events } = await runHeadless([
-          ...haArgs(),
-          '--realtime-url',
-          server.url,
-          '--text',
-          'Turn on the kitchen lights at 50 %',
-          '--exit-when-idle',
-        ]);
+        const { code, stderr, events } = await runHeadless(typed(server, 'Turn on the kitchen lights at 50 %'));
         expect(stderr).toBe('');
         expect(code).toBe(0);
         const results = toolResults(events);
@@ -105,7 +106,7 @@ describe('headless + Home Assistant, end to end', () => {
         expect(outputOf(results[0]!)).toEqual({
           results: [expect.objectContaining({ id: 'light.kitchen_lights', state: 'on', brightness_pct: 50, changed: true })],
         });
-        expect(await haState('light.kitchen_lights')).toMatchObject({ state: 'on', attributes: { brightness: 128 } });
+        expect(await home.state('light.kitchen_lights')).toMatchObject({ state: 'on', attributes: { brightness: 128 } });
         // The model saw the home and the tools, and got exactly the tool output back.
         const update = server.log.find((e) => e.direction === 'in' && e.event.type === 'session.update')!.event;
         expect(update.session.instructions).toContain('Kitchen: light.kitchen_lights');
@@ -124,14 +125,14 @@ describe('headless + Home Assistant, end to end', () => {
 
   it('climate, cover, scene and media player in one turn, and a state query', async () => {
     // A cover without a device class asks before opening (it may be a garage door); this one is a window.
-    await admin.command('config/entity_registry/update', { entity_id: 'cover.kitchen_window', device_class: 'window' });
-    await admin.command('call_service', {
+    await home.admin.command('config/entity_registry/update', { entity_id: 'cover.kitchen_window', device_class: 'window' });
+    await home.admin.command('call_service', {
       domain: 'scene',
       service: 'create',
       service_data: { scene_id: 'movie_night', entities: { 'light.bed_light': { state: 'on', brightness: 40 } } },
     });
-    await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.bed_light' } });
-    const outside = (await haState('sensor.outside_temperature')).state;
+    await home.admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.bed_light' } });
+    const outside = (await home.state('sensor.outside_temperature')).state;
     await withServer(
       [
         {
@@ -146,14 +147,7 @@ describe('headless + Home Assistant, end to end', () => {
         { items: [say('All set.')] },
       ],
       async (server) => {
-        const { code, events } = await runHeadless([
-          ...haArgs(),
-          '--realtime-url',
-          server.url,
-          '--text',
-          'Movie night please',
-          '--exit-when-idle',
-        ]);
+        const { code, events } = await runHeadless(typed(server, 'Movie night please'));
         expect(code).toBe(0);
         const byName = new Map(toolResults(events).map((e) => [e.name as string, outputOf(e)]));
         expect(byName.get('set_climate')!.results[0]).toMatchObject({ id: 'climate.hvac', state: 'heat', target_temperature: 23 });
@@ -161,12 +155,12 @@ describe('headless + Home Assistant, end to end', () => {
         expect(byName.get('control_media')!.results[0]).toMatchObject({ id: 'media_player.bedroom', state: 'paused' });
         expect(byName.get('activate_scene')!.results[0]).toMatchObject({ id: 'scene.movie_night' });
         expect(byName.get('get_states')!.states[0]).toMatchObject({ id: 'sensor.outside_temperature', state: outside });
-        expect(await haState('climate.hvac')).toMatchObject({ state: 'heat', attributes: { temperature: 23 } });
-        expect((await haState('cover.kitchen_window')).state).toBe('open');
-        expect((await haState('media_player.bedroom')).state).toBe('paused');
+        expect(await home.state('climate.hvac')).toMatchObject({ state: 'heat', attributes: { temperature: 23 } });
+        expect((await home.state('cover.kitchen_window')).state).toBe('open');
+        expect((await home.state('media_player.bedroom')).state).toBe('paused');
         expect(
           await eventually(
-            () => haState('light.bed_light'),
+            () => home.state('light.bed_light'),
             (s) => s.state === 'on',
           ),
         ).toMatchObject({ attributes: { brightness: 40 } });
@@ -186,32 +180,20 @@ describe('headless + Home Assistant, end to end', () => {
         { items: [say('Sorry.')] },
       ],
       async (server) => {
-        const { code, events } = await runHeadless([
-          ...haArgs(),
-          '--realtime-url',
-          server.url,
-          '--text',
-          'Turn on the AC and the coffee machine',
-          '--exit-when-idle',
-        ]);
+        const { code, events } = await runHeadless(typed(server, 'Turn on the AC and the coffee machine'));
         expect(code).toBe(0);
         expect(toolResults(events).map(outputOf)).toEqual([
           { error: `There is no exposed device called "${UNEXPOSED_ENTITY}".` },
           { error: 'There is no exposed device called "switch.coffee_machine".' },
         ]);
-        expect((await haState(UNEXPOSED_ENTITY)).state).toBe('off');
+        expect((await home.state(UNEXPOSED_ENTITY)).state).toBe('off');
       },
     );
   });
 
   it('lock.front_door: unlock is refused until the user confirmed in a later turn', async () => {
     requireSpeechTools();
-    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
-    await eventually(
-      () => haState('lock.front_door'),
-      (s) => s.state === 'locked',
-    );
-    const unlock = { entities: ['front door'], action: 'unlock' };
+    await lockFrontDoor();
     const script: ScriptedTurn[] = [
       { userTranscript: 'Unlock the front door.', items: [call('set_lock', unlock)] },
       // The model tries to confirm by itself, in the same turn: the app refuses.
@@ -220,25 +202,9 @@ describe('headless + Home Assistant, end to end', () => {
       { userTranscript: 'Yes.', items: [call('set_lock', { ...unlock, confirmed: true })] },
       { items: [say('The front door is unlocked.', 800)] },
     ];
-    const first = await synthesize(dir, { id: 'unlock', text: 'unlock the front door', voice: 'en-us', speed: 160 }, 0);
-    const yes = await synthesize(dir, { id: 'yes', text: 'yes, do it', voice: 'en-us', speed: 160 }, 0);
-    const input = join(dir, 'unlock.wav');
-    await writeFile(input, encodeWav(concatInt16([silence(500), first, silence(3500), yes, silence(4000)]), 16_000));
+    const input = await unlockSpeech('unlock', { id: 'yes', text: 'yes, do it', voice: 'en-us', speed: 160 });
     await withServer(script, async (server) => {
-      const { code, stderr, events } = await runHeadless([
-        ...haArgs(),
-        '--realtime-url',
-        server.url,
-        '--input',
-        input,
-        '--wake',
-        'none',
-        '--exit-when-idle',
-        '--conversation-timeout',
-        '5',
-      ]);
-      expect(stderr).toBe('');
-      expect(code).toBe(0);
+      const { events } = await runSpoken(server, input);
       const outputs = toolResults(events).map(outputOf);
       expect(outputs).toHaveLength(3);
       expect(outputs[0]).toMatchObject({ confirmation_required: true, message: expect.stringMatching(/unlock Front Door/) });
@@ -249,11 +215,11 @@ describe('headless + Home Assistant, end to end', () => {
       const accepted = toolResults(events)[2]!;
       expect(userFinals.filter((e) => e.t < accepted.t).map((e) => e.text)).toEqual(['Unlock the front door.', 'Yes.']);
       await eventually(
-        () => haState('lock.front_door'),
+        () => home.state('lock.front_door'),
         (s) => s.state === 'unlocked',
       );
     });
-    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
+    await home.admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
   }, 90_000);
 
   /**
@@ -269,47 +235,28 @@ describe('headless + Home Assistant, end to end', () => {
     env?: Record<string, string>;
   }) {
     requireSpeechTools();
-    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
-    await eventually(
-      () => haState('lock.front_door'),
-      (s) => s.state === 'locked',
-    );
-    const unlock = { entities: ['front door'], action: 'unlock' };
+    await lockFrontDoor();
     const script: ScriptedTurn[] = [
       { userTranscript: 'Unlock the front door.', items: [call('set_lock', unlock)] },
       { items: [say('Do you really want me to unlock the front door?', 1500)] },
       { userTranscript: answer.transcript, items: [call('set_lock', { ...unlock, confirmed: true })] },
       { items: [say('All right.', 800)] },
     ];
-    const first = await synthesize(dir, { id: 'unlock', text: 'unlock the front door', voice: 'en-us', speed: 160 }, 0);
-    const reply = await synthesize(dir, { id: answer.id, text: answer.speech, voice: answer.voice ?? 'en-us', speed: 160 }, 0);
-    const input = join(dir, `unlock-${answer.id}.wav`);
-    await writeFile(input, encodeWav(concatInt16([silence(500), first, silence(3500), reply, silence(4000)]), 16_000));
+    const input = await unlockSpeech(`unlock-${answer.id}`, {
+      id: answer.id,
+      text: answer.speech,
+      voice: answer.voice ?? 'en-us',
+      speed: 160,
+    });
     return withServer(
       script,
       async (server) => {
-        const run = await runHeadless(
-          [
-            ...haArgs(),
-            '--realtime-url',
-            server.url,
-            '--input',
-            input,
-            '--wake',
-            'none',
-            '--exit-when-idle',
-            '--conversation-timeout',
-            '5',
-          ],
-          answer.env,
-        );
-        expect(run.stderr).toBe('');
-        expect(run.code).toBe(0);
+        const run = await runSpoken(server, input, answer.env);
         const outputs = toolResults(run.events).map(outputOf);
         expect(outputs).toHaveLength(2);
         expect(outputs[0]).toMatchObject({ confirmation_required: true });
         const session = server.log.find((e) => e.direction === 'in' && e.event.type === 'session.update')!.event.session;
-        return { ...run, outputs, session, lock: (await haState('lock.front_door')).state };
+        return { ...run, outputs, session, lock: (await home.state('lock.front_door')).state };
       },
       answer.server,
     );
@@ -347,7 +294,7 @@ describe('headless + Home Assistant, end to end', () => {
     expect(events.indexOf(confirmedCall)).toBeLessThan(events.indexOf(yes));
     expect(events.indexOf(yes)).toBeLessThan(events.indexOf(result));
     expect(['unlocked', 'unlocking']).toContain(lock);
-    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
+    await home.admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
   }, 90_000);
 
   it('lock.front_door: a French "oui" confirms with transcription language fr', async () => {
@@ -364,11 +311,11 @@ describe('headless + Home Assistant, end to end', () => {
     expect(session.audio.input.transcription).toMatchObject({ language: 'fr' });
     expect(outputs[1]!.results[0]).toMatchObject({ id: 'lock.front_door', changed: true });
     expect(['unlocked', 'unlocking']).toContain(lock);
-    await admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
+    await home.admin.command('call_service', { domain: 'lock', service: 'lock', target: { entity_id: 'lock.front_door' } });
   }, 90_000);
 
   it('Home Assistant restarted mid-conversation: the next tool call succeeds after the reconnect', async () => {
-    await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.bed_light' } });
+    await home.admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.bed_light' } });
     const script: ScriptedTurn[] = [
       { items: [call('turn_on_off', { entities: ['bed light'], action: 'turn_on' })] },
       // After the restart the demo light is off again: this call must change it.
@@ -387,16 +334,14 @@ describe('headless + Home Assistant, end to end', () => {
           if (++outputs === 1) server.pauseAudio();
         }
       });
-      const run = startHeadless([...haArgs(), '--realtime-url', server.url, '--text', 'Bed light on, then off', '--exit-when-idle']);
+      const run = startHeadless(typed(server, 'Bed light on, then off'));
       await eventually(
         async () => outputs,
         (n) => n >= 1,
         20_000,
       );
-      expect((await haState('light.bed_light')).state).toBe('on');
-      await admin.close();
-      await ha.restart();
-      admin = await connectHaWebSocket(ha.url, ha.token);
+      expect((await home.state('light.bed_light')).state).toBe('on');
+      await home.restart();
       const statuses = await eventually(
         async () => (await readEvents(run.eventsPath)).filter((e) => e.type === 'home_assistant').map((e) => e.status as string),
         (s) => s.length >= 3 && s.at(-1) === 'connected',
@@ -409,7 +354,7 @@ describe('headless + Home Assistant, end to end', () => {
       const results = toolResults(events).map(outputOf);
       expect(results).toHaveLength(2);
       expect(results[1]!.results[0]).toMatchObject({ id: 'light.bed_light', state: 'on', brightness_pct: 30, changed: true });
-      expect(await haState('light.bed_light')).toMatchObject({ state: 'on', attributes: { brightness: 76 } }); // Home Assistant rounds half to even
+      expect(await home.state('light.bed_light')).toMatchObject({ state: 'on', attributes: { brightness: 76 } }); // Home Assistant rounds half to even
     });
   }, 120_000);
 });
@@ -428,7 +373,7 @@ describe('headless + Home Assistant: bad input gets one clear line and an exit s
     await writeFile(bad, 'not-a-real-token');
     const r = await runHeadless([
       '--ha-url',
-      ha.url,
+      home.ha.url,
       '--ha-token-file',
       bad,
       '--realtime-url',
@@ -449,19 +394,19 @@ describe('headless + Home Assistant: bad input gets one clear line and an exit s
 
   it('an unreadable token file → 2; a bad URL → 2; Home Assistant unreachable → 1', async () => {
     const locked = join(dir, 'locked-token');
-    await writeFile(locked, ha.token);
+    await writeFile(locked, home.ha.token);
     await chmod(locked, 0o000);
     const cases: [string[], number, RegExp][] = [
       [
-        ['--ha-url', ha.url, '--ha-token-file', join(dir, 'missing')],
+        ['--ha-url', home.ha.url, '--ha-token-file', join(dir, 'missing')],
         2,
         /--ha-token-file .*missing: cannot read the Home Assistant token \(no such file\)/,
       ],
       [['--ha-url', 'ftp://127.0.0.1:8123', '--ha-token-file', tokenFile], 2, /must start with http:\/\/ or https:\/\//],
       [['--ha-url', 'http://127.0.0.1:9', '--ha-token-file', tokenFile], 1, /Cannot reach Home Assistant at http:\/\/127\.0\.0\.1:9/],
-      [['--ha-url', ha.url], 2, /--ha-url and --ha-token-file go together/],
+      [['--ha-url', home.ha.url], 2, /--ha-url and --ha-token-file go together/],
     ];
-    if (process.getuid?.() !== 0) cases.push([['--ha-url', ha.url, '--ha-token-file', locked], 2, /permission denied/]);
+    if (process.getuid?.() !== 0) cases.push([['--ha-url', home.ha.url, '--ha-token-file', locked], 2, /permission denied/]);
     for (const [args, status, message] of cases) {
       const r = await runHeadless([...args, '--realtime-url', server.url, '--text', 'hi', '--exit-when-idle']);
       expect(r.code, args.join(' ')).toBe(status);

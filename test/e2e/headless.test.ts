@@ -2,17 +2,14 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWav, readWavFile } from '../../main/audio/wav.js';
-import { concatInt16 } from '../../main/audio/pcm.js';
+import { readWavFile } from '../../main/audio/wav.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
-import { requireSpeechTools, synthesize } from '../helpers/speech.js';
+import { requireSpeechTools, writeSpeechWav } from '../helpers/speech.js';
 import { expectOneClearLine as oneLine, runHeadless as runHeadlessIn } from '../helpers/headless-cli.js';
 
 let dir: string;
 
 const runHeadless = (args: string[], env: Record<string, string | undefined> = {}) => runHeadlessIn(dir, args, env);
-
-const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
 
 beforeAll(async () => {
   requireSpeechTools();
@@ -36,11 +33,13 @@ describe('npm run headless, end to end against the fake Realtime server', () => 
         { userTranscript: 'Stop, that is enough.', items: [{ type: 'message', text: 'Okay.', audioMs: 800 }] },
       ],
     });
-    const first = await synthesize(dir, { id: 'q1', text: 'turn on the kitchen lights', voice: 'en-us', speed: 160 }, 0);
-    const second = await synthesize(dir, { id: 'q2', text: 'stop, that is enough', voice: 'en-gb', speed: 160 }, 0);
-    const input = concatInt16([silence(500), first, silence(2500), second, silence(3000)]);
-    const inputPath = join(dir, 'input.wav');
-    await writeFile(inputPath, encodeWav(input, 16_000));
+    const { path: inputPath, samples: input } = await writeSpeechWav(dir, 'input', [
+      500,
+      { id: 'q1', text: 'turn on the kitchen lights', voice: 'en-us', speed: 160 },
+      2500,
+      { id: 'q2', text: 'stop, that is enough', voice: 'en-gb', speed: 160 },
+      3000,
+    ]);
     const outputPath = join(dir, 'output.wav');
 
     const { code, stderr, events } = await runHeadless([

@@ -1,7 +1,9 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { concatInt16 } from '../../main/audio/pcm.js';
+import { encodeWav } from '../../main/audio/wav.js';
 
 const run = promisify(execFile);
 
@@ -43,6 +45,24 @@ export async function synthesize(dir: string, u: Utterance, padSeconds = 1): Pro
   const samples = new Int16Array(bytes.byteLength / 2);
   new Uint8Array(samples.buffer).set(bytes);
   return samples;
+}
+
+/**
+ * A spoken input for `npm run headless --input`: the parts in order, an utterance synthesised
+ * without padding or a silence of that many milliseconds, as a 16 kHz WAV file `<name>.wav` in `dir`.
+ */
+export async function writeSpeechWav(
+  dir: string,
+  name: string,
+  parts: readonly (Utterance | number)[],
+): Promise<{ path: string; samples: Int16Array }> {
+  const pieces: Int16Array[] = [];
+  for (const part of parts)
+    pieces.push(typeof part === 'number' ? new Int16Array((part * SAMPLE_RATE) / 1000) : await synthesize(dir, part, 0));
+  const samples = concatInt16(pieces);
+  const file = path.join(dir, `${name}.wav`);
+  await writeFile(file, encodeWav(samples, SAMPLE_RATE));
+  return { path: file, samples };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */

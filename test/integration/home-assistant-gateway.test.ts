@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HaWsGateway } from '../../main/home-assistant/ha-ws-gateway.js';
 import type { HaConnectionStatus, HaEntity, HaRegistries } from '../../main/home-assistant/home-assistant-gateway.js';
 import { HomeAssistantError } from '../../main/util/errors.js';
@@ -12,16 +12,11 @@ import {
   HOME_LABELS,
   UNEXPOSED_ENTITY,
   hasFloorsAndLabels,
-  connectHaWebSocket,
-  startHomeAssistant,
-  type HaSocket,
-  type HomeAssistantInstance,
 } from '../servers/home-assistant-core.js';
+import { useHomeAssistant } from '../helpers/home-assistant-fixture.js';
 import { SELF_SIGNED_TLS, createFakeHomeAssistantServer } from '../servers/fake-home-assistant-server.js';
 import { nextEvent } from '../helpers/wait.js';
 
-let ha: HomeAssistantInstance;
-let admin: HaSocket;
 const gateways: HaWsGateway[] = [];
 
 function newGateway(options: ConstructorParameters<typeof HaWsGateway>[0] = {}): HaWsGateway {
@@ -53,26 +48,18 @@ async function freeClosedPort(): Promise<number> {
 }
 
 describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
-  beforeAll(async () => {
-    ha = await startHomeAssistant({ version });
-    admin = await connectHaWebSocket(ha.url, ha.token);
-  }, 300_000);
+  const home = useHomeAssistant({ version });
 
   afterEach(async () => {
     for (const gateway of gateways.splice(0)) await gateway.close();
   });
-
-  afterAll(async () => {
-    await admin?.close();
-    await ha?.stop();
-  }, 60_000);
 
   describe(`HaWsGateway against a real Home Assistant ${version}`, () => {
     it('connects, waits for RUNNING, and loads states, areas, devices, entity registry and exposure', async () => {
       const gateway = newGateway();
       const statuses: HaConnectionStatus[] = [];
       gateway.on('connection_change', (s) => statuses.push(s));
-      await gateway.connect({ baseUrl: `${ha.url}/`, token: `${ha.token}\n` });
+      await gateway.connect({ baseUrl: `${home.ha.url}/`, token: `${home.ha.token}\n` });
       expect(statuses).toEqual(['connecting', 'connected']);
       expect(gateway.haVersion).toBe(version);
       expect(gateway.features).toMatchObject({ exposeEntityList: true, conversation: true });
@@ -95,7 +82,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
 
     it('follows live states through the subscription after call_service, with the call’s context', async () => {
       const gateway = newGateway();
-      await gateway.connect({ baseUrl: ha.url, token: ha.token });
+      await gateway.connect({ baseUrl: home.ha.url, token: home.ha.token });
       const before = gateway.getEntities().get('light.bed_light')!.state;
       const target = before === 'on' ? 'off' : 'on';
       const seen = nextEvent<HaEntity>('the new state', 5000, (resolve) =>
@@ -112,7 +99,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
 
     it('hands text to conversation/process, naming conversation.home_assistant where it exists, and reads its answer', async () => {
       const gateway = newGateway();
-      await gateway.connect({ baseUrl: ha.url, token: ha.token });
+      await gateway.connect({ baseUrl: home.ha.url, token: home.ha.token });
       // What goes over the wire to the real server.
       const sent: Record<string, unknown>[] = [];
       const realSend = WebSocket.prototype.send;
@@ -144,7 +131,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
 
     it('loads floors and labels: the test home’s on 2026.11, none on 2024.3.3', async () => {
       const gateway = newGateway();
-      await gateway.connect({ baseUrl: ha.url, token: ha.token });
+      await gateway.connect({ baseUrl: home.ha.url, token: home.ha.token });
       const registries = gateway.getRegistries();
       expect(gateway.features).toMatchObject({ floors: true, labels: true });
       if (!hasFloorsAndLabels(version)) {
@@ -167,21 +154,21 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
 
     it('refreshes the labels when the label registry changes', async () => {
       const gateway = newGateway({ registryDebounceMs: 50 });
-      await gateway.connect({ baseUrl: ha.url, token: ha.token });
+      await gateway.connect({ baseUrl: home.ha.url, token: home.ha.token });
       const created = nextEvent<HaRegistries>('the new label', 10_000, (resolve) =>
         gateway.on('registries', (r) => r.labels.some((l) => l.name === 'Night') && resolve(r)),
       );
-      const label = await admin.command<{ label_id: string }>('config/label_registry/create', { name: 'Night' });
+      const label = await home.admin.command<{ label_id: string }>('config/label_registry/create', { name: 'Night' });
       try {
         expect((await created).labels.find((l) => l.name === 'Night')?.label_id).toBe(label.label_id);
       } finally {
-        await admin.command('config/label_registry/delete', { label_id: label.label_id });
+        await home.admin.command('config/label_registry/delete', { label_id: label.label_id });
       }
     });
 
     it('maps Home Assistant command errors to HomeAssistantError with the code', async () => {
       const gateway = newGateway();
-      await gateway.connect({ baseUrl: ha.url, token: ha.token });
+      await gateway.connect({ baseUrl: home.ha.url, token: home.ha.token });
       const error = await gateway
         .callService({ domain: 'light', service: 'no_such_service', target: { entity_id: ['light.bed_light'] } })
         .catch((e: unknown) => e);
@@ -191,43 +178,49 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
 
     it('refreshes the registries when an area or an entity changes', async () => {
       const gateway = newGateway({ registryDebounceMs: 50 });
-      await gateway.connect({ baseUrl: ha.url, token: ha.token });
+      await gateway.connect({ baseUrl: home.ha.url, token: home.ha.token });
       const renamed = nextEvent<HaRegistries>('the renamed entity', 10_000, (resolve) =>
         gateway.on('registries', (r) => r.entities.find((e) => e.entity_id === 'fan.ceiling_fan')?.name === 'Bedroom Breeze' && resolve(r)),
       );
-      await admin.command('config/entity_registry/update', { entity_id: 'fan.ceiling_fan', name: 'Bedroom Breeze', aliases: ['breeze'] });
+      await home.admin.command('config/entity_registry/update', {
+        entity_id: 'fan.ceiling_fan',
+        name: 'Bedroom Breeze',
+        aliases: ['breeze'],
+      });
       const registries = await renamed;
       expect(registries.entities.find((e) => e.entity_id === 'fan.ceiling_fan')?.aliases).toEqual(['breeze']);
       const created = nextEvent<HaRegistries>('the new area', 10_000, (resolve) =>
         gateway.on('registries', (r) => r.areas.some((a) => a.name === 'Attic') && resolve(r)),
       );
-      await admin.command('config/area_registry/create', { name: 'Attic', aliases: ['loft'] });
+      await home.admin.command('config/area_registry/create', { name: 'Attic', aliases: ['loft'] });
       expect((await created).areas.find((a) => a.name === 'Attic')?.aliases).toEqual(['loft']);
-      await admin.command('config/entity_registry/update', { entity_id: 'fan.ceiling_fan', name: null, aliases: [] });
+      await home.admin.command('config/entity_registry/update', { entity_id: 'fan.ceiling_fan', name: null, aliases: [] });
     });
   });
 
   describe('up-front validation: one clear message each', () => {
     it('a wrong token → authentication, permanent, auth_failed', async () => {
       const gateway = newGateway();
-      const error = (await gateway.connect({ baseUrl: ha.url, token: 'not-a-valid-token' }).catch((e: unknown) => e)) as HomeAssistantError;
+      const error = (await gateway
+        .connect({ baseUrl: home.ha.url, token: 'not-a-valid-token' })
+        .catch((e: unknown) => e)) as HomeAssistantError;
       expect(error).toMatchObject({ category: 'authentication', permanent: true, code: 'auth_invalid' });
       expect(error.message).toBe(
-        `Home Assistant at ${new URL(ha.url).host} refused the access token (auth_invalid): create a new long-lived access token in your Home Assistant profile.`,
+        `Home Assistant at ${new URL(home.ha.url).host} refused the access token (auth_invalid): create a new long-lived access token in your Home Assistant profile.`,
       );
       expect(gateway.status).toBe('auth_failed');
     });
 
     it('a wrong scheme, a path, an empty token → configuration, before any connection', async () => {
-      expect(await connectError('ftp://127.0.0.1:8123', ha.token)).toMatchObject({
+      expect(await connectError('ftp://127.0.0.1:8123', home.ha.token)).toMatchObject({
         category: 'configuration',
         message: expect.stringMatching(/http:\/\/ or https:\/\//),
       });
-      expect(await connectError(`${ha.url}/lovelace`, ha.token)).toMatchObject({
+      expect(await connectError(`${home.ha.url}/lovelace`, home.ha.token)).toMatchObject({
         category: 'configuration',
         message: expect.stringMatching(/without a path/),
       });
-      expect(await connectError(ha.url, '  ')).toMatchObject({
+      expect(await connectError(home.ha.url, '  ')).toMatchObject({
         category: 'configuration',
         message: expect.stringMatching(/token is empty/),
       });
@@ -236,13 +229,13 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
     it('an unreachable host → connectivity, quickly', async () => {
       const port = await freeClosedPort();
       const started = performance.now();
-      const refused = await connectError(`http://127.0.0.1:${port}`, ha.token);
+      const refused = await connectError(`http://127.0.0.1:${port}`, home.ha.token);
       expect(refused).toMatchObject({ category: 'connectivity', permanent: false, code: 'connection_refused' });
       expect(refused.message).toBe(
         `Cannot reach Home Assistant at http://127.0.0.1:${port}: nothing is listening there (connection refused).`,
       );
       expect(performance.now() - started).toBeLessThan(2000);
-      const unknownHost = await connectError('http://no-such-host.invalid:8123', ha.token);
+      const unknownHost = await connectError('http://no-such-host.invalid:8123', home.ha.token);
       expect(unknownHost).toMatchObject({ category: 'connectivity', code: 'host_not_found' });
     });
 
@@ -251,7 +244,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const port = (server.address() as AddressInfo).port;
       try {
-        const error = await connectError(`http://127.0.0.1:${port}`, ha.token);
+        const error = await connectError(`http://127.0.0.1:${port}`, home.ha.token);
         expect(error).toMatchObject({ category: 'configuration', code: 'not_home_assistant' });
         expect(error.message).toMatch(/no Home Assistant WebSocket API \(HTTP 404\)/);
       } finally {
@@ -260,8 +253,8 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
     });
 
     it('https:// to a plain-HTTP Home Assistant → "use http://"', async () => {
-      const host = new URL(ha.url).host;
-      const error = await connectError(`https://${host}`, ha.token);
+      const host = new URL(home.ha.url).host;
+      const error = await connectError(`https://${host}`, home.ha.token);
       expect(error).toMatchObject({ category: 'configuration', code: 'https_to_http' });
       expect(error.message).toBe(`Home Assistant at ${host} does not speak HTTPS: use http://${host} instead.`);
     });
@@ -292,14 +285,12 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
   describe('reconnection', () => {
     it('survives a Home Assistant restart: reconnects, waits for RUNNING, and calls work again', async () => {
       const gateway = newGateway();
-      await gateway.connect({ baseUrl: ha.url, token: ha.token });
+      await gateway.connect({ baseUrl: home.ha.url, token: home.ha.token });
       const statuses: HaConnectionStatus[] = [];
       gateway.on('connection_change', (s) => statuses.push(s));
-      await admin.close();
-      await ha.restart();
+      await home.restart();
       expect(await gateway.waitUntilConnected(30_000)).toBe(true);
       expect(statuses).toEqual(['connecting', 'connected']);
-      admin = await connectHaWebSocket(ha.url, ha.token);
       const result = await gateway.callService({ domain: 'light', service: 'turn_off', target: { entity_id: ['light.ceiling_lights'] } });
       expect(result.contextId).toEqual(expect.any(String));
       await nextEvent('the state after reconnect', 5000, (resolve) => {

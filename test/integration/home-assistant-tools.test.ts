@@ -6,25 +6,14 @@ import { connectHomeAssistant, type HomeAssistantIntegration } from '../../main/
 import { ALLOWED_SERVICES } from '../../main/home-assistant/home-control.js';
 import { DefaultToolRegistry } from '../../main/tools/tool-registry.js';
 import { validateSettings, type Settings } from '../../preload/contract/settings-schema.js';
-import {
-  HA_TEST_VERSIONS,
-  HOME_LABELS,
-  UNEXPOSED_ENTITY,
-  hasFloorsAndLabels,
-  connectHaWebSocket,
-  startHomeAssistant,
-  type HaSocket,
-  type HomeAssistantInstance,
-} from '../servers/home-assistant-core.js';
+import { HA_TEST_VERSIONS, HOME_LABELS, UNEXPOSED_ENTITY, hasFloorsAndLabels } from '../servers/home-assistant-core.js';
+import { useHomeAssistant } from '../helpers/home-assistant-fixture.js';
 import { eventually, quietFor } from '../helpers/wait.js';
 import { UserReplyLog } from '../../main/realtime/user-reply-log.js';
 import { systemClock } from '../../main/util/clock.js';
 
-type State = { entity_id: string; state: string; attributes: Record<string, any> };
-
 describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
-  let ha: HomeAssistantInstance;
-  let admin: HaSocket;
+  const home = useHomeAssistant({ version });
   let settings: Settings;
   let integration: HomeAssistantIntegration;
   let registry: DefaultToolRegistry;
@@ -45,25 +34,13 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
     return { json: JSON.parse(result.output) as Record<string, any>, output: result.output, ms: performance.now() - started };
   }
 
-  async function haStates(): Promise<Map<string, State>> {
-    return new Map((await admin.command<State[]>('get_states')).map((s) => [s.entity_id, s]));
-  }
-
-  async function haState(id: string): Promise<State> {
-    const state = (await haStates()).get(id);
-    if (!state) throw new Error(`${id} has no state`);
-    return state;
-  }
-
   beforeAll(async () => {
-    ha = await startHomeAssistant({ version });
-    admin = await connectHaWebSocket(ha.url, ha.token);
     const result = validateSettings({});
     if (!result.ok) throw new Error('settings');
     settings = result.settings;
     integration = await connectHomeAssistant({
-      url: ha.url,
-      token: ha.token,
+      url: home.ha.url,
+      token: home.ha.token,
       settings: () => settings,
       gatewayOptions: { registryDebounceMs: 50 },
     });
@@ -72,18 +49,16 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
 
   afterAll(async () => {
     await integration?.close();
-    await admin?.close();
-    await ha?.stop();
   }, 60_000);
 
   describe('Home Assistant tools against a real Home Assistant', () => {
     it('"turn on the kitchen lights at 50 %" changes light.kitchen_lights and says so', async () => {
-      await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.kitchen_lights' } });
+      await home.admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.kitchen_lights' } });
       const r = await call('set_light', { entities: ['the kitchen lights'], brightness_pct: 50 });
       expect(r.json).toEqual({
         results: [expect.objectContaining({ id: 'light.kitchen_lights', state: 'on', brightness_pct: 50, changed: true })],
       });
-      const state = await haState('light.kitchen_lights');
+      const state = await home.state('light.kitchen_lights');
       expect(state.state).toBe('on');
       expect(state.attributes.brightness).toBe(128);
       expect(r.ms).toBeLessThan(2000);
@@ -92,9 +67,9 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
     it('colour and colour temperature', async () => {
       const warm = await call('set_light', { entities: ['light.kitchen_lights'], color_temp_kelvin: 3000 });
       expect(Math.abs(warm.json.results[0].color_temp_kelvin - 3000)).toBeLessThan(50); // HA rounds through mireds
-      expect((await haState('light.kitchen_lights')).attributes.color_mode).toBe('color_temp');
+      expect((await home.state('light.kitchen_lights')).attributes.color_mode).toBe('color_temp');
       await call('set_light', { entities: ['light.kitchen_lights'], color: 'blue' });
-      expect((await haState('light.kitchen_lights')).attributes.rgb_color).toEqual([0, 0, 255]);
+      expect((await home.state('light.kitchen_lights')).attributes.rgb_color).toEqual([0, 0, 255]);
       expect((await call('set_light', { entities: ['office lights'], color_temp_kelvin: 3000 })).json.error).toBe(
         'Office RGBW Lights has no adjustable white temperature.',
       );
@@ -103,7 +78,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
     it('climate: target temperature and HVAC mode, validated against the live entity', async () => {
       const r = await call('set_climate', { entities: ['climate.hvac'], temperature: 24, hvac_mode: 'heat' });
       expect(r.json.results[0]).toMatchObject({ id: 'climate.hvac', state: 'heat', target_temperature: 24, changed: true });
-      expect(await haState('climate.hvac')).toMatchObject({ state: 'heat', attributes: { temperature: 24 } });
+      expect(await home.state('climate.hvac')).toMatchObject({ state: 'heat', attributes: { temperature: 24 } });
       expect((await call('set_climate', { entities: ['climate.hvac'], temperature: 50 })).json.error).toBe(
         'The temperature for Hvac must be between 7 and 35 degrees.',
       );
@@ -116,7 +91,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       // one) until Home Assistant shows them as windows (entity settings → Show as).
       expect((await call('set_cover', { entities: ['kitchen window'], action: 'open' })).json.confirmation_required).toBe(true);
       for (const id of ['cover.kitchen_window', 'cover.hall_window']) {
-        await admin.command('config/entity_registry/update', { entity_id: id, device_class: 'window' });
+        await home.admin.command('config/entity_registry/update', { entity_id: id, device_class: 'window' });
       }
       await eventually(
         async () => integration.entityCards().filter((c) => c.id.endsWith('_window') && c.id !== 'cover.living_room_window'),
@@ -126,7 +101,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
         state: 'open',
         changed: true,
       });
-      expect((await haState('cover.kitchen_window')).state).toBe('open');
+      expect((await home.state('cover.kitchen_window')).state).toBe('open');
       const moving = await call('set_cover', { entities: ['hall window'], action: 'set_position', position: 30 });
       expect(moving.ms).toBeLessThan(2000);
       if (version === '2024.3.3') {
@@ -139,7 +114,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
         expect(result.pending === true || (result.state === 'opening' && result.changed === true), JSON.stringify(result)).toBe(true);
       }
       await eventually(
-        () => haState('cover.hall_window'),
+        () => home.state('cover.hall_window'),
         (s) => s.attributes.current_position === 30,
         15_000,
       );
@@ -154,7 +129,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       ).toMatchObject({
         volume_pct: 30,
       });
-      expect((await haState('media_player.living_room')).attributes.volume_level).toBe(0.3);
+      expect((await home.state('media_player.living_room')).attributes.volume_level).toBe(0.3);
       expect((await call('control_media', { entities: ['media_player.living_room'], action: 'next' })).json.error).toBe(
         'Living Room does not support skipping to the next track.',
       );
@@ -165,28 +140,28 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
         state: 'on',
         speed_pct: 66,
       });
-      expect((await haState('fan.living_room_fan')).attributes.percentage).toBe(66);
+      expect((await home.state('fan.living_room_fan')).attributes.percentage).toBe(66);
     });
 
     it('scene and script, created at run time, become tools and run', async () => {
-      await admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.bed_light' } });
-      await admin.command('call_service', {
+      await home.admin.command('call_service', { domain: 'light', service: 'turn_off', target: { entity_id: 'light.bed_light' } });
+      await home.admin.command('call_service', {
         domain: 'scene',
         service: 'create',
         service_data: { scene_id: 'reading', entities: { 'light.bed_light': { state: 'on', brightness: 77 } } },
       });
       await appendFile(
-        path.join(ha.configDir, 'configuration.yaml'),
+        path.join(home.ha.configDir, 'configuration.yaml'),
         '\nscript:\n  good_night:\n    alias: Good night\n    sequence:\n      - service: light.turn_off\n        target:\n          entity_id: light.bed_light\n',
       );
-      await admin.command('call_service', { domain: 'script', service: 'reload' });
+      await home.admin.command('call_service', { domain: 'script', service: 'reload' });
       if (version !== '2024.3.3') {
         // 2026.11 no longer exposes scripts by default (2024.3.3 does): the user exposes it.
         await eventually(
-          async () => (await haStates()).has('script.good_night'),
+          async () => (await home.states()).has('script.good_night'),
           (known) => known,
         );
-        await admin.command('homeassistant/expose_entity', {
+        await home.admin.command('homeassistant/expose_entity', {
           assistants: ['conversation'],
           entity_ids: ['script.good_night'],
           should_expose: true,
@@ -201,23 +176,23 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       expect(scene.json.results[0]).toMatchObject({ id: 'scene.reading' });
       expect(
         await eventually(
-          () => haState('light.bed_light'),
+          () => home.state('light.bed_light'),
           (s) => s.state === 'on',
         ),
       ).toMatchObject({ attributes: { brightness: 77 } });
       expect((await call('run_script', { script: 'good night' })).json.results[0]).toMatchObject({ id: 'script.good_night' });
       await eventually(
-        () => haState('light.bed_light'),
+        () => home.state('light.bed_light'),
         (s) => s.state === 'off',
       );
     }, 30_000);
 
     it('reads the real state of several entities', async () => {
-      const real = await haState('sensor.outside_temperature');
+      const real = await home.state('sensor.outside_temperature');
       const r = await call('get_states', { entities: ['sensor.outside_temperature', 'kitchen window'] });
       expect(r.json.states).toEqual([
         expect.objectContaining({ id: 'sensor.outside_temperature', state: real.state, unit: '°C' }),
-        expect.objectContaining({ id: 'cover.kitchen_window', state: (await haState('cover.kitchen_window')).state }),
+        expect.objectContaining({ id: 'cover.kitchen_window', state: (await home.state('cover.kitchen_window')).state }),
       ]);
     });
 
@@ -230,12 +205,12 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       const byName = await call('turn_on_off', { entities: ['AC'], action: 'turn_on' });
       expect(byName.json.error).toMatch(/could mean .*climate\./);
       expect(byName.output).not.toContain(UNEXPOSED_ENTITY);
-      expect((await haState(UNEXPOSED_ENTITY)).state).toBe('off');
+      expect((await home.state(UNEXPOSED_ENTITY)).state).toBe('off');
       expect(integration.instructions()).not.toContain(UNEXPOSED_ENTITY);
     });
 
     it('lock.front_door: refused until the user said yes after the question; a no leaves it locked', async () => {
-      expect((await haState('lock.front_door')).state).toBe('locked');
+      expect((await home.state('lock.front_door')).state).toBe('locked');
       userSays('Unlock the front door.');
       const ask = await call('set_lock', { entities: ['front door'], action: 'unlock' });
       expect(ask.json.confirmation_required).toBe(true);
@@ -243,7 +218,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       expect(early.json.error).toMatch(/user has not answered yet/);
       userSays('No, leave it.');
       expect((await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true })).json.error).toMatch(/said no/);
-      expect((await haState('lock.front_door')).state).toBe('locked');
+      expect((await home.state('lock.front_door')).state).toBe('locked');
       await call('set_lock', { entities: ['front door'], action: 'unlock' });
       userSays('Yes, please.');
       const done = await call('set_lock', { entities: ['front door'], action: 'unlock', confirmed: true });
@@ -251,19 +226,19 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       expect(done.json.results[0]).toMatchObject({ id: 'lock.front_door', changed: true });
       expect(['unlocking', 'unlocked']).toContain(done.json.results[0].state);
       await eventually(
-        () => haState('lock.front_door'),
+        () => home.state('lock.front_door'),
         (s) => s.state === 'unlocked',
       );
       expect((await call('set_lock', { entities: ['front door'], action: 'lock' })).json.results[0].confirmation_required).toBeUndefined();
       await eventually(
-        () => haState('lock.front_door'),
+        () => home.state('lock.front_door'),
         (s) => s.state === 'locked',
       );
     }, 30_000);
 
     it('the garage door needs a confirmation to open, not to close', async () => {
       expect((await call('set_cover', { entities: ['garage'], action: 'open' })).json.confirmation_required).toBe(true);
-      expect((await haState('cover.garage_door')).state).toBe('closed');
+      expect((await home.state('cover.garage_door')).state).toBe('closed');
       userSays('Oui, vas-y.');
       expect((await call('set_cover', { entities: ['garage'], action: 'open', confirmed: true })).json.results[0]).toMatchObject({
         state: 'open',
@@ -273,7 +248,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
 
     it("Home Assistant's own secure-device mark (Google Assistant's PIN) makes any entity ask", async () => {
       const options = (disable2fa?: boolean) =>
-        admin.command('config/entity_registry/update', {
+        home.admin.command('config/entity_registry/update', {
           entity_id: 'switch.decorative_lights',
           options_domain: 'cloud.google_assistant',
           options: disable2fa === undefined ? {} : { disable_2fa: disable2fa },
@@ -304,11 +279,11 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       try {
         const text = 'turn off the kitchen lights';
         expect((await call('ask_home_assistant', { text })).json.confirmation_required).toBe(true);
-        expect((await haState('light.kitchen_lights')).state).toBe('on');
+        expect((await home.state('light.kitchen_lights')).state).toBe('on');
         userSays('Yes.');
         const r = await call('ask_home_assistant', { text, confirmed: true });
         expect(r.json).toMatchObject({ speech: expect.any(String), response_type: 'action_done', acted_on: ['Kitchen Lights'] });
-        expect((await haState('light.kitchen_lights')).state).toBe('off');
+        expect((await home.state('light.kitchen_lights')).state).toBe('off');
         expect((await call('ask_home_assistant', { text: 'unlock the front door' })).json.error).toMatch(/^Not handed over/);
         // What no word list recognises still needs the yes, and a no keeps the door locked.
         for (const other of ['schließ die Eingangstür auf', 'открой входную дверь', '打开车库门']) {
@@ -316,8 +291,8 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
           userSays('No.');
           expect((await call('ask_home_assistant', { text: other, confirmed: true })).json.error, other).toMatch(/said no/);
         }
-        expect((await haState('lock.front_door')).state).toBe('locked');
-        expect((await haState('cover.garage_door')).state).toBe('closed');
+        expect((await home.state('lock.front_door')).state).toBe('locked');
+        expect((await home.state('cover.garage_door')).state).toBe('closed');
       } finally {
         settings.homeAssistant.handOverWithSensitiveDevices = false;
       }
@@ -351,33 +326,33 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       expect((await call('find_devices', { floor: 'cellar' })).json.message).toMatch(/^There is no floor called "cellar"\./);
 
       for (const id of ['light.bed_light', 'light.office_rgbw_lights', 'light.kitchen_lights']) {
-        await admin.command('call_service', { domain: 'light', service: 'turn_on', target: { entity_id: id } });
+        await home.admin.command('call_service', { domain: 'light', service: 'turn_on', target: { entity_id: id } });
       }
       const off = await call('turn_on_off', { entities: ['the upstairs lights'], action: 'turn_off' });
       if (floorsHere) {
         expect(off.json.results.map((r: { id: string }) => r.id).sort()).toEqual(['light.bed_light', 'light.office_rgbw_lights']);
-        expect((await haState('light.bed_light')).state).toBe('off');
-        expect((await haState('light.office_rgbw_lights')).state).toBe('off');
+        expect((await home.state('light.bed_light')).state).toBe('off');
+        expect((await home.state('light.office_rgbw_lights')).state).toBe('off');
       } else {
         expect(off.json.error).toMatch(/no exposed device/i);
-        expect((await haState('light.bed_light')).state).toBe('on');
+        expect((await home.state('light.bed_light')).state).toBe('on');
       }
-      expect((await haState('light.kitchen_lights')).state).toBe('on');
+      expect((await home.state('light.kitchen_lights')).state).toBe('on');
     });
 
     it('tells the session when names or exposure change in Home Assistant, not on state changes', async () => {
       // Settle first: earlier tests changed settings (the tool set) without a Home Assistant event;
       // count from the moment their late effects have stopped coming.
-      await admin.command('call_service', { domain: 'light', service: 'toggle', target: { entity_id: 'light.ceiling_lights' } });
+      await home.admin.command('call_service', { domain: 'light', service: 'toggle', target: { entity_id: 'light.ceiling_lights' } });
       let changes = 0;
       const off = integration.onContextChanged(() => changes++);
       try {
         await quietFor(() => changes, 600);
         changes = 0;
-        await admin.command('call_service', { domain: 'light', service: 'toggle', target: { entity_id: 'light.ceiling_lights' } });
+        await home.admin.command('call_service', { domain: 'light', service: 'toggle', target: { entity_id: 'light.ceiling_lights' } });
         await new Promise((r) => setTimeout(r, 600));
         expect(changes).toBe(0);
-        await admin.command('config/entity_registry/update', {
+        await home.admin.command('config/entity_registry/update', {
           entity_id: 'light.ceiling_lights',
           name: 'Big Lamp',
           aliases: ['chandelier'],
@@ -393,7 +368,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
           id: 'light.ceiling_lights',
           state: 'on',
         });
-        await admin.command('homeassistant/expose_entity', {
+        await home.admin.command('homeassistant/expose_entity', {
           assistants: ['conversation'],
           entity_ids: ['light.ceiling_lights'],
           should_expose: false,
@@ -409,20 +384,20 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
         expect((await call('turn_on_off', { entities: ['light.ceiling_lights'], action: 'turn_off' })).json.error).toMatch(
           /no exposed device/,
         );
-        expect((await haState('light.ceiling_lights')).state).toBe('on');
+        expect((await home.state('light.ceiling_lights')).state).toBe('on');
       } finally {
         off();
-        await admin.command('homeassistant/expose_entity', {
+        await home.admin.command('homeassistant/expose_entity', {
           assistants: ['conversation'],
           entity_ids: ['light.ceiling_lights'],
           should_expose: true,
         });
-        await admin.command('config/entity_registry/update', { entity_id: 'light.ceiling_lights', name: null, aliases: [] });
+        await home.admin.command('config/entity_registry/update', { entity_id: 'light.ceiling_lights', name: null, aliases: [] });
       }
     }, 30_000);
 
     it('property: whatever the tool calls, the states of unexposed entities never change', async () => {
-      const exposure = await admin.command<{ exposed_entities: Record<string, { conversation?: boolean }> }>(
+      const exposure = await home.admin.command<{ exposed_entities: Record<string, { conversation?: boolean }> }>(
         'homeassistant/expose_entity/list',
       );
       // Only entities a service call could change: demo sensors and image_processing.demo_face change by
@@ -430,7 +405,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
       const controllable = new Set(Object.keys(ALLOWED_SERVICES));
       // 2024.3.3 lists unexposed entities with false; 2026.11 only in the entity registry's options.
       const entries =
-        await admin.command<{ entity_id: string; options: { conversation?: { should_expose?: boolean } } }[]>(
+        await home.admin.command<{ entity_id: string; options: { conversation?: { should_expose?: boolean } } }[]>(
           'config/entity_registry/list',
         );
       const unexposed = [
@@ -442,7 +417,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
         ]),
       ].filter((id) => controllable.has(id.split('.')[0]!));
       expect(unexposed).toContain(UNEXPOSED_ENTITY);
-      const states = await haStates();
+      const states = await home.states();
       const names = unexposed.map((id) => String(states.get(id)?.attributes.friendly_name ?? id));
       const before = new Map(unexposed.map((id) => [id, states.get(id)?.state]));
       const reference = fc.oneof(
@@ -504,7 +479,7 @@ describe.each(HA_TEST_VERSIONS)('Home Assistant %s', (version) => {
         }),
         { numRuns: 40 },
       );
-      const after = await haStates();
+      const after = await home.states();
       for (const id of unexposed) expect(after.get(id)?.state, id).toBe(before.get(id));
     }, 120_000);
   });
