@@ -1,27 +1,23 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppPaths } from '../../../main/app/app-paths.js';
 import type { StartAssistantAppOptions } from '../../../main/shell/app-facade.js';
 import { FakeBrowserWindow, FakeEvent, FakeTray, fakeElectron, resetFakeElectron } from '../../fakes/fake-electron.js';
 import { FakeAppFacade, statusView } from '../../fakes/fake-app-facade.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 vi.mock('electron', async () => (await import('../../fakes/fake-electron.js')).fakeElectron);
 
 const { runShell, shellLayout } = await import('../../../main/shell/shell.js');
 const { spawnUtilityHookHost } = await import('../../../main/shell/utility-hook-host.js');
 
-let dir: string;
+const dir = useTempDir('hearth-shell-');
 let paths: AppPaths;
 
 beforeEach(async () => {
   resetFakeElectron();
-  dir = await mkdtemp(join(tmpdir(), 'hearth-shell-'));
-  paths = { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') };
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  paths = { config: join(dir(), 'config'), data: join(dir(), 'data'), logs: join(dir(), 'logs') };
 });
 
 /**
@@ -42,10 +38,10 @@ async function start(
       return facade;
     },
     argv: options.argv ?? ['/opt/Hearth/hearth'],
-    env: { DISPLAY: ':0', XDG_CONFIG_HOME: join(dir, 'xdg') },
+    env: { DISPLAY: ':0', XDG_CONFIG_HOME: join(dir(), 'xdg') },
     platform: options.platform ?? 'linux',
     paths,
-    outDir: join(dir, 'out'),
+    outDir: join(dir(), 'out'),
     handleSignals: false,
     execPath: '/opt/Hearth/hearth',
     ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
@@ -77,11 +73,11 @@ describe('startup', () => {
     expect(started[0]!.globalShortcut).toBeDefined();
 
     expect(FakeBrowserWindow.instances).toHaveLength(1);
-    expect(win().options.webPreferences).toMatchObject({ preload: shellLayout(join(dir, 'out')).preloadPath, sandbox: true });
+    expect(win().options.webPreferences).toMatchObject({ preload: shellLayout(join(dir(), 'out')).preloadPath, sandbox: true });
     expect(win().loaded).toEqual(['app://hearth/index.html']);
     expect(win().visible).toBe(true);
     expect(facade.ports).toHaveLength(1);
-    expect(tray().image.path).toBe(join(dir, 'out', 'images', 'tray', 'wake.png'));
+    expect(tray().image.path).toBe(join(dir(), 'out', 'images', 'tray', 'wake.png'));
   });
 
   it("Windows: the installer's app identity and a Run entry for start at login", async () => {
@@ -198,7 +194,7 @@ describe('tray', () => {
     tray().menu!.click('toggle-start-at-login');
     // The tray shows it checked once the autostart entry is written.
     await until(() => expect(tray().menu!.template.find((i) => i.id === 'toggle-start-at-login')).toMatchObject({ checked: true }));
-    const autostart = join(dir, 'xdg', 'autostart', 'hearth.desktop');
+    const autostart = join(dir(), 'xdg', 'autostart', 'hearth.desktop');
     expect(await readFile(autostart, 'utf8')).toContain('Exec=/opt/Hearth/hearth --hidden\n');
 
     tray().menu!.click('toggle-kiosk');
@@ -250,7 +246,7 @@ describe('while the engine starts', () => {
       env: {},
       platform: 'linux',
       paths,
-      outDir: join(dir, 'out'),
+      outDir: join(dir(), 'out'),
       handleSignals: false,
     });
     // The tray appears once the preferences and the start-at-login entry are read.

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeElectron, resetFakeElectron } from '../../fakes/fake-electron.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 vi.mock('electron', async () => (await import('../../fakes/fake-electron.js')).fakeElectron);
 
@@ -18,13 +18,9 @@ const {
   UnavailableStartAtLogin,
 } = await import('../../../main/shell/start-at-login.js');
 
-let home: string;
+const home = useTempDir('hearth-autostart-');
 beforeEach(async () => {
   resetFakeElectron();
-  home = await mkdtemp(join(tmpdir(), 'hearth-autostart-'));
-});
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
 });
 
 describe('Linux: XDG autostart', () => {
@@ -58,10 +54,10 @@ describe('Linux: XDG autostart', () => {
   });
 
   it('writes an entry that starts Hearth hidden (and in kiosk mode when it is on), and removes it', async () => {
-    const env = { XDG_CONFIG_HOME: join(home, 'config'), APPIMAGE: join(home, 'My Apps', 'Hearth.AppImage') };
-    const login = createStartAtLogin({ app: fakeElectron.app, platform: 'linux', env, execPath: '/tmp/.mount/hearth', home });
+    const env = { XDG_CONFIG_HOME: join(home(), 'config'), APPIMAGE: join(home(), 'My Apps', 'Hearth.AppImage') };
+    const login = createStartAtLogin({ app: fakeElectron.app, platform: 'linux', env, execPath: '/tmp/.mount/hearth', home: home() });
     expect(login).toBeInstanceOf(XdgAutostart);
-    const file = join(home, 'config', 'autostart', 'hearth.desktop');
+    const file = join(home(), 'config', 'autostart', 'hearth.desktop');
     expect(await login.read()).toEqual({ enabled: false, available: true });
 
     expect(await login.write(true, { kiosk: false })).toEqual({ enabled: true, available: true });
@@ -82,8 +78,8 @@ describe('Linux: XDG autostart', () => {
   });
 
   it('reads an entry the desktop switched off as disabled', async () => {
-    const file = join(home, 'autostart', 'hearth.desktop');
-    await mkdir(join(home, 'autostart'), { recursive: true });
+    const file = join(home(), 'autostart', 'hearth.desktop');
+    await mkdir(join(home(), 'autostart'), { recursive: true });
     const login = new XdgAutostart(file, { execPath: '/opt/Hearth/hearth' });
     await writeFile(file, `${desktopEntry(['/opt/Hearth/hearth'])}Hidden=true\n`);
     expect(await login.read()).toEqual({ enabled: false, available: true });

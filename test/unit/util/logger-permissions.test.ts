@@ -1,24 +1,20 @@
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { configureLogging, createLogger } from '../../../main/util/logger.js';
 import { eventually } from '../../helpers/wait.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
-let dir: string;
+const dir = useTempDir('hearth-log-modes-');
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hearth-log-modes-'));
-});
 afterEach(async () => {
   configureLogging({ level: 'silent' });
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe.skipIf(process.platform === 'win32')('log file permissions', () => {
   it('makes the folder 0700 and the log 0600, rotated files included', async () => {
-    const logs = join(dir, 'state', 'logs');
+    const logs = join(dir(), 'state', 'logs');
     configureLogging({ dir: logs, level: 'info', fileSize: '1K' });
     const log = createLogger('web');
     for (let i = 0; i < 40; i++) log.info({ line: i, padding: 'x'.repeat(60) }, 'filling the log to rotate it');
@@ -35,11 +31,11 @@ describe.skipIf(process.platform === 'win32')('log file permissions', () => {
     );
     expect(Object.keys(files).length).toBeGreaterThan(2);
     expect(await mode(logs)).toBe(0o700);
-    expect(await mode(join(dir, 'state'))).toBe(0o700); // made by Hearth, so private too
+    expect(await mode(join(dir(), 'state'))).toBe(0o700); // made by Hearth, so private too
   });
 
   it('tightens a folder and files left world-readable by an earlier version', async () => {
-    const logs = join(dir, 'logs');
+    const logs = join(dir(), 'logs');
     await mkdir(logs, { mode: 0o755 });
     await chmod(logs, 0o755);
     await writeFile(join(logs, 'hearth.log'), '{}\n', { mode: 0o644 });

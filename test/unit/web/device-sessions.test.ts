@@ -1,20 +1,16 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DeviceSessions, devicesPath } from '../../../main/web/device-sessions.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
-let dir: string;
+const dir = useTempDir('hearth-devices-');
 let file: string;
 let now = Date.parse('2025-01-01T10:00:00Z');
 const clock = { now: () => now };
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hearth-devices-'));
-  file = devicesPath(join(dir, 'config'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  file = devicesPath(join(dir(), 'config'));
 });
 
 describe('DeviceSessions', () => {

@@ -1,8 +1,7 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   generatePairingToken,
   loadOrCreateManagedToken,
@@ -11,20 +10,14 @@ import {
   webTokenPath,
 } from '../../../main/web/token-file.js';
 import { resolvePairingToken, TOKEN_ENV } from '../../../main/web/token-source.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
-let dir: string;
+const dir = useTempDir('hearth-token-');
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hearth-token-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe("Hearth's own token file", () => {
   it('is made on first run, random and 0600 in a 0700 folder, and read back afterwards', async () => {
-    const config = join(dir, 'config');
+    const config = join(dir(), 'config');
     const first = loadOrCreateManagedToken(config);
     expect(first).toMatchObject({ created: true, path: webTokenPath(config) });
     expect(first.token).toMatch(/^[\w-]{43}$/);
@@ -37,7 +30,7 @@ describe("Hearth's own token file", () => {
   });
 
   it('is tightened to 0600 when others can read it', async () => {
-    const config = join(dir, 'config');
+    const config = join(dir(), 'config');
     const { path } = loadOrCreateManagedToken(config);
     await chmod(path, 0o644);
     expect(loadOrCreateManagedToken(config).tightened).toBe(true);
@@ -47,7 +40,7 @@ describe("Hearth's own token file", () => {
 
 describe('a token file of the user', () => {
   it('is refused, not changed, when others can read it; one message each for missing, empty and weak', async () => {
-    const path = join(dir, 'token');
+    const path = join(dir(), 'token');
     await writeFile(path, `${generatePairingToken()}\n`, { mode: 0o644 });
     expect(() => readTokenFile(path, { own: false })).toThrow(
       `The pairing token file ${path} can be read by other users (mode 0644): run chmod 600 on it.`,
@@ -55,10 +48,10 @@ describe('a token file of the user', () => {
     expect(await mode(path)).toBe(0o644);
     await chmod(path, 0o600);
     expect(readTokenFile(path, { own: false }).token).toMatch(/^[\w-]{43}$/);
-    expect(() => readTokenFile(join(dir, 'missing'), { own: false })).toThrow(
-      `The pairing token file ${join(dir, 'missing')} does not exist.`,
+    expect(() => readTokenFile(join(dir(), 'missing'), { own: false })).toThrow(
+      `The pairing token file ${join(dir(), 'missing')} does not exist.`,
     );
-    expect(() => readTokenFile(dir, { own: false })).toThrow(/is not a file/);
+    expect(() => readTokenFile(dir(), { own: false })).toThrow(/is not a file/);
     await writeFile(path, '\n');
     expect(() => readTokenFile(path, { own: false })).toThrow(`The pairing token file ${path} is empty.`);
     await writeFile(path, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n');
@@ -70,7 +63,7 @@ describe('a token file of the user', () => {
 });
 
 describe('resolvePairingToken', () => {
-  const configDir = () => join(dir, 'config');
+  const configDir = () => join(dir(), 'config');
 
   it('takes HEARTH_WEB_TOKEN, checks its strength, and refuses it together with --token-file', async () => {
     const token = generatePairingToken();
@@ -82,7 +75,7 @@ describe('resolvePairingToken', () => {
     expect(() => resolvePairingToken({ env: { [TOKEN_ENV]: 'hunter2hunter2hunter2' }, configDir: configDir() })).toThrow(
       /The pairing token in HEARTH_WEB_TOKEN is too easy to guess/,
     );
-    expect(() => resolvePairingToken({ env: { [TOKEN_ENV]: token }, tokenFile: join(dir, 'f'), configDir: configDir() })).toThrow(
+    expect(() => resolvePairingToken({ env: { [TOKEN_ENV]: token }, tokenFile: join(dir(), 'f'), configDir: configDir() })).toThrow(
       'Give the pairing token one way: --token-file or HEARTH_WEB_TOKEN, not both.',
     );
   });
@@ -101,8 +94,8 @@ describe('resolvePairingToken', () => {
   });
 
   it('reads --token-file without ever writing the config folder', async () => {
-    await mkdir(join(dir, 'elsewhere'));
-    const path = join(dir, 'elsewhere', 'token');
+    await mkdir(join(dir(), 'elsewhere'));
+    const path = join(dir(), 'elsewhere', 'token');
     const token = generatePairingToken();
     await writeFile(path, token, { mode: 0o600 });
     expect(resolvePairingToken({ env: {}, tokenFile: path, configDir: configDir() })).toMatchObject({ where: path, created: false });
