@@ -17,14 +17,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startAssistantApp, type AssistantApp } from '../main/app/assistant-app.js';
-import { HeadlessPlayer } from '../main/audio/headless-player.js';
-import { SilentMicSource } from '../main/audio/silent-mic-source.js';
-import { KeyFileCipher } from '../main/secrets/secret-cipher.js';
+import type { AssistantApp } from '../main/app/assistant-app.js';
 import { generatePairingToken } from '../main/web/token-file.js';
 import { DEFAULT_WEB_LIMITS } from '../main/web/web-limits.js';
 import { startWebServer, type WebServer } from '../main/web/web-server.js';
-import { httpRequest, openRaw, sessionCookieOf, type RawConnection } from './test-kit.js';
+import { httpRequest, openRaw, sessionCookieOf, startQuietApp, type RawConnection } from './test-kit.js';
 import { summarize, type Summary } from './stats.js';
 
 const log = (line: string) => process.stderr.write(`bench: web security: ${line}\n`);
@@ -156,15 +153,7 @@ export async function benchWebSecurity() {
   const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-web-'));
   await mkdir(join(dir, 'renderer'), { recursive: true });
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Hearth</title>');
-  const app: AssistantApp = await startAssistantApp({
-    paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
-    secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
-    env: {},
-    createMic: () => new SilentMicSource(),
-    fallbackPlayer: await HeadlessPlayer.create(),
-    wakeWord: 'off',
-    pushToTalk: 'off',
-  });
+  const app: AssistantApp = await startQuietApp(dir);
   const token = generatePairingToken();
   const fresh = async () => {
     const web = await startWebServer({ app, staticDir: join(dir, 'renderer'), token });

@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAssistantApp, type AssistantApp } from '../../main/app/assistant-app.js';
-import { HeadlessPlayer } from '../../main/audio/headless-player.js';
-import { SilentMicSource } from '../../main/audio/silent-mic-source.js';
-import { KeyFileCipher } from '../../main/secrets/secret-cipher.js';
+import type { AssistantApp } from '../../main/app/assistant-app.js';
+import { startQuietApp } from '../helpers/quiet-app.js';
 import { mulberry32 } from '../../main/util/seeded-random.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
 import { startHomeAssistant, type HomeAssistantInstance } from '../servers/home-assistant-core.js';
@@ -54,15 +52,7 @@ async function startApp(settings: Record<string, unknown>, env: Record<string, s
   dir = await mkdtemp(join(tmpdir(), 'hearth-bound-'));
   await mkdir(join(dir, 'config'), { recursive: true });
   await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify(settings));
-  app = await startAssistantApp({
-    paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
-    secretCipher: new KeyFileCipher(join(dir, 'data', 'secrets.key')),
-    env,
-    createMic: () => new SilentMicSource(),
-    fallbackPlayer: await HeadlessPlayer.create(),
-    wakeWord: 'off',
-    pushToTalk: 'off',
-  });
+  app = await startQuietApp(dir, { env });
   return app;
 }
 

@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAssistantApp, type AssistantApp } from '../../main/app/assistant-app.js';
-import { HeadlessPlayer } from '../../main/audio/headless-player.js';
-import { SilentMicSource } from '../../main/audio/silent-mic-source.js';
-import { KeyFileCipher } from '../../main/secrets/secret-cipher.js';
+import type { AssistantApp } from '../../main/app/assistant-app.js';
+import { startQuietApp } from '../helpers/quiet-app.js';
 import { DeviceSessions } from '../../main/web/device-sessions.js';
 import { generatePairingToken } from '../../main/web/token-file.js';
 import { startWebServer, type WebServer, type WebServerOptions } from '../../main/web/web-server.js';
@@ -94,15 +92,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'outside-secret.txt'), 'the secret outside the renderer');
   await symlink(join(dir, 'outside-secret.txt'), join(dir, 'renderer', 'leak.txt'));
   await symlink(join(dir, 'renderer', 'inside'), join(dir, 'renderer', 'linked'));
-  app = await startAssistantApp({
-    paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
-    secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
-    env: {},
-    createMic: () => new SilentMicSource(),
-    fallbackPlayer: await HeadlessPlayer.create(),
-    wakeWord: 'off',
-    pushToTalk: 'off',
-  });
+  app = await startQuietApp(dir);
 });
 
 afterEach(async () => {

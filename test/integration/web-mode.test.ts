@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAssistantApp, type AssistantApp } from '../../main/app/assistant-app.js';
-import { HeadlessPlayer } from '../../main/audio/headless-player.js';
-import { SilentMicSource } from '../../main/audio/silent-mic-source.js';
-import { KeyFileCipher } from '../../main/secrets/secret-cipher.js';
+import type { AssistantApp } from '../../main/app/assistant-app.js';
+import { startQuietApp } from '../helpers/quiet-app.js';
 import { generatePairingToken } from '../../main/web/token-file.js';
 import { startWebServer, type WebServer } from '../../main/web/web-server.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
@@ -63,15 +61,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify({ openai: { realtimeUrl: realtime.url } }));
   await mkdir(join(dir, 'renderer'), { recursive: true });
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Hearth</title>');
-  app = await startAssistantApp({
-    paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
-    secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
-    env: { OPENAI_API_KEY: 'test-key' },
-    createMic: () => new SilentMicSource(),
-    fallbackPlayer: await HeadlessPlayer.create(),
-    wakeWord: 'off',
-    pushToTalk: 'off',
-  });
+  app = await startQuietApp(dir, { env: { OPENAI_API_KEY: 'test-key' } });
   web = await startWebServer({ app, staticDir: join(dir, 'renderer'), host: '127.0.0.1', port: 0, token: TOKEN });
 });
 

@@ -4,9 +4,8 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAssistantApp, type AssistantApp } from '../../../main/app/assistant-app.js';
-import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
-import { SilentMicSource } from '../../../main/audio/silent-mic-source.js';
+import type { AssistantApp } from '../../../main/app/assistant-app.js';
+import { startQuietApp } from '../../helpers/quiet-app.js';
 import { resampleClip } from '../../../main/audio/resampler.js';
 import { encodeWav } from '../../../main/audio/wav.js';
 import { EncryptedFileSecretStore } from '../../../main/secrets/encrypted-file-secret-store.js';
@@ -79,16 +78,11 @@ describe('web mode: a browser page as the microphone', () => {
     await writeFile(join(paths.config, 'ui-state.json'), JSON.stringify({ onboardingComplete: true }));
     const cipher = new KeyFileCipher(join(paths.data, 'secret.key'));
     await new EncryptedFileSecretStore(join(paths.config, 'secrets.json'), cipher).set('openai', 'test-key', new URL(realtime.url).origin);
-    app = await startAssistantApp({
-      paths,
+    // The machine running Hearth has no microphone here (a silent one): everything heard comes from the page.
+    app = await startQuietApp(dir, {
       secretCipher: cipher,
-      env: {},
-      // The machine running Hearth has no microphone here: everything heard comes from the page.
-      createMic: () => new SilentMicSource(),
-      fallbackPlayer: await HeadlessPlayer.create(),
       wakeWord: 'settings',
       wakeWordWorkerEntry: resolve('out/main/wake-word/wake-word-worker.js'),
-      pushToTalk: 'off',
     });
     app.controller.on('wake', (d) => {
       if (d.accepted) woke = true;

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startAssistantApp, type AssistantApp } from '../../../main/app/assistant-app.js';
-import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
+import type { AssistantApp } from '../../../main/app/assistant-app.js';
+import { startQuietApp } from '../../helpers/quiet-app.js';
 import { PvRecorderMicSource } from '../../../main/audio/pv-recorder-mic-source.js';
 import { EncryptedFileSecretStore } from '../../../main/secrets/encrypted-file-secret-store.js';
 import { KeyFileCipher } from '../../../main/secrets/secret-cipher.js';
@@ -62,14 +62,9 @@ export async function startRealApp(options: { onboarded: boolean; responder: Res
     await secrets.set('openai', 'test-key', new URL(realtime.url).origin);
     await secrets.set('home-assistant', ha.token, new URL(ha.url).origin);
   }
-  const app = await startAssistantApp({
-    paths,
+  const app = await startQuietApp(dir, {
     secretCipher: cipher,
-    env: {},
     createMic: () => new PvRecorderMicSource({ deviceName: VIRTUAL_MIC_DEVICE }),
-    fallbackPlayer: await HeadlessPlayer.create(),
-    wakeWord: 'off',
-    pushToTalk: 'off',
   });
   const web = await startWebServer({ app, staticDir: resolve('out/renderer'), port: 0, token: PAIRING_TOKEN });
   const browser = await launchChromium({ audioEnv: vmic.env });

@@ -9,10 +9,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAssistantApp, type AssistantApp } from '../../../main/app/assistant-app.js';
-import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
-import { SilentMicSource } from '../../../main/audio/silent-mic-source.js';
-import { KeyFileCipher } from '../../../main/secrets/secret-cipher.js';
+import type { AssistantApp } from '../../../main/app/assistant-app.js';
+import { startQuietApp } from '../../helpers/quiet-app.js';
 import { DeviceSessions } from '../../../main/web/device-sessions.js';
 import { generatePairingToken } from '../../../main/web/token-file.js';
 import { startWebServer, type WebServer } from '../../../main/web/web-server.js';
@@ -34,15 +32,7 @@ beforeAll(async () => {
   const paths = { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') };
   await mkdir(paths.config, { recursive: true });
   await writeFile(join(paths.config, 'ui-state.json'), JSON.stringify({ onboardingComplete: true }));
-  app = await startAssistantApp({
-    paths,
-    secretCipher: new KeyFileCipher(join(paths.data, 'secret.key')),
-    env: {},
-    createMic: () => new SilentMicSource(),
-    fallbackPlayer: await HeadlessPlayer.create(),
-    wakeWord: 'off',
-    pushToTalk: 'off',
-  });
+  app = await startQuietApp(dir);
   // A short ping interval, so the revoked page's sockets are closed within a second or two, not 30 s.
   web = await startWebServer({ app, staticDir: BUILT_RENDERER_DIR, port: 0, token: TOKEN, devices, limits: { pingIntervalMs: 1000 } });
   browser = await launchChromium();
