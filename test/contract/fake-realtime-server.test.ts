@@ -76,6 +76,12 @@ class RawClient {
       .filter((t) => !t.endsWith('.delta'));
   }
 
+  /** A typed user message, and a response.create for it. */
+  ask(text: string): void {
+    this.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+    this.send({ type: 'response.create' });
+  }
+
   appendAudio(pcm: Buffer, chunkMs = 100): void {
     const chunk = chunkMs * 48;
     for (let i = 0; i < pcm.length; i += chunk) {
@@ -477,11 +483,7 @@ describe('input audio and VAD', () => {
   it('barge-in: speech while a response streams cancels it (turn_detected) and stops its deltas', async () => {
     await start({ chunkIntervalMs: 50, script: [{ items: [{ type: 'message', text: 'A long answer that goes on.', audioMs: 5000 }] }] });
     const c = await session();
-    c.send({
-      type: 'conversation.item.create',
-      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Tell me a story' }] },
-    });
-    c.send({ type: 'response.create' });
+    c.ask('Tell me a story');
     const first = await c.next('response.output_audio.delta');
     const from = c.mark();
     c.appendAudio(Buffer.concat([silence(100), loud(300)]));
@@ -530,11 +532,7 @@ describe('responses', () => {
       },
     });
     const c = await session();
-    c.send({
-      type: 'conversation.item.create',
-      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Light on' }] },
-    });
-    c.send({ type: 'response.create' });
+    c.ask('Light on');
     const done = await c.next('response.done');
     const call = done.response.output[1];
     expect(call).toMatchObject({
@@ -605,11 +603,7 @@ describe('responses', () => {
     const c = await session();
     c.send({ type: 'session.update', session: { type: 'realtime', output_modalities: ['text'] } });
     await c.next('session.updated');
-    c.send({
-      type: 'conversation.item.create',
-      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi there' }] },
-    });
-    c.send({ type: 'response.create' });
+    c.ask('hi there');
     const done = await c.next('response.done');
     expect(c.events.some((e) => e.type === 'response.output_audio.delta')).toBe(false);
     expect(

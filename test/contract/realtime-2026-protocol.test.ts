@@ -66,9 +66,7 @@ describe('2026 protocol: preambles (phase commentary, then final_answer)', () =>
       for (const item of assistantItems(h)) playedBefore[item.id] = h.player.playedSamples(item.id);
       started.push({ itemId, playedBefore });
     });
-    const done = h.next('assistant_done', 10_000);
-    h.session.sendText('How warm is it?');
-    await done;
+    await h.sendTextUntil('How warm is it?', 'assistant_done');
 
     const items = assistantItems(h);
     expect(items.map((i) => i.phase)).toEqual(['commentary', 'final_answer']);
@@ -111,9 +109,7 @@ describe('2026 protocol: preambles (phase commentary, then final_answer)', () =>
       },
       { tools: [() => [tool]] },
     );
-    const done = h.next('assistant_done', 10_000);
-    h.session.sendText('How warm is the living room?');
-    await done;
+    await h.sendTextUntil('How warm is the living room?', 'assistant_done');
     const shown = h.session.transcript.map((e) => (e.kind === 'tool' ? `tool:${e.name}` : `${e.role}:${e.phase ?? '-'}:${e.text}`));
     expect(shown).toEqual([
       'user:-:How warm is the living room?',
@@ -243,9 +239,7 @@ describe('2026 protocol: a refused truncate ("Audio content of Xms is already sh
       expect(second.itemId).not.toBe(first.itemId);
       expect(h.player.playedSamples(second.itemId)).toBeGreaterThanOrEqual(400 * 24);
 
-      const done = h.next('assistant_done', 10_000);
-      h.session.sendText('Third question.');
-      await done;
+      await h.sendTextUntil('Third question.', 'assistant_done');
       const third = assistantItems(h).at(-1)!;
       expect(h.player.playedSamples(third.id)).toBe(300 * 24);
       expect(h.server.connections[0]!.received.filter((e) => e.event.type === 'conversation.item.truncate')).toHaveLength(2);
@@ -279,9 +273,7 @@ describe('2026 protocol: the response watchdog', () => {
     expect(h.recorded.error[0]![0].message).toBe('OpenAI started an answer but sent nothing for 1.5 s, so it was cancelled. Ask again.');
     expect(h.recorded.failed).toEqual([]);
 
-    const again = h.next('assistant_done', 10_000);
-    h.session.sendText('Hello again?');
-    await again;
+    await h.sendTextUntil('Hello again?', 'assistant_done');
     const reply = assistantItems(h).at(-1)!;
     expect(h.player.playedSamples(reply.id)).toBe(300 * 24);
     expect(h.server.log.filter((e) => e.direction === 'in' && e.event.type === 'response.cancel')).toHaveLength(1);
@@ -310,9 +302,7 @@ describe('2026 protocol: the response watchdog', () => {
       },
       { tools: [() => [tool]], responseWatchdogMs: 800 },
     );
-    const toolStarted = h.next('tool_started', 10_000);
-    h.session.sendText('Do the slow thing.');
-    await toolStarted;
+    await h.sendTextUntil('Do the slow thing.', 'tool_started');
     // The tool outlasts the watchdog several times over (what is under test is a long tool, not a wait).
     setTimeout(release, 2500);
     const done = h.next('assistant_done', 10_000);

@@ -56,12 +56,10 @@ describe('Realtime client against the fake server (the API event sequences)', ()
   });
 
   it('3. a typed message gets a spoken reply', async () => {
-    const { server, session, next, recorded } = await start();
+    const { server, session, next, recorded, sendTextUntil } = await start();
     await session.open();
     await next('ready');
-    const done = next('assistant_done', 10_000);
-    session.sendText('What time is it?');
-    await done;
+    await sendTextUntil('What time is it?', 'assistant_done');
     const created = await server.waitForClientEvent('conversation.item.create');
     expect(created.event.item).toMatchObject({
       type: 'message',
@@ -122,7 +120,7 @@ describe('Realtime client against the fake server (the API event sequences)', ()
         return { ok: true, state: 'on' };
       },
     });
-    const { server, session, next, recorded } = await start(
+    const { server, session, next, recorded, sendTextUntil } = await start(
       {
         script: [
           {
@@ -138,9 +136,7 @@ describe('Realtime client against the fake server (the API event sequences)', ()
     );
     await session.open();
     await next('ready');
-    const done = next('assistant_done', 10_000);
-    session.sendText('Kitchen lights to 50 percent');
-    await done;
+    await sendTextUntil('Kitchen lights to 50 percent', 'assistant_done');
     expect(seen).toEqual([{ entity_id: 'light.kitchen_lights', brightness_pct: 50 }]);
     const inbound = server.log.filter((e) => e.direction === 'in').map((e) => e.event);
     const outputIndex = inbound.findIndex(
@@ -191,16 +187,14 @@ describe('Realtime client: errors as the API sends them', () => {
   });
 
   it('malformed and unknown server events are ignored; the conversation goes on', async () => {
-    const { server, session, next, recorded } = await start();
+    const { server, session, next, recorded, sendTextUntil } = await start();
     await session.open();
     await next('ready');
     server.sendRaw('this is not json');
     server.sendRaw('{"no_type":true}');
     server.sendRaw('{"type":"response.output_audio.delta","delta":12}');
     server.sendRaw('{"type":"a.future.event","x":1}');
-    const done = next('assistant_done', 10_000);
-    session.sendText('still there?');
-    await done;
+    await sendTextUntil('still there?', 'assistant_done');
     expect(recorded.error.map(([e]) => e.code)).toEqual(['malformed_event', 'malformed_event']);
     expect(recorded.failed).toEqual([]);
   });
@@ -281,12 +275,10 @@ describe('Realtime client: reconnect and session rotation', () => {
   });
 
   it('renew() rotates to a fresh session and carries the conversation over', async () => {
-    const { server, session, next, transport } = await start();
+    const { server, session, next, transport, sendTextUntil } = await start();
     await session.open();
     await next('ready');
-    const done = next('assistant_done', 10_000);
-    session.sendText('remember the number 42');
-    await done;
+    await sendTextUntil('remember the number 42', 'assistant_done');
     transport.renew();
     await server.waitForConnection(1);
     await next('ready');

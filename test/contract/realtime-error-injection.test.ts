@@ -129,15 +129,11 @@ const STATES: State[] = [
   {
     name: 'user speaking',
     enter: async (h, act) => {
-      const speaking = h.next('speech_started', 10_000);
-      await h.feed([...micFrames(200, false), ...micFrames(400, true)]);
-      await speaking;
+      await h.after('speech_started', () => h.feed([...micFrames(200, false), ...micFrames(400, true)]));
       act();
     },
     finish: async (h) => {
-      const done = h.next('assistant_done', 10_000);
-      await h.feed([...micFrames(400, true), ...micFrames(900, false)]);
-      await done;
+      await h.after('assistant_done', () => h.feed([...micFrames(400, true), ...micFrames(900, false)]));
     },
     creates: 1,
   },
@@ -151,18 +147,14 @@ const STATES: State[] = [
       act();
     },
     finish: async (h) => {
-      const done = h.next('assistant_done', 10_000);
-      h.server.resumeAudio();
-      await done;
+      await h.after('assistant_done', () => h.server.resumeAudio());
     },
     creates: 2,
   },
   {
     name: 'responding (audio playing)',
     enter: async (h, act) => {
-      const playing = h.next('assistant_audio_started', 10_000);
-      h.session.sendText('long');
-      await playing;
+      await h.sendTextUntil('long', 'assistant_audio_started');
       act();
     },
     finish: async (h) => {
@@ -173,24 +165,18 @@ const STATES: State[] = [
   {
     name: 'tool call pending',
     enter: async (h, act) => {
-      const started = h.next('tool_started', 10_000);
-      h.session.sendText('tool');
-      await started;
+      await h.sendTextUntil('tool', 'tool_started');
       act();
     },
     finish: async (h) => {
-      const done = h.next('assistant_done', 10_000);
-      h.releaseTool();
-      await done;
+      await h.after('assistant_done', () => h.releaseTool());
     },
     creates: 3,
   },
   {
     name: 'truncating (barge-in sent, not yet confirmed)',
     enter: async (h, act) => {
-      const playing = h.next('assistant_audio_started', 10_000);
-      h.session.sendText('long');
-      await playing;
+      await h.sendTextUntil('long', 'assistant_audio_started');
       h.session.once('truncate', () => act());
       await h.session.interrupt();
     },
@@ -204,9 +190,7 @@ const STATES: State[] = [
 
 /** The next typed turn is answered, and its reply is played to the end. */
 async function nextTurnWorks(h: Harness) {
-  const done = h.next('assistant_done', 10_000);
-  h.session.sendText('short');
-  await done;
+  await h.sendTextUntil('short', 'assistant_done');
   const reply = h.assistantItems().at(-1) as { id: string };
   expect(h.player.playedSamples(reply.id)).toBe(SHORT_MS * 24);
 }
@@ -246,9 +230,7 @@ describe('fatal server errors are still handled as before', () => {
 
   it('a refused key mid-session (error invalid_api_key, then close 3000) fails permanently as authentication', async () => {
     const h = await start();
-    const playing = h.next('assistant_audio_started', 10_000);
-    h.session.sendText('long');
-    await playing;
+    await h.sendTextUntil('long', 'assistant_audio_started');
     const failed = h.next('failed', 10_000);
     const connection = h.server.connections[0]!;
     connection.send({

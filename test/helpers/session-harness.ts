@@ -74,6 +74,20 @@ export async function createTestSession(
     nextEvent<VoiceSessionEvents[K]>(`session event ${String(name)}`, timeoutMs, (deliver) =>
       session.once(name, ((...args: VoiceSessionEvents[K]) => deliver(args)) as never),
     );
+  /** Runs `step` and resolves with the session's next `name` event, listened for from before the step. */
+  const after = async <K extends keyof VoiceSessionEvents>(name: K, step: () => unknown, timeoutMs = 10_000) => {
+    const seen = next(name, timeoutMs);
+    try {
+      await step();
+    } catch (err) {
+      seen.catch(() => {}); // the step's error is the one to report
+      throw err;
+    }
+    return seen;
+  };
+  /** A typed user turn; resolves with the session's next `name` event, listened for from before sending. */
+  const sendTextUntil = <K extends keyof VoiceSessionEvents>(text: string, name: K, timeoutMs = 10_000) =>
+    after(name, () => session.sendText(text), timeoutMs);
   const feed = async (frames: Int16Array[], realTime = false) => {
     for (const frame of frames) {
       session.appendAudio(frame);
@@ -85,5 +99,5 @@ export async function createTestSession(
     session.dispose();
     await player.close();
   };
-  return { session, transport, player, settings, recorded, next, feed, dispose };
+  return { session, transport, player, settings, recorded, next, after, sendTextUntil, feed, dispose };
 }

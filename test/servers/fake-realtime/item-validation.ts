@@ -21,6 +21,12 @@ const CONTENT_TYPES: Record<'user' | 'system' | 'assistant', readonly string[]> 
   assistant: ['output_text'],
 };
 
+/** The fields of the items that carry no content: all required, all strings (a tool's output too). */
+const CALL_ITEM_FIELDS = {
+  function_call: ['call_id', 'name', 'arguments'],
+  function_call_output: ['call_id', 'output'],
+} as const;
+
 function parseContent(raw: unknown, role: 'user' | 'system' | 'assistant', audioParts: Buffer[]): JsonObject[] {
   return expectArray(raw, 'item.content').map((value, i) => {
     const p = `item.content[${i}]`;
@@ -75,31 +81,10 @@ export function parseClientItem(raw: unknown): ParsedItem {
       audio: audioParts.length > 0 ? Buffer.concat(audioParts) : null,
     };
   }
-  if (type === 'function_call') {
-    rejectUnknownKeys(item, [...common, 'call_id', 'name', 'arguments'], 'item');
-    return {
-      wire: {
-        object: 'realtime.item',
-        type,
-        status: 'completed',
-        call_id: expectString(requireKey(item, 'call_id', 'item'), 'item.call_id'),
-        name: expectString(requireKey(item, 'name', 'item'), 'item.name'),
-        arguments: expectString(requireKey(item, 'arguments', 'item'), 'item.arguments'),
-      },
-      clientId,
-      audio: null,
-    };
-  }
-  rejectUnknownKeys(item, [...common, 'call_id', 'output'], 'item');
-  return {
-    wire: {
-      object: 'realtime.item',
-      type,
-      status: 'completed',
-      call_id: expectString(requireKey(item, 'call_id', 'item'), 'item.call_id'),
-      output: expectString(requireKey(item, 'output', 'item'), 'item.output'),
-    },
-    clientId,
-    audio: null,
-  };
+  // function_call and function_call_output: only required string fields, checked in this order.
+  const fields = CALL_ITEM_FIELDS[type];
+  rejectUnknownKeys(item, [...common, ...fields], 'item');
+  const wire: JsonObject = { object: 'realtime.item', type, status: 'completed' };
+  for (const key of fields) wire[key] = expectString(requireKey(item, key, 'item'), `item.${key}`);
+  return { wire, clientId, audio: null };
 }
