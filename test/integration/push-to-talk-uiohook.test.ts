@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHotkey } from '../../main/push-to-talk/hotkey.js';
 import type { KeyHook } from '../../main/push-to-talk/key-hook.js';
 import type { PushToTalkCommand } from '../../main/push-to-talk/push-to-talk-machine.js';
-import { startPushToTalk } from '../../main/push-to-talk/push-to-talk.js';
+import { startPushToTalk, type PushToTalk } from '../../main/push-to-talk/push-to-talk.js';
 import { UiohookKeyHook } from '../../main/push-to-talk/uiohook-key-hook.js';
 import type { AssistantError } from '../../main/util/errors.js';
 import { eventually } from '../helpers/wait.js';
@@ -100,6 +100,16 @@ async function waitForKeyboard(display: string): Promise<void> {
 }
 
 /** Auto-repeat sends more key-downs while a key is held (after 660 ms): one "down" stands for them all. */
+/** Waits (polling every 20 ms) until push-to-talk has given up its hook and toggles through the global shortcut. */
+async function fallenBackToShortcut(ptt: PushToTalk, timeoutMs: number): Promise<void> {
+  await eventually(
+    () => ptt.plan.via,
+    (via) => via === 'global-shortcut',
+    timeoutMs,
+    20,
+  );
+}
+
 function collapseRepeats(events: readonly string[]): string[] {
   return events.filter((event, i) => !(event === 'down' && events[i - 1] === 'down'));
 }
@@ -324,12 +334,7 @@ describe('the keyboard hook under Xvfb with xdotool', { timeout: 120_000 }, () =
           20,
         ))!;
       }
-      await eventually(
-        () => ptt.plan.via,
-        (via) => via === 'global-shortcut',
-        20_000,
-        20,
-      );
+      await fallenBackToShortcut(ptt, 20_000);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ code: 'ptt_hook_crashed' });
       expect(errors[0]!.message).toMatch(
@@ -375,12 +380,7 @@ describe('the keyboard hook under Xvfb with xdotool', { timeout: 120_000 }, () =
         ptt.controller!.on('command', (c) => commands.push(c));
 
         doomed.stop();
-        await eventually(
-          () => ptt.plan.via,
-          (via) => via === 'global-shortcut',
-          30_000,
-          20,
-        );
+        await fallenBackToShortcut(ptt, 30_000);
         expect(errors).toHaveLength(1);
         expect(errors[0]).toMatchObject({
           code: 'ptt_x_unreachable',
