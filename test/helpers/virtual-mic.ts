@@ -61,6 +61,18 @@ export type SinkRecording = {
   stop(): Promise<Int16Array>;
 };
 
+/**
+ * Where a recording is loud: the first and the last sample beyond `threshold` in magnitude (`start`
+ * is -1 when none is). For a tone, its heard edges when `threshold` is half its amplitude.
+ */
+export function loudSpan(recorded: Int16Array, threshold: number): { start: number; end: number } {
+  const loud = (v: number) => Math.abs(v) > threshold;
+  const start = recorded.findIndex(loud);
+  let end = recorded.length - 1;
+  while (end > start && !loud(recorded[end]!)) end--;
+  return { start, end };
+}
+
 export type VirtualMicOptions = { audioHome?: string };
 
 const PER_PROCESS_HOME = join(AUDIO_ROOT, `vitest-${process.pid}`);

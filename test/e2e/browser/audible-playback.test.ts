@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayerPage, type PlayerPage } from '../../helpers/chromium.js';
-import { startVirtualMic, type VirtualMic } from '../../helpers/virtual-mic.js';
+import { loudSpan, startVirtualMic, type VirtualMic } from '../../helpers/virtual-mic.js';
 
 const CAPTURE_RATE = 16_000; // the null sink's rate
 const AMPLITUDE = 8_000;
@@ -53,9 +53,7 @@ describe('audible playback into a PulseAudio sink', () => {
 
     // Edges: the first and last samples beyond half the amplitude (a 440 Hz sine gets there within 0.6 ms).
     const loud = (v: number) => Math.abs(v) > AMPLITUDE / 2;
-    const start = recorded.findIndex(loud);
-    let end = recorded.length - 1;
-    while (end > start && !loud(recorded[end]!)) end--;
+    const { start, end } = loudSpan(recorded, AMPLITUDE / 2);
     expect(start, 'the tone never reached the sink').toBeGreaterThan(0);
     // Gaps inside the tone: 5 ms windows without a loud sample. They come from the output device running
     // dry (Chromium's audio thread starved of CPU: PulseAudio plays silence, then the stream continues

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RendererPlayer, RendererPlayerEvents } from '../../../main/audio/renderer-player.js';
 import { launchChromium, startPlayerPage, type LaunchedChromium, type PlayerPage } from '../../helpers/chromium.js';
 import { nextEvent } from '../../helpers/wait.js';
+import { concatInt16 } from '../../../main/audio/pcm.js';
 
 const QUANTUM = 128;
 const ms = (n: number) => (n * 24_000) / 1000;
@@ -16,16 +17,6 @@ const ms = (n: number) => (n * 24_000) / 1000;
 function signal(n: number, from = 0): Int16Array {
   const out = new Int16Array(n);
   for (let i = 0; i < n; i++) out[i] = 1 + ((from + i) % 30_000);
-  return out;
-}
-
-function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
   return out;
 }
 
@@ -116,7 +107,7 @@ for (const mode of ['relay', 'port'] as const) {
       expect(log.underruns).toEqual([]);
       expect(player.isPlaying).toBe(false);
       // What left the worklet: exactly the samples sent, in order, without a gap.
-      expect([...heard((await tap()).samples)]).toEqual([...concat(...a, ...b)]);
+      expect([...heard((await tap()).samples)]).toEqual([...concatInt16([...a, ...b])]);
     });
 
     it('flush stops the output within one render quantum and reports the exact played count', async () => {

@@ -19,6 +19,7 @@ import { requireSpeechTools, synthesize } from '../../helpers/speech.js';
 import { eventually } from '../../helpers/wait.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer } from '../../servers/fake-realtime-server.js';
 import { collectProblems } from '../pages/page-problems.js';
+import { concatInt16 } from '../../../main/audio/pcm.js';
 
 /**
  * Any browser as a microphone: a real Chromium page whose microphone is Chromium's fake capture
@@ -59,7 +60,7 @@ describe('web mode: a browser page as the microphone', () => {
     // The command: the last 45 % of the utterance (after "hey jarvis,"), as the listening test takes it.
     command = wake.subarray(Math.floor(wake.length * 0.55));
     const silence = (seconds: number) => new Int16Array(Math.round(RATE * seconds));
-    const file = concat([silence(2), distractor, silence(1.5), wake, silence(25)]);
+    const file = concatInt16([silence(2), distractor, silence(1.5), wake, silence(25)]);
     const wav = join(dir, 'page-mic.wav');
     await writeFile(wav, encodeWav(file, RATE));
 
@@ -234,13 +235,3 @@ describe('web mode: a browser page as the microphone', () => {
     expect(realtime.connections.length).toBe(before);
   }, 60_000);
 });
-
-function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

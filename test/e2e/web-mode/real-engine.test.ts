@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeWav } from '../../../main/audio/wav.js';
 import { synthesize } from '../../helpers/speech.js';
 import { eventually } from '../../helpers/wait.js';
+import { loudSpan } from '../../helpers/virtual-mic.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAIRING_TOKEN, SCREENSHOTS, startRealApp, type OpenedApp, type RealApp } from './real-app-harness.js';
 import type { Responder } from '../../servers/fake-realtime-server.js';
@@ -113,10 +114,7 @@ describe('web mode with the real engine, a real Home Assistant and real audio', 
     off();
     const recorded = await sink.stop();
 
-    const loud = (v: number) => Math.abs(v) > TONE_AMPLITUDE / 2;
-    const start = recorded.findIndex(loud);
-    let end = recorded.length - 1;
-    while (end > start && !loud(recorded[end]!)) end--;
+    const { start, end } = loudSpan(recorded, TONE_AMPLITUDE / 2);
     expect(start, 'no assistant audio reached the sound output').toBeGreaterThan(0);
     const ms = (n: number) => (n * 1000) / 16_000;
     let sum = 0;

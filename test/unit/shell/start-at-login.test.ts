@@ -43,13 +43,16 @@ describe('Linux: XDG autostart', () => {
   });
 
   it('quotes Exec arguments by the Desktop Entry rules', () => {
-    expect(quoteExecArg('/opt/Hearth/hearth')).toBe('/opt/Hearth/hearth');
-    expect(quoteExecArg('--kiosk')).toBe('--kiosk');
-    expect(quoteExecArg('/home/ana/My Apps/Hearth.AppImage')).toBe('"/home/ana/My Apps/Hearth.AppImage"');
-    expect(quoteExecArg('/x/a"b$c`d')).toBe('"/x/a\\\\"b\\\\$c\\\\`d"');
-    expect(quoteExecArg('/x/back\\slash')).toBe('"/x/back\\\\\\\\slash"');
-    expect(quoteExecArg('/x/100%')).toBe('/x/100%%');
-    expect(quoteExecArg('')).toBe('""');
+    for (const [arg, quoted] of [
+      ['/opt/Hearth/hearth', '/opt/Hearth/hearth'],
+      ['--kiosk', '--kiosk'],
+      ['/home/ana/My Apps/Hearth.AppImage', '"/home/ana/My Apps/Hearth.AppImage"'],
+      ['/x/a"b$c`d', '"/x/a\\\\"b\\\\$c\\\\`d"'],
+      ['/x/back\\slash', '"/x/back\\\\\\\\slash"'],
+      ['/x/100%', '/x/100%%'],
+      ['', '""'],
+    ] as const)
+      expect(quoteExecArg(arg), arg).toBe(quoted);
     expect(() => quoteExecArg('/x\n/y')).toThrow(/line break/);
   });
 
