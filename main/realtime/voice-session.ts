@@ -1,6 +1,6 @@
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { ConfigError, OpenAIRealtimeError, type AssistantError } from '../util/errors.js';
+import { ConfigError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import type { Player } from '../audio/player.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -9,34 +9,18 @@ import { CostMeter } from './cost-meter.js';
 import type { PriceTable } from './price-table.js';
 import type { ClientEvent, SessionConfig } from './protocol-types.js';
 import type { RealtimeTransport, TransportOpenInfo, TransportStatus } from './realtime-transport.js';
-import { ResponseSequencer } from './response-sequencer.js';
 import { UserReplyLog } from './user-reply-log.js';
 import { InputAudio } from './input-audio.js';
 import { TurnClock } from './turn-metrics.js';
-import { RESPONSE_WATCHDOG_MS, ResponseWatchdog } from './response-watchdog.js';
-import { reduceTranscript, type TranscriptAction, type TranscriptEntry } from './transcript-reducer.js';
+import { RESPONSE_WATCHDOG_MS } from './response-watchdog.js';
+import type { TranscriptEntry } from './transcript-reducer.js';
 import type { ResponseDone, ServerError, ServerEvent } from './server-events.js';
 import { judgeServerError } from './server-error-policy.js';
-import {
-  initialResponseTracker,
-  isCancelled,
-  reduceResponses,
-  type ResponseTrackerEvent,
-  type TrackedResponse,
-} from './response-tracker.js';
-import { BargeIn } from './barge-in.js';
-import { ToolCalls } from './tool-calls.js';
-import { openingEvents, userTextItem } from './session-opening.js';
-import type { SessionStatus, TranscriptUpdate, VoiceSessionEvents } from './voice-session-events.js';
+import { ResponseRunner } from './response-runner.js';
+import { Conversation } from './conversation.js';
+import type { SessionStatus, VoiceSessionEvents } from './voice-session-events.js';
 
-export type {
-  SessionStatus,
-  ToolCallEvent,
-  ToolResultEvent,
-  TranscriptUpdate,
-  TruncateEvent,
-  VoiceSessionEvents,
-} from './voice-session-events.js';
+export type * from './voice-session-events.js';
 
 const log = createLogger('session');
 
@@ -62,8 +46,9 @@ export type VoiceSessionOptions = {
  * One conversation with the Realtime API: microphone audio in, assistant audio out through a
  * Player, barge-in with exact truncation, sequenced responses, tool calls, transcript, cost and
  * per-turn metrics. It survives reconnects and session rotation by re-sending its configuration and
- * carrying the conversation over as text. The pieces live beside it (input-audio, barge-in,
- * response-tracker, tool-calls, turn-metrics, …); the transport hands it decoded events.
+ * carrying the conversation over as text. It is the composition of smaller pieces: the transport
+ * hands it decoded events (server-events.ts), the assistant's side is the ResponseRunner, the user's
+ * audio InputAudio, the transcript and items the Conversation, per-turn figures the TurnClock.
  */
 export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   readonly #transport: RealtimeTransport;
@@ -71,23 +56,14 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   readonly #clock: Clock;
   readonly #options: VoiceSessionOptions;
   readonly #input: InputAudio;
-  readonly #sequencer: ResponseSequencer;
+  readonly #responses: ResponseRunner;
   readonly #costs: CostMeter;
-  readonly #cut: BargeIn;
-  readonly #toolCalls: ToolCalls;
   readonly #turn: TurnClock;
-  /** Armed from `response.created` until the response's first output item or audio. */
-  readonly #watchdog: ResponseWatchdog;
   /** The text of each user turn, for tools that read the user's own answer (confirmation). */
   readonly #replies: UserReplyLog;
-  #responses = initialResponseTracker;
   #status: SessionStatus = 'closed';
   #configured = false;
-  #generation = 0;
-  #transcript: TranscriptEntry[] = [];
-  #conversationItems = new Set<string>();
-  /** Typed messages the server has not yet acknowledged; re-sent as themselves after a reconnect. */
-  #unackedTexts = new Map<string, string>();
+  readonly #conversation = new Conversation((update) => this.emit('transcript', update));
   #userTurns = 0;
   /** Whether the configuration last sent asks for input transcription. */
   #transcribing = false;
@@ -104,26 +80,20 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#clock = options.clock ?? systemClock;
     this.#input = input;
     this.#turn = new TurnClock(this.#clock);
-    this.#watchdog = new ResponseWatchdog(this.#clock, options.responseWatchdogMs ?? RESPONSE_WATCHDOG_MS, (id, ms) =>
-      this.#track({ type: 'hung', id, ms }),
-    );
     this.#costs = new CostMeter(options.prices);
     this.#replies = new UserReplyLog(this.#clock);
-    this.#sequencer = new ResponseSequencer((event) => this.#send(event));
-    this.#cut = new BargeIn(this.#player, (event) => this.#send(event));
-    this.#toolCalls = new ToolCalls(options.tools, {
+    this.#responses = new ResponseRunner({
+      player: this.#player,
+      tools: options.tools,
+      clock: this.#clock,
+      watchdogMs: options.responseWatchdogMs ?? RESPONSE_WATCHDOG_MS,
       send: (event) => this.#send(event),
-      context: () => ({ userTurn: this.#userTurns, replies: this.#replies }),
-      started: (call) => {
-        this.#updateTranscript({ type: 'tool_called', callId: call.callId, name: call.name, arguments: call.arguments });
-        this.emit('tool_started', call);
-      },
-      finished: (result, failed) => {
-        this.#turn.toolRan(result.durationMs);
-        this.#updateTranscript({ type: 'tool_finished', callId: result.callId, ok: result.ok, output: result.output });
-        this.emit('tool_finished', result);
-        if (failed) this.#turn.errors++;
-      },
+      conversation: this.#conversation,
+      turn: this.#turn,
+      toolContext: () => ({ userTurn: this.#userTurns, replies: this.#replies }),
+      emit: (event, ...args) => this.emit(event, ...args),
+      fail: (error) => this.#fail(error),
+      quiet: () => this.#checkAssistantDone(),
     });
     this.#unsubscribe.push(
       this.#transport.on('server_event', (event) => this.#onServerEvent(event)),
@@ -154,7 +124,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   get transcript(): readonly TranscriptEntry[] {
-    return this.#transcript;
+    return this.#conversation.transcript;
   }
 
   get userTurns(): number {
@@ -167,7 +137,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** True while a response runs, a tool runs, a response is queued, or audio is still playing. */
   get assistantBusy(): boolean {
-    return this.#sequencer.busy || this.#sequencer.hasQueuedRequest || this.#toolCalls.pending > 0 || this.#player.isPlaying;
+    return this.#responses.busy || this.#player.isPlaying;
   }
 
   /** Connects if needed. Resolves once a session is open; rejects with an AssistantError. */
@@ -188,10 +158,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     try {
       await this.#transport.connect({
         ...target,
-        onOpen: (info) => openingEvents(this.#sessionUpdate(), info, this.#transcript, this.#unackedTexts),
+        onOpen: (info) => this.#conversation.openingEvents(this.#sessionUpdate(), info),
         // Unacknowledged messages and response requests are re-sent by the session itself.
-        keepQueued: (event) =>
-          event.type !== 'response.create' && !(event.type === 'conversation.item.create' && this.#unackedTexts.has(event.item.id ?? '')),
+        keepQueued: (event) => event.type !== 'response.create' && this.#conversation.keepQueued(event),
       });
     } catch (error) {
       // Settings refused before any attempt (no key, bad URL) are fatal too, but the transport never saw them.
@@ -205,7 +174,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Ends the session: stops playback, closes the socket, forgets the conversation. */
   async close(): Promise<void> {
-    this.#watchdog.disarm();
+    this.#responses.stopWatching();
     this.#transport.close();
     await this.#player.flush();
     this.#resetConversation();
@@ -213,7 +182,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   dispose(): void {
-    this.#watchdog.disarm();
+    this.#responses.stopWatching();
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
     this.#input.dispose();
@@ -232,15 +201,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   sendText(text: string): void {
     const trimmed = text.trim();
     if (!trimmed) return;
-    const id = `item_hearth_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     this.#userTurns++;
     this.#replies.typed(this.#userTurns, trimmed);
     this.#turn.userTurnEnded();
-    this.#send(userTextItem(id, trimmed));
-    this.#unackedTexts.set(id, trimmed);
-    this.#updateTranscript({ type: 'text_done', id, role: 'user', text: trimmed });
+    this.#conversation.sendTyped(trimmed, (event) => this.#send(event));
     this.#assistantBusy = true;
-    this.#sequencer.request();
+    this.#responses.request();
   }
 
   /** Push-to-talk release: the user's turn is complete; ask for the reply. */
@@ -250,12 +216,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#userTurns++;
     this.#turn.userTurnEnded();
     this.#assistantBusy = true;
-    this.#sequencer.request();
+    this.#responses.request();
   }
 
   /** Interrupts the assistant from a local trigger (wake word, hotkey, stop button). */
   async interrupt(): Promise<void> {
-    await this.#bargeIn('local');
+    await this.#responses.interrupt('local');
   }
 
   /** Sends the current configuration again (settings changed mid-session). */
@@ -272,15 +238,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Forgets the conversation so far, on the server and here. */
   clearContext(): void {
-    for (const id of this.#conversationItems) this.#send({ type: 'conversation.item.delete', item_id: id });
-    this.#conversationItems.clear();
-    this.#updateTranscript({ type: 'cleared' });
+    this.#conversation.clear((event) => this.#send(event));
   }
 
   // --- connection ---------------------------------------------------------------------------
 
   #onOpened(info: TransportOpenInfo): void {
-    this.#generation++;
+    this.#responses.newConnection();
     this.#configured = false;
     if (info.reconnect) {
       // A new server session has no responses: nothing from the old one may keep the assistant busy.
@@ -288,7 +252,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       this.#resetResponses({ resend: true });
       this.#replies.abandonPending();
       this.#turn.reconnects++;
-      this.#conversationItems.clear();
+      this.#conversation.newServerSession();
     }
     log.info({ reconnect: info.reconnect, sessionId: info.sessionId }, 'session open');
   }
@@ -324,7 +288,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         return this.#onErrorEvent(event.error);
       case 'input_audio_buffer.speech_started':
         this.emit('speech_started');
-        void this.#bargeIn('speech');
+        void this.#responses.interrupt('speech');
         return;
       case 'input_audio_buffer.speech_stopped':
         this.#turn.userTurnEnded();
@@ -334,26 +298,25 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       case 'input_audio_buffer.committed':
         this.#userTurns++;
         if (event.itemId !== undefined) {
-          this.#conversationItems.add(event.itemId);
+          this.#conversation.serverItem(event.itemId, { acknowledged: false });
           this.#replies.spoken(this.#userTurns, event.itemId, this.#transcribing);
         }
         return;
       case 'conversation.item.added':
       case 'conversation.item.created':
       case 'conversation.item.done':
-        this.#conversationItems.add(event.itemId);
-        this.#unackedTexts.delete(event.itemId);
+        this.#conversation.serverItem(event.itemId, { acknowledged: true });
         // The user's audio turn: its text arrives later through input transcription (if enabled).
         if (event.type === 'conversation.item.added' && event.userAudio) {
-          this.#updateTranscript({ type: 'message_started', id: event.itemId, role: 'user' });
+          this.#conversation.update({ type: 'message_started', id: event.itemId, role: 'user' });
         }
         return;
       case 'conversation.item.deleted':
-        return this.#updateTranscript({ type: 'removed', id: event.itemId });
+        return this.#conversation.update({ type: 'removed', id: event.itemId });
       case 'conversation.item.input_audio_transcription.delta':
-        return this.#updateTranscript({ type: 'text_delta', id: event.itemId, role: 'user', delta: event.delta });
+        return this.#conversation.update({ type: 'text_delta', id: event.itemId, role: 'user', delta: event.delta });
       case 'conversation.item.input_audio_transcription.completed':
-        this.#updateTranscript({ type: 'text_done', id: event.itemId, role: 'user', text: event.transcript });
+        this.#conversation.update({ type: 'text_done', id: event.itemId, role: 'user', text: event.transcript });
         this.#replies.transcribed(event.itemId, event.transcript);
         return;
       case 'conversation.item.input_audio_transcription.failed':
@@ -364,46 +327,15 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         log.debug({ item: event.itemId, audioEndMs: event.audioEndMs }, 'server confirmed truncation');
         return;
       case 'response.created':
-        return this.#onResponseCreated(event.responseId, event.requestId);
+        this.#assistantBusy = true;
+        return this.#responses.handle(event);
       case 'response.output_item.added':
-        this.#watchdog.output(event.responseId);
-        if (isCancelled(this.#responses, event.responseId) || !event.message) return;
-        // One response may hold several assistant messages (a preamble, then the answer); each is its own
-        // transcript entry, labelled with its phase when the server gives one.
-        return this.#updateTranscript({
-          type: 'message_started',
-          id: event.message.itemId,
-          role: 'assistant',
-          ...(event.message.phase ? { phase: event.message.phase } : {}),
-        });
       case 'response.output_audio.delta':
-        this.#watchdog.output(event.responseId);
-        if (isCancelled(this.#responses, event.responseId)) return; // late audio of an interrupted response
-        this.#turn.audioReceived();
-        this.#cut.received(event.itemId, event.responseId ?? this.#responses.current?.id ?? '', event.pcm.length);
-        return this.#player.enqueue(event.itemId, event.pcm);
       case 'assistant_text.delta':
-        this.#watchdog.output(event.responseId);
-        if (isCancelled(this.#responses, event.responseId)) return;
-        return this.#updateTranscript({ type: 'text_delta', id: event.itemId, role: 'assistant', delta: event.delta });
       case 'assistant_text.done':
-        if (isCancelled(this.#responses, event.responseId)) return;
-        return this.#updateTranscript({
-          type: 'text_done',
-          id: event.itemId,
-          role: 'assistant',
-          ...(event.text === undefined ? {} : { text: event.text }),
-        });
       case 'response.function_call_arguments.delta':
-        return this.#watchdog.output(event.responseId);
-      case 'response.output_item.done': {
-        const response = this.#responses.current;
-        if (!event.call || !response) return;
-        if (isCancelled(this.#responses, response.id) || isCancelled(this.#responses, event.responseId)) {
-          return this.#toolCalls.skip(event.call);
-        }
-        return this.#toolCalls.run(event.call);
-      }
+      case 'response.output_item.done':
+        return this.#responses.handle(event);
       case 'response.done':
         return this.#onResponseDone(event.response);
       case 'session.created':
@@ -415,8 +347,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   #onErrorEvent(payload: ServerError): void {
-    const aboutOurRequest = this.#sequencer.onError(payload.code, payload.eventId);
-    const verdict = judgeServerError(payload, (eventId) => this.#cut.sentTruncate(eventId));
+    const aboutOurRequest = this.#responses.onError(payload.code, payload.eventId);
+    const verdict = judgeServerError(payload, (eventId) => this.#responses.sentTruncate(eventId));
     switch (verdict.kind) {
       case 'ignore':
         log[verdict.level]({ code: payload.code, message: payload.message, eventId: payload.eventId }, verdict.why);
@@ -432,18 +364,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     }
   }
 
-  #onResponseCreated(responseId: string | undefined, requestId: string | undefined): void {
-    const id = responseId ?? `resp_unknown_${this.#clock.now()}`;
-    this.#sequencer.onResponseCreated(id, requestId);
-    this.#toolCalls.newResponse();
-    this.#assistantBusy = true;
-    this.#track({ type: 'created', id, generation: this.#generation });
-  }
-
   #onResponseDone({ responseId, status, error: detail = {}, usage }: ResponseDone): void {
-    const id = responseId ?? this.#responses.current?.id ?? '';
-    this.#watchdog.disarm(id);
-    this.#sequencer.onResponseDone(id);
+    const id = this.#responses.ended(responseId);
     if (usage) this.emit('usage', this.#costs.add(this.#model, usage));
     if (status === 'failed') {
       const error = classifyServerError({ ...detail, code: detail.code ?? detail.type });
@@ -452,79 +374,14 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       if (error.permanent && error.category === 'configuration') return this.#endSession(error);
       this.#fail(error);
     }
-    const response = this.#responses.current;
-    if (response?.id === id) {
-      this.#track({ type: 'done', id });
-      if (this.#toolCalls.called) {
-        void this.#sendToolOutputs(response);
-        return;
-      }
-    }
-    this.#checkAssistantDone();
-  }
-
-  async #sendToolOutputs(response: TrackedResponse): Promise<void> {
-    const results = await this.#toolCalls.settled();
-    if (response.generation !== this.#generation) {
-      log.info('dropped tool outputs of a session that has since been replaced');
-    } else {
-      const respond = this.#toolCalls.sendOutputs(results);
-      // One response.create for all outputs of this response, none if every tool asked for silence,
-      // and none if the user interrupted meanwhile: they said something else, or asked us to stop.
-      if (respond && this.#responses.interruptions === response.interruptions) this.#sequencer.request();
-    }
-    this.#checkAssistantDone();
-  }
-
-  // --- responses and barge-in ---------------------------------------------------------------
-
-  /** Folds an event into the response tracker and carries out what it asks for. */
-  #track(event: ResponseTrackerEvent): void {
-    const { state, effects } = reduceResponses(this.#responses, event);
-    this.#responses = state;
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'cancel':
-          this.#send(
-            effect.responseId === undefined ? { type: 'response.cancel' } : { type: 'response.cancel', response_id: effect.responseId },
-          );
-          break;
-        case 'watch':
-          this.#watchdog.arm(effect.responseId);
-          break;
-        case 'stop_watching':
-          this.#watchdog.disarm();
-          break;
-        case 'started':
-          this.emit('response_started', effect.responseId);
-          break;
-        case 'drop_queued_request':
-          this.#sequencer.dropQueued();
-          break;
-        case 'report_hung': {
-          log.warn({ response: effect.responseId, ms: effect.ms }, 'a response sent nothing; cancelled it');
-          const seconds = Number((effect.ms / 1000).toFixed(1));
-          const message = `OpenAI started an answer but sent nothing for ${seconds} s, so it was cancelled. Ask again.`;
-          this.#fail(new OpenAIRealtimeError(message, { category: 'server', permanent: false, code: 'response_timeout' }));
-        }
-      }
-    }
-  }
-
-  async #bargeIn(trigger: 'speech' | 'local'): Promise<void> {
-    const { activeResponseId, requestInFlight } = this.#sequencer;
-    this.#track({ type: 'interrupted', trigger, activeId: activeResponseId, requestInFlight });
-    await this.#cut.cutPlayback(trigger, (cut) => {
-      this.#updateTranscript({ type: 'interrupted', id: cut.itemId });
-      this.emit('truncate', cut);
-    });
+    this.#responses.settle(id);
   }
 
   // --- turn completion ----------------------------------------------------------------------
 
   #checkAssistantDone(): void {
     if (!this.#assistantBusy || this.assistantBusy) return;
-    if (this.#responses.current && !this.#responses.current.done) return;
+    if (this.#responses.open) return;
     this.#assistantBusy = false;
     this.emit('metrics', this.#turn.finish());
     this.emit('assistant_done');
@@ -545,38 +402,20 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     return { type: 'session.update', session };
   }
 
-  #updateTranscript(action: TranscriptAction): void {
-    this.#transcript = reduceTranscript(this.#transcript, action);
-    if (action.type === 'text_delta' || action.type === 'text_done' || action.type === 'interrupted' || action.type === 'message_started') {
-      const entry = this.#transcript.find((e) => e.id === action.id);
-      if (entry?.kind === 'message') {
-        const update: TranscriptUpdate = { itemId: entry.id, role: entry.role, text: entry.text, final: entry.final };
-        if (entry.interrupted) update.interrupted = true;
-        if (entry.phase) update.phase = entry.phase;
-        this.emit('transcript', update);
-      }
-    }
-  }
-
   #resetConversation(): void {
     this.#configured = false;
     this.#input.clear();
-    this.#transcript = [];
-    this.#conversationItems.clear();
-    this.#unackedTexts.clear();
+    this.#conversation.reset();
     this.#replies.clear();
     this.#resetResponses();
-    this.#cut.clear();
+    this.#responses.clearPlayback();
     this.#turn.reset();
   }
 
   /** Forgets every response, tool run and request (a new server session, or none at all). */
   #resetResponses(options: { resend: boolean } = { resend: false }): void {
-    this.#watchdog.disarm();
-    this.#track({ type: 'reset' });
-    this.#toolCalls.reset();
+    this.#responses.reset(options);
     this.#assistantBusy = false;
-    this.#sequencer.reset(options);
   }
 
   /** A permanent refusal: close the socket and end the session once, without reconnecting. */
