@@ -6,11 +6,10 @@
  * session, a refused key) are still handled as before in the same states.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { Responder } from '../servers/fake-realtime/types.js';
 import { micFrames } from '../helpers/session-harness.js';
 import { fakeRealtimeSessions } from '../helpers/fake-realtime-sessions.js';
-import { defineTool } from '../../main/tools/define-tool.js';
+import { gatedTool } from '../fakes/gated-tool.js';
 
 const fake = fakeRealtimeSessions();
 
@@ -75,14 +74,7 @@ const NON_FATAL: Array<{ name: string; error: ServerError; told: boolean }> = [
 ];
 
 async function start() {
-  let release: () => void = () => {};
-  const gated = defineTool({
-    name: 'gated',
-    description: 'Runs until the test lets it finish',
-    parameters: z.object({}),
-    timeoutMs: 30_000,
-    execute: () => new Promise<{ ok: boolean }>((resolve) => (release = () => resolve({ ok: true }))),
-  });
+  const { tool: gated, release } = gatedTool('gated', { description: 'Runs until the test lets it finish' });
   const server = await fake.newServer({ responder });
   const h = await fake.session(server.url, { tools: [() => [gated]] });
   await h.session.open();
@@ -92,7 +84,7 @@ async function start() {
   const inject = (error: ServerError) => s.connections.at(-1)!.send({ type: 'error', error: { param: null, event_id: null, ...error } });
   const assistantItems = () => s.connections.at(-1)!.conversation.filter((i) => i.type === 'message' && i.role === 'assistant');
   const clientCreates = () => s.log.filter((e) => e.direction === 'in' && e.event.type === 'response.create').length;
-  return { ...h, server: s, inject, assistantItems, clientCreates, releaseTool: () => release() };
+  return { ...h, server: s, inject, assistantItems, clientCreates, releaseTool: release };
 }
 
 type Harness = Awaited<ReturnType<typeof start>>;
@@ -108,6 +100,14 @@ type State = {
   finish: (h: Harness) => Promise<void>;
   creates: number;
 };
+
+/** An `enter` that types `text` and acts once the session reports `event`. */
+const typeThenActAt =
+  (event: 'assistant_audio_started' | 'tool_started', text: string): State['enter'] =>
+  async (h, act) => {
+    await h.after(event, () => h.session.sendText(text));
+    act();
+  };
 
 const STATES: State[] = [
   {
@@ -129,15 +129,11 @@ const STATES: State[] = [
   {
     name: 'user speaking',
     enter: async (h, act) => {
-      const speaking = h.next('speech_started', 10_000);
-      await h.feed([...micFrames(200, false), ...micFrames(400, true)]);
-      await speaking;
+      await h.after('speech_started', () => h.feed([...micFrames(200, false), ...micFrames(400, true)]));
       act();
     },
     finish: async (h) => {
-      const done = h.next('assistant_done', 10_000);
-      await h.feed([...micFrames(400, true), ...micFrames(900, false)]);
-      await done;
+      await h.after('assistant_done', () => h.feed([...micFrames(400, true), ...micFrames(900, false)]));
     },
     creates: 1,
   },
@@ -151,20 +147,13 @@ const STATES: State[] = [
       act();
     },
     finish: async (h) => {
-      const done = h.next('assistant_done', 10_000);
-      h.server.resumeAudio();
-      await done;
+      await h.after('assistant_done', () => h.server.resumeAudio());
     },
     creates: 2,
   },
   {
     name: 'responding (audio playing)',
-    enter: async (h, act) => {
-      const playing = h.next('assistant_audio_started', 10_000);
-      h.session.sendText('long');
-      await playing;
-      act();
-    },
+    enter: typeThenActAt('assistant_audio_started', 'long'),
     finish: async (h) => {
       if (h.session.assistantBusy) await h.next('assistant_done', 10_000);
     },
@@ -172,25 +161,16 @@ const STATES: State[] = [
   },
   {
     name: 'tool call pending',
-    enter: async (h, act) => {
-      const started = h.next('tool_started', 10_000);
-      h.session.sendText('tool');
-      await started;
-      act();
-    },
+    enter: typeThenActAt('tool_started', 'tool'),
     finish: async (h) => {
-      const done = h.next('assistant_done', 10_000);
-      h.releaseTool();
-      await done;
+      await h.after('assistant_done', () => h.releaseTool());
     },
     creates: 3,
   },
   {
     name: 'truncating (barge-in sent, not yet confirmed)',
     enter: async (h, act) => {
-      const playing = h.next('assistant_audio_started', 10_000);
-      h.session.sendText('long');
-      await playing;
+      await h.after('assistant_audio_started', () => h.session.sendText('long'));
       h.session.once('truncate', () => act());
       await h.session.interrupt();
     },
@@ -204,9 +184,7 @@ const STATES: State[] = [
 
 /** The next typed turn is answered, and its reply is played to the end. */
 async function nextTurnWorks(h: Harness) {
-  const done = h.next('assistant_done', 10_000);
-  h.session.sendText('short');
-  await done;
+  await h.after('assistant_done', () => h.session.sendText('short'));
   const reply = h.assistantItems().at(-1) as { id: string };
   expect(h.player.playedSamples(reply.id)).toBe(SHORT_MS * 24);
 }
@@ -246,9 +224,7 @@ describe('fatal server errors are still handled as before', () => {
 
   it('a refused key mid-session (error invalid_api_key, then close 3000) fails permanently as authentication', async () => {
     const h = await start();
-    const playing = h.next('assistant_audio_started', 10_000);
-    h.session.sendText('long');
-    await playing;
+    await h.after('assistant_audio_started', () => h.session.sendText('long'));
     const failed = h.next('failed', 10_000);
     const connection = h.server.connections[0]!;
     connection.send({

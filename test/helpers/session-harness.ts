@@ -74,6 +74,12 @@ export async function createTestSession(
     nextEvent<VoiceSessionEvents[K]>(`session event ${String(name)}`, timeoutMs, (deliver) =>
       session.once(name, ((...args: VoiceSessionEvents[K]) => deliver(args)) as never),
     );
+  /** Does `action`, then waits for the session event it leads to (listening from before the action). */
+  const after = async <K extends keyof VoiceSessionEvents>(name: K, action: () => unknown, timeoutMs = 10_000) => {
+    const seen = next(name, timeoutMs);
+    await action();
+    return seen;
+  };
   const feed = async (frames: Int16Array[], realTime = false) => {
     for (const frame of frames) {
       session.appendAudio(frame);
@@ -85,5 +91,5 @@ export async function createTestSession(
     session.dispose();
     await player.close();
   };
-  return { session, transport, player, settings, recorded, next, feed, dispose };
+  return { session, transport, player, settings, recorded, next, after, feed, dispose };
 }

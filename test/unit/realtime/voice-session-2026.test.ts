@@ -1,10 +1,9 @@
 /** VoiceSession and the 2026 protocol on a scripted transport and a manual clock: watchdog, preambles, truncation. */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { RESPONSE_WATCHDOG_MS } from '../../../main/realtime/response-watchdog.js';
-import { defineTool } from '../../../main/tools/define-tool.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
 import type { AssistantError } from '../../../main/util/errors.js';
+import { gatedTool } from '../../fakes/gated-tool.js';
 import { audio, flushPromises, openSession } from './scripted-session.js';
 
 async function setup(tools = new DefaultToolRegistry()) {
@@ -58,15 +57,7 @@ describe('VoiceSession: the response watchdog', () => {
   });
 
   it('never fires while a tool runs or the model waits for its output, and watches the follow-up response again', async () => {
-    let release!: () => void;
-    const finished = new Promise<void>((resolve) => (release = resolve));
-    const tool = defineTool({
-      name: 'slow',
-      description: 'slow',
-      parameters: z.object({}),
-      timeoutMs: 3_600_000,
-      execute: async () => (await finished, { ok: true }),
-    });
+    const { tool, release } = gatedTool('slow', { timeoutMs: 3_600_000 });
     const { clock, transport, errors } = await setup(new DefaultToolRegistry(() => [tool]));
     transport.server({ type: 'response.created', response: { id: 'resp_1' } });
     transport.server({
