@@ -1,7 +1,8 @@
 import type { ClientEvent } from './protocol-types.js';
 import type { TransportOpenInfo } from './realtime-transport.js';
+import type { ServerEvent } from './server-events.js';
 import { reduceTranscript, summarizeForReseed, type TranscriptAction, type TranscriptEntry } from './transcript-reducer.js';
-import type { TranscriptUpdate } from './voice-session-events.js';
+import type { TranscriptUpdate } from './voice-session-types.js';
 
 /** A message the user typed, as the item that adds it to the conversation. */
 function userTextItem(id: string, text: string): ClientEvent {
@@ -54,6 +55,16 @@ export class Conversation {
   serverItem(itemId: string, options: { acknowledged: boolean }): void {
     this.#serverItems.add(itemId);
     if (options.acknowledged) this.#unackedTexts.delete(itemId);
+  }
+
+  /** The server added, created or finished an item: it holds it, and has acknowledged it if it was typed. */
+  itemSeen(
+    event: Extract<ServerEvent, { type: 'conversation.item.added' | 'conversation.item.created' | 'conversation.item.done' }>,
+  ): void {
+    this.serverItem(event.itemId, { acknowledged: true });
+    // The user's audio turn: its text arrives later through input transcription (if enabled).
+    if (event.type === 'conversation.item.added' && event.userAudio)
+      this.update({ type: 'message_started', id: event.itemId, role: 'user' });
   }
 
   /** Deletes every item on the server and clears the transcript. */

@@ -18,7 +18,7 @@ import { ResponseWatchdog } from './response-watchdog.js';
 import type { ServerEvent } from './server-events.js';
 import { ToolCalls } from './tool-calls.js';
 import type { TurnClock } from './turn-metrics.js';
-import type { VoiceSessionEvents } from './voice-session-events.js';
+import type { VoiceSessionEvents } from './voice-session-types.js';
 
 const log = createLogger('session');
 

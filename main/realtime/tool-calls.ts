@@ -3,7 +3,7 @@ import { redactArguments } from '../tools/redact-arguments.js';
 import type { ToolRegistry, ToolResult, ToolRunContext } from '../tools/tool-registry.js';
 import type { ClientEvent } from './protocol-types.js';
 import type { CompletedFunctionCall } from './server-events.js';
-import type { ToolCallEvent, ToolResultEvent } from './voice-session-events.js';
+import type { ToolCallEvent, ToolResultEvent } from './voice-session-types.js';
 
 const log = createLogger('session');
 

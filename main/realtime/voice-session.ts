@@ -3,11 +3,9 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { ConfigError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import type { Player } from '../audio/player.js';
-import type { ToolRegistry } from '../tools/tool-registry.js';
 import { classifyServerError } from './error-classifier.js';
 import { CostMeter } from './cost-meter.js';
-import type { PriceTable } from './price-table.js';
-import type { ClientEvent, SessionConfig } from './protocol-types.js';
+import type { ClientEvent } from './protocol-types.js';
 import type { RealtimeTransport, TransportOpenInfo, TransportStatus } from './realtime-transport.js';
 import { UserReplyLog } from './user-reply-log.js';
 import { InputAudio } from './input-audio.js';
@@ -18,29 +16,11 @@ import type { ResponseDone, ServerError, ServerEvent } from './server-events.js'
 import { judgeServerError } from './server-error-policy.js';
 import { ResponseRunner } from './response-runner.js';
 import { Conversation } from './conversation.js';
-import type { SessionStatus, VoiceSessionEvents } from './voice-session-events.js';
+import type { SessionStatus, VoiceSessionEvents, VoiceSessionOptions } from './voice-session-types.js';
 
-export type * from './voice-session-events.js';
+export type * from './voice-session-types.js';
 
 const log = createLogger('session');
-
-export type ConnectionTarget = { url: string; model: string; apiKey: string };
-
-export type VoiceSessionOptions = {
-  transport: RealtimeTransport;
-  player: Player;
-  tools: ToolRegistry;
-  prices: PriceTable;
-  /** Read at every (re)connect, so settings changes apply. */
-  connection: () => ConnectionTarget;
-  /** Read at every (re)open and on `applyConfig()`. */
-  sessionConfig: (options: { manualTurns: boolean }) => SessionConfig;
-  clock?: Clock;
-  /** Renew the session between turns once it is this old (the server ends sessions at 60 minutes). */
-  rotateAfterMs?: number;
-  /** See {@link RESPONSE_WATCHDOG_MS} (the default). */
-  responseWatchdogMs?: number;
-};
 
 /**
  * One conversation with the Realtime API: microphone audio in, assistant audio out through a
@@ -305,12 +285,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       case 'conversation.item.added':
       case 'conversation.item.created':
       case 'conversation.item.done':
-        this.#conversation.serverItem(event.itemId, { acknowledged: true });
-        // The user's audio turn: its text arrives later through input transcription (if enabled).
-        if (event.type === 'conversation.item.added' && event.userAudio) {
-          this.#conversation.update({ type: 'message_started', id: event.itemId, role: 'user' });
-        }
-        return;
+        return this.#conversation.itemSeen(event);
       case 'conversation.item.deleted':
         return this.#conversation.update({ type: 'removed', id: event.itemId });
       case 'conversation.item.input_audio_transcription.delta':

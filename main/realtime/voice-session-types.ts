@@ -1,9 +1,15 @@
+import type { Clock } from '../util/clock.js';
 import type { AssistantError } from '../util/errors.js';
+import type { Player } from '../audio/player.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { MessagePhase } from '../../preload/contract/types.js';
 import type { UsageReport } from './cost-meter.js';
+import type { PriceTable } from './price-table.js';
+import type { SessionConfig } from './protocol-types.js';
+import type { RealtimeTransport } from './realtime-transport.js';
 import type { TurnMetrics } from './turn-metrics.js';
 
-/** The events VoiceSession emits and the types they carry (re-exported by voice-session.ts). */
+/** VoiceSession's options, the events it emits and the types they carry (re-exported by voice-session.ts). */
 
 export type SessionStatus = 'closed' | 'connecting' | 'ready' | 'reconnecting';
 
@@ -50,4 +56,22 @@ export type VoiceSessionEvents = {
   error: [error: AssistantError];
   /** Fatal: the connection is gone for good until the next open(). */
   failed: [error: AssistantError];
+};
+
+export type ConnectionTarget = { url: string; model: string; apiKey: string };
+
+export type VoiceSessionOptions = {
+  transport: RealtimeTransport;
+  player: Player;
+  tools: ToolRegistry;
+  prices: PriceTable;
+  /** Read at every (re)connect, so settings changes apply. */
+  connection: () => ConnectionTarget;
+  /** Read at every (re)open and on `applyConfig()`. */
+  sessionConfig: (options: { manualTurns: boolean }) => SessionConfig;
+  clock?: Clock;
+  /** Renew the session between turns once it is this old (the server ends sessions at 60 minutes). */
+  rotateAfterMs?: number;
+  /** See RESPONSE_WATCHDOG_MS in response-watchdog.ts (the default). */
+  responseWatchdogMs?: number;
 };
