@@ -52,9 +52,11 @@ type Attempt = {
 };
 
 /**
- * The Realtime connection on `ws` (a server-side client, so a Bearer key is allowed): Bearer auth in the headers, JSON frames parsed
- * defensively, the session counted as open only at `session.created`, and every drop classified as
- * permanent (stop, tell the user) or transient (reconnect with backoff, queue meanwhile).
+ * The Realtime connection on `ws` (a server-side client, so a Bearer key is allowed): Bearer auth in
+ * the headers, each frame parsed defensively and decoded into a typed event (server-frame.ts,
+ * server-events.ts), the session counted as open only at `session.created`, and every drop
+ * classified as permanent (stop, tell the user) or transient (reconnect with backoff, queue
+ * meanwhile in the Outbox).
  */
 export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> implements RealtimeTransport {
   readonly #createWebSocket: WebSocketFactory;
