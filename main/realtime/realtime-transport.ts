@@ -1,6 +1,7 @@
 import type { EventSource } from '../util/typed-emitter.js';
 import type { AssistantError } from '../util/errors.js';
-import type { AnyServerEvent, ClientEvent } from './protocol-types.js';
+import type { ClientEvent } from './protocol-types.js';
+import type { ServerEvent } from './server-events.js';
 
 export type TransportStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -12,8 +13,12 @@ export type TransportOpenInfo = {
 
 export type RealtimeTransportEvents = {
   status: [status: TransportStatus];
-  /** Every well-formed server event (an object with a string `type`), in order. */
-  server_event: [event: AnyServerEvent];
+  /**
+   * Every server event of an open session, in order, decoded (see server-events.ts). Frames that
+   * are not a JSON object with a `type` are a `warning`; a known event missing a field it needs is
+   * logged and dropped.
+   */
+  server_event: [event: ServerEvent];
   /** A session is ready: `session.created` arrived and the open events were sent. */
   opened: [info: TransportOpenInfo];
   /** Fatal: the transport gave up (a permanent refusal, or retries exhausted) and is now closed. */

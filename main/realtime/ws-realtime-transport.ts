@@ -6,8 +6,10 @@ import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
 import { createLogger } from '../util/logger.js';
 import { classifyClose, classifyHandshakeStatus, classifyNetworkError, classifyServerError } from './error-classifier.js';
 import { parseServerFrame } from './server-frame.js';
+import { decodeServerEvent, type ServerEvent } from './server-events.js';
+import { Outbox } from './outbox.js';
 import { summarizeForLog } from './log-summary.js';
-import type { AnyServerEvent, ClientEvent } from './protocol-types.js';
+import type { ClientEvent } from './protocol-types.js';
 import type { ConnectOptions, RealtimeTransport, RealtimeTransportEvents, TransportStatus } from './realtime-transport.js';
 
 const log = createLogger('realtime');
@@ -41,18 +43,6 @@ const DEFAULTS = {
   maxQueuedAudioMs: 15_000,
 };
 
-/** Client events that name items or responses of one session and mean nothing in the next. */
-function isSessionBound(event: ClientEvent): boolean {
-  if (event.type === 'conversation.item.truncate' || event.type === 'response.cancel') return true;
-  if (event.type === 'conversation.item.delete' || event.type === 'conversation.item.retrieve') return true;
-  return event.type === 'conversation.item.create' && event.item.type === 'function_call_output';
-}
-
-function appendedAudioMs(event: ClientEvent): number {
-  // base64: 4 characters per 3 bytes; PCM16 at 24 kHz is 48 bytes per ms.
-  return event.type === 'input_audio_buffer.append' ? (event.audio.length * 3) / 4 / 48 : 0;
-}
-
 type Attempt = {
   socket: WebSocket;
   reconnect: boolean;
@@ -62,9 +52,11 @@ type Attempt = {
 };
 
 /**
- * The Realtime connection on `ws` (a server-side client, so a Bearer key is allowed): Bearer auth in the headers, JSON frames parsed
- * defensively, the session counted as open only at `session.created`, and every drop classified as
- * permanent (stop, tell the user) or transient (reconnect with backoff, queue meanwhile).
+ * The Realtime connection on `ws` (a server-side client, so a Bearer key is allowed): Bearer auth in
+ * the headers, each frame parsed defensively and decoded into a typed event (server-frame.ts,
+ * server-events.ts), the session counted as open only at `session.created`, and every drop
+ * classified as permanent (stop, tell the user) or transient (reconnect with backoff, queue
+ * meanwhile in the Outbox).
  */
 export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> implements RealtimeTransport {
   readonly #createWebSocket: WebSocketFactory;
@@ -79,8 +71,7 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
   #pingTimer: TimerHandle | undefined;
   #pongTimer: TimerHandle | undefined;
   #openedAt = 0;
-  #queue: ClientEvent[] = [];
-  #queuedAudioMs = 0;
+  readonly #outbox: Outbox;
   #pendingFirst: { resolve: () => void; reject: (error: AssistantError) => void } | undefined;
   #host = '';
 
@@ -96,6 +87,7 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
       maxQueuedAudioMs: options.maxQueuedAudioMs ?? DEFAULTS.maxQueuedAudioMs,
       random: options.random ?? Math.random,
     };
+    this.#outbox = new Outbox(this.#options.maxQueuedAudioMs);
   }
 
   get status(): TransportStatus {
@@ -139,14 +131,7 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
       log.debug({ type: event.type }, 'dropped a client event: no connection');
       return;
     }
-    this.#queue.push(event);
-    this.#queuedAudioMs += appendedAudioMs(event);
-    while (this.#queuedAudioMs > this.#options.maxQueuedAudioMs) {
-      const index = this.#queue.findIndex((e) => e.type === 'input_audio_buffer.append');
-      if (index < 0) break;
-      this.#queuedAudioMs -= appendedAudioMs(this.#queue[index]!);
-      this.#queue.splice(index, 1);
-    }
+    this.#outbox.push(event);
   }
 
   renew(): void {
@@ -244,19 +229,24 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
         );
         return;
       }
-      this.#onServerEvent(attempt, parsed.event);
+      // Checked first: summarising every audio delta would cost even when trace is off.
+      if (log.isLevelEnabled('trace')) log.trace({ event: summarizeForLog(parsed.event) }, 'server event');
+      const decoded = decodeServerEvent(parsed.event);
+      if (!decoded.ok) {
+        log.warn({ type: parsed.event.type, reason: decoded.reason }, 'ignored a malformed server event');
+        return;
+      }
+      this.#onServerEvent(attempt, decoded.event);
     });
   }
 
-  #onServerEvent(attempt: Attempt, event: AnyServerEvent): void {
-    // Checked first: summarising every audio delta would cost even when trace is off.
-    if (log.isLevelEnabled('trace')) log.trace({ event: summarizeForLog(event) }, 'server event');
+  #onServerEvent(attempt: Attempt, event: ServerEvent): void {
     if (!attempt.sessionOpen) {
       if (event.type === 'session.created') {
         this.#sessionOpened(attempt, event);
       } else if (event.type === 'error') {
         // An early error (e.g. invalid_api_key) is followed by a close; remember it to explain the close.
-        attempt.earlyError = classifyServerError((event.error ?? {}) as Record<string, unknown>);
+        attempt.earlyError = classifyServerError(event.error);
         log.warn({ code: attempt.earlyError.code }, 'error before the session opened');
       }
       return;
@@ -264,24 +254,15 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
     this.emit('server_event', event);
   }
 
-  #sessionOpened(attempt: Attempt, created: AnyServerEvent): void {
+  #sessionOpened(attempt: Attempt, created: Extract<ServerEvent, { type: 'session.created' }>): void {
     this.#clock.clearTimeout(attempt.connectTimer);
     attempt.sessionOpen = true;
     this.#failedAttempts = 0;
     this.#openedAt = this.#clock.now();
-    const session = created.session as { id?: unknown } | undefined;
-    const info = { reconnect: attempt.reconnect, sessionId: typeof session?.id === 'string' ? session.id : undefined };
+    const info = { reconnect: attempt.reconnect, sessionId: created.sessionId };
     this.#setStatus('open');
     for (const event of this.#connect!.onOpen(info)) this.#write(attempt.socket, event);
-    const queued = this.#queue;
-    this.#queue = [];
-    this.#queuedAudioMs = 0;
-    const keep = this.#connect!.keepQueued;
-    for (const event of queued) {
-      if (attempt.reconnect && isSessionBound(event)) continue;
-      if (attempt.reconnect && keep && !keep(event)) continue;
-      this.#write(attempt.socket, event);
-    }
+    for (const event of this.#outbox.take(attempt.reconnect, this.#connect!.keepQueued)) this.#write(attempt.socket, event);
     this.#schedulePing();
     this.#everOpened = true;
     this.emit('opened', info);
@@ -395,8 +376,7 @@ export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> i
     this.#clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     this.#dropAttempt();
-    this.#queue = [];
-    this.#queuedAudioMs = 0;
+    this.#outbox.clear();
   }
 
   #setStatus(status: TransportStatus): void {

@@ -7,9 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
+import type { ScriptedTurn } from '../servers/fake-realtime/types.js';
 import { type createTestSession, micFrames } from '../helpers/session-harness.js';
 import { fakeRealtimeSessions } from '../helpers/fake-realtime-sessions.js';
 import { defineTool } from '../../main/tools/define-tool.js';
+import { gatedTool } from '../fakes/gated-tool.js';
 
 const fake = fakeRealtimeSessions();
 
@@ -22,6 +24,16 @@ async function start(options: Parameters<typeof createFakeRealtimeServer>[0] = {
 }
 
 type Harness = Awaited<ReturnType<typeof start>>;
+
+/** One response: a spoken preamble (phase commentary), then the spoken answer (final_answer); [text, audio ms] each. */
+function preambleThenAnswer(preamble: [string, number], answer: [string, number]): ScriptedTurn {
+  return {
+    items: [
+      { type: 'message', phase: 'commentary', text: preamble[0], audioMs: preamble[1] },
+      { type: 'message', phase: 'final_answer', text: answer[0], audioMs: answer[1] },
+    ],
+  };
+}
 
 /** The assistant message items of the conversation on the server, in order. */
 function assistantItems(h: Harness, connection = 0) {
@@ -51,14 +63,7 @@ const errorsSent = (s: FakeRealtimeServer) => s.log.filter((e) => e.direction ==
 describe('2026 protocol: preambles (phase commentary, then final_answer)', () => {
   it('plays and transcribes every assistant item of a response in order, each with its phase, without overlap', async () => {
     const h = await start({
-      script: [
-        {
-          items: [
-            { type: 'message', phase: 'commentary', text: 'Checking the thermostat.', audioMs: 600 },
-            { type: 'message', phase: 'final_answer', text: 'It is 21 degrees inside.', audioMs: 900 },
-          ],
-        },
-      ],
+      script: [preambleThenAnswer(['Checking the thermostat.', 600], ['It is 21 degrees inside.', 900])],
     });
     const started: Array<{ itemId: string; playedBefore: Record<string, number> }> = [];
     h.session.on('assistant_audio_started', (itemId) => {
@@ -66,7 +71,11 @@ describe('2026 protocol: preambles (phase commentary, then final_answer)', () =>
       for (const item of assistantItems(h)) playedBefore[item.id] = h.player.playedSamples(item.id);
       started.push({ itemId, playedBefore });
     });
+<<<<<<< HEAD
     await h.sendTextUntil('How warm is it?', 'assistant_done');
+=======
+    await h.after('assistant_done', () => h.session.sendText('How warm is it?'));
+>>>>>>> r11-realtime
 
     const items = assistantItems(h);
     expect(items.map((i) => i.phase)).toEqual(['commentary', 'final_answer']);
@@ -109,7 +118,11 @@ describe('2026 protocol: preambles (phase commentary, then final_answer)', () =>
       },
       { tools: [() => [tool]] },
     );
+<<<<<<< HEAD
     await h.sendTextUntil('How warm is the living room?', 'assistant_done');
+=======
+    await h.after('assistant_done', () => h.session.sendText('How warm is the living room?'));
+>>>>>>> r11-realtime
     const shown = h.session.transcript.map((e) => (e.kind === 'tool' ? `tool:${e.name}` : `${e.role}:${e.phase ?? '-'}:${e.text}`));
     expect(shown).toEqual([
       'user:-:How warm is the living room?',
@@ -125,12 +138,7 @@ describe('2026 protocol: preambles (phase commentary, then final_answer)', () =>
   it('barge-in during the answer truncates the answer at what was played of it (from its own start), not the preamble', async () => {
     const h = await start({
       script: [
-        {
-          items: [
-            { type: 'message', phase: 'commentary', text: 'One moment.', audioMs: 600 },
-            { type: 'message', phase: 'final_answer', text: 'A long answer the user will cut short.', audioMs: 5000 },
-          ],
-        },
+        preambleThenAnswer(['One moment.', 600], ['A long answer the user will cut short.', 5000]),
         { items: [{ type: 'message', text: 'Sure.', audioMs: 300 }] },
       ],
     });
@@ -168,14 +176,7 @@ describe('2026 protocol: preambles (phase commentary, then final_answer)', () =>
   it('barge-in during the preamble truncates it where it was cut and the unheard answer at 0 ms', async () => {
     const h = await start({
       chunkIntervalMs: 20,
-      script: [
-        {
-          items: [
-            { type: 'message', phase: 'commentary', text: 'Checking that for you now.', audioMs: 8000 },
-            { type: 'message', phase: 'final_answer', text: 'The answer.', audioMs: 1000 },
-          ],
-        },
-      ],
+      script: [preambleThenAnswer(['Checking that for you now.', 8000], ['The answer.', 1000])],
     });
     const started = h.next('assistant_audio_started', 10_000);
     const responseDone = h.next('usage', 10_000); // the session has seen response.done
@@ -239,7 +240,11 @@ describe('2026 protocol: a refused truncate ("Audio content of Xms is already sh
       expect(second.itemId).not.toBe(first.itemId);
       expect(h.player.playedSamples(second.itemId)).toBeGreaterThanOrEqual(400 * 24);
 
+<<<<<<< HEAD
       await h.sendTextUntil('Third question.', 'assistant_done');
+=======
+      await h.after('assistant_done', () => h.session.sendText('Third question.'));
+>>>>>>> r11-realtime
       const third = assistantItems(h).at(-1)!;
       expect(h.player.playedSamples(third.id)).toBe(300 * 24);
       expect(h.server.connections[0]!.received.filter((e) => e.event.type === 'conversation.item.truncate')).toHaveLength(2);
@@ -273,7 +278,11 @@ describe('2026 protocol: the response watchdog', () => {
     expect(h.recorded.error[0]![0].message).toBe('OpenAI started an answer but sent nothing for 1.5 s, so it was cancelled. Ask again.');
     expect(h.recorded.failed).toEqual([]);
 
+<<<<<<< HEAD
     await h.sendTextUntil('Hello again?', 'assistant_done');
+=======
+    await h.after('assistant_done', () => h.session.sendText('Hello again?'));
+>>>>>>> r11-realtime
     const reply = assistantItems(h).at(-1)!;
     expect(h.player.playedSamples(reply.id)).toBe(300 * 24);
     expect(h.server.log.filter((e) => e.direction === 'in' && e.event.type === 'response.cancel')).toHaveLength(1);
@@ -281,18 +290,7 @@ describe('2026 protocol: the response watchdog', () => {
   });
 
   it('stays quiet through a tool call that takes far longer than the watchdog, and the answer plays', async () => {
-    let release!: () => void;
-    const finished = new Promise<void>((resolve) => (release = resolve));
-    const tool = defineTool({
-      name: 'slow_tool',
-      description: 'Takes its time',
-      parameters: z.object({}),
-      timeoutMs: 30_000,
-      execute: async () => {
-        await finished;
-        return { ok: true };
-      },
-    });
+    const { tool, release } = gatedTool('slow_tool', { description: 'Takes its time' });
     const h = await start(
       {
         script: [
@@ -302,7 +300,11 @@ describe('2026 protocol: the response watchdog', () => {
       },
       { tools: [() => [tool]], responseWatchdogMs: 800 },
     );
+<<<<<<< HEAD
     await h.sendTextUntil('Do the slow thing.', 'tool_started');
+=======
+    await h.after('tool_started', () => h.session.sendText('Do the slow thing.'));
+>>>>>>> r11-realtime
     // The tool outlasts the watchdog several times over (what is under test is a long tool, not a wait).
     setTimeout(release, 2500);
     const done = h.next('assistant_done', 10_000);

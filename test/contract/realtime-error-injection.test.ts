@@ -6,11 +6,10 @@
  * session, a refused key) are still handled as before in the same states.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { Responder } from '../servers/fake-realtime/types.js';
 import { micFrames } from '../helpers/session-harness.js';
 import { fakeRealtimeSessions } from '../helpers/fake-realtime-sessions.js';
-import { defineTool } from '../../main/tools/define-tool.js';
+import { gatedTool } from '../fakes/gated-tool.js';
 
 const fake = fakeRealtimeSessions();
 
@@ -75,14 +74,7 @@ const NON_FATAL: Array<{ name: string; error: ServerError; told: boolean }> = [
 ];
 
 async function start() {
-  let release: () => void = () => {};
-  const gated = defineTool({
-    name: 'gated',
-    description: 'Runs until the test lets it finish',
-    parameters: z.object({}),
-    timeoutMs: 30_000,
-    execute: () => new Promise<{ ok: boolean }>((resolve) => (release = () => resolve({ ok: true }))),
-  });
+  const { tool: gated, release } = gatedTool('gated', { description: 'Runs until the test lets it finish' });
   const server = await fake.newServer({ responder });
   const h = await fake.session(server.url, { tools: [() => [gated]] });
   await h.session.open();
@@ -92,7 +84,7 @@ async function start() {
   const inject = (error: ServerError) => s.connections.at(-1)!.send({ type: 'error', error: { param: null, event_id: null, ...error } });
   const assistantItems = () => s.connections.at(-1)!.conversation.filter((i) => i.type === 'message' && i.role === 'assistant');
   const clientCreates = () => s.log.filter((e) => e.direction === 'in' && e.event.type === 'response.create').length;
-  return { ...h, server: s, inject, assistantItems, clientCreates, releaseTool: () => release() };
+  return { ...h, server: s, inject, assistantItems, clientCreates, releaseTool: release };
 }
 
 type Harness = Awaited<ReturnType<typeof start>>;
@@ -108,6 +100,14 @@ type State = {
   finish: (h: Harness) => Promise<void>;
   creates: number;
 };
+
+/** An `enter` that types `text` and acts once the session reports `event`. */
+const typeThenActAt =
+  (event: 'assistant_audio_started' | 'tool_started', text: string): State['enter'] =>
+  async (h, act) => {
+    await h.after(event, () => h.session.sendText(text));
+    act();
+  };
 
 const STATES: State[] = [
   {
@@ -153,10 +153,7 @@ const STATES: State[] = [
   },
   {
     name: 'responding (audio playing)',
-    enter: async (h, act) => {
-      await h.sendTextUntil('long', 'assistant_audio_started');
-      act();
-    },
+    enter: typeThenActAt('assistant_audio_started', 'long'),
     finish: async (h) => {
       if (h.session.assistantBusy) await h.next('assistant_done', 10_000);
     },
@@ -164,10 +161,7 @@ const STATES: State[] = [
   },
   {
     name: 'tool call pending',
-    enter: async (h, act) => {
-      await h.sendTextUntil('tool', 'tool_started');
-      act();
-    },
+    enter: typeThenActAt('tool_started', 'tool'),
     finish: async (h) => {
       await h.after('assistant_done', () => h.releaseTool());
     },
@@ -176,7 +170,7 @@ const STATES: State[] = [
   {
     name: 'truncating (barge-in sent, not yet confirmed)',
     enter: async (h, act) => {
-      await h.sendTextUntil('long', 'assistant_audio_started');
+      await h.after('assistant_audio_started', () => h.session.sendText('long'));
       h.session.once('truncate', () => act());
       await h.session.interrupt();
     },
@@ -190,7 +184,7 @@ const STATES: State[] = [
 
 /** The next typed turn is answered, and its reply is played to the end. */
 async function nextTurnWorks(h: Harness) {
-  await h.sendTextUntil('short', 'assistant_done');
+  await h.after('assistant_done', () => h.session.sendText('short'));
   const reply = h.assistantItems().at(-1) as { id: string };
   expect(h.player.playedSamples(reply.id)).toBe(SHORT_MS * 24);
 }
@@ -230,7 +224,7 @@ describe('fatal server errors are still handled as before', () => {
 
   it('a refused key mid-session (error invalid_api_key, then close 3000) fails permanently as authentication', async () => {
     const h = await start();
-    await h.sendTextUntil('long', 'assistant_audio_started');
+    await h.after('assistant_audio_started', () => h.session.sendText('long'));
     const failed = h.next('failed', 10_000);
     const connection = h.server.connections[0]!;
     connection.send({

@@ -1,6 +1,7 @@
 import { TypedEmitter } from '../../main/util/typed-emitter.js';
 import type { AssistantError } from '../../main/util/errors.js';
 import type { AnyServerEvent, ClientEvent } from '../../main/realtime/protocol-types.js';
+import { decodeServerEvent } from '../../main/realtime/server-events.js';
 import type {
   ConnectOptions,
   RealtimeTransport,
@@ -37,7 +38,7 @@ export class ScriptedRealtimeTransport extends TypedEmitter<RealtimeTransportEve
     this.#setStatus('open');
     this.sent.push(...this.#options.onOpen(info));
     this.emit('opened', info);
-    this.emit('server_event', { type: 'session.created', session: { id: info.sessionId } });
+    this.server({ type: 'session.created', session: { id: info.sessionId } });
     this.#pending?.resolve();
     this.#pending = undefined;
   }
@@ -53,8 +54,10 @@ export class ScriptedRealtimeTransport extends TypedEmitter<RealtimeTransportEve
     this.#pending = undefined;
   }
 
+  /** A server event, decoded as the real transport decodes it (a malformed one is dropped, as there). */
   server(event: AnyServerEvent): void {
-    this.emit('server_event', event);
+    const decoded = decodeServerEvent(event);
+    if (decoded.ok) this.emit('server_event', decoded.event);
   }
 
   send(event: ClientEvent): void {

@@ -1,45 +1,19 @@
 /** VoiceSession and the 2026 protocol on a scripted transport and a manual clock: watchdog, preambles, truncation. */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
-import { int16ToBase64 } from '../../../main/audio/pcm.js';
-import { defaultSettings } from '../../../preload/contract/settings-schema.js';
-import { createPriceTable } from '../../../main/realtime/price-table.js';
-import { buildSessionConfig } from '../../../main/realtime/session-config.js';
-import { VoiceSession } from '../../../main/realtime/voice-session.js';
 import { RESPONSE_WATCHDOG_MS } from '../../../main/realtime/response-watchdog.js';
-import { defineTool } from '../../../main/tools/define-tool.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
 import type { AssistantError } from '../../../main/util/errors.js';
-import { ManualClock } from '../../fakes/manual-clock.js';
-import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
-
-const audio = (ms: number) => int16ToBase64(new Int16Array((ms * 24_000) / 1000).fill(1000));
-const flushPromises = () => new Promise((r) => setImmediate(r));
+import { gatedTool } from '../../fakes/gated-tool.js';
+import { audio, flushPromises, openSession } from './scripted-session.js';
 
 async function setup(tools = new DefaultToolRegistry()) {
-  const clock = new ManualClock();
-  const transport = new ScriptedRealtimeTransport();
-  const player = await HeadlessPlayer.create({ clock });
-  const settings = defaultSettings();
-  const session = await VoiceSession.create({
-    transport,
-    player,
-    tools,
-    clock,
-    prices: createPriceTable(),
-    connection: () => ({ url: 'ws://127.0.0.1:1/v1/realtime', model: 'gpt-realtime', apiKey: 'test-key' }),
-    sessionConfig: () => buildSessionConfig({ openai: settings.openai, tools: tools.definitions() }),
-  });
-  const opened = session.open();
-  transport.open();
-  await opened;
-  transport.server({ type: 'session.updated', session: {} });
+  const created = await openSession(tools);
+  const { session } = created;
   const errors: AssistantError[] = [];
   session.on('error', (e) => errors.push(e));
   let done = 0;
   session.on('assistant_done', () => done++);
-  return { clock, transport, player, session, errors, doneCount: () => done };
+  return { ...created, errors, doneCount: () => done };
 }
 
 const message = (responseId: string, id: string, phase?: string) => ({
@@ -83,15 +57,7 @@ describe('VoiceSession: the response watchdog', () => {
   });
 
   it('never fires while a tool runs or the model waits for its output, and watches the follow-up response again', async () => {
-    let release!: () => void;
-    const finished = new Promise<void>((resolve) => (release = resolve));
-    const tool = defineTool({
-      name: 'slow',
-      description: 'slow',
-      parameters: z.object({}),
-      timeoutMs: 3_600_000,
-      execute: async () => (await finished, { ok: true }),
-    });
+    const { tool, release } = gatedTool('slow', { timeoutMs: 3_600_000 });
     const { clock, transport, errors } = await setup(new DefaultToolRegistry(() => [tool]));
     transport.server({ type: 'response.created', response: { id: 'resp_1' } });
     transport.server({

@@ -1,49 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
-import { int16ToBase64 } from '../../../main/audio/pcm.js';
-import { defaultSettings, type Settings } from '../../../preload/contract/settings-schema.js';
-import { createPriceTable } from '../../../main/realtime/price-table.js';
-import { buildSessionConfig } from '../../../main/realtime/session-config.js';
 import { OpenAIRealtimeError } from '../../../main/util/errors.js';
-import { VoiceSession, type TruncateEvent } from '../../../main/realtime/voice-session.js';
+import type { TruncateEvent } from '../../../main/realtime/voice-session.js';
 import { defineTool, type ToolContext } from '../../../main/tools/define-tool.js';
 import type { UserReply } from '../../../main/tools/user-replies.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
-import { ManualClock } from '../../fakes/manual-clock.js';
-import { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
-
-const audio = (ms: number) => int16ToBase64(new Int16Array((ms * 24_000) / 1000).fill(1000));
-const flushPromises = () => new Promise((r) => setImmediate(r));
-
-/** A session on a scripted transport, not yet opened. */
-async function createSession(tools = new DefaultToolRegistry(), configure: (settings: Settings) => void = () => {}) {
-  const clock = new ManualClock();
-  const transport = new ScriptedRealtimeTransport();
-  const player = await HeadlessPlayer.create({ clock });
-  const settings = defaultSettings();
-  configure(settings);
-  const session = await VoiceSession.create({
-    transport,
-    player,
-    tools,
-    clock,
-    prices: createPriceTable(),
-    connection: () => ({ url: 'ws://127.0.0.1:1/v1/realtime', model: 'gpt-realtime', apiKey: 'test-key' }),
-    sessionConfig: () => buildSessionConfig({ openai: settings.openai, tools: tools.definitions() }),
-  });
-  return { clock, transport, player, session };
-}
-
-/** A session opened and configured. */
-async function setup(tools = new DefaultToolRegistry(), configure?: (settings: Settings) => void) {
-  const created = await createSession(tools, configure);
-  const opened = created.session.open();
-  created.transport.open();
-  await opened;
-  created.transport.server({ type: 'session.updated', session: {} });
-  return created;
-}
+import type { ScriptedRealtimeTransport } from '../../fakes/scripted-realtime-transport.js';
+import { audio, createSession, flushPromises, openSession } from './scripted-session.js';
 
 /** A registry with one tool that records the `argument` of each call it runs. */
 function recordingTool(name: string, argument = 'entity_id') {
@@ -91,7 +54,7 @@ describe('VoiceSession', () => {
   });
 
   it('plays assistant audio and truncates at what was really played on barge-in', async () => {
-    const { clock, transport, player, session } = await setup();
+    const { clock, transport, player, session } = await openSession();
     const truncations: TruncateEvent[] = [];
     session.on('truncate', (t) => truncations.push(t));
     startResponse(transport);
@@ -114,7 +77,7 @@ describe('VoiceSession', () => {
   });
 
   it('cancels an active response itself on a local interrupt, and only then', async () => {
-    const { clock, transport, session } = await setup();
+    const { clock, transport, session } = await openSession();
     startResponse(transport);
     transport.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', delta: audio(1000) });
     clock.advance(100);
@@ -127,7 +90,7 @@ describe('VoiceSession', () => {
   });
 
   it('does not truncate when the reply had finished playing', async () => {
-    const { clock, transport } = await setup();
+    const { clock, transport } = await openSession();
     startResponse(transport);
     transport.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', delta: audio(100) });
     transport.server({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } });
@@ -148,7 +111,7 @@ describe('VoiceSession', () => {
         return { entity_id, state: 'on' };
       },
     });
-    const { transport, session } = await setup(new DefaultToolRegistry(() => [light]));
+    const { transport, session } = await openSession(new DefaultToolRegistry(() => [light]));
     const results: unknown[] = [];
     session.on('tool_finished', (r) => results.push(r));
     transport.server({ type: 'response.created', response: { id: 'resp_1' } });
@@ -178,7 +141,7 @@ describe('VoiceSession', () => {
 
   it('gives the tool the spoken alarm code but never shows, emits or carries it over', async () => {
     const { calls: codes, tools } = recordingTool('alarm', 'code');
-    const { transport, session } = await setup(tools);
+    const { transport, session } = await openSession(tools);
     const started: string[] = [];
     session.on('tool_started', (c) => started.push(c.arguments));
     respondWithOneCall(transport, 'alarm', '{"code":"4711"}');
@@ -189,7 +152,7 @@ describe('VoiceSession', () => {
   });
 
   it('reports usage with its cost, and a failed response as an error', async () => {
-    const { transport, session } = await setup();
+    const { transport, session } = await openSession();
     const usage: number[] = [];
     const errors: string[] = [];
     session.on('usage', (u) => usage.push(u.totalCostUsd));
@@ -209,7 +172,7 @@ describe('VoiceSession', () => {
   });
 
   it('ignores unknown and malformed events and keeps working', async () => {
-    const { transport, session, player } = await setup();
+    const { transport, session, player } = await openSession();
     transport.server({ type: 'brand.new_event', payload: 1 });
     transport.server({ type: 'response.output_audio.delta', item_id: 5, delta: null });
     transport.server({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', delta: '***' });
@@ -221,7 +184,7 @@ describe('VoiceSession', () => {
   });
 
   it('treats benign errors as benign and rejected settings as a configuration error', async () => {
-    const { transport, session } = await setup();
+    const { transport, session } = await openSession();
     const errors: Array<{ category: string; permanent: boolean }> = [];
     session.on('error', (e) => errors.push({ category: e.category, permanent: e.permanent }));
     transport.server({
@@ -260,7 +223,7 @@ describe('VoiceSession', () => {
 
   it('a local stop before the response exists cancels it once created, and drops its tool calls', async () => {
     const { calls, tools } = recordingTool('light_on');
-    const { transport, session } = await setup(tools);
+    const { transport, session } = await openSession(tools);
     session.sendText('turn on the kitchen light');
     expect(transport.sentOfType('response.create')).toHaveLength(1);
     await session.interrupt(); // the request is in flight: nothing to cancel yet
@@ -298,7 +261,7 @@ describe('VoiceSession', () => {
       parameters: z.object({}),
       execute: () => new Promise((resolve) => (release = () => resolve({ done: true }))),
     });
-    const { transport, session } = await setup(new DefaultToolRegistry(() => [slow]));
+    const { transport, session } = await openSession(new DefaultToolRegistry(() => [slow]));
     respondWithOneCall(transport, 'slow', '{}');
     await flushPromises();
     expect(release).toBeTypeOf('function');
@@ -314,7 +277,7 @@ describe('VoiceSession', () => {
   });
 
   it('ends the turn when our response request is refused, and after a transport failure is not busy', async () => {
-    const { transport, session } = await setup();
+    const { transport, session } = await openSession();
     let done = 0;
     session.on('assistant_done', () => done++);
     session.sendText('hello');
@@ -333,7 +296,7 @@ describe('VoiceSession', () => {
   });
 
   it('does not count a server idle timeout as something the user said', async () => {
-    const { transport, session } = await setup();
+    const { transport, session } = await openSession();
     transport.server({ type: 'input_audio_buffer.timeout_triggered', audio_start_ms: 0, audio_end_ms: 5000, item_id: 'x' });
     expect(session.userTurns).toBe(0);
     transport.server({ type: 'input_audio_buffer.committed', item_id: 'u1' });
@@ -341,7 +304,7 @@ describe('VoiceSession', () => {
   });
 
   it('re-sends the configuration and carries the conversation over after a reconnect', async () => {
-    const { transport, session } = await setup();
+    const { transport, session } = await openSession();
     session.sendText('turn on the kitchen lights');
     const textItem = transport.sentOfType('conversation.item.create')[0]!.item;
     transport.server({ type: 'conversation.item.added', item: { ...textItem } });
@@ -366,7 +329,7 @@ describe('VoiceSession', () => {
   });
 
   it('re-sends a message the old session never acknowledged as itself, not inside the summary', async () => {
-    const { transport, session } = await setup();
+    const { transport, session } = await openSession();
     session.sendText('lost in the drop');
     transport.sent = [];
     transport.drop();
@@ -379,7 +342,7 @@ describe('VoiceSession', () => {
   });
 
   it('emits assistant_done with turn metrics once the reply has played', async () => {
-    const { clock, transport, session } = await setup();
+    const { clock, transport, session } = await openSession();
     const done: number[] = [];
     const metrics: Array<number | null> = [];
     session.on('assistant_done', () => done.push(clock.now()));
@@ -396,7 +359,7 @@ describe('VoiceSession', () => {
   });
 
   it('renews an old session between turns', async () => {
-    const { clock, transport } = await setup();
+    const { clock, transport } = await openSession();
     transport.sessionAgeMs = 56 * 60_000;
     transport.server({ type: 'input_audio_buffer.speech_stopped', item_id: 'u', audio_end_ms: 1 });
     transport.server({ type: 'response.created', response: { id: 'r' } });
@@ -423,12 +386,18 @@ describe('VoiceSession: what the user said, for tools that read their answer', (
     return { seen, tools: new DefaultToolRegistry(() => [tool]) };
   }
 
-  it('gives a tool the transcript of a voice turn that arrives after the tool call', async () => {
+  /** A session where the user's voice turn u1 was committed and answered by a call of read_replies. */
+  async function readerCalledAfterVoiceTurn() {
     const { seen, tools } = readingTool();
-    const { transport } = await setup(tools);
+    const { transport } = await openSession(tools);
     transport.server({ type: 'input_audio_buffer.committed', item_id: 'u1' });
     respondWithOneCall(transport, 'read_replies', '{}');
     await flushPromises();
+    return { seen, transport };
+  }
+
+  it('gives a tool the transcript of a voice turn that arrives after the tool call', async () => {
+    const { seen, transport } = await readerCalledAfterVoiceTurn();
     expect(seen).toEqual([]); // still waiting for the transcript
     transport.server({ type: 'conversation.item.input_audio_transcription.delta', item_id: 'u1', delta: 'Yes' });
     await flushPromises();
@@ -440,7 +409,7 @@ describe('VoiceSession: what the user said, for tools that read their answer', (
 
   it('reports a failed transcription, a typed message as it was typed, and voice turns while transcription is off', async () => {
     const { seen, tools } = readingTool();
-    const { transport, session } = await setup(tools);
+    const { transport, session } = await openSession(tools);
     transport.server({ type: 'input_audio_buffer.committed', item_id: 'u1' });
     transport.server({ type: 'conversation.item.input_audio_transcription.failed', item_id: 'u1', error: { type: 'x' } });
     session.sendText('  yes please ');
@@ -452,7 +421,7 @@ describe('VoiceSession: what the user said, for tools that read their answer', (
     ]);
 
     const off = readingTool();
-    const second = await setup(off.tools, (settings) => (settings.openai.transcription.enabled = false));
+    const second = await openSession(off.tools, (settings) => (settings.openai.transcription.enabled = false));
     second.transport.server({ type: 'input_audio_buffer.committed', item_id: 'u9' });
     respondWithOneCall(second.transport, 'read_replies', '{}');
     await flushPromises();
@@ -460,11 +429,7 @@ describe('VoiceSession: what the user said, for tools that read their answer', (
   });
 
   it('stops waiting for transcripts of a connection that was replaced', async () => {
-    const { seen, tools } = readingTool();
-    const { transport } = await setup(tools);
-    transport.server({ type: 'input_audio_buffer.committed', item_id: 'u1' });
-    respondWithOneCall(transport, 'read_replies', '{}');
-    await flushPromises();
+    const { seen, transport } = await readerCalledAfterVoiceTurn();
     transport.drop();
     transport.open({ reconnect: true, sessionId: 'sess_2' });
     await flushPromises();
