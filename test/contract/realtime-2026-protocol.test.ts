@@ -71,11 +71,7 @@ describe('2026 protocol: preambles (phase commentary, then final_answer)', () =>
       for (const item of assistantItems(h)) playedBefore[item.id] = h.player.playedSamples(item.id);
       started.push({ itemId, playedBefore });
     });
-<<<<<<< HEAD
     await h.sendTextUntil('How warm is it?', 'assistant_done');
-=======
-    await h.after('assistant_done', () => h.session.sendText('How warm is it?'));
->>>>>>> r11-realtime
 
     const items = assistantItems(h);
     expect(items.map((i) => i.phase)).toEqual(['commentary', 'final_answer']);
@@ -118,11 +114,7 @@ describe('2026 protocol: preambles (phase commentary, then final_answer)', () =>
       },
       { tools: [() => [tool]] },
     );
-<<<<<<< HEAD
     await h.sendTextUntil('How warm is the living room?', 'assistant_done');
-=======
-    await h.after('assistant_done', () => h.session.sendText('How warm is the living room?'));
->>>>>>> r11-realtime
     const shown = h.session.transcript.map((e) => (e.kind === 'tool' ? `tool:${e.name}` : `${e.role}:${e.phase ?? '-'}:${e.text}`));
     expect(shown).toEqual([
       'user:-:How warm is the living room?',
@@ -240,11 +232,7 @@ describe('2026 protocol: a refused truncate ("Audio content of Xms is already sh
       expect(second.itemId).not.toBe(first.itemId);
       expect(h.player.playedSamples(second.itemId)).toBeGreaterThanOrEqual(400 * 24);
 
-<<<<<<< HEAD
       await h.sendTextUntil('Third question.', 'assistant_done');
-=======
-      await h.after('assistant_done', () => h.session.sendText('Third question.'));
->>>>>>> r11-realtime
       const third = assistantItems(h).at(-1)!;
       expect(h.player.playedSamples(third.id)).toBe(300 * 24);
       expect(h.server.connections[0]!.received.filter((e) => e.event.type === 'conversation.item.truncate')).toHaveLength(2);
@@ -278,11 +266,7 @@ describe('2026 protocol: the response watchdog', () => {
     expect(h.recorded.error[0]![0].message).toBe('OpenAI started an answer but sent nothing for 1.5 s, so it was cancelled. Ask again.');
     expect(h.recorded.failed).toEqual([]);
 
-<<<<<<< HEAD
     await h.sendTextUntil('Hello again?', 'assistant_done');
-=======
-    await h.after('assistant_done', () => h.session.sendText('Hello again?'));
->>>>>>> r11-realtime
     const reply = assistantItems(h).at(-1)!;
     expect(h.player.playedSamples(reply.id)).toBe(300 * 24);
     expect(h.server.log.filter((e) => e.direction === 'in' && e.event.type === 'response.cancel')).toHaveLength(1);
@@ -300,11 +284,7 @@ describe('2026 protocol: the response watchdog', () => {
       },
       { tools: [() => [tool]], responseWatchdogMs: 800 },
     );
-<<<<<<< HEAD
     await h.sendTextUntil('Do the slow thing.', 'tool_started');
-=======
-    await h.after('tool_started', () => h.session.sendText('Do the slow thing.'));
->>>>>>> r11-realtime
     // The tool outlasts the watchdog several times over (what is under test is a long tool, not a wait).
     setTimeout(release, 2500);
     const done = h.next('assistant_done', 10_000);

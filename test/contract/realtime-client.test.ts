@@ -54,17 +54,10 @@ describe('Realtime client against the fake server (the API event sequences)', ()
   });
 
   it('3. a typed message gets a spoken reply', async () => {
-<<<<<<< HEAD
     const { server, session, next, recorded, sendTextUntil } = await start();
     await session.open();
     await next('ready');
     await sendTextUntil('What time is it?', 'assistant_done');
-=======
-    const { server, session, next, recorded, after } = await start();
-    await session.open();
-    await next('ready');
-    await after('assistant_done', () => session.sendText('What time is it?'));
->>>>>>> r11-realtime
     const created = await server.waitForClientEvent('conversation.item.create');
     expect(created.event.item).toMatchObject({
       type: 'message',
@@ -125,11 +118,7 @@ describe('Realtime client against the fake server (the API event sequences)', ()
         return { ok: true, state: 'on' };
       },
     });
-<<<<<<< HEAD
     const { server, session, next, recorded, sendTextUntil } = await start(
-=======
-    const { server, session, next, recorded, after } = await start(
->>>>>>> r11-realtime
       {
         script: [
           {
@@ -145,11 +134,7 @@ describe('Realtime client against the fake server (the API event sequences)', ()
     );
     await session.open();
     await next('ready');
-<<<<<<< HEAD
     await sendTextUntil('Kitchen lights to 50 percent', 'assistant_done');
-=======
-    await after('assistant_done', () => session.sendText('Kitchen lights to 50 percent'));
->>>>>>> r11-realtime
     expect(seen).toEqual([{ entity_id: 'light.kitchen_lights', brightness_pct: 50 }]);
     const inbound = server.log.filter((e) => e.direction === 'in').map((e) => e.event);
     const outputIndex = inbound.findIndex(
@@ -200,22 +185,14 @@ describe('Realtime client: errors as the API sends them', () => {
   });
 
   it('malformed and unknown server events are ignored; the conversation goes on', async () => {
-<<<<<<< HEAD
     const { server, session, next, recorded, sendTextUntil } = await start();
-=======
-    const { server, session, next, recorded, after } = await start();
->>>>>>> r11-realtime
     await session.open();
     await next('ready');
     server.sendRaw('this is not json');
     server.sendRaw('{"no_type":true}');
     server.sendRaw('{"type":"response.output_audio.delta","delta":12}');
     server.sendRaw('{"type":"a.future.event","x":1}');
-<<<<<<< HEAD
     await sendTextUntil('still there?', 'assistant_done');
-=======
-    await after('assistant_done', () => session.sendText('still there?'));
->>>>>>> r11-realtime
     expect(recorded.error.map(([e]) => e.code)).toEqual(['malformed_event', 'malformed_event']);
     expect(recorded.failed).toEqual([]);
   });
@@ -296,17 +273,10 @@ describe('Realtime client: reconnect and session rotation', () => {
   });
 
   it('renew() rotates to a fresh session and carries the conversation over', async () => {
-<<<<<<< HEAD
     const { server, session, next, transport, sendTextUntil } = await start();
     await session.open();
     await next('ready');
     await sendTextUntil('remember the number 42', 'assistant_done');
-=======
-    const { server, session, next, transport, after } = await start();
-    await session.open();
-    await next('ready');
-    await after('assistant_done', () => session.sendText('remember the number 42'));
->>>>>>> r11-realtime
     transport.renew();
     await server.waitForConnection(1);
     await next('ready');
