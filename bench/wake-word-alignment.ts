@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createOpenWakeWordEngine, OPEN_WAKE_WORD_STEP_SAMPLES } from '../main/wake-word/open-wake-word-engine.js';
+import { createOpenWakeWordEngine } from '../main/wake-word/open-wake-word-engine.js';
+import { OPEN_WAKE_WORD_STEP_SAMPLES } from '../main/wake-word/open-wake-word-features.js';
 import { mapLimit, negativeUtterances, requireSpeechTools, synthesize, toFrames, wakeUtterances, type Utterance } from './test-kit.js';
 
 /**

@@ -3,27 +3,11 @@ import { samplesToMs } from '../audio/pcm.js';
 import { ConfigError, WakeWordError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { loadRuntime } from './onnx-sync-model.js';
-import {
-  FeatureStreams,
-  OPEN_WAKE_WORD_FRAME_LENGTH,
-  OPEN_WAKE_WORD_SAMPLE_RATE,
-  OPEN_WAKE_WORD_STEP_SAMPLES,
-  type FeaturePhase,
-} from './open-wake-word-features.js';
+import { FeatureStreams, OPEN_WAKE_WORD_FRAME_LENGTH, OPEN_WAKE_WORD_SAMPLE_RATE, type FeaturePhase } from './open-wake-word-features.js';
 import { OpenWakeWordKeyword } from './open-wake-word-keyword.js';
 import { disposeOpenWakeWordModels, loadOpenWakeWordModels, type OpenWakeWordModels } from './open-wake-word-models.js';
 import { resolveOpenWakeWordOptions, type OpenWakeWordEngineOptions } from './open-wake-word-options.js';
 import type { WakeWordDetection, WakeWordEngine } from './wake-word-engine.js';
-
-export { OPEN_WAKE_WORD_FRAME_LENGTH, OPEN_WAKE_WORD_SAMPLE_RATE, OPEN_WAKE_WORD_STEP_SAMPLES };
-export {
-  BUILT_IN_OPEN_WAKE_WORD_MODELS,
-  isOpenWakeWordModelPath,
-  labelFromModelFile,
-  type BuiltInOpenWakeWordModel,
-  type OpenWakeWordEngineOptions,
-  type OpenWakeWordKeywordOptions,
-} from './open-wake-word-options.js';
 
 const log = createLogger('wake-word');
 
