@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createOpenWakeWordEngine, OPEN_WAKE_WORD_STEP_SAMPLES } from '../main/wake-word/open-wake-word-engine.js';
+import { createOpenWakeWordEngine } from '../main/wake-word/open-wake-word-engine.js';
+import { OPEN_WAKE_WORD_STEP_SAMPLES } from '../main/wake-word/open-wake-word-features.js';
 import { mapLimit, negativeUtterances, requireSpeechTools, synthesize, toFrames, wakeUtterances, type Utterance } from './test-kit.js';
 
 /**
@@ -68,66 +69,68 @@ function held(scores: readonly number[], n: number): number {
   return best;
 }
 
+/** Per stream, per step: the step's time in the audio and its score. */
+type Streams = Array<Array<{ t: number; x: number }>>;
+
 /** The streams of a P-stream engine at `shift`: [stream][step] scores, with each step's time in the audio. */
-function streamsAt(r: Recording, lead: Lead, shift: number, streams: number): Array<Array<{ t: number; x: number }>> {
+function streamsAt(r: Recording, lead: Lead, shift: number, streams: number): Streams {
   return Array.from({ length: streams }, (_, i) => {
     const s = (Math.round((shift + (i * OPEN_WAKE_WORD_STEP_SAMPLES) / streams) / SHIFT_STEP) * SHIFT_STEP) % OPEN_WAKE_WORD_STEP_SAMPLES;
     return r.scores.get(key(lead, s))!.map((x, k) => ({ t: (k + 1) * OPEN_WAKE_WORD_STEP_SAMPLES - s, x }));
   });
 }
 
-type Rule = { name: string; streams: number; fires: (streams: Array<Array<{ t: number; x: number }>>) => boolean };
+type Rule = { name: string; streams: number; fires: (streams: Streams) => boolean };
 
-/** "best": any stream ≥ t (held n steps); "mean": the mean of every stream's latest score ≥ t. */
-function rules(): Rule[] {
-  const list: Rule[] = [];
-  for (const streams of [1, 2, 3, 4]) {
-    for (const t of [0.5, 0.6, 0.7]) {
-      list.push({
-        name: `${streams} stream(s), best ≥ ${t}`,
-        streams,
-        fires: (ss) =>
-          ss.some(
-            (s) =>
-              held(
-                s.map((p) => p.x),
-                1,
-              ) >= t,
-          ),
-      });
-    }
-    for (const t of [0.3, 0.4, 0.5]) {
-      list.push({
-        name: `${streams} stream(s), best held 2 steps ≥ ${t}`,
-        streams,
-        fires: (ss) =>
-          ss.some(
-            (s) =>
-              held(
-                s.map((p) => p.x),
-                2,
-              ) >= t,
-          ),
-      });
-    }
-    if (streams === 1) continue;
-    for (const t of [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]) {
-      list.push({
-        name: `${streams} streams, mean ≥ ${t}`,
-        streams,
-        fires: (ss) => {
-          const merged = ss.flatMap((s, i) => s.map((p) => ({ ...p, i }))).sort((a, b) => a.t - b.t);
-          const latest = new Array<number>(ss.length).fill(0);
-          for (const p of merged) {
-            latest[p.i] = p.x;
-            if (latest.reduce((a, b) => a + b, 0) / ss.length >= t) return true;
-          }
-          return false;
-        },
-      });
-    }
+/** Any stream's score held `n` steps ≥ t. */
+const bestHeld = (n: number) => (ss: Streams, t: number) =>
+  ss.some(
+    (s) =>
+      held(
+        s.map((p) => p.x),
+        n,
+      ) >= t,
+  );
+
+/** The mean of every stream's latest score ≥ t, at any step of any stream. */
+function meanReaches(ss: Streams, t: number): boolean {
+  const merged = ss.flatMap((s, i) => s.map((p) => ({ ...p, i }))).sort((a, b) => a.t - b.t);
+  const latest = new Array<number>(ss.length).fill(0);
+  for (const p of merged) {
+    latest[p.i] = p.x;
+    if (latest.reduce((a, b) => a + b, 0) / ss.length >= t) return true;
   }
-  return list;
+  return false;
+}
+
+/** The rule variants, each judged with 1–4 streams (from `minStreams`) at each of its thresholds. */
+const RULE_VARIANTS: ReadonlyArray<{
+  name: (streams: number, t: number) => string;
+  thresholds: readonly number[];
+  minStreams: number;
+  fires: (ss: Streams, t: number) => boolean;
+}> = [
+  { name: (streams, t) => `${streams} stream(s), best ≥ ${t}`, thresholds: [0.5, 0.6, 0.7], minStreams: 1, fires: bestHeld(1) },
+  {
+    name: (streams, t) => `${streams} stream(s), best held 2 steps ≥ ${t}`,
+    thresholds: [0.3, 0.4, 0.5],
+    minStreams: 1,
+    fires: bestHeld(2),
+  },
+  {
+    name: (streams, t) => `${streams} streams, mean ≥ ${t}`,
+    thresholds: [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
+    minStreams: 2,
+    fires: meanReaches,
+  },
+];
+
+function rules(): Rule[] {
+  return [1, 2, 3, 4].flatMap((streams) =>
+    RULE_VARIANTS.filter((v) => streams >= v.minStreams).flatMap((v) =>
+      v.thresholds.map((t) => ({ name: v.name(streams, t), streams, fires: (ss: Streams) => v.fires(ss, t) })),
+    ),
+  );
 }
 
 export async function measureWakeWordAlignment(log: (line: string) => void = () => undefined) {

@@ -1,30 +1,19 @@
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
-import { ConfigError, MicError } from '../util/errors.js';
-import { findBuiltFile } from '../util/built-file.js';
+import type { MicError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { MIC_FRAME_MS, MIC_FRAME_SAMPLES, type MicLevel, type MicSource, type MicSourceEvents, type MicStatus } from './mic-source.js';
+import { LevelMeter, SILENCE_DBFS } from './mic-level.js';
+import { MIC_FRAME_MS, MIC_FRAME_SAMPLES, type MicSource, type MicSourceEvents, type MicStatus } from './mic-source.js';
+import { listPvRecorderDevices, type MicDeviceInfo } from './pv-recorder-devices.js';
+import { CaptureSession } from './pv-recorder-session.js';
+import { micError, workerPathOf, type WorkerMessage } from './pv-recorder-worker-protocol.js';
+
+export { computeLevel, SILENCE_DBFS } from './mic-level.js';
+export type { MicLevel } from './mic-source.js';
+export type { MicDeviceInfo } from './pv-recorder-devices.js';
+export { PV_RECORDER_WORKER_FILE, resolvePvRecorderWorkerPath } from './pv-recorder-worker-protocol.js';
 
 const log = createLogger('mic');
-
-/** File name of the worker script; the build copies it verbatim next to the bundle (see below). */
-export const PV_RECORDER_WORKER_FILE = 'pv-recorder-worker.cjs';
-
-/** rmsDbfs reported for digital silence (instead of -Infinity). */
-export const SILENCE_DBFS = -100;
-
-export type { MicLevel } from './mic-source.js';
-
-export type MicDeviceInfo = {
-  /** The device actually capturing. */
-  name: string;
-  /** The device asked for (null = system default). */
-  requested: string | null;
-  /** True when `requested` was not present and the default device is used instead. */
-  fallback: boolean;
-};
 
 export type PvRecorderMicSourceEvents = MicSourceEvents & {
   /** A capture session opened a device (every start, unmute and recovery). */
@@ -69,90 +58,6 @@ export type PvRecorderMicSourceOptions = {
   clock?: Clock;
 };
 
-// ---- Worker protocol (mirrors pv-recorder-worker.cjs) ----
-
-type WorkerData =
-  | { mode: 'list' }
-  | {
-      mode: 'capture';
-      deviceName: string | null;
-      fallbackToDefault: boolean;
-      frameLength: number;
-      bufferedFramesCount: number;
-      firstReadAttempts: number;
-      maxConsecutiveFailures: number;
-      /** Int32 slot 0: 0 = capture, 1 = stop. */
-      control: SharedArrayBuffer;
-    };
-
-type WorkerFailure = { type: 'failed'; code: string; message: string; permanent: boolean };
-
-type WorkerMessage =
-  | { type: 'devices'; devices: string[] }
-  | { type: 'opened'; device: string; fallback: boolean; devices: string[] }
-  | { type: 'frame'; seq: number; pcm: ArrayBuffer }
-  | { type: 'read-error'; consecutive: number; message: string }
-  | WorkerFailure;
-
-/**
- * Where the worker script is, by default: next to this module when running from the sources
- * (main/audio/), and out/main/audio/ when this module is bundled into out/main/<x>.js,
- * out/main/<dir>/<x>.js or out/<dir>/<x>.js (e.g. out/bench/run.js). The build must therefore copy
- * main/audio/pv-recorder-worker.cjs verbatim (not bundled, not renamed) to
- * out/main/audio/pv-recorder-worker.cjs. Returns the first candidate that exists.
- */
-export function resolvePvRecorderWorkerPath(moduleUrl: string | undefined = import.meta.url): string {
-  const result = findBuiltFile(moduleUrl, 'audio', PV_RECORDER_WORKER_FILE);
-  if ('found' in result) return result.found;
-  throw new ConfigError(
-    `PvRecorder worker script not found; looked in: ${result.tried.join(', ')}. ` +
-      `The build must copy main/audio/${PV_RECORDER_WORKER_FILE} to out/main/audio/.`,
-    { code: 'mic_worker_missing' },
-  );
-}
-
-function workerPathOf(option: string | URL | undefined): string {
-  if (option === undefined) return resolvePvRecorderWorkerPath();
-  return option instanceof URL ? fileURLToPath(option) : option;
-}
-
-function micError(code: string, message: string, permanent: boolean, cause?: unknown): MicError {
-  const category = code === 'mic_device_not_found' || code === 'mic_unsupported' ? 'configuration' : 'unknown';
-  return new MicError(message, { category, permanent, code, cause });
-}
-
-/** Level of a block of PCM: RMS in dBFS (floor SILENCE_DBFS) and peak 0..1. */
-export function computeLevel(sumSquares: number, count: number, peakAbs: number): MicLevel {
-  if (count === 0 || sumSquares === 0) return { rmsDbfs: SILENCE_DBFS, peak: peakAbs / 32768 };
-  const rms = Math.sqrt(sumSquares / count) / 32768;
-  return { rmsDbfs: Math.max(SILENCE_DBFS, 20 * Math.log10(rms)), peak: peakAbs / 32768 };
-}
-
-/** One worker = one open device. */
-class Session {
-  readonly control: Int32Array;
-  readonly worker: Worker;
-  readonly exited: Promise<void>;
-  device: MicDeviceInfo | null = null;
-  frames = 0;
-  /** Stream time (ms) of this session's first frame. */
-  baseMs = 0;
-  lastActivity: number;
-  watchdog: TimerHandle | undefined;
-  ended = false;
-
-  constructor(workerPath: string, data: Extract<WorkerData, { mode: 'capture' }>, now: number) {
-    this.control = new Int32Array(data.control);
-    this.worker = new Worker(workerPath, { workerData: data });
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
-    this.lastActivity = now;
-  }
-
-  requestStop(): void {
-    Atomics.store(this.control, 0, 1);
-  }
-}
-
 /**
  * The microphone through PvRecorder (16 kHz, 512-sample frames), read in a worker thread because
  * PvRecorder's read blocks. Frames arrive as `frame` events with stream timestamps (32 ms apart
@@ -172,6 +77,10 @@ class Session {
  * Build: the worker is the plain CommonJS file pv-recorder-worker.cjs, used as is from the sources
  * and copied verbatim to out/main/audio/ by the build (see resolvePvRecorderWorkerPath), or passed
  * explicitly as `workerPath`.
+ *
+ * Files: pv-recorder-worker-protocol.ts (the worker's messages, where it is, its failures as MicError),
+ * pv-recorder-devices.ts (listing devices), pv-recorder-session.ts (one capture worker, its watchdog
+ * and its end), mic-level.ts (the level meter); this file: start/stop/mute, stream time and recovery.
  */
 export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents> implements MicSource {
   /**
@@ -179,29 +88,8 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
    * running capture worker. (A capture worker lists once, to turn its device name into an index,
    * just before opening; the first-read retry covers a first read that fails after a listing.)
    */
-  static async listDevices(options: { workerPath?: string | URL; timeoutMs?: number } = {}): Promise<string[]> {
-    const workerPath = workerPathOf(options.workerPath);
-    const worker = new Worker(workerPath, { workerData: { mode: 'list' } satisfies WorkerData });
-    try {
-      return await new Promise<string[]>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(micError('mic_list_failed', 'Listing microphones timed out', false)),
-          options.timeoutMs ?? 10_000,
-        );
-        const settle = (fn: () => void) => {
-          clearTimeout(timer);
-          fn();
-        };
-        worker.on('message', (message: WorkerMessage) => {
-          if (message.type === 'devices') settle(() => resolve(message.devices));
-          else if (message.type === 'failed') settle(() => reject(micError(message.code, message.message, message.permanent)));
-        });
-        worker.once('error', (error) => settle(() => reject(micError('mic_worker_failed', String(error), false, error))));
-        worker.once('exit', () => settle(() => reject(micError('mic_list_failed', 'Listing worker exited', false))));
-      });
-    } finally {
-      void worker.terminate();
-    }
+  static listDevices(options: { workerPath?: string | URL; timeoutMs?: number } = {}): Promise<string[]> {
+    return listPvRecorderDevices(options);
   }
 
   readonly #workerPath: string;
@@ -213,17 +101,16 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
   readonly #retryMaxMs: number;
   readonly #stallTimeoutMs: number;
   readonly #closeTimeoutMs: number;
-  readonly #levelFrames: number;
   readonly #bufferedFramesCount: number;
   readonly #clock: Clock;
 
   #status: MicStatus = 'stopped';
   #wanted = false;
   #muted = false;
-  #session: Session | null = null;
+  #session: CaptureSession | null = null;
   #lastDevice: MicDeviceInfo | null = null;
   /** Sessions told to stop whose worker has not exited yet. */
-  #closing = new Set<Session>();
+  #closing = new Set<CaptureSession>();
   #retryTimer: TimerHandle | undefined;
   #backoffMs: number;
   #lastErrorCode: string | null = null;
@@ -234,10 +121,7 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
   #startedAt = 0;
   /** Stream time just after the last frame emitted. */
   #nextTimestampMs = 0;
-  #levelSum = 0;
-  #levelPeak = 0;
-  #levelCount = 0;
-  #levelFramesSeen = 0;
+  readonly #level: LevelMeter;
 
   constructor(options: PvRecorderMicSourceOptions = {}) {
     super();
@@ -250,7 +134,7 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
     this.#retryMaxMs = options.retryMaxMs ?? 10_000;
     this.#stallTimeoutMs = options.stallTimeoutMs ?? 5_000;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 3_000;
-    this.#levelFrames = Math.max(1, Math.round((options.levelIntervalMs ?? 100) / MIC_FRAME_MS));
+    this.#level = new LevelMeter(Math.max(1, Math.round((options.levelIntervalMs ?? 100) / MIC_FRAME_MS)));
     this.#bufferedFramesCount = options.bufferedFramesCount ?? 50;
     this.#clock = options.clock ?? systemClock;
     this.#backoffMs = this.#retryInitialMs;
@@ -316,7 +200,7 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
       if (muted) {
         this.#cancelRetry();
         await this.#closeSession();
-        this.#resetLevel();
+        this.#level.reset();
         this.emit('level', { rmsDbfs: SILENCE_DBFS, peak: 0 });
         this.#setStatus('stopped');
       } else {
@@ -351,7 +235,7 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
     await this.#waitClosed();
     this.#settleOpen?.();
     const opened = new Promise<void>((resolve) => (this.#settleOpen = resolve));
-    const session = new Session(
+    const session = new CaptureSession(
       this.#workerPath,
       {
         mode: 'capture',
@@ -363,10 +247,10 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
         maxConsecutiveFailures: this.#maxConsecutiveFailures,
         control: new SharedArrayBuffer(4),
       },
-      this.#clock.now(),
+      this.#clock,
     );
     this.#session = session;
-    this.#resetLevel();
+    this.#level.reset();
     session.worker.on('message', (message: WorkerMessage) => this.#onMessage(session, message));
     session.worker.once('error', (error) =>
       this.#fail(session, micError('mic_worker_failed', `Microphone worker crashed: ${String(error)}`, false, error)),
@@ -374,15 +258,19 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
     session.worker.once('exit', (code) => {
       if (!session.ended) this.#fail(session, micError('mic_worker_failed', `Microphone worker exited (${code})`, false));
     });
-    this.#armWatchdog(session);
+    session.armWatchdog(
+      this.#stallTimeoutMs,
+      () => session === this.#session,
+      (idle) => this.#fail(session, micError('mic_stalled', `The microphone did not respond for ${Math.round(idle)} ms`, false)),
+    );
     return { opened };
   }
 
-  #onMessage(session: Session, message: WorkerMessage): void {
+  #onMessage(session: CaptureSession, message: WorkerMessage): void {
     if (session !== this.#session || session.ended) return;
     switch (message.type) {
       case 'opened': {
-        session.lastActivity = this.#clock.now();
+        session.touch();
         session.device = { name: message.device, requested: this.#deviceName, fallback: message.fallback };
         this.#lastDevice = session.device;
         if (message.fallback) {
@@ -400,7 +288,7 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
         this.#onFrame(session, message.seq, new Int16Array(message.pcm));
         return;
       case 'read-error':
-        session.lastActivity = this.#clock.now();
+        session.touch();
         log.debug({ consecutive: message.consecutive, message: message.message }, 'microphone read failed');
         return;
       case 'failed':
@@ -411,9 +299,9 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
     }
   }
 
-  #onFrame(session: Session, seq: number, samples: Int16Array): void {
-    const now = this.#clock.now();
-    session.lastActivity = now;
+  #onFrame(session: CaptureSession, seq: number, samples: Int16Array): void {
+    session.touch();
+    const now = session.lastActivity;
     if (session.frames === 0) {
       // First frame of the session: continue the stream time, jumping over any gap.
       const elapsed = Math.round(now - this.#startedAt - MIC_FRAME_MS);
@@ -430,50 +318,12 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
     const timestampMs = session.baseMs + seq * MIC_FRAME_MS;
     this.#nextTimestampMs = timestampMs + MIC_FRAME_MS;
     this.emit('frame', { samples, timestampMs });
-    this.#accumulateLevel(samples);
-  }
-
-  #accumulateLevel(samples: Int16Array): void {
-    let sum = 0;
-    let peak = this.#levelPeak;
-    for (let i = 0; i < samples.length; i++) {
-      const s = samples[i]!;
-      sum += s * s;
-      const a = s < 0 ? -s : s;
-      if (a > peak) peak = a;
-    }
-    this.#levelSum += sum;
-    this.#levelPeak = peak;
-    this.#levelCount += samples.length;
-    if (++this.#levelFramesSeen >= this.#levelFrames) {
-      const level = computeLevel(this.#levelSum, this.#levelCount, this.#levelPeak);
-      this.#resetLevel();
-      this.emit('level', level);
-    }
-  }
-
-  #resetLevel(): void {
-    this.#levelSum = 0;
-    this.#levelPeak = 0;
-    this.#levelCount = 0;
-    this.#levelFramesSeen = 0;
-  }
-
-  #armWatchdog(session: Session): void {
-    const check = () => {
-      if (session.ended || session !== this.#session) return;
-      const idle = this.#clock.now() - session.lastActivity;
-      if (idle >= this.#stallTimeoutMs) {
-        this.#fail(session, micError('mic_stalled', `The microphone did not respond for ${Math.round(idle)} ms`, false));
-        return;
-      }
-      session.watchdog = this.#clock.setTimeout(check, Math.min(1_000, this.#stallTimeoutMs - idle + 10));
-    };
-    session.watchdog = this.#clock.setTimeout(check, Math.min(1_000, this.#stallTimeoutMs));
+    const level = this.#level.add(samples);
+    if (level) this.emit('level', level);
   }
 
   /** Ends a session on failure: emit (deduplicated), status 'error', retry unless permanent. */
-  #fail(session: Session, error: MicError): void {
+  #fail(session: CaptureSession, error: MicError): void {
     if (session.ended || session !== this.#session) return;
     this.#endSession(session);
     this.#session = null;
@@ -490,19 +340,11 @@ export class PvRecorderMicSource extends TypedEmitter<PvRecorderMicSourceEvents>
     if (!error.permanent && this.#wanted && !this.#muted) this.#scheduleRetry();
   }
 
-  /** Marks a session finished and tells its worker to stop (it releases the device and exits). */
-  #endSession(session: Session): void {
-    session.ended = true;
-    this.#clock.clearTimeout(session.watchdog);
-    session.requestStop();
+  /** Ends the session (its worker stops and exits); until it has exited, the next open waits for it. */
+  #endSession(session: CaptureSession): void {
+    session.end(this.#closeTimeoutMs);
     this.#closing.add(session);
-    // A worker blocked in a native read sees the flag when the read returns (≤ ~1 s); terminate
-    // if it does not exit in time (terminate itself also waits for the native call to return).
-    const timer = this.#clock.setTimeout(() => void session.worker.terminate(), this.#closeTimeoutMs);
-    void session.exited.then(() => {
-      this.#clock.clearTimeout(timer);
-      this.#closing.delete(session);
-    });
+    void session.exited.then(() => this.#closing.delete(session));
   }
 
   async #closeSession(): Promise<void> {

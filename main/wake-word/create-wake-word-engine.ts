@@ -2,12 +2,8 @@ import type { z } from 'zod';
 import type { ListeningSettingsSchema } from '../../preload/contract/settings-schema.js';
 import { ConfigError, WakeWordError, toAssistantError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import {
-  createOpenWakeWordEngine,
-  isOpenWakeWordModelPath,
-  labelFromModelFile,
-  type OpenWakeWordEngineOptions,
-} from './open-wake-word-engine.js';
+import { createOpenWakeWordEngine } from './open-wake-word-engine.js';
+import { isOpenWakeWordModelPath, labelFromModelFile, type OpenWakeWordEngineOptions } from './open-wake-word-options.js';
 import { createPorcupineEngine, type PorcupineEngineOptions } from './porcupine-wake-word-engine.js';
 import type { WakeWordEngine } from './wake-word-engine.js';
 import { WorkerWakeWordDetector, type WorkerWakeWordDetectorOptions } from './worker-wake-word-detector.js';

@@ -280,30 +280,25 @@ export function porcupineErrorToAssistantError(
     case 'PorcupineOutOfMemoryError':
       return wakeWordError(`Porcupine ran out of memory: ${info}`, 'porcupine_out_of_memory', 'application', false, error, context);
     case 'PorcupineRuntimeError':
-      if (/Unsupported CPU|not supported by this library/i.test(all)) {
-        return wakeWordError(
-          `Porcupine does not support this computer: ${info}`,
-          'porcupine_unsupported_platform',
-          'configuration',
-          true,
-          error,
-          context,
-        );
-      }
-      return wakeWordError(`Porcupine failed: ${info}`, 'porcupine_failed', 'application', false, error, context);
+      if (/Unsupported CPU|not supported by this library/i.test(all)) return unsupportedPlatform(info, error, context);
+      break;
     default:
-      if (typeof error === 'string' && /not supported by this library/i.test(error)) {
-        return wakeWordError(
-          `Porcupine does not support this computer: ${error}`,
-          'porcupine_unsupported_platform',
-          'configuration',
-          true,
-          error,
-          context,
-        );
-      }
-      return wakeWordError(`Porcupine failed: ${info}`, 'porcupine_failed', 'application', false, error, context);
+      // The native loader throws a bare string when the library does not run here.
+      if (typeof error === 'string' && /not supported by this library/i.test(error)) return unsupportedPlatform(error, error, context);
+      break;
   }
+  return wakeWordError(`Porcupine failed: ${info}`, 'porcupine_failed', 'application', false, error, context);
+}
+
+function unsupportedPlatform(detail: string, error: unknown, context: ErrorContext): AssistantError {
+  return wakeWordError(
+    `Porcupine does not support this computer: ${detail}`,
+    'porcupine_unsupported_platform',
+    'configuration',
+    true,
+    error,
+    context,
+  );
 }
 
 export function contextForMapping(ctx: ErrorContext) {

@@ -1,5 +1,5 @@
 import type { WireError } from '../util/errors.js';
-import type { OpenWakeWordEngineOptions } from './open-wake-word-engine.js';
+import type { OpenWakeWordEngineOptions } from './open-wake-word-options.js';
 import type { PorcupineEngineOptions } from './porcupine-wake-word-engine.js';
 
 /** Messages between WorkerWakeWordDetector (main thread) and wake-word-worker.ts. Plain data only. */

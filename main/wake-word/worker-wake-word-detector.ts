@@ -5,7 +5,7 @@ import { findBuiltFile } from '../util/built-file.js';
 import { ConfigError, WakeWordError, type AssistantError, type WireError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import type { OpenWakeWordEngineOptions } from './open-wake-word-engine.js';
+import type { OpenWakeWordEngineOptions } from './open-wake-word-options.js';
 import type { WakeDetection, WakeWordDetector, WakeWordDetectorEvents } from './wake-word-detector.js';
 import type {
   HostToWorkerMessage,

@@ -10,13 +10,14 @@ import { EchoCancellingMicSource } from '../../main/audio/echo/echo-cancelling-m
 import { runEchoSelfTest } from '../../main/app/echo-self-test.js';
 import { defaultSettings, type Settings } from '../../preload/contract/settings-schema.js';
 import { HeadlessPlayer } from '../../main/audio/headless-player.js';
-import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicSource, type MicSourceEvents, type MicStatus } from '../../main/audio/mic-source.js';
+import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE } from '../../main/audio/mic-source.js';
 import { resampleClip } from '../../main/audio/resampler.js';
 import { systemClock } from '../../main/util/clock.js';
-import { TypedEmitter } from '../../main/util/typed-emitter.js';
+import { FakeMicSource } from '../fakes/fake-mic-source.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer } from '../servers/fake-realtime-server.js';
 import { mapLimit, requireSpeechTools, synthesize, type Utterance } from '../helpers/speech.js';
 import { mulberry32, roomImpulseResponse, type RoomOptions } from '../helpers/test-room.js';
+import { eventually } from '../helpers/wait.js';
 
 /**
  * The issue's test room (issue 10), end to end: the engine as every host assembles it (compose.ts,
@@ -47,10 +48,11 @@ const echoEngine: EchoEngine = {
 };
 const ROOM: RoomOptions = { delayMs: 120, gain: 0.5, rt60Ms: 150, noiseDbfs: -65, seed: 3 };
 
-/** A live room: the microphone hears the player through the room's response, and whatever the test says. */
-class RoomMicSource extends TypedEmitter<MicSourceEvents> implements MicSource {
-  status: MicStatus = 'stopped';
-  muted = false;
+/**
+ * A live room: the microphone hears the player through the room's response, and whatever the test says.
+ * A FakeMicSource (its status, mute and 32 ms timestamps) that pushes its own frames in real time.
+ */
+class RoomMicSource extends FakeMicSource {
   readonly #taps = roomImpulseResponse(ROOM);
   readonly #random = mulberry32(7);
   readonly #noise = Math.pow(10, (ROOM.noiseDbfs ?? -65) / 20) * Math.sqrt(3) * 32768;
@@ -83,21 +85,15 @@ class RoomMicSource extends TypedEmitter<MicSourceEvents> implements MicSource {
     return this.#speech.at;
   }
 
-  async start(): Promise<void> {
+  override async start(): Promise<void> {
     this.#startedAt = systemClock.now();
-    this.status = 'running';
-    this.emit('status', 'running');
+    await super.start();
     this.#timer = setInterval(() => this.#deliver(), 8);
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     clearInterval(this.#timer);
-    this.status = 'stopped';
-    this.emit('status', 'stopped');
-  }
-
-  async setMuted(muted: boolean): Promise<void> {
-    this.muted = muted;
+    await super.stop();
   }
 
   /** Every frame whose time has come (a busy machine gets them late, in a burst, as a real device would). */
@@ -122,7 +118,7 @@ class RoomMicSource extends TypedEmitter<MicSourceEvents> implements MicSource {
         if (speech && n >= speech.at && n < speech.at + speech.samples.length) v += speech.samples[n - speech.at]!;
         frame[i] = Math.max(-32768, Math.min(32767, Math.round(v)));
       }
-      this.emit('frame', { samples: frame, timestampMs: (first * 1000) / MIC_SAMPLE_RATE });
+      this.pushSamples(frame); // stamped first * 1000 / 16 kHz: 32 ms a frame from 0
       this.#frames++;
     }
   }
@@ -180,14 +176,9 @@ function rmsDbfs(x: Int16Array): number {
   return 10 * Math.log10(e / Math.max(1, n) / 32768 ** 2);
 }
 
-async function until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Waits (polling every 10 ms) until `condition` holds; fails after `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  await eventually(condition, Boolean, timeoutMs, 10);
 }
 
 beforeAll(async () => {
@@ -232,7 +223,8 @@ describe('the echo test room: speakers in auto duplex, the real canceller, the f
     controller.on('audio_sent', (frame) => sent.push(frame.timestampMs));
     await controller.start();
     // The user ran "Test echo" once (settings or onboarding): the same steps as the app's echo:self-test.
-    await until('the canceller', () => (assistant!.echo.stats()?.enabled ? true : undefined), 30_000);
+    const cancelling = () => assistant!.echo.stats()?.enabled === true;
+    await until(cancelling, 30_000);
     assistant.echo.suspend();
     const selfTest = await runEchoSelfTest({
       mic: assistant.mic,
@@ -248,8 +240,9 @@ describe('the echo test room: speakers in auto duplex, the real canceller, the f
     assistant.echo.resume();
     console.info(`self-test in the room: ${JSON.stringify(selfTest.measurement)}`);
     controller.startConversation('menu');
-    const connection = await until('the session', () => server.connections.at(-1), 20_000);
-    await until('the canceller', () => (assistant!.echo.stats()?.enabled ? true : undefined), 30_000);
+    await until(() => server.connections.length > 0, 20_000);
+    const connection = server.connections.at(-1)!;
+    await until(cancelling, 30_000);
     const replyStarts = () => server.log.filter((e) => e.event.type === 'response.output_audio.delta' && e.direction === 'out').length;
     const said: Array<{ start: number; end: number }> = [];
     const echoStats: string[] = [];
@@ -259,20 +252,21 @@ describe('the echo test room: speakers in auto duplex, the real canceller, the f
     const first = mic.say(clips[0]!); // the first command
     said.push({ start: first + onsetOf(clips[0]!), end: first + clips[0]!.length });
     for (let cycle = 1; cycle <= CYCLES; cycle++) {
-      const playing = () => (player!.isPlaying && replyStarts() > 0 ? true : undefined);
-      if (!(await until(`reply ${cycle} playing`, playing, 8_000).catch(() => false))) {
+      const playing = () => player!.isPlaying && replyStarts() > 0;
+      if (
+        !(await until(playing, 8_000).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         // The last utterance was not heard, so nothing answers: a new command (not counted).
         const again = mic.say(clips[0]!);
         said.push({ start: again + onsetOf(clips[0]!), end: again + clips[0]!.length });
-        await until(`reply ${cycle} playing after a new command`, playing, 15_000);
+        await until(playing, 15_000);
       }
       const replyAt = mic.nextSample;
       // 1.5 s of the reply with no one talking, in stream time.
-      await until(
-        `${ECHO_ONLY_MS} ms into reply ${cycle}`,
-        () => (mic.nextSample - replyAt >= (ECHO_ONLY_MS * MIC_SAMPLE_RATE) / 1000 ? true : undefined),
-        10_000,
-      );
+      await until(() => mic.nextSample - replyAt >= (ECHO_ONLY_MS * MIC_SAMPLE_RATE) / 1000, 10_000);
       // The user talks over it; the utterance is also the next command.
       const clip = clips[cycle]!;
       const at = mic.say(clip);
@@ -282,17 +276,14 @@ describe('the echo test room: speakers in auto duplex, the real canceller, the f
       echoStats.push(
         stats ? `delay ${stats.delayMs} ms, ERLE ${stats.erleDb?.toFixed(1)} dB, ${stats.meanProcessMs.toFixed(1)} ms per frame` : '',
       );
-      await until(`the end of utterance ${cycle}`, () => (mic.nextSample >= at + clip.length ? true : undefined), 10_000);
+      await until(() => mic.nextSample >= at + clip.length, 10_000); // the end of the utterance
       // Its reply: the player stops (interrupted) or plays out, then the next one starts.
-      await until(`reply ${cycle} to stop`, () => (player!.isPlaying ? undefined : true), 15_000);
+      await until(() => !player!.isPlaying, 15_000);
     }
     // Every speech_started the server sent, placed in the room's stream time: the session's stream time 0
     // is the first frame it was sent, and every frame since was sent (checked below).
-    await until(
-      'the server to hear the last utterance',
-      () => (connection.appendedBytes >= (mic.nextSample - sent[0]! * 16) * 3 ? true : undefined),
-      10_000,
-    ).catch(() => undefined);
+    // The server has heard the last utterance.
+    await until(() => connection.appendedBytes >= (mic.nextSample - sent[0]! * 16) * 3, 10_000).catch(() => undefined);
     const onsets = server.log
       .filter((e) => e.event.type === 'input_audio_buffer.speech_started')
       .map((e) => ((sent[0]! + Number(e.event.audio_start_ms) + PREFIX_PADDING_MS) * MIC_SAMPLE_RATE) / 1000);

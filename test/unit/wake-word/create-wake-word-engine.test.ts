@@ -9,7 +9,7 @@ import {
   type ListeningSettings,
 } from '../../../main/wake-word/create-wake-word-engine.js';
 import { OpenWakeWordEngine } from '../../../main/wake-word/open-wake-word-engine.js';
-import type { OpenWakeWordEngineOptions } from '../../../main/wake-word/open-wake-word-engine.js';
+import type { OpenWakeWordEngineOptions } from '../../../main/wake-word/open-wake-word-options.js';
 import type { PorcupineEngineOptions } from '../../../main/wake-word/porcupine-wake-word-engine.js';
 import type { WakeWordEngine } from '../../../main/wake-word/wake-word-engine.js';
 import { FakeWakeWordEngine } from '../../fakes/fake-wake-word-engine.js';

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenWakeWordEngine, type OpenWakeWordEngine } from '../../../main/wake-word/open-wake-word-engine.js';
 import {
   BUILT_IN_OPEN_WAKE_WORD_MODELS,
-  createOpenWakeWordEngine,
   labelFromModelFile,
-  type OpenWakeWordEngine,
-} from '../../../main/wake-word/open-wake-word-engine.js';
+  type OpenWakeWordEngineOptions,
+} from '../../../main/wake-word/open-wake-word-options.js';
+import { concatInt16 } from '../../../main/audio/pcm.js';
 import { ConfigError } from '../../../main/util/errors.js';
 import {
   FRAME,
@@ -51,6 +52,16 @@ function runFile(engine: OpenWakeWordEngine, id: string, samples: Int16Array): F
     if (detection) detections.push({ ...detection, atMs: (i + 1) * FRAME_MS });
   });
   return { id, detections, maxScore, busyMs };
+}
+
+/** Creates an engine for one test and disposes of it afterwards. */
+async function withEngine(options: OpenWakeWordEngineOptions, use: (engine: OpenWakeWordEngine) => Promise<void>): Promise<void> {
+  const engine = await createOpenWakeWordEngine(options);
+  try {
+    await use(engine);
+  } finally {
+    engine.dispose();
+  }
 }
 
 // CPU-bound work (45 utterances per test at most), given room for a loaded 2-core machine.
@@ -171,50 +182,37 @@ describe('OpenWakeWordEngine on espeak-ng speech', { timeout: 240_000 }, () => {
   });
 
   it('fires once per utterance even with debounce off (the keyword re-arms only after its score drops)', async () => {
-    const noDebounce = await createOpenWakeWordEngine({ keywords: [{ model: 'hey_jarvis' }], debounceMs: 0 });
-    try {
+    await withEngine({ keywords: [{ model: 'hey_jarvis' }], debounceMs: 0 }, async (noDebounce) => {
       for (const u of [...positives, ...runOn]) {
         const r = runFile(noDebounce, u.id, audio.get(u.id)!);
         expect(r.detections.length, u.id).toBeLessThanOrEqual(1);
       }
       // Two utterances 1 s apart: the second fires again once the score has dropped in between.
       const one = audio.get('wake-en-us-160')!;
-      const twice = new Int16Array(one.length * 2);
-      twice.set(one);
-      twice.set(one, one.length);
+      const twice = concatInt16([one, one]);
       expect(runFile(noDebounce, 'twice', twice).detections).toHaveLength(2);
       // With the default debounce (1.5 s) the same two utterances fire twice too (they are > 1.5 s apart) …
       expect(runFile(engine, 'twice', twice).detections).toHaveLength(2);
-    } finally {
-      noDebounce.dispose();
-    }
+    });
   });
 
   it('debounceMs suppresses a second utterance inside the window', async () => {
-    const longDebounce = await createOpenWakeWordEngine({ keywords: [{ model: 'hey_jarvis' }], debounceMs: 10_000 });
-    try {
+    await withEngine({ keywords: [{ model: 'hey_jarvis' }], debounceMs: 10_000 }, async (longDebounce) => {
       const one = audio.get('wake-en-us-160')!;
-      const twice = new Int16Array(one.length * 2);
-      twice.set(one);
-      twice.set(one, one.length);
+      const twice = concatInt16([one, one]);
       expect(runFile(longDebounce, 'twice', twice).detections).toHaveLength(1);
-    } finally {
-      longDebounce.dispose();
-    }
+    });
   });
 
   it('patienceFrames delays the detection by whole 80 ms steps', async () => {
-    const patient = await createOpenWakeWordEngine({ keywords: [{ model: 'hey_jarvis' }], patienceFrames: 3 });
-    try {
+    await withEngine({ keywords: [{ model: 'hey_jarvis' }], patienceFrames: 3 }, async (patient) => {
       const samples = audio.get('wake-en-us-160')!;
       const fast = runFile(engine, 'p1', samples).detections[0];
       const slow = runFile(patient, 'p3', samples).detections[0];
       expect(fast).toBeDefined();
       expect(slow).toBeDefined();
       expect(slow!.atMs - fast!.atMs).toBeGreaterThanOrEqual(2 * 80 - FRAME_MS);
-    } finally {
-      patient.dispose();
-    }
+    });
   });
 
   it('is deterministic: the same audio after reset() gives the same scores', () => {
@@ -224,40 +222,40 @@ describe('OpenWakeWordEngine on espeak-ng speech', { timeout: 240_000 }, () => {
   });
 
   it('labels the built-in keywords and tells them apart', async () => {
-    const multi = await createOpenWakeWordEngine({
-      keywords: [{ model: 'hey_jarvis' }, { model: 'alexa' }, { model: 'hey_mycroft' }, { model: 'hey_rhasspy', threshold: 0.6 }],
-    });
-    try {
-      expect(multi.keywords).toEqual(['hey jarvis', 'alexa', 'hey mycroft', 'hey rhasspy']);
-      expect(multi.frameLength).toBe(512);
-      expect(multi.sampleRate).toBe(16_000);
-      const alexa = await synthesize(dir, { id: 'alexa', text: 'alexa', voice: 'en-us', speed: 150 });
-      const alexaResult = runFile(multi, 'alexa', alexa);
-      expect(alexaResult.detections.map((d) => d.keyword)).toEqual(['alexa']);
-      expect(alexaResult.detections[0]!.score).toBeGreaterThanOrEqual(0.5);
-      expect(alexaResult.detections[0]!.score).toBeLessThanOrEqual(1);
-      const jarvis = runFile(multi, 'jarvis', audio.get('wake-en-gb-160')!);
-      expect(jarvis.detections.map((d) => d.keyword)).toEqual(['hey jarvis']);
-    } finally {
-      multi.dispose();
-    }
+    await withEngine(
+      {
+        keywords: [{ model: 'hey_jarvis' }, { model: 'alexa' }, { model: 'hey_mycroft' }, { model: 'hey_rhasspy', threshold: 0.6 }],
+      },
+      async (multi) => {
+        expect(multi.keywords).toEqual(['hey jarvis', 'alexa', 'hey mycroft', 'hey rhasspy']);
+        expect(multi.frameLength).toBe(512);
+        expect(multi.sampleRate).toBe(16_000);
+        const alexa = await synthesize(dir, { id: 'alexa', text: 'alexa', voice: 'en-us', speed: 150 });
+        const alexaResult = runFile(multi, 'alexa', alexa);
+        expect(alexaResult.detections.map((d) => d.keyword)).toEqual(['alexa']);
+        expect(alexaResult.detections[0]!.score).toBeGreaterThanOrEqual(0.5);
+        expect(alexaResult.detections[0]!.score).toBeLessThanOrEqual(1);
+        const jarvis = runFile(multi, 'jarvis', audio.get('wake-en-gb-160')!);
+        expect(jarvis.detections.map((d) => d.keyword)).toEqual(['hey jarvis']);
+      },
+    );
   });
 
   it('takes a custom model by path, labelled from its file name or the given label', async () => {
     const custom = path.join(dir, 'my_word_v0.2.onnx');
     await copyFile(path.join(MODELS_DIR, BUILT_IN_OPEN_WAKE_WORD_MODELS.hey_jarvis.file), custom);
     expect(labelFromModelFile(custom)).toBe('my word');
-    const byPath = await createOpenWakeWordEngine({
-      keywords: [{ model: custom }, { model: custom, label: 'computer' }],
-    });
-    try {
-      expect(byPath.keywords).toEqual(['my word', 'computer']);
-      // Both keywords use the same model, so both fire, one per process() call (the higher score first).
-      const r = runFile(byPath, 'custom', audio.get('wake-en-us-130')!);
-      expect(r.detections.map((d) => d.keyword).sort()).toEqual(['computer', 'my word']);
-    } finally {
-      byPath.dispose();
-    }
+    await withEngine(
+      {
+        keywords: [{ model: custom }, { model: custom, label: 'computer' }],
+      },
+      async (byPath) => {
+        expect(byPath.keywords).toEqual(['my word', 'computer']);
+        // Both keywords use the same model, so both fire, one per process() call (the higher score first).
+        const r = runFile(byPath, 'custom', audio.get('wake-en-us-130')!);
+        expect(r.detections.map((d) => d.keyword).sort()).toEqual(['computer', 'my word']);
+      },
+    );
   });
 });
 
