@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { ConfigError, toAssistantError, type AssistantError } from '../util/errors.js';
-import { configureLogging, createLogger } from '../util/logger.js';
+import { configureLogging } from '../util/logger.js';
 import type { EventChannel, EventChannels, PublicSettings } from '../../preload/contract/channels.js';
-import type { AssistantFullState, EchoSelfTestResult, StatusView } from '../../preload/contract/types.js';
+import type { AssistantFullState, StatusView } from '../../preload/contract/types.js';
 import type { InvokeResult } from '../../preload/contract/wire-error.js';
 import type { Settings } from '../../preload/contract/settings-schema.js';
 import type { MicSource } from '../audio/mic-source.js';
@@ -23,19 +23,18 @@ import { createAppHandlers, invokeHandler, type AppHandlers } from './app-handle
 import type { AppPaths } from './app-paths.js';
 import { AudioOutputs } from './audio-outputs.js';
 import { createAssistant, retiringModelNotice, type Assistant } from './compose.js';
-import { ConversationMics, type PageMic } from './conversation-mics.js';
+import { ConversationMics } from './conversation-mics.js';
+import { PageMics, type PageMicRegistration } from './page-mics.js';
 import type { EchoEngine } from './echo-control.js';
-import { runEchoSelfTest } from './echo-self-test.js';
+import { AppEchoSelfTest } from './echo-self-test.js';
 import { HomeConnection } from './home-connection.js';
 import { hasOpenAIKey, picovoiceKey, secretsLeftBehind } from './key-policy.js';
 import { ListeningInputs } from './listening-inputs.js';
-import { applySettingsChange, openAIChange } from './settings-application.js';
+import { applySettingsChange, SessionRenewal } from './settings-application.js';
 import { JsonFileSettingsStore } from './settings-store.js';
 import { SwitchableMicSource } from './switchable-mic-source.js';
 import { UiProjection } from './ui-projection.js';
 import { UiStateStore } from './ui-state-store.js';
-
-const log = createLogger('app');
 
 export type StartAssistantAppOptions = {
   paths: AppPaths;
@@ -67,8 +66,10 @@ type Parts = {
   mic: SwitchableMicSource;
   /** The machine's microphone and web pages' ones, one conversation at a time. */
   mics: ConversationMics;
+  pageMics: PageMics;
   outputs: AudioOutputs;
   inputs: ListeningInputs;
+  renewal: SessionRenewal;
   handlers: AppHandlers;
 };
 
@@ -87,13 +88,9 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   readonly kiosk: boolean;
   #settings: Settings;
   #parts!: Parts;
-  #pageMicsByDevice = new Map<string, PageMic[]>();
   readonly #ui: UiProjection;
   readonly #uiState: UiStateStore;
-  /** The model, voice or server changed mid-conversation: a new session once the assistant rests. */
-  #renewAtRest = false;
   #loadIssues: PublicSettings['loadIssues'] = [];
-  #echoTestRunning = false;
   readonly #options: StartAssistantAppOptions;
   readonly #clock: Clock;
 
@@ -183,31 +180,8 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
    * wake word there takes the conversation when the assistant rests (the reply then plays on that
    * page's output, `output()`), and is answered `onBusy(owner)` while another device has it.
    */
-  addPageMic(page: {
-    deviceId: string;
-    label: string;
-    mic: MicSource;
-    onBusy: (owner: string) => void;
-    output: () => Player | undefined;
-  }): () => void {
-    const entry: PageMic = {
-      label: page.label,
-      mic: page.mic,
-      onBusy: page.onBusy,
-      onClaim: () => {
-        const output = page.output();
-        if (output) this.#parts.outputs.router.prefer(output);
-      },
-    };
-    const remove = this.#parts.mics.addPage(entry);
-    const list = this.#pageMicsByDevice.get(page.deviceId) ?? [];
-    this.#pageMicsByDevice.set(page.deviceId, [...list, entry]);
-    return () => {
-      remove();
-      const rest = (this.#pageMicsByDevice.get(page.deviceId) ?? []).filter((e) => e !== entry);
-      if (rest.length > 0) this.#pageMicsByDevice.set(page.deviceId, rest);
-      else this.#pageMicsByDevice.delete(page.deviceId);
-    };
+  addPageMic(page: PageMicRegistration): () => void {
+    return this.#parts.pageMics.add(page);
   }
 
   /**
@@ -215,8 +189,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
    * microphone (its newest page) takes the conversation about to start, unless another device has one.
    */
   claimMicForDevice(deviceId: string): void {
-    const newest = this.#pageMicsByDevice.get(deviceId)?.at(-1);
-    if (newest && isResting(this.controller.state)) this.#parts.mics.claim(newest);
+    if (isResting(this.controller.state)) this.#parts.pageMics.claimFor(deviceId);
   }
 
   /** Web pages whose microphone is on (logs and tests). */
@@ -291,8 +264,9 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       globalShortcut: this.#options.globalShortcut,
       pushToTalkEnvironment: this.#options.pushToTalkEnvironment,
     });
-    const handlers = createAppHandlers(this.#handlerDeps(assistant));
-    this.#parts = { assistant, mic, mics, outputs, inputs, handlers };
+    const handlers = createAppHandlers(this.#handlerDeps(assistant, outputs));
+    const renewal = new SessionRenewal(assistant.controller, assistant.session);
+    this.#parts = { assistant, mic, mics, pageMics: new PageMics(mics, outputs.router), outputs, inputs, renewal, handlers };
     this.#wireEvents();
     if (this.#settings.listening.muted) await assistant.controller.setMuted(true);
     await assistant.controller.start().catch((error: unknown) => this.#ui.reportError(toAssistantError(error, 'mic')));
@@ -305,8 +279,19 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   }
 
   /** What the IPC handlers may use of the app: named here, not reached into. */
-  #handlerDeps(assistant: Assistant): Parameters<typeof createAppHandlers>[0] {
+  #handlerDeps(assistant: Assistant, outputs: AudioOutputs): Parameters<typeof createAppHandlers>[0] {
     const ui = this.#ui;
+    const echoTest = new AppEchoSelfTest({
+      echo: assistant.echo,
+      mic: assistant.mic,
+      player: outputs.router,
+      clock: this.#clock,
+      resting: () => isResting(assistant.controller.state),
+      store: async (result) => {
+        const saved = await this.settingsStore.save({ ...this.#settings, listening: { ...this.#settings.listening, echoTest: result } });
+        if (saved.ok) await this.#applySettings(saved.settings);
+      },
+    });
     return {
       settings: () => this.#settings,
       settingsStore: this.settingsStore,
@@ -321,7 +306,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
       startConversation: (source) => this.startConversation(source),
       stopConversation: () => this.stopConversation(),
       setMuted: (muted) => this.setMuted(muted),
-      runEchoSelfTest: () => this.#runEchoSelfTest(),
+      runEchoSelfTest: () => echoTest.run(),
       clearTranscript: () => ui.clearTranscript(),
       highlight: (entityIds) => ui.highlight(entityIds),
       reportError: (error: AssistantError) => ui.reportError(error),
@@ -356,7 +341,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   /** Applies validated settings: every part that changed is reconfigured in place. */
   async #applySettings(next: Settings): Promise<void> {
     const previous = this.#settings;
-    const { assistant, mic, inputs } = this.#parts;
+    const { assistant, mic, inputs, renewal } = this.#parts;
     this.#settings = next;
     for (const notice of secretsLeftBehind(this.secrets, previous, next)) this.#ui.reportError(notice);
     this.#ui.refreshOpenAIStatus();
@@ -367,9 +352,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
         assistant.controller.setTimeouts(s.conversation.followUpSeconds * 1000, s.conversation.idleTimeoutSeconds * 1000),
       openai: (before, after) => {
         if (before.openai.model !== after.openai.model) this.#noticeRetiringModel(after.openai.model);
-        if (openAIChange(before, after) === 'apply-in-place') assistant.session.applyConfig();
-        else if (isResting(assistant.controller.state)) void assistant.session.close();
-        else this.#renewAtRest = true;
+        renewal.openaiChanged(before, after);
       },
       micDevice: () => mic.replace(this.#createMic()),
       muted: async (muted) => {
@@ -395,53 +378,14 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     this.#ui.emitStatus();
   }
 
-  /**
-   * The echo self-test: plays the test signal through the current output, records the raw
-   * microphone, measures, stores the result in the settings and answers with it (errors as data).
-   */
-  async #runEchoSelfTest(): Promise<EchoSelfTestResult> {
-    const { echo, mic, controller } = this.#parts.assistant;
-    const player = this.#parts.outputs.router;
-    const engine = echo.engine?.selfTest;
-    if (!engine) return { ok: false, failure: 'unavailable', message: 'Echo cancellation is not part of this build.' };
-    if (this.#echoTestRunning) return { ok: false, failure: 'busy', message: 'An echo test is already running.' };
-    if (!isResting(controller.state) || player.isPlaying)
-      return { ok: false, failure: 'conversation-running', message: 'A conversation is running: test the echo once it has ended.' };
-    this.#echoTestRunning = true;
-    echo.suspend();
-    try {
-      const run = await runEchoSelfTest({
-        mic,
-        player,
-        clock: this.#clock,
-        signal: engine.signal(),
-        measure: (played, recorded) => engine.measure(played, recorded),
-      });
-      if (!run.ok) return { ok: false, failure: run.failure, message: run.message };
-      const result = { ...run.measurement, at: new Date().toISOString() };
-      log.info({ result }, 'echo self-test');
-      const saved = await this.settingsStore.save({ ...this.#settings, listening: { ...this.#settings.listening, echoTest: result } });
-      if (saved.ok) await this.#applySettings(saved.settings);
-      echo.setDelayHint(result.delayMs);
-      echo.resume();
-      return { ok: true, result, duplex: echo.current().mode };
-    } finally {
-      echo.resume();
-      this.#echoTestRunning = false;
-    }
-  }
-
   // --- events -------------------------------------------------------------------------------
 
   #wireEvents(): void {
-    const { assistant, mics, inputs } = this.#parts;
+    const { assistant, mics, inputs, renewal } = this.#parts;
     const { controller, session } = assistant;
     controller.on('state', (state) => {
       if (isResting(state)) mics.release();
-      if (this.#renewAtRest && isResting(state)) {
-        this.#renewAtRest = false;
-        void session.close();
-      }
+      renewal.stateChanged(state);
       inputs.stateChanged(state);
     });
     this.#ui.follow(controller, session);

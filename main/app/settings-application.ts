@@ -1,4 +1,7 @@
 import type { Settings } from '../../preload/contract/settings-schema.js';
+import type { VoiceSession } from '../realtime/voice-session.js';
+import { isResting, type AssistantState } from './assistant-machine.js';
+import type { AssistantController } from './assistant-controller.js';
 
 /** What the app reconfigures in place when a part of the settings changed. */
 export type SettingsTargets = {
@@ -38,10 +41,30 @@ export async function applySettingsChange(previous: Settings, next: Settings, ta
  * session keeps its settings: a session.update with another voice would be refused). Any other
  * OpenAI setting is applied to the open session.
  */
-export function openAIChange(previous: Settings, next: Settings): 'apply-in-place' | 'new-session' {
-  const needsNewSession =
-    previous.openai.model !== next.openai.model ||
-    previous.openai.voice !== next.openai.voice ||
-    previous.openai.realtimeUrl !== next.openai.realtimeUrl;
-  return needsNewSession ? 'new-session' : 'apply-in-place';
+export class SessionRenewal {
+  /** The model, voice or server changed mid-conversation: a new session once the assistant rests. */
+  #renewAtRest = false;
+  readonly #controller: AssistantController;
+  readonly #session: VoiceSession;
+
+  constructor(controller: AssistantController, session: VoiceSession) {
+    this.#controller = controller;
+    this.#session = session;
+  }
+
+  stateChanged(state: AssistantState): void {
+    if (!this.#renewAtRest || !isResting(state)) return;
+    this.#renewAtRest = false;
+    void this.#session.close();
+  }
+
+  openaiChanged(previous: Settings, next: Settings): void {
+    const needsNewSession =
+      previous.openai.model !== next.openai.model ||
+      previous.openai.voice !== next.openai.voice ||
+      previous.openai.realtimeUrl !== next.openai.realtimeUrl;
+    if (!needsNewSession) this.#session.applyConfig();
+    else if (isResting(this.#controller.state)) void this.#session.close();
+    else this.#renewAtRest = true;
+  }
 }
