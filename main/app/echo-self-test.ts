@@ -140,12 +140,9 @@ export function placeOnTimeline(pieces: readonly PlayedAudio[], startMs: number,
   return out;
 }
 
-export type AppEchoSelfTestDeps = {
+/** The engine's raw microphone (its canceller suspended during the test), the current output and the clock, as for a run. */
+export type AppEchoSelfTestDeps = Pick<EchoSelfTestDeps, 'mic' | 'player' | 'clock'> & {
   echo: EchoControl;
-  /** The raw microphone (the engine's, echo-cancelled when the canceller runs: suspended during the test). */
-  mic: MicSource;
-  player: Player;
-  clock: Clock;
   /** No conversation is running. */
   resting: () => boolean;
   /** Stores the result in the settings and applies them. */
