@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -8,70 +7,36 @@ import type { EventChannel, EventChannels, PublicSettings } from '../../preload/
 import type { AssistantFullState, StatusView } from '../../preload/contract/types.js';
 import type { InvokeResult } from '../../preload/contract/wire-error.js';
 import type { Settings } from '../../preload/contract/settings-schema.js';
-import type { MicSource } from '../audio/mic-source.js';
 import type { Player } from '../audio/player.js';
 import type { PlayerPort } from '../audio/renderer-player.js';
-import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
-import type { RealtimeTransport } from '../realtime/realtime-transport.js';
 import { BoundSecrets } from '../secrets/bound-secrets.js';
 import { EncryptedFileSecretStore } from '../secrets/encrypted-file-secret-store.js';
 import type { SecretCipher } from '../secrets/secret-cipher.js';
-import type { PushToTalkEnvironment } from '../push-to-talk/push-to-talk.js';
-import type { GlobalShortcutLike } from '../push-to-talk/global-shortcut-key-hook.js';
 import { isResting } from './assistant-machine.js';
 import { createAppHandlers, invokeHandler, type AppHandlers } from './app-handlers.js';
 import type { AppPaths } from './app-paths.js';
-import { AudioOutputs } from './audio-outputs.js';
-import { createAssistant, retiringModelNotice, type Assistant } from './compose.js';
-import { ConversationMics } from './conversation-mics.js';
-import { PageMics, type PageMicRegistration } from './page-mics.js';
-import type { EchoEngine } from './echo-control.js';
+import type { AudioOutputs } from './audio-outputs.js';
+import { retiringModelNotice, type Assistant } from './compose.js';
+import { assembleAppParts, type AppParts, type AppSeams } from './app-parts.js';
+import type { PageMicRegistration } from './page-mics.js';
 import { AppEchoSelfTest } from './echo-self-test.js';
 import { HomeConnection } from './home-connection.js';
-import { hasOpenAIKey, picovoiceKey, secretsLeftBehind } from './key-policy.js';
-import { ListeningInputs } from './listening-inputs.js';
-import { applySettingsChange, SessionRenewal } from './settings-application.js';
+import { hasOpenAIKey, secretsLeftBehind } from './key-policy.js';
+import { applySettingsChange } from './settings-application.js';
 import { JsonFileSettingsStore } from './settings-store.js';
-import { SwitchableMicSource } from './switchable-mic-source.js';
 import { UiProjection } from './ui-projection.js';
 import { UiStateStore } from './ui-state-store.js';
 
-export type StartAssistantAppOptions = {
+export type StartAssistantAppOptions = AppSeams & {
   paths: AppPaths;
   secretCipher: SecretCipher;
   kiosk?: boolean;
-  /** Electron's globalShortcut, for the push-to-talk hotkey (absent in plain Node). */
-  globalShortcut?: GlobalShortcutLike;
-  pushToTalkEnvironment?: PushToTalkEnvironment;
   env?: NodeJS.ProcessEnv;
-  clock?: Clock;
-  /** Seams for tests and web mode: */
-  createMic?: (deviceName: string | null) => MicSource;
-  transport?: RealtimeTransport;
-  /** Plays when no window or web client is attached. Default: the sound card. */
-  fallbackPlayer?: Player;
-  wakeWord?: 'settings' | 'off';
-  /** The built wake-word worker (tests running from TypeScript source pass out/main/wake-word/wake-word-worker.js). */
-  wakeWordWorkerEntry?: string | URL;
-  pushToTalk?: 'settings' | 'off';
-  /** The echo canceller and self-test (default: the build's; null: none). */
-  echoEngine?: EchoEngine | null;
 };
 
 export type AppEvents = { event: [channel: EventChannel, payload: EventChannels[EventChannel]] };
 
-/** The engine and the parts around it, assembled once at start. */
-type Parts = {
-  assistant: Assistant;
-  mic: SwitchableMicSource;
-  /** The machine's microphone and web pages' ones, one conversation at a time. */
-  mics: ConversationMics;
-  pageMics: PageMics;
-  outputs: AudioOutputs;
-  inputs: ListeningInputs;
-  renewal: SessionRenewal;
-  handlers: AppHandlers;
-};
+type Parts = AppParts & { handlers: AppHandlers };
 
 /**
  * The whole assistant in the main process, for every host (Electron shell, web mode): a facade over
@@ -230,43 +195,16 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
 
   async #start(): Promise<void> {
     this.#ui.onboarded = (await this.#uiState.load()).onboardingComplete;
-    const outputs = await AudioOutputs.create({
-      ...(this.#options.fallbackPlayer ? { fallback: this.#options.fallbackPlayer } : {}),
+    const parts = await assembleAppParts({
+      seams: this.#options,
       clock: this.#clock,
-      interrupt: () => this.session.interrupt(),
-    });
-    const mic = new SwitchableMicSource(this.#createMic());
-    const mics = new ConversationMics({
-      machine: mic,
-      machineLabel: `this computer (${hostname()})`,
-      busy: () => (this.#parts ? !isResting(this.controller.state) : false),
-      createDetector: async () => (this.#parts ? this.#parts.inputs.startPageWakeWord() : null),
-    });
-    const assistant = await createAssistant({
       settings: () => this.#settings,
-      apiKeyFor: (url) => this.secrets.forConnection('openai', url) ?? '',
-      mic: mics,
-      player: outputs.router,
-      ...(this.#options.transport ? { transport: this.#options.transport } : {}),
-      ...(this.#options.echoEngine !== undefined ? { echoEngine: this.#options.echoEngine } : {}),
-      home: { tools: this.home.tools, instructions: this.home.instructions, onContextChanged: (l) => this.home.on('context', l) },
-      ...(this.#options.clock ? { clock: this.#options.clock } : {}),
-    });
-    const inputs = new ListeningInputs({
-      settings: () => this.#settings,
-      picovoiceKey: () => picovoiceKey(this.secrets),
-      mics,
-      controller: assistant.controller,
+      secrets: this.secrets,
+      home: this.home,
       report: (notice) => this.#ui.reportError(notice),
-      wakeWord: this.#options.wakeWord,
-      wakeWordWorkerEntry: this.#options.wakeWordWorkerEntry,
-      pushToTalk: this.#options.pushToTalk,
-      globalShortcut: this.#options.globalShortcut,
-      pushToTalkEnvironment: this.#options.pushToTalkEnvironment,
     });
-    const handlers = createAppHandlers(this.#handlerDeps(assistant, outputs));
-    const renewal = new SessionRenewal(assistant.controller, assistant.session);
-    this.#parts = { assistant, mic, mics, pageMics: new PageMics(mics, outputs.router), outputs, inputs, renewal, handlers };
+    this.#parts = { ...parts, handlers: createAppHandlers(this.#handlerDeps(parts.assistant, parts.outputs)) };
+    const { assistant, inputs } = parts;
     this.#wireEvents();
     if (this.#settings.listening.muted) await assistant.controller.setMuted(true);
     await assistant.controller.start().catch((error: unknown) => this.#ui.reportError(toAssistantError(error, 'mic')));
@@ -325,13 +263,6 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
     if (notice) this.#ui.reportError(notice);
   }
 
-  #createMic(): MicSource {
-    const device = this.#settings.listening.micDevice || null;
-    return this.#options.createMic
-      ? this.#options.createMic(device)
-      : new PvRecorderMicSource({ deviceName: device, fallbackToDefault: true });
-  }
-
   // --- settings -----------------------------------------------------------------------------
 
   async #publicSettings(): Promise<PublicSettings> {
@@ -341,7 +272,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
   /** Applies validated settings: every part that changed is reconfigured in place. */
   async #applySettings(next: Settings): Promise<void> {
     const previous = this.#settings;
-    const { assistant, mic, inputs, renewal } = this.#parts;
+    const { assistant, inputs, renewal } = this.#parts;
     this.#settings = next;
     for (const notice of secretsLeftBehind(this.secrets, previous, next)) this.#ui.reportError(notice);
     this.#ui.refreshOpenAIStatus();
@@ -354,7 +285,7 @@ export class AssistantApp extends TypedEmitter<AppEvents> {
         if (before.openai.model !== after.openai.model) this.#noticeRetiringModel(after.openai.model);
         renewal.openaiChanged(before, after);
       },
-      micDevice: () => mic.replace(this.#createMic()),
+      micDevice: () => this.#parts.replaceMic(),
       muted: async (muted) => {
         if (muted !== this.muted) await this.setMuted(muted);
       },
