@@ -11,6 +11,7 @@
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { MIC_FRAME_MS, MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicSource, type PcmFrame } from '../audio/mic-source.js';
 import { PLAYER_SAMPLE_RATE, type Player } from '../audio/player.js';
+import { concatInt16 } from '../audio/pcm.js';
 import type { EchoPathMeasurement, PlayedAudio } from '../audio/echo/echo-types.js';
 import type { EchoSelfTestFailure, EchoSelfTestResult } from '../../preload/contract/types.js';
 import type { EchoTestResult } from '../../preload/contract/settings-schema.js';
@@ -105,23 +106,13 @@ export async function runEchoSelfTest(deps: EchoSelfTestDeps): Promise<EchoSelfT
     for (const off of offs) off();
     for (const timer of timers) clock.clearTimeout(timer);
   }
-  const recording = concat(frames, recorded);
+  const recording = concatInt16(frames);
   const reference = placeOnTimeline(played, firstTimestampMs + offsetMs, Math.ceil((recorded * PLAYER_SAMPLE_RATE) / MIC_SAMPLE_RATE));
   try {
     return { ok: true, measurement: await deps.measure(reference, recording) };
   } catch (error) {
     return { ok: false, failure: 'failed', message: `The echo could not be measured: ${(error as Error).message}` };
   }
-}
-
-function concat(chunks: Int16Array[], length: number): Int16Array {
-  const out = new Int16Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 /** The played pieces at their clock times, relative to `startMs`, in a 24 kHz buffer of `length` samples (silence elsewhere). */
