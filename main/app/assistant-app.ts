@@ -40,11 +40,12 @@ type Parts = AppParts & { handlers: AppHandlers };
 
 /**
  * The whole assistant in the main process, for every host (Electron shell, web mode): a facade over
- * the engine (compose.ts) and the parts around it — settings and secrets (key-policy.ts,
- * settings-application.ts), the microphones (conversation-mics.ts), wake word and push-to-talk
- * (listening-inputs.ts), audio outputs (audio-outputs.ts), Home Assistant (home-connection.ts) and the
- * projections the UI draws (ui-projection.ts). One method per IPC channel (`invoke`), events for the
- * UI (`event`).
+ * the engine (compose.ts) and the parts built around it (app-parts.ts: microphones, page microphones,
+ * audio outputs, wake word and push-to-talk, session renewal). It owns the settings and secrets
+ * (key-policy.ts decides which key goes where, settings-application.ts what a change restarts), Home
+ * Assistant (home-connection.ts) and the projections the UI draws (ui-projection.ts). One method per
+ * IPC channel (`invoke`, through app-handlers.ts with an explicit dependency list), events for the UI
+ * (`event`).
  */
 export class AssistantApp extends TypedEmitter<AppEvents> {
   readonly settingsStore: JsonFileSettingsStore;
