@@ -1,14 +1,18 @@
-import type { InvokeChannels, SettingsPatch } from '../../preload/contract/channels.js';
-import type { ConnectionTestResult, EntityAction, SecretKind } from '../../preload/contract/types.js';
-import { AppError, toAssistantError } from '../util/errors.js';
+import { isInvokeChannel, type InvokeChannels, type PublicSettings, type SettingsPatch } from '../../preload/contract/channels.js';
+import { INVOKE_ARGUMENTS } from '../../preload/contract/schemas.js';
+import type { Settings } from '../../preload/contract/settings-schema.js';
+import type { AssistantFullState, EchoSelfTestResult, EntityAction, SecretKind } from '../../preload/contract/types.js';
+import type { InvokeResult } from '../../preload/contract/wire-error.js';
+import { AppError, ConfigError, toAssistantError, type AssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import { originOf } from '../util/url-origin.js';
-import { PICOVOICE_SERVER, serverFor } from '../secrets/bound-secrets.js';
+import type { BoundSecrets } from '../secrets/bound-secrets.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
-import { connectHomeAssistant } from './home-assistant-integration.js';
 import { entityActionToTool } from '../home-assistant/entity-actions.js';
-import type { AssistantApp } from './assistant-app.js';
-import { checkOpenAIKey } from './openai-key-check.js';
+import type { AssistantController } from './assistant-controller.js';
+import type { HomeConnection } from './home-connection.js';
+import { checkNewSecret, serverForNewSecret, testHomeAssistant } from './key-policy.js';
+import type { SettingsStore } from './settings-store.js';
 
 const log = createLogger('app');
 
@@ -16,8 +20,65 @@ export type AppHandlers = {
   [K in keyof InvokeChannels]: (...args: Parameters<InvokeChannels[K]>) => Promise<ReturnType<InvokeChannels[K]>>;
 };
 
+/** Exactly what the handlers use of the app (AssistantApp builds it; tests may build their own). */
+export type AppHandlerDeps = {
+  settings(): Settings;
+  settingsStore: Pick<SettingsStore, 'save'>;
+  /** Validated settings are applied: every part that changed is reconfigured in place. */
+  applySettings(next: Settings): Promise<void>;
+  publicSettings(): Promise<PublicSettings>;
+  secrets: Pick<BoundSecrets, 'save' | 'delete' | 'status' | 'forConnection'>;
+  controller: Pick<AssistantController, 'sendText' | 'clearContext'>;
+  /** The registry every tool call runs through, the model's and the cards'. */
+  tools: Pick<ToolRegistry, 'run'>;
+  /** The session's count of user turns (a card press counts as its own turn only). */
+  userTurns(): number;
+  home: Pick<HomeConnection, 'cards' | 'tools' | 'reconfigure'>;
+  fullState(): AssistantFullState;
+  startConversation(source: 'menu' | 'shortcut' | 'button'): void;
+  stopConversation(): void;
+  setMuted(muted: boolean): Promise<void>;
+  runEchoSelfTest(): Promise<EchoSelfTestResult>;
+  clearTranscript(): void;
+  highlight(entityIds: readonly string[]): void;
+  reportError(error: AssistantError): void;
+  refreshOpenAIStatus(): void;
+  restartWakeWord(): Promise<void>;
+  completeOnboarding(): Promise<void>;
+};
+
+/**
+ * Runs an invoke channel with checked arguments; always an InvokeResult, never a throw. The channel
+ * is whatever a client sent: only the contract's own names count, not `constructor` or `toString`.
+ */
+export async function invokeHandler(handlers: AppHandlers, channel: unknown, args: unknown[]): Promise<InvokeResult<unknown>> {
+  if (!isInvokeChannel(channel))
+    return {
+      ok: false,
+      error: new AppError(`Unknown channel ${describeChannel(channel)}.`, { category: 'invalid_request', permanent: true }).toWire(),
+    };
+  const parsed = INVOKE_ARGUMENTS[channel].safeParse(args);
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((i) => i.message).join('; ');
+    return { ok: false, error: new ConfigError(`Invalid request for ${channel}: ${message}`, { category: 'invalid_request' }).toWire() };
+  }
+  try {
+    const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
+    return { ok: true, value: await handler(...(parsed.data as unknown[])) };
+  } catch (error) {
+    const assistantError = toAssistantError(error, 'app');
+    log.warn({ channel, err: assistantError }, 'invoke failed');
+    return { ok: false, error: assistantError.toWire() };
+  }
+}
+
+/** A client's channel for a message: never String() on an object, whose toString a client may have replaced. */
+function describeChannel(channel: unknown): string {
+  return typeof channel === 'string' ? channel : `(not a name: ${channel === null ? 'null' : typeof channel})`;
+}
+
 /** One handler per invoke channel; the mapped type makes a missing channel a compile error. */
-export function createAppHandlers(app: AssistantApp): AppHandlers {
+export function createAppHandlers(app: AppHandlerDeps): AppHandlers {
   return {
     'state:get': async () => app.fullState(),
     'conversation:start': async ({ source }) => app.startConversation(source),
@@ -33,7 +94,7 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
     'settings:get': async () => app.publicSettings(),
     'settings:update': async (patch) => {
       // The store validates the whole candidate and writes nothing when it has issues.
-      const saved = await app.settingsStore.save(mergePatch(app.settings, patch));
+      const saved = await app.settingsStore.save(mergePatch(app.settings(), patch));
       if (!saved.ok) return { ok: false, issues: saved.issues };
       await app.applySettings(saved.settings);
       return { ok: true, settings: await app.publicSettings() };
@@ -41,40 +102,22 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
     'secrets:set': async ({ kind, value, url }) => {
       const secret = value.trim();
       if (!secret) return { ok: false, message: 'The value is empty.' };
-      // The server this secret is for, chosen once: it is checked against this server and bound to it,
-      // whatever the settings say by the time the check answers.
-      const server = kind === 'picovoice' ? PICOVOICE_SERVER : url?.trim() || serverFor(kind, app.settings);
-      if (originOf(server) === null)
-        return {
-          ok: false,
-          message:
-            kind === 'home-assistant'
-              ? "Enter your Home Assistant's address first: the token is only ever sent to the server it is saved for."
-              : 'Enter a valid Realtime server address first: the key is only ever sent to the server it is saved for.',
-        };
-      let uncheckedReason: string | undefined;
-      if (kind === 'openai') {
-        const check = await checkOpenAIKey({ url: server, model: app.settings.openai.model, apiKey: secret });
-        if (!check.ok && (check.error.category === 'authentication' || check.error.category === 'authorization')) {
-          return { ok: false, message: check.error.message };
-        }
-        if (!check.ok) uncheckedReason = check.error.message;
-      } else if (kind === 'home-assistant') {
-        const test = await testHomeAssistant(app, server, secret);
-        if (!test.ok) return { ok: false, message: test.message };
-      }
-      await app.secrets.save(kind, secret, server);
+      const target = serverForNewSecret(kind, url, app.settings());
+      if ('message' in target) return { ok: false, message: target.message };
+      const check = await checkNewSecret(kind, target.server, secret, app.settings());
+      if (!check.ok) return { ok: false, message: check.message };
+      await app.secrets.save(kind, secret, target.server);
       afterSecretChanged(app, kind);
-      if (uncheckedReason !== undefined)
+      if (check.unchecked !== undefined)
         app.reportError(
-          new AppError(`Key saved, but it could not be checked: ${uncheckedReason}`, { category: 'connectivity', permanent: false }),
+          new AppError(`Key saved, but it could not be checked: ${check.unchecked}`, { category: 'connectivity', permanent: false }),
         );
-      return { ok: true, secrets: app.secrets.status(app.settings) };
+      return { ok: true, secrets: app.secrets.status(app.settings()) };
     },
     'secrets:delete': async ({ kind }) => {
       await app.secrets.delete(kind);
       afterSecretChanged(app, kind);
-      return app.secrets.status(app.settings);
+      return app.secrets.status(app.settings());
     },
     'ha:test-connection': async ({ url, token }) => {
       // The stored token is only ever sent to the server it was saved for.
@@ -84,7 +127,7 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
           ok: false,
           message: 'Enter a long-lived access token (Home Assistant: your profile → Security → Long-lived access tokens).',
         };
-      return testHomeAssistant(app, url, secret);
+      return testHomeAssistant(url, secret, app.settings());
     },
     'ha:entity-action': async (action) => performEntityAction(app, action),
     'onboarding:complete': async () => app.completeOnboarding(),
@@ -92,27 +135,14 @@ export function createAppHandlers(app: AssistantApp): AppHandlers {
 }
 
 /** What uses a secret picks up its new value, or its removal. */
-function afterSecretChanged(app: AssistantApp, kind: SecretKind): void {
+function afterSecretChanged(app: AppHandlerDeps, kind: SecretKind): void {
   if (kind === 'openai') app.refreshOpenAIStatus();
   else if (kind === 'home-assistant') void app.home.reconfigure();
   else void app.restartWakeWord();
 }
 
-async function testHomeAssistant(app: AssistantApp, url: string, token: string): Promise<ConnectionTestResult> {
-  try {
-    const integration = await connectHomeAssistant({ url: url.trim(), token, settings: () => app.settings });
-    try {
-      return { ok: true, version: integration.gateway.haVersion ?? 'unknown', entities: integration.entityCards().length };
-    } finally {
-      await integration.close();
-    }
-  } catch (error) {
-    return { ok: false, message: toAssistantError(error, 'home-assistant').message };
-  }
-}
-
 /** A card's action runs the same typed tool the model would use, with all its checks. */
-async function performEntityAction(app: AssistantApp, action: EntityAction): Promise<{ ok: boolean; message: string }> {
+async function performEntityAction(app: AppHandlerDeps, action: EntityAction): Promise<{ ok: boolean; message: string }> {
   const card = app.home.cards().find((c) => c.id === action.entityId);
   if (!card) return { ok: false, message: 'That device is not available.' };
   const invocation = entityActionToTool(action, card);
@@ -120,7 +150,7 @@ async function performEntityAction(app: AssistantApp, action: EntityAction): Pro
   if (!app.home.tools().some((t) => t.name === invocation.tool)) return { ok: false, message: 'Home Assistant is not connected.' };
   // Through the registry, like the model's calls: the same validation, time limit and error wrapping.
   // A card press is the user's own act, but only counts as this turn: it cannot confirm for the voice.
-  const result = await app.tools.run(invocation.tool, invocation.args, { callId: 'card', userTurn: app.session.userTurns });
+  const result = await app.tools.run(invocation.tool, invocation.args, { callId: 'card', userTurn: app.userTurns() });
   if (result.error) log.warn({ err: result.error }, 'card action failed');
   if (result.ok) app.highlight(result.entityIds.length > 0 ? result.entityIds : [card.id]);
   return summarize(result.value);

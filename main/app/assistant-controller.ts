@@ -1,3 +1,9 @@
+/*
+ * Longer than most files (about 410 lines) on purpose: it is one concept, the imperative shell of
+ * assistant-machine.ts, and every part of it (the effect runner, the privacy gate on microphone frames,
+ * the wake word with its pre-roll, half duplex, the watchdog) reads and changes the same snapshot in
+ * the same turn. Split, the gate would be spread over files that each hold part of that state.
+ */
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { AppError, toAssistantError, type AssistantError } from '../util/errors.js';

@@ -13,6 +13,16 @@ import type { Settings } from '../../preload/contract/settings-schema.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
 import { EchoControl, type EchoEngine } from './echo-control.js';
 import { defaultEchoEngine } from './echo-engine.js';
+import { ConfigError } from '../util/errors.js';
+import { retirementNotice } from '../../preload/contract/model-catalog.js';
+
+/** Home Assistant as the engine sees it: its tools, a summary of the home, and word when either changes. */
+export type HomeContext = {
+  tools: ToolSource;
+  instructions: () => string | undefined;
+  /** Names, areas or exposure changed: the session's tools and instructions are re-sent. */
+  onContextChanged: (listener: () => void) => unknown;
+};
 
 export type AssistantDeps = {
   settings: () => Settings;
@@ -25,9 +35,11 @@ export type AssistantDeps = {
   mic: MicSource;
   player: Player;
   transport?: RealtimeTransport;
-  /** More tools (Home Assistant's), read every time the session is configured. */
+  /** Home Assistant's tools and instructions, re-sent to the session whenever they change. */
+  home?: HomeContext;
+  /** More tools, read every time the session is configured. */
   toolSources?: ToolSource[];
-  /** Text appended to the instructions, e.g. a summary of the home. */
+  /** Text appended to the instructions (the home's summary, when `home` is absent). */
   extraInstructions?: () => string | undefined;
   /** The wake-word detector (null/absent: no wake word; start by hotkey, menu or text). */
   wakeWord?: WakeWordDetector | null;
@@ -49,7 +61,15 @@ export type Assistant = {
   echo: EchoControl;
   /** The microphone everything listens to: the echo-cancelled one when there is a canceller. */
   mic: MicSource;
+  /** Stops the conversation, the session and the canceller (not the microphone's source or the player, which the host owns). */
+  shutdown(): Promise<void>;
 };
+
+/** A model reported to shut down: one notice naming the date and the replacement (at start, and when it is chosen). */
+export function retiringModelNotice(model: string): ConfigError | undefined {
+  const notice = retirementNotice(model);
+  return notice ? new ConfigError(notice, { category: 'configuration', permanent: false, code: 'model_retiring' }) : undefined;
+}
 
 /** The one place the engine is assembled, for every host: Electron, headless and web mode. */
 export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
@@ -57,7 +77,9 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   // The tools are built before the controller that their callback reaches.
   const late: { controller?: AssistantController } = {};
   const conversationTools = createConversationTools(() => late.controller?.endRequested());
-  const tools = new DefaultToolRegistry(() => conversationTools, ...(deps.toolSources ?? []));
+  const toolSources = [...(deps.home ? [deps.home.tools] : []), ...(deps.toolSources ?? [])];
+  const tools = new DefaultToolRegistry(() => conversationTools, ...toolSources);
+  const extraInstructions = deps.home?.instructions ?? deps.extraInstructions;
   const session = await VoiceSession.create({
     transport,
     player: deps.player,
@@ -69,7 +91,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     },
     sessionConfig: ({ manualTurns }) => {
       const { openai } = deps.settings();
-      const extra = deps.extraInstructions?.();
+      const extra = extraInstructions?.();
       return buildSessionConfig({ openai, tools: tools.definitions(), manualTurns, ...(extra ? { extraInstructions: extra } : {}) });
     },
     ...(deps.clock ? { clock: deps.clock } : {}),
@@ -98,5 +120,14 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   late.controller = controller;
-  return { controller, session, transport, tools, echo, mic };
+  deps.home?.onContextChanged(() => session.applyConfig());
+  const shutdown = async () => {
+    try {
+      await controller.shutdown();
+    } finally {
+      session.dispose();
+      await echo.dispose();
+    }
+  };
+  return { controller, session, transport, tools, echo, mic, shutdown };
 }

@@ -11,8 +11,14 @@
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { MIC_FRAME_MS, MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, type MicSource, type PcmFrame } from '../audio/mic-source.js';
 import { PLAYER_SAMPLE_RATE, type Player } from '../audio/player.js';
+import { concatInt16 } from '../audio/pcm.js';
 import type { EchoPathMeasurement, PlayedAudio } from '../audio/echo/echo-types.js';
-import type { EchoSelfTestFailure } from '../../preload/contract/types.js';
+import type { EchoSelfTestFailure, EchoSelfTestResult } from '../../preload/contract/types.js';
+import type { EchoTestResult } from '../../preload/contract/settings-schema.js';
+import { createLogger } from '../util/logger.js';
+import type { EchoControl } from './echo-control.js';
+
+const log = createLogger('app');
 
 export const SELF_TEST_ITEM = 'echo-self-test';
 /** Recorded after the signal ends (echo tails, long Bluetooth delays). */
@@ -100,23 +106,13 @@ export async function runEchoSelfTest(deps: EchoSelfTestDeps): Promise<EchoSelfT
     for (const off of offs) off();
     for (const timer of timers) clock.clearTimeout(timer);
   }
-  const recording = concat(frames, recorded);
+  const recording = concatInt16(frames);
   const reference = placeOnTimeline(played, firstTimestampMs + offsetMs, Math.ceil((recorded * PLAYER_SAMPLE_RATE) / MIC_SAMPLE_RATE));
   try {
     return { ok: true, measurement: await deps.measure(reference, recording) };
   } catch (error) {
     return { ok: false, failure: 'failed', message: `The echo could not be measured: ${(error as Error).message}` };
   }
-}
-
-function concat(chunks: Int16Array[], length: number): Int16Array {
-  const out = new Int16Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 /** The played pieces at their clock times, relative to `startMs`, in a 24 kHz buffer of `length` samples (silence elsewhere). */
@@ -133,4 +129,57 @@ export function placeOnTimeline(pieces: readonly PlayedAudio[], startMs: number,
     out.set(samples.subarray(0, length - offset), offset);
   }
   return out;
+}
+
+/** The engine's raw microphone (its canceller suspended during the test), the current output and the clock, as for a run. */
+export type AppEchoSelfTestDeps = Pick<EchoSelfTestDeps, 'mic' | 'player' | 'clock'> & {
+  echo: EchoControl;
+  /** No conversation is running. */
+  resting: () => boolean;
+  /** Stores the result in the settings and applies them. */
+  store: (result: EchoTestResult) => Promise<void>;
+};
+
+/**
+ * The app's "Test echo": plays the test signal through the current output, records the raw
+ * microphone, measures, stores the result in the settings and answers with it (errors as data).
+ * One test at a time, and never during a conversation.
+ */
+export class AppEchoSelfTest {
+  #running = false;
+  readonly #deps: AppEchoSelfTestDeps;
+
+  constructor(deps: AppEchoSelfTestDeps) {
+    this.#deps = deps;
+  }
+
+  async run(): Promise<EchoSelfTestResult> {
+    const { echo, mic, player, clock } = this.#deps;
+    const engine = echo.engine?.selfTest;
+    if (!engine) return { ok: false, failure: 'unavailable', message: 'Echo cancellation is not part of this build.' };
+    if (this.#running) return { ok: false, failure: 'busy', message: 'An echo test is already running.' };
+    if (!this.#deps.resting() || player.isPlaying)
+      return { ok: false, failure: 'conversation-running', message: 'A conversation is running: test the echo once it has ended.' };
+    this.#running = true;
+    echo.suspend();
+    try {
+      const run = await runEchoSelfTest({
+        mic,
+        player,
+        clock,
+        signal: engine.signal(),
+        measure: (played, recorded) => engine.measure(played, recorded),
+      });
+      if (!run.ok) return { ok: false, failure: run.failure, message: run.message };
+      const result = { ...run.measurement, at: new Date().toISOString() };
+      log.info({ result }, 'echo self-test');
+      await this.#deps.store(result);
+      echo.setDelayHint(result.delayMs);
+      echo.resume();
+      return { ok: true, result, duplex: echo.current().mode };
+    } finally {
+      echo.resume();
+      this.#running = false;
+    }
+  }
 }

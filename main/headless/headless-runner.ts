@@ -5,7 +5,7 @@ import { ConfigError, toAssistantError, type AssistantError } from '../util/erro
 import { appPaths } from '../app/app-paths.js';
 import { JsonFileSettingsStore } from '../app/settings-store.js';
 import { validateSettings, type Settings } from '../../preload/contract/settings-schema.js';
-import { createAssistant, type Assistant } from '../app/compose.js';
+import { createAssistant, retiringModelNotice, type Assistant } from '../app/compose.js';
 import { BoundSecrets } from '../secrets/bound-secrets.js';
 import { isResting, type AssistantState } from '../app/assistant-machine.js';
 import { HeadlessPlayer } from '../audio/headless-player.js';
@@ -17,7 +17,6 @@ import { PvRecorderMicSource } from '../audio/pv-recorder-mic-source.js';
 import type { WakeWordDetector } from '../wake-word/wake-word-detector.js';
 import { startWakeWord } from './headless-wake-word.js';
 import { EventLog } from './event-log.js';
-import { retirementNotice } from '../../preload/contract/model-catalog.js';
 import type { HeadlessOptions } from './headless-options.js';
 
 const log = createLogger('headless');
@@ -150,21 +149,19 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
       mic,
       player,
       wakeWord,
-      ...(ha ? { toolSources: [ha.tools], extraInstructions: ha.instructions } : {}),
+      // Names, areas or exposure changed in Home Assistant: the engine re-sends the tools and instructions.
+      ...(ha ? { home: ha } : {}),
     });
-    const session = assistant.session;
-    // Names, areas or exposure changed in Home Assistant: re-send the tools and instructions.
-    ha?.onContextChanged(() => session.applyConfig());
     if (wakeNotice) events.write('error', wireFields(wakeNotice));
     assistant.echo.on('notice', (notice) => {
       log.warn(notice.message);
       events.write('error', wireFields(notice));
     });
-    const retiring = retirementNotice(settings.openai.model);
+    const retiring = retiringModelNotice(settings.openai.model);
     if (retiring) {
       // Told, not fatal: the model works until its date.
-      log.warn(retiring);
-      events.write('error', wireFields(new ConfigError(retiring, { category: 'configuration', permanent: false, code: 'model_retiring' })));
+      log.warn(retiring.message);
+      events.write('error', wireFields(retiring));
     }
     return await runConversation(assistant, { options, io, events, wavInput, typedOnly, wakeMode: wakeWord !== null });
   } catch (error) {
@@ -172,9 +169,7 @@ export async function runHeadless(options: HeadlessOptions, io: HeadlessIo): Pro
     io.printError(toAssistantError(error, 'app').message);
     return EXIT.failed;
   } finally {
-    await assistant?.controller.shutdown().catch((error: unknown) => log.warn({ err: error }, 'shutdown failed'));
-    assistant?.session.dispose();
-    await assistant?.echo.dispose().catch((error: unknown) => log.warn({ err: error }, 'closing the echo canceller failed'));
+    await assistant?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'shutdown failed'));
     await homeAssistant?.close().catch((error: unknown) => log.warn({ err: error }, 'closing Home Assistant failed'));
     await player.close();
     await events.close();

@@ -3,20 +3,10 @@ import type { AssistantState, StatusView } from '../../preload/contract/types.js
 import type { InvokeResult } from '../../preload/contract/wire-error.js';
 import type { PlayerPort } from '../../main/audio/renderer-player.js';
 import type { AppFacade } from '../../main/shell/app-facade.js';
+import { defaultStatus } from './fake-assistant-api.js';
 
 export function statusView(state: AssistantState = { kind: 'listening-for-wake-word' }, patch: Partial<StatusView> = {}): StatusView {
-  return {
-    state,
-    muted: false,
-    openai: 'connected',
-    homeAssistant: 'connected',
-    costUsd: 0,
-    lastTurn: null,
-    lastError: null,
-    pushToTalk: { hotkey: 'CommandOrControl+Shift+Space', mode: 'toggle' },
-    wakeWord: { engine: 'openwakeword', keywords: ['hey_jarvis'] },
-    ...patch,
-  };
+  return { ...defaultStatus(), openai: 'connected', state, ...patch };
 }
 
 /** The engine as the shell sees it: records calls, lets the test emit events and script answers. */

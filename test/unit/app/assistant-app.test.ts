@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MainToWorkletMessage, WorkletToMainMessage } from '../../../preload/contract/player-protocol.js';
-import { startAssistantApp, type AssistantApp } from '../../../main/app/assistant-app.js';
+import { startAssistantApp, type AssistantApp, type StartAssistantAppOptions } from '../../../main/app/assistant-app.js';
 import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
 import { int16ToBase64 } from '../../../main/audio/pcm.js';
 import type { PlayerPort } from '../../../main/audio/renderer-player.js';
@@ -20,6 +20,23 @@ import { FakeEchoCanceller, fakeEchoEngine, testChirp } from '../../fakes/fake-e
 const flush = () => new Promise((r) => setImmediate(r));
 let app: AssistantApp | undefined;
 
+/** The app as the tests start it: a temporary config folder, a scripted transport, no wake word or hotkey. */
+async function startTestApp(
+  dir: string,
+  seams: { clock: ManualClock; transport: ScriptedRealtimeTransport; fallbackPlayer?: Player } & Partial<StartAssistantAppOptions>,
+): Promise<AssistantApp> {
+  return startAssistantApp({
+    paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
+    secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
+    env: { OPENAI_API_KEY: 'test-key' },
+    createMic: () => new SilentMicSource(),
+    wakeWord: 'off',
+    pushToTalk: 'off',
+    ...seams,
+    fallbackPlayer: seams.fallbackPlayer ?? (await HeadlessPlayer.create({ clock: seams.clock })),
+  });
+}
+
 afterEach(async () => {
   await app?.shutdown();
   app = undefined;
@@ -30,17 +47,7 @@ async function setup() {
   const clock = new ManualClock();
   const transport = new ScriptedRealtimeTransport();
   const fallback = await HeadlessPlayer.create({ clock });
-  app = await startAssistantApp({
-    paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
-    secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
-    env: { OPENAI_API_KEY: 'test-key' },
-    clock,
-    transport,
-    createMic: () => new SilentMicSource(),
-    fallbackPlayer: fallback,
-    wakeWord: 'off',
-    pushToTalk: 'off',
-  });
+  app = await startTestApp(dir, { clock, transport, fallbackPlayer: fallback });
   const started = async (text: string) => {
     const sent = await app!.invoke('conversation:send-text', [{ text }]);
     if (!sent.ok) throw new Error(sent.error.message);
@@ -178,17 +185,7 @@ describe('model notices at start and on change', () => {
     file.openai = { ...file.openai, model };
     await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify(file));
     const clock = new ManualClock();
-    app = await startAssistantApp({
-      paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
-      secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
-      env: { OPENAI_API_KEY: 'test-key' },
-      clock,
-      transport: new ScriptedRealtimeTransport(),
-      createMic: () => new SilentMicSource(),
-      fallbackPlayer: await HeadlessPlayer.create({ clock }),
-      wakeWord: 'off',
-      pushToTalk: 'off',
-    });
+    app = await startTestApp(dir, { clock, transport: new ScriptedRealtimeTransport() });
     return { app, status: () => app!.status().lastError };
   }
 
@@ -216,18 +213,7 @@ describe('echo:self-test', () => {
     const clock = new ManualClock();
     const transport = new ScriptedRealtimeTransport();
     const mic = new FakeMicSource();
-    app = await startAssistantApp({
-      paths: { config: join(dir, 'config'), data: join(dir, 'data'), logs: join(dir, 'logs') },
-      secretCipher: new KeyFileCipher(join(dir, 'data', 'secret.key')),
-      env: { OPENAI_API_KEY: 'test-key' },
-      clock,
-      transport,
-      createMic: () => mic,
-      fallbackPlayer: await HeadlessPlayer.create({ clock }),
-      wakeWord: 'off',
-      pushToTalk: 'off',
-      echoEngine: engine,
-    });
+    app = await startTestApp(dir, { clock, transport, createMic: () => mic, echoEngine: engine });
     return { app, clock, mic, transport, dir };
   }
 

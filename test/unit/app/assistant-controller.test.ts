@@ -231,6 +231,21 @@ const echoTest = (recommended: 'full' | 'half'): EchoTestResult => ({
   reason: recommended === 'full' ? 'cancelled' : 'too-much-echo',
 });
 
+/** Auto duplex after a self-test that recommended `recommended`, with a canceller; collects the echo notices' codes. */
+async function setupAutoDuplex(recommended: 'full' | 'half') {
+  const t = await setup(
+    (s) => {
+      s.listening.duplex = 'auto';
+      s.listening.echoTest = echoTest(recommended);
+    },
+    true,
+    true,
+  );
+  const notices: string[] = [];
+  t.echo.on('notice', (n) => notices.push(n.code ?? ''));
+  return { ...t, notices };
+}
+
 describe('AssistantController: auto duplex with echo cancellation', () => {
   it('auto with a running canceller listens while it speaks, feeds it the played audio, and takes the wake word', async () => {
     const { mic, wake, clock, openSession, startReply, appendedSamples, controller, canceller, player } = await setup(
@@ -257,16 +272,7 @@ describe('AssistantController: auto duplex with echo cancellation', () => {
   });
 
   it('auto falls back to half duplex when the self-test said the echo path is too bad, with one notice', async () => {
-    const { mic, wake, clock, openSession, startReply, appendedSamples, canceller, echo } = await setup(
-      (s) => {
-        s.listening.duplex = 'auto';
-        s.listening.echoTest = echoTest('half');
-      },
-      true,
-      true,
-    );
-    const notices: string[] = [];
-    echo.on('notice', (n) => notices.push(n.code ?? ''));
+    const { mic, wake, clock, openSession, startReply, appendedSamples, canceller, echo, notices } = await setupAutoDuplex('half');
     expect(canceller!.enabled).toBe(false);
     expect(echo.current()).toEqual({ mode: 'half', cancelling: false, fallback: 'self-test' });
     mic.push(3);
@@ -283,16 +289,7 @@ describe('AssistantController: auto duplex with echo cancellation', () => {
   });
 
   it('auto falls back to half duplex when the canceller fails mid-reply: one notice, the microphone closed while it speaks', async () => {
-    const { mic, wake, clock, openSession, startReply, appendedSamples, canceller, echo } = await setup(
-      (s) => {
-        s.listening.duplex = 'auto';
-        s.listening.echoTest = echoTest('full');
-      },
-      true,
-      true,
-    );
-    const notices: string[] = [];
-    echo.on('notice', (n) => notices.push(n.code ?? ''));
+    const { mic, wake, clock, openSession, startReply, appendedSamples, canceller, notices } = await setupAutoDuplex('full');
     mic.push(3);
     wake!.fire();
     await openSession();

@@ -3,12 +3,18 @@ import { HeadlessPlayer } from '../../../main/audio/headless-player.js';
 import { PlayerRouter } from '../../../main/app/player-router.js';
 import { ManualClock } from '../../fakes/manual-clock.js';
 
+/** A router over a fallback player, and `names.length` more outputs to attach, all on one manual clock. */
+async function routerWith<N extends string>(...names: N[]) {
+  const clock = new ManualClock();
+  const fallback = await HeadlessPlayer.create({ clock });
+  const outputs = {} as Record<N, HeadlessPlayer>;
+  for (const name of names) outputs[name] = await HeadlessPlayer.create({ clock });
+  return { clock, fallback, router: new PlayerRouter(fallback), ...outputs };
+}
+
 describe('PlayerRouter', () => {
   it('plays through the attached player and falls back when it goes, flushing the cut reply', async () => {
-    const clock = new ManualClock();
-    const fallback = await HeadlessPlayer.create({ clock });
-    const window = await HeadlessPlayer.create({ clock });
-    const router = new PlayerRouter(fallback);
+    const { clock, fallback, router, window } = await routerWith('window');
     const drained: string[] = [];
     router.on('drained', (id) => drained.push(id));
     const detach = router.attach(window);
@@ -27,11 +33,7 @@ describe('PlayerRouter', () => {
   });
 
   it('goes back to the previous output still attached when the newest one leaves', async () => {
-    const clock = new ManualClock();
-    const fallback = await HeadlessPlayer.create({ clock });
-    const window = await HeadlessPlayer.create({ clock });
-    const tab = await HeadlessPlayer.create({ clock });
-    const router = new PlayerRouter(fallback);
+    const { fallback, router, window, tab } = await routerWith('window', 'tab');
     router.attach(window);
     const detachTab = router.attach(tab);
     detachTab();
@@ -42,12 +44,7 @@ describe('PlayerRouter', () => {
   });
 
   it("plays the reply on the conversation owner's output (prefer), but never moves a reply that is playing", async () => {
-    const clock = new ManualClock();
-    const fallback = await HeadlessPlayer.create({ clock });
-    const kitchen = await HeadlessPlayer.create({ clock });
-    const bedroom = await HeadlessPlayer.create({ clock });
-    const stranger = await HeadlessPlayer.create({ clock });
-    const router = new PlayerRouter(fallback);
+    const { clock, router, kitchen, bedroom, stranger } = await routerWith('kitchen', 'bedroom', 'stranger');
     router.attach(kitchen);
     const detachBedroom = router.attach(bedroom); // the newest: it would play
     router.prefer(kitchen);
@@ -71,10 +68,7 @@ describe('PlayerRouter', () => {
 
 describe('PlayerRouter: the played reference', () => {
   it('forwards what the current output plays, and nothing from an output it left', async () => {
-    const clock = new ManualClock();
-    const fallback = await HeadlessPlayer.create({ clock });
-    const window = await HeadlessPlayer.create({ clock });
-    const router = new PlayerRouter(fallback);
+    const { clock, router, window } = await routerWith('window');
     let fromRouter = 0;
     router.on('played', (audio) => (fromRouter += audio.samples.length));
     const detach = router.attach(window);
