@@ -9,7 +9,7 @@ import { TRANSCRIPT_WAIT_MS, type ConfirmationGate, type ConfirmationKey } from 
 import type { ConfirmationPolicy } from './confirmation-policy.js';
 import type { HomeControl } from './home-control.js';
 import { matchPlace, normalize } from './entity-matcher.js';
-import { confirmed, quote, ref, refs, resolveRefs } from './tool-references.js';
+import { confirmed, percent, quote, ref, refs, resolveRefs } from './tool-references.js';
 import { refusalFor } from './confirmation-refusal.js';
 import { handOverAvailable, handOverOffered, sensitiveMention } from './hand-over.js';
 import { domainsForTool, ON_OFF_DOMAINS, type DomainTool } from './domain-tools.js';
@@ -18,16 +18,18 @@ import { createLogger } from '../util/logger.js';
 import {
   planActivate,
   planAlarm,
-  planClimate,
   planCover,
-  planFan,
-  planLight,
   planLock,
   planMedia,
   planOnOff,
-  type ControlPlan,
-  type Planned,
+  type AlarmAction,
+  type CoverAction,
+  type LockAction,
+  type MediaAction,
+  type OnOffAction,
 } from './control-actions.js';
+import { planClimate, planFan, planLight } from './adjust-actions.js';
+import type { ControlPlan, PlanContext, Planned } from './control-plan.js';
 
 const log = createLogger('home-assistant');
 
@@ -126,6 +128,12 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     return control.execute(plans, context.signal, started + waitedMs);
   }
 
+  /** The execute of a tool that plans each of its `entities` with one planner. */
+  function controls<A>(tool: string, domains: readonly string[], planner: (ctx: PlanContext, args: A) => Planned) {
+    return (args: A & { entities: readonly string[]; confirmed?: boolean | undefined }, context: ToolContext) =>
+      act(tool, args.entities, domains, (entity, state) => planner(ctxOf(entity, state), args), context, args.confirmed);
+  }
+
   function gateCall(context: ToolContext, isConfirmed: boolean | undefined) {
     const language = deps.language();
     return {
@@ -220,15 +228,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         confirmed,
       }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act(
-          'turn_on_off',
-          args.entities,
-          ON_OFF_DOMAINS,
-          (entity, state) => planOnOff(ctxOf(entity, state), args.action),
-          context,
-          args.confirmed,
-        ),
+      execute: controls('turn_on_off', ON_OFF_DOMAINS, (ctx, args: { action: OnOffAction }) => planOnOff(ctx, args.action)),
     }),
     defineTool({
       name: 'set_light',
@@ -236,11 +236,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         'Set brightness (percent), colour (a name such as "warm white" or #RRGGBB) or colour temperature (kelvin) of exposed lights; turns them on. Brightness 0 turns them off.',
       parameters: z.object({
         entities: refs('Which lights'),
-        brightness_pct: z
-          .number()
-          .min(0, 'Brightness must be between 0 and 100 %')
-          .max(100, 'Brightness must be between 0 and 100 %')
-          .optional(),
+        brightness_pct: percent('Brightness'),
         color: z.string().max(40).optional(),
         color_temp_kelvin: z
           .number()
@@ -250,8 +246,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         confirmed,
       }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('set_light', args.entities, ['light'], (entity, state) => planLight(ctxOf(entity, state), args), context, args.confirmed),
+      execute: controls('set_light', ['light'], planLight),
     }),
     defineTool({
       name: 'set_climate',
@@ -270,8 +265,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         confirmed,
       }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('set_climate', args.entities, ['climate'], (entity, state) => planClimate(ctxOf(entity, state), args), context, args.confirmed),
+      execute: controls('set_climate', ['climate'], planClimate),
     }),
     defineTool({
       name: 'set_cover',
@@ -280,23 +274,13 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
       parameters: z.object({
         entities: refs('Which covers'),
         action: z.enum(['open', 'close', 'stop', 'set_position']),
-        position: z
-          .number()
-          .min(0, 'The position must be between 0 and 100 %')
-          .max(100, 'The position must be between 0 and 100 %')
-          .optional(),
+        position: percent('The position'),
         confirmed,
       }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act(
-          'set_cover',
-          args.entities,
-          ['cover'],
-          (entity, state) => planCover(ctxOf(entity, state), args.action, args.position),
-          context,
-          args.confirmed,
-        ),
+      execute: controls('set_cover', ['cover'], (ctx, args: { action: CoverAction; position?: number | undefined }) =>
+        planCover(ctx, args.action, args.position),
+      ),
     }),
     defineTool({
       name: 'control_media',
@@ -304,40 +288,25 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
       parameters: z.object({
         entities: refs('Which media players'),
         action: z.enum(['play', 'pause', 'stop', 'next', 'previous', 'set_volume', 'volume_up', 'volume_down', 'mute', 'unmute']),
-        volume_pct: z
-          .number()
-          .min(0, 'The volume must be between 0 and 100 %')
-          .max(100, 'The volume must be between 0 and 100 %')
-          .optional(),
+        volume_pct: percent('The volume'),
         confirmed,
       }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act(
-          'control_media',
-          args.entities,
-          ['media_player'],
-          (entity, state) => planMedia(ctxOf(entity, state), args.action, args.volume_pct),
-          context,
-          args.confirmed,
-        ),
+      execute: controls('control_media', ['media_player'], (ctx, args: { action: MediaAction; volume_pct?: number | undefined }) =>
+        planMedia(ctx, args.action, args.volume_pct),
+      ),
     }),
     defineTool({
       name: 'set_fan',
       description: 'Set the speed (percent; 0 turns off) or a preset mode of exposed fans.',
       parameters: z.object({
         entities: refs('Which fans'),
-        speed_pct: z
-          .number()
-          .min(0, 'The fan speed must be between 0 and 100 %')
-          .max(100, 'The fan speed must be between 0 and 100 %')
-          .optional(),
+        speed_pct: percent('The fan speed'),
         preset_mode: z.string().max(40).optional(),
         confirmed,
       }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('set_fan', args.entities, ['fan'], (entity, state) => planFan(ctxOf(entity, state), args), context, args.confirmed),
+      execute: controls('set_fan', ['fan'], planFan),
     }),
     defineTool({
       name: 'set_lock',
@@ -345,8 +314,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         "Lock, unlock or open (unlatch) exposed locks. Unlocking and opening need the user's spoken confirmation: the first call answers confirmation_required.",
       parameters: z.object({ entities: refs('Which locks'), action: z.enum(['lock', 'unlock', 'open']), confirmed }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('set_lock', args.entities, ['lock'], (entity, state) => planLock(ctxOf(entity, state), args.action), context, args.confirmed),
+      execute: controls('set_lock', ['lock'], (ctx, args: { action: LockAction }) => planLock(ctx, args.action)),
     }),
     defineTool({
       name: 'set_alarm',
@@ -359,15 +327,9 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         confirmed,
       }),
       timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act(
-          'set_alarm',
-          args.entities,
-          ['alarm_control_panel'],
-          (entity, state) => planAlarm(ctxOf(entity, state), args.action, args.code),
-          context,
-          args.confirmed,
-        ),
+      execute: controls('set_alarm', ['alarm_control_panel'], (ctx, args: { action: AlarmAction; code?: string | undefined }) =>
+        planAlarm(ctx, args.action, args.code),
+      ),
     }),
     defineTool({
       name: 'activate_scene',
