@@ -2,20 +2,20 @@
 import { createContext, type ComponentChildren, type JSX } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { MessageKey, Translator } from '../../i18n/i18n.js';
+import type { en } from '../../i18n/en.js';
 import { useApp } from '../../ui/app-context.js';
 import {
   displayText,
   getAt,
-  linesText,
   setListText,
   setNumberListText,
   setNumberText,
   setText,
   setValue,
   type FieldError,
-  type ParseError,
   type SettingsForm,
 } from './settings-model.js';
+import { linesText, type ParseError } from './settings-text-model.js';
 
 export type FormContextValue = {
   form: SettingsForm;
@@ -54,10 +54,28 @@ export function useFieldError(path: string): string | null {
   return error ? fieldErrorText(error, t) : null;
 }
 
-type ShellProps = {
+/**
+ * Message keys that name a field: each has a `…Help` key for the field's help (settings.ha.url →
+ * settings.ha.urlHelp), and neither takes parameters.
+ */
+export type FieldKey = {
+  [K in MessageKey]: [Plain<K> | Plain<`${K}Help`>] extends [never] ? never : [Plain<`${K}Help`>] extends [never] ? never : Plain<K>;
+}[MessageKey];
+type Plain<K> = K extends MessageKey ? ((typeof en)[K] extends `${string}{${string}}${string}` ? never : K) : never;
+
+/** A field's words: a label (and help) of its own, or the message key of both. */
+export type FieldWords =
+  { label: string; help?: string | undefined; text?: undefined } | { text: FieldKey; label?: undefined; help?: undefined };
+
+/** The label and help of a field. */
+export function useFieldWords(words: FieldWords): { label: string; help: string | undefined } {
+  const { t } = useApp();
+  if (words.text === undefined) return { label: words.label, help: words.help };
+  return { label: t.lookup(words.text), help: t.lookup(`${words.text}Help` as MessageKey) };
+}
+
+type ShellProps = FieldWords & {
   path: string;
-  label: string;
-  help?: string | undefined;
   wide?: boolean | undefined;
   /** An error from outside a settings form (a form shows its own error for `path`). */
   error?: string | null | undefined;
@@ -67,16 +85,17 @@ export type AriaProps = { id: string; 'aria-invalid': boolean; 'aria-describedby
 
 /** Label, control, help and error, wired together for assistive technology. */
 export function FieldShell(props: ShellProps): JSX.Element {
+  const { label, help } = useFieldWords(props);
   const id = fieldId(props.path);
   const formError = useFieldError(props.path);
   const error = props.error || formError;
-  const helpId = props.help ? `${id}-help` : undefined;
+  const helpId = help ? `${id}-help` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [errorId, helpId].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`field ${props.wide ? 'field--wide' : ''} ${error ? 'field--invalid' : ''}`} data-field={props.path}>
       <label class="field__label" for={id}>
-        {props.label}
+        {label}
       </label>
       {props.children({ id, 'aria-invalid': error !== null, 'aria-describedby': describedBy })}
       {error && (
@@ -85,16 +104,16 @@ export function FieldShell(props: ShellProps): JSX.Element {
           {error}
         </p>
       )}
-      {props.help && (
+      {help && (
         <p class="field__help" id={helpId}>
-          {props.help}
+          {help}
         </p>
       )}
     </div>
   );
 }
 
-type Common = { path: string; label: string; help?: string | undefined; wide?: boolean | undefined };
+type Common = FieldWords & { path: string; wide?: boolean | undefined };
 
 export function TextField(
   props: Common & { placeholder?: string; list?: string; type?: 'text' | 'url'; autocomplete?: string },
@@ -242,10 +261,11 @@ export function SelectField(props: Common & { options: readonly Option[]; onSele
 
 export function CheckboxField(props: Common & { checked?: boolean; onToggle?: (checked: boolean) => void }): JSX.Element {
   const { form, update } = useForm();
+  const { label, help } = useFieldWords(props);
   const id = fieldId(props.path);
   const error = useFieldError(props.path);
   const checked = props.checked ?? getAt(form.draft, props.path) === true;
-  const helpId = props.help ? `${id}-help` : undefined;
+  const helpId = help ? `${id}-help` : undefined;
   return (
     <div class={`field field--checkbox ${props.wide ? 'field--wide' : ''}`} data-field={props.path}>
       <div class="checkbox">
@@ -261,12 +281,12 @@ export function CheckboxField(props: Common & { checked?: boolean; onToggle?: (c
             else update((f) => setValue(f, props.path, value));
           }}
         />
-        <label for={id}>{props.label}</label>
+        <label for={id}>{label}</label>
       </div>
       {error && <p class="field__error">{error}</p>}
-      {props.help && (
+      {help && (
         <p class="field__help" id={helpId}>
-          {props.help}
+          {help}
         </p>
       )}
     </div>

@@ -140,46 +140,25 @@ export function ListeningSection(): JSX.Element {
             label={t.t('settings.wake.threshold')}
             help={t.t('settings.oww.thresholdHelp')}
           />
-          <NumberField
-            path="listening.openWakeWord.patienceFrames"
-            label={t.t('settings.oww.patience')}
-            help={t.t('settings.oww.patienceHelp')}
-            integer
-          />
-          <NumberField
-            path="listening.openWakeWord.debounceMs"
-            label={t.t('settings.oww.debounce')}
-            help={t.t('settings.oww.debounceHelp')}
-            integer
-            unit="ms"
-          />
+          <NumberField path="listening.openWakeWord.patienceFrames" text="settings.oww.patience" integer />
+          <NumberField path="listening.openWakeWord.debounceMs" text="settings.oww.debounce" integer unit="ms" />
         </Subsection>
       )}
       {engine !== 'none' && engine !== 'openwakeword' && (
         <Subsection title={t.t('settings.porcupine')} description={t.t('settings.porcupineDescription')}>
-          <SecretField kind="picovoice" label={t.t('settings.porcupine.key')} help={t.t('settings.porcupine.keyHelp')} />
+          <SecretField kind="picovoice" text="settings.porcupine.key" />
           <ListField
             path="listening.porcupine.keywords"
             label={t.t('settings.wake.keywords')}
             help={t.t('settings.porcupine.keywordsHelp')}
           />
-          <ListField
-            path="listening.porcupine.sensitivities"
-            label={t.t('settings.porcupine.sensitivities')}
-            help={t.t('settings.porcupine.sensitivitiesHelp')}
-            numbers
-          />
-          <TextField
-            path="listening.porcupine.modelPath"
-            label={t.t('settings.porcupine.model')}
-            help={t.t('settings.porcupine.modelHelp')}
-            wide
-          />
+          <ListField path="listening.porcupine.sensitivities" text="settings.porcupine.sensitivities" numbers />
+          <TextField path="listening.porcupine.modelPath" text="settings.porcupine.model" wide />
         </Subsection>
       )}
       <Subsection title={t.t('settings.micSection')}>
         <MicrophoneField />
-        <CheckboxField path="listening.muted" label={t.t('settings.muted')} help={t.t('settings.mutedHelp')} />
+        <CheckboxField path="listening.muted" text="settings.muted" />
         <SelectField
           path="listening.duplex"
           label={t.t('settings.duplex')}
@@ -191,15 +170,7 @@ export function ListeningSection(): JSX.Element {
           ]}
         />
         <EchoTest last={l.echoTest} />
-        {l.duplex !== 'full' && (
-          <NumberField
-            path="listening.halfDuplexTailMs"
-            label={t.t('settings.duplex.tail')}
-            help={t.t('settings.duplex.tailHelp')}
-            integer
-            unit="ms"
-          />
-        )}
+        {l.duplex !== 'full' && <NumberField path="listening.halfDuplexTailMs" text="settings.duplex.tail" integer unit="ms" />}
       </Subsection>
       <Subsection title={t.t('settings.ptt')}>
         <HotkeyField

@@ -2,7 +2,8 @@
 import type { JSX } from 'preact';
 import { useApp } from '../../ui/app-context.js';
 import { FieldShell, SelectField, useForm } from './fields.js';
-import { displayText, modulesText, setModulesText } from './settings-model.js';
+import { displayText, setModulesText } from './settings-model.js';
+import { modulesText } from './settings-text-model.js';
 import { SectionBlock } from './section-block.js';
 
 export function LoggingSection(): JSX.Element {
@@ -19,7 +20,7 @@ export function LoggingSection(): JSX.Element {
             label: t.t(`settings.logging.${v}`),
           }))}
         />
-        <FieldShell path="logging.modules" label={t.t('settings.logging.modules')} help={t.t('settings.logging.modulesHelp')} wide>
+        <FieldShell path="logging.modules" text="settings.logging.modules" wide>
           {(aria) => (
             <textarea
               {...aria}

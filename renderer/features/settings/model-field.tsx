@@ -29,7 +29,7 @@ export function ModelField(): JSX.Element {
   const described = known && !custom ? known : catalogEntry(current);
   const customId = `${fieldId(PATH)}-custom`;
   return (
-    <FieldShell path={PATH} label={t.t('settings.openai.model')} help={t.t('settings.openai.modelHelp')} wide>
+    <FieldShell path={PATH} text="settings.openai.model" wide>
       {(aria) => (
         <>
           <select
