@@ -15,19 +15,7 @@ import { handOverAvailable, handOverOffered, sensitiveMention } from './hand-ove
 import { domainsForTool, ON_OFF_DOMAINS, type DomainTool } from './domain-tools.js';
 import { HomeAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import {
-  planActivate,
-  planAlarm,
-  planCover,
-  planLock,
-  planMedia,
-  planOnOff,
-  type AlarmAction,
-  type CoverAction,
-  type LockAction,
-  type MediaAction,
-  type OnOffAction,
-} from './control-actions.js';
+import { planActivate, planAlarm, planCover, planLock, planMedia, planOnOff } from './control-actions.js';
 import { planClimate, planFan, planLight } from './adjust-actions.js';
 import type { ControlPlan, PlanContext, Planned } from './control-plan.js';
 
@@ -128,10 +116,22 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     return control.execute(plans, context.signal, started + waitedMs);
   }
 
-  /** The execute of a tool that plans each of its `entities` with one planner. */
-  function controls<A>(tool: string, domains: readonly string[], planner: (ctx: PlanContext, args: A) => Planned) {
-    return (args: A & { entities: readonly string[]; confirmed?: boolean | undefined }, context: ToolContext) =>
-      act(tool, args.entities, domains, (entity, state) => planner(ctxOf(entity, state), args), context, args.confirmed);
+  /** A control tool: each of its `entities` planned by `plan`, then act(). It may wait for a spoken yes. */
+  function controlTool<S extends z.ZodType<{ entities: string[]; confirmed?: boolean | undefined }>>(spec: {
+    name: string;
+    description: string;
+    parameters: S;
+    domains: readonly string[];
+    plan: (ctx: PlanContext, args: z.output<S>) => Planned;
+  }): Tool {
+    return defineTool({
+      name: spec.name,
+      description: spec.description,
+      parameters: spec.parameters,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
+      execute: (args, context) =>
+        act(spec.name, args.entities, spec.domains, (entity, state) => spec.plan(ctxOf(entity, state), args), context, args.confirmed),
+    });
   }
 
   function gateCall(context: ToolContext, isConfirmed: boolean | undefined) {
@@ -218,7 +218,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         return stale ? { states: results, note: `${NOT_REACHABLE} These are the last known states.` } : { states: results };
       },
     }),
-    defineTool({
+    controlTool({
       name: 'turn_on_off',
       description:
         "Turn exposed lights, switches, fans, media players, climate devices, humidifiers or sirens on or off, or toggle them. Also activates scenes and runs scripts (turn_on). Turning on a door or gate relay or a siren, or running a sensitive script or scene, needs the user's spoken confirmation: the first call answers confirmation_required.",
@@ -227,10 +227,10 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         action: z.enum(['turn_on', 'turn_off', 'toggle']),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: controls('turn_on_off', ON_OFF_DOMAINS, (ctx, args: { action: OnOffAction }) => planOnOff(ctx, args.action)),
+      domains: ON_OFF_DOMAINS,
+      plan: (ctx, args) => planOnOff(ctx, args.action),
     }),
-    defineTool({
+    controlTool({
       name: 'set_light',
       description:
         'Set brightness (percent), colour (a name such as "warm white" or #RRGGBB) or colour temperature (kelvin) of exposed lights; turns them on. Brightness 0 turns them off.',
@@ -245,10 +245,10 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
           .optional(),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: controls('set_light', ['light'], planLight),
+      domains: ['light'],
+      plan: planLight,
     }),
-    defineTool({
+    controlTool({
       name: 'set_climate',
       description:
         'Set the target temperature (or a low/high range for heat_cool) and/or the HVAC mode (heat, cool, auto, off...) of exposed thermostats.',
@@ -264,10 +264,10 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
           .describe("One of the device's hvac_modes, e.g. heat, cool, heat_cool, auto, dry, fan_only, off."),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: controls('set_climate', ['climate'], planClimate),
+      domains: ['climate'],
+      plan: planClimate,
     }),
-    defineTool({
+    controlTool({
       name: 'set_cover',
       description:
         "Open, close, stop or position (0 closed .. 100 open) exposed covers: blinds, shades, windows, doors, garage doors, gates. Opening a door, garage door or gate (or a cover Home Assistant does not classify) needs the user's spoken confirmation.",
@@ -277,12 +277,10 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         position: percent('The position'),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: controls('set_cover', ['cover'], (ctx, args: { action: CoverAction; position?: number | undefined }) =>
-        planCover(ctx, args.action, args.position),
-      ),
+      domains: ['cover'],
+      plan: (ctx, args) => planCover(ctx, args.action, args.position),
     }),
-    defineTool({
+    controlTool({
       name: 'control_media',
       description: 'Play, pause, stop, skip, or change/mute the volume (percent) of exposed media players.',
       parameters: z.object({
@@ -291,12 +289,10 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         volume_pct: percent('The volume'),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: controls('control_media', ['media_player'], (ctx, args: { action: MediaAction; volume_pct?: number | undefined }) =>
-        planMedia(ctx, args.action, args.volume_pct),
-      ),
+      domains: ['media_player'],
+      plan: (ctx, args) => planMedia(ctx, args.action, args.volume_pct),
     }),
-    defineTool({
+    controlTool({
       name: 'set_fan',
       description: 'Set the speed (percent; 0 turns off) or a preset mode of exposed fans.',
       parameters: z.object({
@@ -305,18 +301,18 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         preset_mode: z.string().max(40).optional(),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: controls('set_fan', ['fan'], planFan),
+      domains: ['fan'],
+      plan: planFan,
     }),
-    defineTool({
+    controlTool({
       name: 'set_lock',
       description:
         "Lock, unlock or open (unlatch) exposed locks. Unlocking and opening need the user's spoken confirmation: the first call answers confirmation_required.",
       parameters: z.object({ entities: refs('Which locks'), action: z.enum(['lock', 'unlock', 'open']), confirmed }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: controls('set_lock', ['lock'], (ctx, args: { action: LockAction }) => planLock(ctx, args.action)),
+      domains: ['lock'],
+      plan: (ctx, args) => planLock(ctx, args.action),
     }),
-    defineTool({
+    controlTool({
       name: 'set_alarm',
       description:
         "Arm (home, away, night, vacation) or disarm an exposed alarm panel. Disarming needs the user's spoken confirmation; pass the code only if the user said it.",
@@ -326,10 +322,8 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         code: z.string().max(16).optional(),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: controls('set_alarm', ['alarm_control_panel'], (ctx, args: { action: AlarmAction; code?: string | undefined }) =>
-        planAlarm(ctx, args.action, args.code),
-      ),
+      domains: ['alarm_control_panel'],
+      plan: (ctx, args) => planAlarm(ctx, args.action, args.code),
     }),
     defineTool({
       name: 'activate_scene',
