@@ -1,5 +1,5 @@
 /** Settings form fields: a label, the control, help, and the field's error right under it. */
-import { createContext, type ComponentChildren, type JSX } from 'preact';
+import { createContext, type ComponentChildren, type InputHTMLAttributes, type JSX, type TextareaHTMLAttributes } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { MessageKey, Translator } from '../../i18n/i18n.js';
 import type { en } from '../../i18n/en.js';
@@ -115,6 +115,18 @@ export function FieldShell(props: ShellProps): JSX.Element {
 
 type Common = FieldWords & { path: string; wide?: boolean | undefined };
 
+type Typed<A> = Omit<A, 'onInput' | 'value'> & { value: string; onText: (text: string) => void };
+
+/** A one-line text box of the settings (no autocomplete unless asked): onText gets what was typed. */
+export function TextInput({ onText, ...rest }: Typed<InputHTMLAttributes>): JSX.Element {
+  return <input class="input" type="text" autocomplete="off" {...rest} onInput={(e) => onText(e.currentTarget.value)} />;
+}
+
+/** A text area of the settings: onText gets what was typed. */
+export function TextArea({ onText, ...rest }: Typed<TextareaHTMLAttributes>): JSX.Element {
+  return <textarea class="input textarea" {...rest} onInput={(e) => onText(e.currentTarget.value)} />;
+}
+
 export function TextField(
   props: Common & { placeholder?: string; list?: string; type?: 'text' | 'url'; autocomplete?: string },
 ): JSX.Element {
@@ -122,19 +134,15 @@ export function TextField(
   return (
     <FieldShell {...props}>
       {(aria) => (
-        <input
+        <TextInput
           {...aria}
-          class="input"
           type={props.type ?? 'text'}
           value={displayText(form, props.path)}
           placeholder={props.placeholder}
           list={props.list}
           spellcheck={false}
           autocomplete={props.autocomplete ?? 'off'}
-          onInput={(e) => {
-            const text = e.currentTarget.value;
-            update((f) => setText(f, props.path, text));
-          }}
+          onText={(text) => update((f) => setText(f, props.path, text))}
         />
       )}
     </FieldShell>
@@ -147,18 +155,12 @@ export function NumberField(props: Common & { integer?: boolean; unit?: string; 
     <FieldShell {...props}>
       {(aria) => (
         <div class="input-with-unit">
-          <input
+          <TextInput
             {...aria}
-            class="input"
-            type="text"
             inputMode={props.integer ? 'numeric' : 'decimal'}
             value={displayText(form, props.path)}
             placeholder={props.placeholder}
-            autocomplete="off"
-            onInput={(e) => {
-              const text = e.currentTarget.value;
-              update((f) => setNumberText(f, props.path, text, props.integer));
-            }}
+            onText={(text) => update((f) => setNumberText(f, props.path, text, props.integer))}
           />
           {props.unit && (
             <span class="input-unit" aria-hidden="true">
@@ -176,15 +178,11 @@ export function TextAreaField(props: Common & { rows?: number }): JSX.Element {
   return (
     <FieldShell {...props} wide>
       {(aria) => (
-        <textarea
+        <TextArea
           {...aria}
-          class="input textarea"
           rows={props.rows ?? 4}
           value={displayText(form, props.path)}
-          onInput={(e) => {
-            const text = e.currentTarget.value;
-            update((f) => setText(f, props.path, text));
-          }}
+          onText={(text) => update((f) => setText(f, props.path, text))}
         />
       )}
     </FieldShell>
@@ -203,26 +201,9 @@ export function ListField(props: Common & { multiline?: boolean; numbers?: boole
     <FieldShell {...props} wide={props.wide ?? props.multiline}>
       {(aria) =>
         props.multiline ? (
-          <textarea
-            {...aria}
-            class="input textarea"
-            rows={3}
-            value={text}
-            placeholder={props.placeholder}
-            spellcheck={false}
-            onInput={(e) => onInput(e.currentTarget.value)}
-          />
+          <TextArea {...aria} rows={3} value={text} placeholder={props.placeholder} spellcheck={false} onText={onInput} />
         ) : (
-          <input
-            {...aria}
-            class="input"
-            type="text"
-            value={text}
-            placeholder={props.placeholder}
-            spellcheck={false}
-            autocomplete="off"
-            onInput={(e) => onInput(e.currentTarget.value)}
-          />
+          <TextInput {...aria} value={text} placeholder={props.placeholder} spellcheck={false} onText={onInput} />
         )
       }
     </FieldShell>
@@ -230,6 +211,15 @@ export function ListField(props: Common & { multiline?: boolean; numbers?: boole
 }
 
 export type Option = { value: string; label: string };
+
+/** Options labelled by the messages `prefix.value` (settings.duplex + half → settings.duplex.half). */
+export function messageOptions<P extends string, V extends string>(
+  t: Translator,
+  prefix: P,
+  values: readonly V[] & (`${P}.${V}` extends MessageKey ? unknown : never),
+): Option[] {
+  return values.map((value) => ({ value, label: t.lookup(`${prefix}.${value}` as MessageKey) }));
+}
 
 export function SelectField(props: Common & { options: readonly Option[]; onSelect?: (value: string) => void }): JSX.Element {
   const { form, update } = useForm();

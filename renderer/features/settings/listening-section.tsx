@@ -7,7 +7,19 @@ import { useApp } from '../../ui/app-context.js';
 import { Icon } from '../../ui/icons.js';
 import { acceleratorLabel } from '../status/status-model.js';
 import { ListeningNotes } from '../status/status-view.js';
-import { CheckboxField, FieldShell, ListField, NumberField, SelectField, Subsection, TextField, useForm, type Option } from './fields.js';
+import {
+  CheckboxField,
+  FieldShell,
+  ListField,
+  NumberField,
+  SelectField,
+  Subsection,
+  TextField,
+  TextInput,
+  useForm,
+  type Option,
+  messageOptions,
+} from './fields.js';
 import { acceleratorFromKey } from './hotkey-model.js';
 import { SecretField } from './secret-field.js';
 import { displayText, setValue } from './settings-model.js';
@@ -74,16 +86,7 @@ export function HotkeyField(props: {
     >
       {(aria) => (
         <div class="input-row">
-          <input
-            {...aria}
-            class="input"
-            type="text"
-            value={props.value}
-            spellcheck={false}
-            autocomplete="off"
-            placeholder={t.t('settings.ptt.none')}
-            onInput={(e) => props.onChange(e.currentTarget.value)}
-          />
+          <TextInput {...aria} value={props.value} spellcheck={false} placeholder={t.t('settings.ptt.none')} onText={props.onChange} />
           <button
             type="button"
             class={`button ${recording ? 'button--recording' : ''}`}
@@ -124,7 +127,7 @@ export function ListeningSection(): JSX.Element {
           path="listening.wakeEngine"
           label={t.t('settings.wake.engine')}
           wide
-          options={(['auto', 'openwakeword', 'porcupine', 'none'] as const).map((v) => ({ value: v, label: t.t(`settings.wake.${v}`) }))}
+          options={messageOptions(t, 'settings.wake', ['auto', 'openwakeword', 'porcupine', 'none'])}
         />
       </div>
       {engine !== 'none' && engine !== 'porcupine' && (
@@ -163,11 +166,7 @@ export function ListeningSection(): JSX.Element {
           path="listening.duplex"
           label={t.t('settings.duplex')}
           wide
-          options={[
-            { value: 'auto', label: t.t('settings.duplex.auto') },
-            { value: 'half', label: t.t('settings.duplex.half') },
-            { value: 'full', label: t.t('settings.duplex.full') },
-          ]}
+          options={messageOptions(t, 'settings.duplex', ['auto', 'half', 'full'])}
         />
         <EchoTest last={l.echoTest} />
         {l.duplex !== 'full' && <NumberField path="listening.halfDuplexTailMs" text="settings.duplex.tail" integer unit="ms" />}
@@ -180,10 +179,7 @@ export function ListeningSection(): JSX.Element {
         <SelectField
           path="listening.pushToTalk.mode"
           label={t.t('settings.ptt.mode')}
-          options={[
-            { value: 'toggle', label: t.t('settings.ptt.toggle') },
-            { value: 'hold', label: t.t('settings.ptt.hold') },
-          ]}
+          options={messageOptions(t, 'settings.ptt', ['toggle', 'hold'])}
         />
       </Subsection>
     </SectionBlock>

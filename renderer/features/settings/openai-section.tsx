@@ -4,7 +4,17 @@ import { REASONING_EFFORTS, VOICES } from '../../../preload/contract/settings-sc
 import { useApp } from '../../ui/app-context.js';
 import { supportsReasoning } from '../../../preload/contract/model-catalog.js';
 import { ModelField } from './model-field.js';
-import { CheckboxField, NumberField, SelectField, Subsection, TextAreaField, TextField, useForm, type Option } from './fields.js';
+import {
+  CheckboxField,
+  NumberField,
+  SelectField,
+  Subsection,
+  TextAreaField,
+  TextField,
+  useForm,
+  type Option,
+  messageOptions,
+} from './fields.js';
 import { SecretField, SecretStorageNote } from './secret-field.js';
 import { setMaxTokensUnlimited, setTurnDetectionType } from './settings-model.js';
 import { SectionBlock } from './section-block.js';
@@ -26,10 +36,7 @@ export function OpenAISection(): JSX.Element {
         <SelectField
           path="openai.outputModality"
           label={t.t('settings.openai.output')}
-          options={[
-            { value: 'audio', label: t.t('settings.openai.output.audio') },
-            { value: 'text', label: t.t('settings.openai.output.text') },
-          ]}
+          options={messageOptions(t, 'settings.openai.output', ['audio', 'text'])}
         />
         <TextAreaField path="openai.instructions" text="settings.openai.instructions" rows={5} />
       </div>
@@ -53,7 +60,7 @@ export function OpenAISection(): JSX.Element {
           <SelectField
             path="openai.turnDetection.eagerness"
             label={t.t('settings.turn.eagerness')}
-            options={(['auto', 'low', 'medium', 'high'] as const).map((v) => ({ value: v, label: t.t(`settings.eagerness.${v}`) }))}
+            options={messageOptions(t, 'settings.eagerness', ['auto', 'low', 'medium', 'high'])}
           />
         )}
       </Subsection>
@@ -67,13 +74,13 @@ export function OpenAISection(): JSX.Element {
         <SelectField
           path="openai.noiseReduction"
           label={t.t('settings.noise')}
-          options={(['far_field', 'near_field', 'off'] as const).map((v) => ({ value: v, label: t.t(`settings.noise.${v}`) }))}
+          options={messageOptions(t, 'settings.noise', ['far_field', 'near_field', 'off'])}
         />
         {supportsReasoning(o.model) && (
           <SelectField
             path="openai.reasoningEffort"
             text="settings.reasoning"
-            options={REASONING_EFFORTS.map((v) => ({ value: v, label: t.t(`settings.reasoning.${v}`) }))}
+            options={messageOptions(t, 'settings.reasoning', REASONING_EFFORTS)}
           />
         )}
         <CheckboxField
