@@ -1,5 +1,12 @@
 /** Settings form fields: a label, the control, help, and the field's error right under it. */
-import { createContext, type ComponentChildren, type InputHTMLAttributes, type JSX, type TextareaHTMLAttributes } from 'preact';
+import {
+  createContext,
+  type ComponentChildren,
+  type InputHTMLAttributes,
+  type JSX,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'preact';
 import { useContext } from 'preact/hooks';
 import type { MessageKey, Translator } from '../../i18n/i18n.js';
 import type { en } from '../../i18n/en.js';
@@ -221,6 +228,27 @@ export function messageOptions<P extends string, V extends string>(
   return values.map((value) => ({ value, label: t.lookup(`${prefix}.${value}` as MessageKey) }));
 }
 
+/** A drop-down of the settings: onValue gets the chosen option's value. */
+export function Select({
+  options,
+  onValue,
+  ...rest
+}: Omit<SelectHTMLAttributes, 'onChange' | 'value'> & {
+  value: string;
+  options: readonly Option[];
+  onValue: (value: string) => void;
+}): JSX.Element {
+  return (
+    <select class="input select" {...rest} onChange={(e) => onValue(e.currentTarget.value)}>
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function SelectField(props: Common & { options: readonly Option[]; onSelect?: (value: string) => void }): JSX.Element {
   const { form, update } = useForm();
   const current = String(getAt(form.draft, props.path) ?? '');
@@ -228,22 +256,12 @@ export function SelectField(props: Common & { options: readonly Option[]; onSele
   return (
     <FieldShell {...props}>
       {(aria) => (
-        <select
+        <Select
           {...aria}
-          class="input select"
           value={current}
-          onChange={(e) => {
-            const value = e.currentTarget.value;
-            if (props.onSelect) props.onSelect(value);
-            else update((f) => setValue(f, props.path, value));
-          }}
-        >
-          {options.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
+          options={options}
+          onValue={props.onSelect ?? ((value) => update((f) => setValue(f, props.path, value)))}
+        />
       )}
     </FieldShell>
   );

@@ -12,6 +12,7 @@ import {
   FieldShell,
   ListField,
   NumberField,
+  Select,
   SelectField,
   Subsection,
   TextField,
@@ -42,21 +43,12 @@ function MicrophoneField(): JSX.Element {
     <FieldShell path="listening.micDevice" label={t.t('settings.mic')} help={devices === null ? t.t('settings.mic.loading') : undefined}>
       {(aria) => (
         <div class="input-row">
-          <select
+          <Select
             {...aria}
-            class="input select"
             value={current}
-            onChange={(e) => {
-              const value = e.currentTarget.value;
-              update((f) => setValue(f, 'listening.micDevice', value));
-            }}
-          >
-            {options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
+            options={options}
+            onValue={(value) => update((f) => setValue(f, 'listening.micDevice', value))}
+          />
           <button type="button" class="icon-button" aria-label={t.t('settings.mic.refresh')} onClick={load}>
             <Icon name="refresh" />
           </button>
