@@ -1,71 +1,21 @@
 import type { HaEntity } from './home-assistant-gateway.js';
-import type { ExposedEntity } from './exposed-home.js';
-import type { ConfirmationPolicy } from './confirmation-policy.js';
 import { finiteNumber, stringList } from './ha-messages.js';
+import { ALARM, CLIMATE, COVER, LOCK, MEDIA, has, plan, refuse, type PlanContext, type Planned } from './control-plan.js';
 
 /**
- * Typed, validated actions → service calls. Each planner checks the arguments against the live
- * entity (supported features, colour modes, min/max, mode lists) and either returns a refusal the
+ * Typed, validated actions → service calls: the switching ones here (on/off, covers, media, locks,
+ * alarms, scenes and scripts), the ones that set a value in adjust-actions.ts. Each planner checks
+ * the arguments against the live entity (supported features, colour modes, min/max, mode lists) and either returns a refusal the
  * model can speak or a plan: the one service call it may make and how to recognise, in the
  * entity's next state, that it took effect. Domains and services come only from here, never from
  * the model.
  */
 
-export type ControlPlan = {
-  entity: ExposedEntity;
-  domain: string;
-  service: string;
-  data: Record<string, unknown>;
-  /** For confirmation keys and results, e.g. "unlock". */
-  action: string;
-  /** Distinguishes requests with the same action, e.g. a position. */
-  detail?: string;
-  sensitive: boolean;
-  /** True once the entity's state shows the action took effect. */
-  done(state: HaEntity): boolean;
-};
-
-export type Planned = { ok: true; plan: ControlPlan } | { ok: false; message: string };
-
-type Ctx = { entity: ExposedEntity; state: HaEntity; policy: ConfirmationPolicy };
-
-const refuse = (message: string): Planned => ({ ok: false, message });
-const features = (state: HaEntity): number =>
-  typeof state.attributes.supported_features === 'number' ? state.attributes.supported_features : 0;
-const has = (state: HaEntity, bit: number) => (features(state) & bit) !== 0;
-
-function plan(ctx: Ctx, p: Omit<ControlPlan, 'entity' | 'sensitive'> & { sensitive?: boolean }): Planned {
-  const { sensitive, ...rest } = p;
-  return {
-    ok: true,
-    plan: { ...rest, entity: ctx.entity, sensitive: sensitive ?? ctx.policy.needsConfirmation(ctx.entity, p.action) },
-  };
-}
-
 // --- on / off ---------------------------------------------------------------------------------
-
-// Home Assistant's supported_features bits.
-export const MEDIA = {
-  PAUSE: 1,
-  VOLUME_SET: 4,
-  VOLUME_MUTE: 8,
-  PREVIOUS: 16,
-  NEXT: 32,
-  TURN_ON: 128,
-  TURN_OFF: 256,
-  VOLUME_STEP: 1024,
-  STOP: 4096,
-  PLAY: 16384,
-};
-const CLIMATE = { TARGET: 1, RANGE: 2, TURN_OFF: 128, TURN_ON: 256 };
-export const COVER = { OPEN: 1, CLOSE: 2, SET_POSITION: 4, STOP: 8 };
-const FAN = { SET_SPEED: 1, PRESET: 8 };
-const LOCK = { OPEN: 1 };
-const ALARM: Record<string, number> = { arm_home: 1, arm_away: 2, arm_night: 4, arm_vacation: 32 };
 
 export type OnOffAction = 'turn_on' | 'turn_off' | 'toggle';
 
-export function planOnOff(ctx: Ctx, action: OnOffAction): Planned {
+export function planOnOff(ctx: PlanContext, action: OnOffAction): Planned {
   const { entity, state } = ctx;
   const name = entity.name;
   const wasOn = state.state !== 'off';
@@ -117,191 +67,11 @@ export function planOnOff(ctx: Ctx, action: OnOffAction): Planned {
   }
 }
 
-// --- lights -----------------------------------------------------------------------------------
-
-export type LightArgs = { brightness_pct?: number | undefined; color?: string | undefined; color_temp_kelvin?: number | undefined };
-
-const COLOR_MODES = new Set(['hs', 'xy', 'rgb', 'rgbw', 'rgbww']);
-
-export function planLight(ctx: Ctx, args: LightArgs): Planned {
-  const { entity, state } = ctx;
-  const name = entity.name;
-  const a = state.attributes;
-  if (args.brightness_pct === undefined && args.color === undefined && args.color_temp_kelvin === undefined) {
-    return refuse('Say what to change: brightness_pct, color or color_temp_kelvin (or use turn_on_off).');
-  }
-  if (args.color !== undefined && args.color_temp_kelvin !== undefined) {
-    return refuse('Set either a colour or a colour temperature, not both.');
-  }
-  const modes = stringList(a.supported_color_modes);
-  const legacy = modes.length === 0;
-  const dimmable = legacy ? typeof a.brightness === 'number' || has(state, 1) : modes.some((m) => m !== 'onoff');
-  const data: Record<string, unknown> = {};
-  const checks: ((s: HaEntity) => boolean)[] = [(s) => s.state === 'on'];
-  if (args.brightness_pct !== undefined) {
-    const pct = args.brightness_pct;
-    if (!Number.isFinite(pct) || pct < 0 || pct > 100) return refuse('Brightness must be between 0 and 100 %.');
-    if (!dimmable) return refuse(`${name} cannot be dimmed; it can only be turned on or off.`);
-    if (pct === 0 && args.color === undefined && args.color_temp_kelvin === undefined) {
-      return plan(ctx, { domain: 'light', service: 'turn_off', data: {}, action: 'turn_off', done: (s) => s.state === 'off' });
-    }
-    data.brightness_pct = Math.round(pct);
-    const target = Math.round((Math.round(pct) * 255) / 100);
-    checks.push((s) => Math.abs((finiteNumber(s.attributes.brightness) ?? -99) - target) <= 3);
-  }
-  if (args.color !== undefined) {
-    if (!(legacy ? has(state, 16) : modes.some((m) => COLOR_MODES.has(m)))) return refuse(`${name} cannot change colour.`);
-    const rgb = parseColor(args.color);
-    if (!rgb) return refuse(`I do not know the colour "${args.color.slice(0, 40)}"; use a common colour name or #RRGGBB.`);
-    data.rgb_color = rgb;
-    checks.push((s) => s.attributes.color_mode !== 'color_temp');
-  }
-  if (args.color_temp_kelvin !== undefined) {
-    if (!(legacy ? has(state, 2) : modes.includes('color_temp'))) return refuse(`${name} has no adjustable white temperature.`);
-    const min = finiteNumber(a.min_color_temp_kelvin) ?? 2000;
-    const max = finiteNumber(a.max_color_temp_kelvin) ?? 6500;
-    const k = args.color_temp_kelvin;
-    if (!Number.isFinite(k) || k < min || k > max) return refuse(`${name} supports colour temperatures from ${min} to ${max} K.`);
-    data.color_temp_kelvin = Math.round(k);
-    checks.push((s) => Math.abs((finiteNumber(s.attributes.color_temp_kelvin) ?? -1e6) - k) <= Math.max(60, k * 0.03));
-  }
-  return plan(ctx, {
-    domain: 'light',
-    service: 'turn_on',
-    data,
-    action: 'set_light',
-    detail: JSON.stringify(data),
-    done: (s) => checks.every((c) => c(s)),
-  });
-}
-
-const NAMED_COLORS: Readonly<Record<string, [number, number, number]>> = {
-  red: [255, 0, 0],
-  green: [0, 255, 0],
-  blue: [0, 0, 255],
-  yellow: [255, 255, 0],
-  orange: [255, 165, 0],
-  purple: [128, 0, 128],
-  violet: [238, 130, 238],
-  pink: [255, 192, 203],
-  magenta: [255, 0, 255],
-  fuchsia: [255, 0, 255],
-  cyan: [0, 255, 255],
-  aqua: [0, 255, 255],
-  turquoise: [64, 224, 208],
-  teal: [0, 128, 128],
-  white: [255, 255, 255],
-  'warm white': [255, 214, 170],
-  'cool white': [220, 235, 255],
-  lime: [0, 255, 0],
-  indigo: [75, 0, 130],
-  gold: [255, 215, 0],
-  amber: [255, 191, 0],
-  coral: [255, 127, 80],
-  salmon: [250, 128, 114],
-  crimson: [220, 20, 60],
-  lavender: [230, 230, 250],
-  'sky blue': [135, 206, 235],
-  'light blue': [173, 216, 230],
-  'dark blue': [0, 0, 139],
-  navy: [0, 0, 128],
-  'light green': [144, 238, 144],
-  'dark green': [0, 100, 0],
-  mint: [152, 255, 152],
-  olive: [128, 128, 0],
-  brown: [165, 42, 42],
-  beige: [245, 245, 220],
-  peach: [255, 218, 185],
-  rose: [255, 0, 127],
-  'hot pink': [255, 105, 180],
-  'deep pink': [255, 20, 147],
-  'royal blue': [65, 105, 225],
-};
-
-/** A colour name ("warm white", "sky blue") or #RRGGBB → RGB. */
-export function parseColor(input: string): [number, number, number] | null {
-  const value = input
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, ' ');
-  const hex = /^#?([0-9a-f]{6})$/.exec(value.replace(/ /g, ''));
-  if (hex) {
-    const n = Number.parseInt(hex[1]!, 16);
-    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-  }
-  const named = NAMED_COLORS[value] ?? NAMED_COLORS[value.replace(/ /g, '')];
-  return named ? [...named] : null;
-}
-
-// --- climate ----------------------------------------------------------------------------------
-
-export type ClimateArgs = {
-  temperature?: number | undefined;
-  target_temp_low?: number | undefined;
-  target_temp_high?: number | undefined;
-  hvac_mode?: string | undefined;
-};
-
-export function planClimate(ctx: Ctx, args: ClimateArgs): Planned {
-  const { entity, state } = ctx;
-  const name = entity.name;
-  const a = state.attributes;
-  const min = finiteNumber(a.min_temp) ?? 7;
-  const max = finiteNumber(a.max_temp) ?? 35;
-  const modes = stringList(a.hvac_modes);
-  const range = args.target_temp_low !== undefined || args.target_temp_high !== undefined;
-  if (args.temperature === undefined && !range && args.hvac_mode === undefined) {
-    return refuse('Say what to change: temperature, target_temp_low and target_temp_high, or hvac_mode.');
-  }
-  if (args.hvac_mode !== undefined && !modes.includes(args.hvac_mode)) {
-    return refuse(`${name} has no "${args.hvac_mode.slice(0, 30)}" mode; its modes are ${modes.join(', ') || 'none'}.`);
-  }
-  const inRange = (t: number) => Number.isFinite(t) && t >= min && t <= max;
-  const data: Record<string, unknown> = {};
-  const checks: ((s: HaEntity) => boolean)[] = [];
-  const near = (key: string, t: number) => (s: HaEntity) => Math.abs((finiteNumber(s.attributes[key]) ?? -1e6) - t) <= 0.51;
-  if (args.temperature !== undefined && range) return refuse('Give either one temperature or a low/high range, not both.');
-  if (args.temperature !== undefined) {
-    if (!has(state, CLIMATE.TARGET)) {
-      return has(state, CLIMATE.RANGE)
-        ? refuse(`${name} works with a range: give target_temp_low and target_temp_high.`)
-        : refuse(`${name} has no adjustable target temperature.`);
-    }
-    if (!inRange(args.temperature)) return refuse(`The temperature for ${name} must be between ${min} and ${max} degrees.`);
-    data.temperature = args.temperature;
-    checks.push(near('temperature', args.temperature));
-  }
-  if (range) {
-    const { target_temp_low: low, target_temp_high: high } = args;
-    if (!has(state, CLIMATE.RANGE)) return refuse(`${name} takes a single target temperature, not a range.`);
-    if (low === undefined || high === undefined) return refuse('Give both target_temp_low and target_temp_high.');
-    if (!inRange(low) || !inRange(high)) return refuse(`The temperatures for ${name} must be between ${min} and ${max} degrees.`);
-    if (low >= high) return refuse('target_temp_low must be lower than target_temp_high.');
-    data.target_temp_low = low;
-    data.target_temp_high = high;
-    checks.push(near('target_temp_low', low), near('target_temp_high', high));
-  }
-  if (args.hvac_mode !== undefined) {
-    data.hvac_mode = args.hvac_mode;
-    const mode = args.hvac_mode;
-    checks.push((s) => s.state === mode);
-  }
-  const service = args.temperature !== undefined || range ? 'set_temperature' : 'set_hvac_mode';
-  return plan(ctx, {
-    domain: 'climate',
-    service,
-    data,
-    action: 'set_climate',
-    detail: JSON.stringify(data),
-    done: (s) => checks.every((c) => c(s)),
-  });
-}
-
 // --- covers -----------------------------------------------------------------------------------
 
 export type CoverAction = 'open' | 'close' | 'stop' | 'set_position';
 
-export function planCover(ctx: Ctx, action: CoverAction, position?: number): Planned {
+export function planCover(ctx: PlanContext, action: CoverAction, position?: number): Planned {
   const { entity, state } = ctx;
   const name = entity.name;
   const known = typeof state.attributes.supported_features === 'number';
@@ -353,7 +123,7 @@ export function planCover(ctx: Ctx, action: CoverAction, position?: number): Pla
 
 export type MediaAction = 'play' | 'pause' | 'stop' | 'next' | 'previous' | 'set_volume' | 'volume_up' | 'volume_down' | 'mute' | 'unmute';
 
-export function planMedia(ctx: Ctx, action: MediaAction, volumePct?: number): Planned {
+export function planMedia(ctx: PlanContext, action: MediaAction, volumePct?: number): Planned {
   const { entity, state } = ctx;
   const name = entity.name;
   const volume = finiteNumber(state.attributes.volume_level);
@@ -418,49 +188,11 @@ export function planMedia(ctx: Ctx, action: MediaAction, volumePct?: number): Pl
   }
 }
 
-// --- fans -------------------------------------------------------------------------------------
-
-export function planFan(ctx: Ctx, args: { speed_pct?: number | undefined; preset_mode?: string | undefined }): Planned {
-  const { entity, state } = ctx;
-  const name = entity.name;
-  if (args.speed_pct === undefined && args.preset_mode === undefined) return refuse('Give speed_pct (0-100) or preset_mode.');
-  if (args.speed_pct !== undefined && args.preset_mode !== undefined) return refuse('Set either a speed or a preset, not both.');
-  if (args.speed_pct !== undefined) {
-    const pct = args.speed_pct;
-    if (!Number.isFinite(pct) || pct < 0 || pct > 100) return refuse('The fan speed must be between 0 and 100 %.');
-    if (!has(state, FAN.SET_SPEED))
-      return refuse(`${name} has no adjustable speed; it can be turned on or off${has(state, FAN.PRESET) ? ' or set to a preset' : ''}.`);
-    if (pct === 0) return plan(ctx, { domain: 'fan', service: 'turn_off', data: {}, action: 'turn_off', done: (s) => s.state === 'off' });
-    const step = finiteNumber(state.attributes.percentage_step) ?? 1;
-    const target = Math.round(pct);
-    return plan(ctx, {
-      domain: 'fan',
-      service: 'set_percentage',
-      data: { percentage: target },
-      action: 'set_speed',
-      detail: String(target),
-      done: (s) => s.state === 'on' && Math.abs((finiteNumber(s.attributes.percentage) ?? -1000) - target) <= Math.max(1, step),
-    });
-  }
-  const preset = args.preset_mode!;
-  const presets = stringList(state.attributes.preset_modes);
-  if (!has(state, FAN.PRESET) || presets.length === 0) return refuse(`${name} has no presets.`);
-  if (!presets.includes(preset)) return refuse(`${name} has no "${preset.slice(0, 30)}" preset; its presets are ${presets.join(', ')}.`);
-  return plan(ctx, {
-    domain: 'fan',
-    service: 'set_preset_mode',
-    data: { preset_mode: preset },
-    action: 'set_preset',
-    detail: preset,
-    done: (s) => s.attributes.preset_mode === preset,
-  });
-}
-
 // --- locks and alarms -------------------------------------------------------------------------
 
 export type LockAction = 'lock' | 'unlock' | 'open';
 
-export function planLock(ctx: Ctx, action: LockAction): Planned {
+export function planLock(ctx: PlanContext, action: LockAction): Planned {
   const { entity, state } = ctx;
   if (action === 'open' && !has(state, LOCK.OPEN)) return refuse(`${entity.name} cannot open the door itself; it can lock or unlock.`);
   const done: Record<LockAction, (s: HaEntity) => boolean> = {
@@ -473,7 +205,7 @@ export function planLock(ctx: Ctx, action: LockAction): Planned {
 
 export type AlarmAction = 'arm_home' | 'arm_away' | 'arm_night' | 'arm_vacation' | 'disarm';
 
-export function planAlarm(ctx: Ctx, action: AlarmAction, code?: string): Planned {
+export function planAlarm(ctx: PlanContext, action: AlarmAction, code?: string): Planned {
   const { entity, state } = ctx;
   const a = state.attributes;
   const bit = ALARM[action];
@@ -501,7 +233,7 @@ export function planAlarm(ctx: Ctx, action: AlarmAction, code?: string): Planned
 // --- scenes and scripts -----------------------------------------------------------------------
 
 /** `action` names it in confirmations and results: "run" or "activate" unless told ("turn_on" from turn_on_off). */
-export function planActivate(ctx: Ctx, action?: string): Planned {
+export function planActivate(ctx: PlanContext, action?: string): Planned {
   const before = ctx.state.state;
   const script = ctx.entity.domain === 'script';
   return plan(ctx, {

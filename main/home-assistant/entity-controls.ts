@@ -1,7 +1,7 @@
 import type { EntityControl } from '../../preload/contract/types.js';
 import type { HaEntity } from './home-assistant-gateway.js';
 import { brightnessPct } from './compact-state.js';
-import { COVER, MEDIA } from './control-actions.js';
+import { COVER, MEDIA } from './control-plan.js';
 import { ON_OFF_DOMAINS } from './domain-tools.js';
 import { finiteNumber } from './ha-messages.js';
 

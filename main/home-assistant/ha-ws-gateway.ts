@@ -11,11 +11,13 @@ import { abortable, isAbort, isTimeout, sleep, withTimeout } from '../util/async
 import { createLogger } from '../util/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { DEFAULTS, repeatAfter, type HaWsGatewayOptions, type Timing } from './ha-ws-gateway-options.js';
+import { filterMessage, HaEntityStore } from './ha-entity-store.js';
 import { parseHomeAssistantUrl, validateAccessToken, type HaUrl } from './ha-connection-input.js';
 import { createHaSocketFactory, type SocketFailure } from './ha-socket.js';
 import { loadRegistries } from './ha-registry-loader.js';
 import { describeConnectFailure, formatSeconds, notReachable, toHomeAssistantError } from './ha-errors.js';
-import { featuresForVersion, parseConversationResult, parseExposure, parseServiceResult, parseState, parseStates } from './ha-messages.js';
+import { featuresForVersion, parseConversationResult, parseExposure, parseServiceResult, parseStates } from './ha-messages.js';
 import {
   EMPTY_REGISTRIES,
   HA_DEFAULT_AGENT_ENTITY,
@@ -34,42 +36,7 @@ import {
 
 const log = createLogger('home-assistant');
 
-export type HaWsGatewayOptions = {
-  /** Read at every (re)connect. */
-  allowSelfSignedCertificate?: boolean;
-  /** WebSocket upgrade + auth (default 10 s). */
-  handshakeTimeoutMs?: number;
-  /** call_service and other commands a tool waits for (default 1.5 s: a tool must answer within 2 s). */
-  commandTimeoutMs?: number;
-  /** conversation/process: the first call loads intents and can take seconds (default 8 s). */
-  conversationTimeoutMs?: number;
-  /** Registry commands at (re)connect (default 15 s). */
-  loadTimeoutMs?: number;
-  /** Ping watchdog for networks that die without closing the socket (default every 30 s, 10 s timeout). */
-  pingIntervalMs?: number;
-  pingTimeoutMs?: number;
-  /** Exposure has no change event for entities outside the registry: poll it (default 60 s). */
-  exposureRefreshMs?: number;
-  /** Coalesce registry-updated events (default 300 ms). */
-  registryDebounceMs?: number;
-  /** How long connect() waits for Home Assistant to finish starting (default 120 s). */
-  startupTimeoutMs?: number;
-  clock?: Clock;
-};
-
-type Timing = Required<Omit<HaWsGatewayOptions, 'clock' | 'allowSelfSignedCertificate'>>;
-
-const DEFAULTS: Timing = {
-  handshakeTimeoutMs: 10_000,
-  commandTimeoutMs: 1500,
-  conversationTimeoutMs: 8000,
-  loadTimeoutMs: 15_000,
-  pingIntervalMs: 30_000,
-  pingTimeoutMs: 10_000,
-  exposureRefreshMs: 60_000,
-  registryDebounceMs: 300,
-  startupTimeoutMs: 120_000,
-};
+export type { HaWsGatewayOptions } from './ha-ws-gateway-options.js';
 
 const REGISTRY_EVENTS = [
   'area_registry_updated',
@@ -84,6 +51,11 @@ const REGISTRY_EVENTS = [
  * reconnects by itself; this adds what it leaves to the app: a ping watchdog, waiting for RUNNING
  * and refreshing registries after a reconnect, pruning entities deleted while offline, exposure
  * polling, per-command timeouts, and one mapping of every failure to a HomeAssistantError.
+ *
+ * A little over 400 lines on purpose: one connection's lifecycle (connect, reconnect, watchdog,
+ * commands, close) shares its status, generation and connection; the parts that stand alone are in
+ * ha-entity-store.ts (states, message filter), ha-ws-gateway-options.ts (timing, repeating timer),
+ * ha-registry-loader.ts, ha-socket.ts, ha-errors.ts and ha-messages.ts.
  */
 export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implements HomeAssistantGateway {
   readonly #timing: Timing;
@@ -94,20 +66,14 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
   #url: HaUrl | undefined;
   #haVersion = '';
   #features: HaFeatures = featuresForVersion('0.0.0');
-  #entities: HassEntities = {};
-  #entityCount = 0;
-  #entityMap: ReadonlyMap<string, HaEntity> | null = new Map();
-  /** Parsed states by raw state object: the library replaces only the objects of changed entities, so the rest parse once. */
-  readonly #parsed = new WeakMap<object, HaEntity | null>();
-  /** Entities missing after a reconnect; dropped while the library's store still holds the same object. */
-  #stale = new Map<string, unknown>();
+  readonly #entities = new HaEntityStore();
   #registries: HaRegistries = EMPTY_REGISTRIES;
   #registriesJson = '';
   #closed = false;
   #generation = 0;
-  #pingTimer: TimerHandle | undefined;
+  readonly #pinger: { start(): void; stop(): void };
   #pinging = false;
-  #exposureTimer: TimerHandle | undefined;
+  readonly #exposurePoller: { start(): void; stop(): void };
   #registryTimer: TimerHandle | undefined;
   #lastFailure: SocketFailure | null = null;
   #malformedReported = false;
@@ -118,6 +84,9 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
     this.#timing = { ...DEFAULTS, ...stripUndefined(timing) };
     this.#clock = clock ?? systemClock;
     this.#allowSelfSigned = allowSelfSignedCertificate ?? false;
+    const open = () => !this.#closed;
+    this.#pinger = repeatAfter(this.#clock, this.#timing.pingIntervalMs, () => this.#ping(), open);
+    this.#exposurePoller = repeatAfter(this.#clock, this.#timing.exposureRefreshMs, () => this.#refreshExposure(), open);
   }
 
   get status(): HaConnectionStatus {
@@ -133,28 +102,7 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
   }
 
   getEntities(): ReadonlyMap<string, HaEntity> {
-    if (this.#entityMap) return this.#entityMap;
-    const map = new Map<string, HaEntity>();
-    for (const [id, raw] of Object.entries(this.#entities)) {
-      if (this.#stale.has(id)) {
-        if (this.#stale.get(id) === raw) continue;
-        this.#stale.delete(id);
-      }
-      const entity = this.#parse(raw);
-      if (entity) map.set(id, entity);
-    }
-    this.#entityMap = map;
-    return map;
-  }
-
-  #parse(raw: unknown): HaEntity | null {
-    if (typeof raw !== 'object' || raw === null) return parseState(raw);
-    let entity = this.#parsed.get(raw);
-    if (entity === undefined) {
-      entity = parseState(raw);
-      this.#parsed.set(raw, entity);
-    }
-    return entity;
+    return this.#entities.get();
   }
 
   getRegistries(): HaRegistries {
@@ -178,7 +126,7 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
         this.#lastFailure = failure;
       },
       onMalformed: (detail) => this.#onMalformed(detail),
-      filter: (message) => this.#filterMessage(message),
+      filter: (message) => (this.#conn ? filterMessage(message, this.#conn.commands, this.#entities) : message),
     });
     let conn: Connection;
     const pending = createConnection({ auth: createLongLivedTokenAuth(url.value.baseUrl, token.value), createSocket });
@@ -207,8 +155,8 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
       throw toHomeAssistantError(error);
     }
     this.#setStatus('connected');
-    this.#schedulePing();
-    this.#scheduleExposureRefresh();
+    this.#pinger.start();
+    this.#exposurePoller.start();
     log.info({ url: url.value.baseUrl, version: this.#haVersion }, 'connected to Home Assistant');
   }
 
@@ -308,27 +256,13 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
    * (home-assistant-js-websocket merges states on reconnect and never removes one). */
   async #pruneDeletedEntities(): Promise<void> {
     const fresh = await this.#command<unknown>({ type: 'get_states' }, { timeoutMs: this.#timing.loadTimeoutMs }, true);
-    const present = new Set(parseStates(fresh).map((s) => s.entity_id));
-    let pruned = 0;
-    for (const [id, raw] of Object.entries(this.#entities)) {
-      if (!present.has(id)) {
-        this.#stale.set(id, raw);
-        pruned++;
-      }
-    }
-    if (pruned > 0) {
-      this.#entityMap = null;
-      this.#emitEntities();
-    }
+    if (this.#entities.prune(new Set(parseStates(fresh).map((s) => s.entity_id)))) this.#emitEntities();
   }
 
   #onEntities(entities: HassEntities): void {
-    const previousCount = this.#entityCount;
-    this.#entities = entities;
-    this.#entityCount = Object.keys(entities).length;
-    this.#entityMap = null;
+    const countChanged = this.#entities.replace(entities);
     // An entity appeared or went away: its registry entry and exposure may be new too.
-    if (this.#status === 'connected' && this.#entityCount !== previousCount) this.#scheduleRegistryRefresh();
+    if (this.#status === 'connected' && countChanged) this.#scheduleRegistryRefresh();
     this.#emitEntities();
   }
 
@@ -337,14 +271,6 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
   }
 
   // --- watchdog -------------------------------------------------------------------------------
-
-  #schedulePing(): void {
-    this.#clock.clearTimeout(this.#pingTimer);
-    if (this.#closed) return;
-    this.#pingTimer = this.#clock.setTimeout(() => {
-      void this.#ping().finally(() => this.#schedulePing());
-    }, this.#timing.pingIntervalMs);
-  }
 
   /** Pings now; on no answer, drops the socket so the library reconnects. */
   async #ping(): Promise<void> {
@@ -370,14 +296,6 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
     this.#registryTimer = this.#clock.setTimeout(() => {
       this.#refreshRegistries(false).catch((error: unknown) => log.warn({ err: error }, 'could not refresh the registries'));
     }, this.#timing.registryDebounceMs);
-  }
-
-  #scheduleExposureRefresh(): void {
-    this.#clock.clearTimeout(this.#exposureTimer);
-    if (this.#closed) return;
-    this.#exposureTimer = this.#clock.setTimeout(() => {
-      void this.#refreshExposure().finally(() => this.#scheduleExposureRefresh());
-    }, this.#timing.exposureRefreshMs);
   }
 
   async #refreshExposure(): Promise<void> {
@@ -469,31 +387,6 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
     }
   }
 
-  /** Drops what the library would console.warn about: stray events and pongs, diffs for unknown entities. */
-  #filterMessage(message: Record<string, unknown>): Record<string, unknown> | null {
-    const conn = this.#conn;
-    if (!conn) return message;
-    const { id, type } = message;
-    if ((type === 'event' || type === 'pong') && (typeof id !== 'number' || !conn.commands.has(id))) {
-      log.debug({ type, id }, 'dropped a message for an unknown subscription or command');
-      return null;
-    }
-    const event = message.event as { a?: unknown; c?: unknown } | undefined;
-    if (type === 'event' && event && typeof event.c === 'object' && event.c !== null) {
-      const added = typeof event.a === 'object' && event.a !== null ? (event.a as Record<string, unknown>) : {};
-      const changes = { ...(event.c as Record<string, unknown>) };
-      let dropped = false;
-      for (const entityId of Object.keys(changes)) {
-        if (!(entityId in this.#entities) && !(entityId in added)) {
-          delete changes[entityId];
-          dropped = true;
-        }
-      }
-      if (dropped) return { ...message, event: { ...event, c: changes } };
-    }
-    return message;
-  }
-
   #onMalformed(detail: string): void {
     log.warn({ detail }, 'ignored a malformed message from Home Assistant');
     if (this.#malformedReported) return;
@@ -507,7 +400,9 @@ export class HaWsGateway extends TypedEmitter<HomeAssistantGatewayEvents> implem
   async close(): Promise<void> {
     this.#closed = true;
     this.#generation++;
-    for (const timer of [this.#pingTimer, this.#exposureTimer, this.#registryTimer]) this.#clock.clearTimeout(timer);
+    this.#pinger.stop();
+    this.#exposurePoller.stop();
+    this.#clock.clearTimeout(this.#registryTimer);
     const conn = this.#conn;
     this.#conn = undefined;
     conn?.close();

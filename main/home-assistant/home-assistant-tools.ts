@@ -9,25 +9,15 @@ import { TRANSCRIPT_WAIT_MS, type ConfirmationGate, type ConfirmationKey } from 
 import type { ConfirmationPolicy } from './confirmation-policy.js';
 import type { HomeControl } from './home-control.js';
 import { matchPlace, normalize } from './entity-matcher.js';
-import { confirmed, quote, ref, refs, resolveRefs } from './tool-references.js';
+import { confirmed, percent, quote, ref, refs, resolveRefs } from './tool-references.js';
 import { refusalFor } from './confirmation-refusal.js';
 import { handOverAvailable, handOverOffered, sensitiveMention } from './hand-over.js';
 import { domainsForTool, ON_OFF_DOMAINS, type DomainTool } from './domain-tools.js';
 import { HomeAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
-import {
-  planActivate,
-  planAlarm,
-  planClimate,
-  planCover,
-  planFan,
-  planLight,
-  planLock,
-  planMedia,
-  planOnOff,
-  type ControlPlan,
-  type Planned,
-} from './control-actions.js';
+import { planActivate, planAlarm, planCover, planLock, planMedia, planOnOff } from './control-actions.js';
+import { planClimate, planFan, planLight } from './adjust-actions.js';
+import type { ControlPlan, PlanContext, Planned } from './control-plan.js';
 
 const log = createLogger('home-assistant');
 
@@ -126,6 +116,24 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     return control.execute(plans, context.signal, started + waitedMs);
   }
 
+  /** A control tool: each of its `entities` planned by `plan`, then act(). It may wait for a spoken yes. */
+  function controlTool<S extends z.ZodType<{ entities: string[]; confirmed?: boolean | undefined }>>(spec: {
+    name: string;
+    description: string;
+    parameters: S;
+    domains: readonly string[];
+    plan: (ctx: PlanContext, args: z.output<S>) => Planned;
+  }): Tool {
+    return defineTool({
+      name: spec.name,
+      description: spec.description,
+      parameters: spec.parameters,
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
+      execute: (args, context) =>
+        act(spec.name, args.entities, spec.domains, (entity, state) => spec.plan(ctxOf(entity, state), args), context, args.confirmed),
+    });
+  }
+
   function gateCall(context: ToolContext, isConfirmed: boolean | undefined) {
     const language = deps.language();
     return {
@@ -210,7 +218,7 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         return stale ? { states: results, note: `${NOT_REACHABLE} These are the last known states.` } : { states: results };
       },
     }),
-    defineTool({
+    controlTool({
       name: 'turn_on_off',
       description:
         "Turn exposed lights, switches, fans, media players, climate devices, humidifiers or sirens on or off, or toggle them. Also activates scenes and runs scripts (turn_on). Turning on a door or gate relay or a siren, or running a sensitive script or scene, needs the user's spoken confirmation: the first call answers confirmation_required.",
@@ -219,28 +227,16 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         action: z.enum(['turn_on', 'turn_off', 'toggle']),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act(
-          'turn_on_off',
-          args.entities,
-          ON_OFF_DOMAINS,
-          (entity, state) => planOnOff(ctxOf(entity, state), args.action),
-          context,
-          args.confirmed,
-        ),
+      domains: ON_OFF_DOMAINS,
+      plan: (ctx, args) => planOnOff(ctx, args.action),
     }),
-    defineTool({
+    controlTool({
       name: 'set_light',
       description:
         'Set brightness (percent), colour (a name such as "warm white" or #RRGGBB) or colour temperature (kelvin) of exposed lights; turns them on. Brightness 0 turns them off.',
       parameters: z.object({
         entities: refs('Which lights'),
-        brightness_pct: z
-          .number()
-          .min(0, 'Brightness must be between 0 and 100 %')
-          .max(100, 'Brightness must be between 0 and 100 %')
-          .optional(),
+        brightness_pct: percent('Brightness'),
         color: z.string().max(40).optional(),
         color_temp_kelvin: z
           .number()
@@ -249,11 +245,10 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
           .optional(),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('set_light', args.entities, ['light'], (entity, state) => planLight(ctxOf(entity, state), args), context, args.confirmed),
+      domains: ['light'],
+      plan: planLight,
     }),
-    defineTool({
+    controlTool({
       name: 'set_climate',
       description:
         'Set the target temperature (or a low/high range for heat_cool) and/or the HVAC mode (heat, cool, auto, off...) of exposed thermostats.',
@@ -269,86 +264,55 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
           .describe("One of the device's hvac_modes, e.g. heat, cool, heat_cool, auto, dry, fan_only, off."),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('set_climate', args.entities, ['climate'], (entity, state) => planClimate(ctxOf(entity, state), args), context, args.confirmed),
+      domains: ['climate'],
+      plan: planClimate,
     }),
-    defineTool({
+    controlTool({
       name: 'set_cover',
       description:
         "Open, close, stop or position (0 closed .. 100 open) exposed covers: blinds, shades, windows, doors, garage doors, gates. Opening a door, garage door or gate (or a cover Home Assistant does not classify) needs the user's spoken confirmation.",
       parameters: z.object({
         entities: refs('Which covers'),
         action: z.enum(['open', 'close', 'stop', 'set_position']),
-        position: z
-          .number()
-          .min(0, 'The position must be between 0 and 100 %')
-          .max(100, 'The position must be between 0 and 100 %')
-          .optional(),
+        position: percent('The position'),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act(
-          'set_cover',
-          args.entities,
-          ['cover'],
-          (entity, state) => planCover(ctxOf(entity, state), args.action, args.position),
-          context,
-          args.confirmed,
-        ),
+      domains: ['cover'],
+      plan: (ctx, args) => planCover(ctx, args.action, args.position),
     }),
-    defineTool({
+    controlTool({
       name: 'control_media',
       description: 'Play, pause, stop, skip, or change/mute the volume (percent) of exposed media players.',
       parameters: z.object({
         entities: refs('Which media players'),
         action: z.enum(['play', 'pause', 'stop', 'next', 'previous', 'set_volume', 'volume_up', 'volume_down', 'mute', 'unmute']),
-        volume_pct: z
-          .number()
-          .min(0, 'The volume must be between 0 and 100 %')
-          .max(100, 'The volume must be between 0 and 100 %')
-          .optional(),
+        volume_pct: percent('The volume'),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act(
-          'control_media',
-          args.entities,
-          ['media_player'],
-          (entity, state) => planMedia(ctxOf(entity, state), args.action, args.volume_pct),
-          context,
-          args.confirmed,
-        ),
+      domains: ['media_player'],
+      plan: (ctx, args) => planMedia(ctx, args.action, args.volume_pct),
     }),
-    defineTool({
+    controlTool({
       name: 'set_fan',
       description: 'Set the speed (percent; 0 turns off) or a preset mode of exposed fans.',
       parameters: z.object({
         entities: refs('Which fans'),
-        speed_pct: z
-          .number()
-          .min(0, 'The fan speed must be between 0 and 100 %')
-          .max(100, 'The fan speed must be between 0 and 100 %')
-          .optional(),
+        speed_pct: percent('The fan speed'),
         preset_mode: z.string().max(40).optional(),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('set_fan', args.entities, ['fan'], (entity, state) => planFan(ctxOf(entity, state), args), context, args.confirmed),
+      domains: ['fan'],
+      plan: planFan,
     }),
-    defineTool({
+    controlTool({
       name: 'set_lock',
       description:
         "Lock, unlock or open (unlatch) exposed locks. Unlocking and opening need the user's spoken confirmation: the first call answers confirmation_required.",
       parameters: z.object({ entities: refs('Which locks'), action: z.enum(['lock', 'unlock', 'open']), confirmed }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('set_lock', args.entities, ['lock'], (entity, state) => planLock(ctxOf(entity, state), args.action), context, args.confirmed),
+      domains: ['lock'],
+      plan: (ctx, args) => planLock(ctx, args.action),
     }),
-    defineTool({
+    controlTool({
       name: 'set_alarm',
       description:
         "Arm (home, away, night, vacation) or disarm an exposed alarm panel. Disarming needs the user's spoken confirmation; pass the code only if the user said it.",
@@ -358,16 +322,8 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
         code: z.string().max(16).optional(),
         confirmed,
       }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act(
-          'set_alarm',
-          args.entities,
-          ['alarm_control_panel'],
-          (entity, state) => planAlarm(ctxOf(entity, state), args.action, args.code),
-          context,
-          args.confirmed,
-        ),
+      domains: ['alarm_control_panel'],
+      plan: (ctx, args) => planAlarm(ctx, args.action, args.code),
     }),
     defineTool({
       name: 'activate_scene',

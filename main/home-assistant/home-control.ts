@@ -2,7 +2,7 @@ import { HomeAssistantError } from '../util/errors.js';
 import { createLogger } from '../util/logger.js';
 import { NOT_REACHABLE, type HomeAssistantGateway } from './home-assistant-gateway.js';
 import { domainOf, type ExposedHome } from './exposed-home.js';
-import type { ControlPlan } from './control-actions.js';
+import type { ControlPlan } from './control-plan.js';
 import { compactAttributes } from './compact-state.js';
 
 const log = createLogger('home-assistant');

@@ -15,6 +15,11 @@ export const refs = (what: string) =>
     .min(1, 'name at least one entity')
     .max(MAX_REFS, `at most ${MAX_REFS} entities per call`)
     .describe(`${what}: entity ids from the home summary (best), or names, aliases or "area + type" such as "kitchen lights".`);
+/** An optional percentage, refused outside 0..100 with "<what> must be between 0 and 100 %". */
+export const percent = (what: string) => {
+  const message = `${what} must be between 0 and 100 %`;
+  return z.number().min(0, message).max(100, message).optional();
+};
 /** The flag a tool is called again with once the user said yes. */
 export const confirmed = z
   .boolean()

@@ -9,8 +9,8 @@ export function ConversationSection(): JSX.Element {
   return (
     <SectionBlock id="conversation" title={t.t('settings.conversation')}>
       <div class="fields">
-        <NumberField path="conversation.followUpSeconds" label={t.t('settings.followUp')} help={t.t('settings.followUpHelp')} unit="s" />
-        <NumberField path="conversation.idleTimeoutSeconds" label={t.t('settings.idle')} help={t.t('settings.idleHelp')} unit="s" />
+        <NumberField path="conversation.followUpSeconds" text="settings.followUp" unit="s" />
+        <NumberField path="conversation.idleTimeoutSeconds" text="settings.idle" unit="s" />
       </div>
     </SectionBlock>
   );

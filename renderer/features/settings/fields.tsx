@@ -1,21 +1,28 @@
 /** Settings form fields: a label, the control, help, and the field's error right under it. */
-import { createContext, type ComponentChildren, type JSX } from 'preact';
+import {
+  createContext,
+  type ComponentChildren,
+  type InputHTMLAttributes,
+  type JSX,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'preact';
 import { useContext } from 'preact/hooks';
 import type { MessageKey, Translator } from '../../i18n/i18n.js';
+import type { en } from '../../i18n/en.js';
 import { useApp } from '../../ui/app-context.js';
 import {
   displayText,
   getAt,
-  linesText,
   setListText,
   setNumberListText,
   setNumberText,
   setText,
   setValue,
   type FieldError,
-  type ParseError,
   type SettingsForm,
 } from './settings-model.js';
+import { linesText, type ParseError } from './settings-text-model.js';
 
 export type FormContextValue = {
   form: SettingsForm;
@@ -54,10 +61,28 @@ export function useFieldError(path: string): string | null {
   return error ? fieldErrorText(error, t) : null;
 }
 
-type ShellProps = {
+/**
+ * Message keys that name a field: each has a `…Help` key for the field's help (settings.ha.url →
+ * settings.ha.urlHelp), and neither takes parameters.
+ */
+export type FieldKey = {
+  [K in MessageKey]: [Plain<K> | Plain<`${K}Help`>] extends [never] ? never : [Plain<`${K}Help`>] extends [never] ? never : Plain<K>;
+}[MessageKey];
+type Plain<K> = K extends MessageKey ? ((typeof en)[K] extends `${string}{${string}}${string}` ? never : K) : never;
+
+/** A field's words: a label (and help) of its own, or the message key of both. */
+export type FieldWords =
+  { label: string; help?: string | undefined; text?: undefined } | { text: FieldKey; label?: undefined; help?: undefined };
+
+/** The label and help of a field. */
+export function useFieldWords(words: FieldWords): { label: string; help: string | undefined } {
+  const { t } = useApp();
+  if (words.text === undefined) return { label: words.label, help: words.help };
+  return { label: t.lookup(words.text), help: t.lookup(`${words.text}Help` as MessageKey) };
+}
+
+type ShellProps = FieldWords & {
   path: string;
-  label: string;
-  help?: string | undefined;
   wide?: boolean | undefined;
   /** An error from outside a settings form (a form shows its own error for `path`). */
   error?: string | null | undefined;
@@ -67,16 +92,17 @@ export type AriaProps = { id: string; 'aria-invalid': boolean; 'aria-describedby
 
 /** Label, control, help and error, wired together for assistive technology. */
 export function FieldShell(props: ShellProps): JSX.Element {
+  const { label, help } = useFieldWords(props);
   const id = fieldId(props.path);
   const formError = useFieldError(props.path);
   const error = props.error || formError;
-  const helpId = props.help ? `${id}-help` : undefined;
+  const helpId = help ? `${id}-help` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [errorId, helpId].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`field ${props.wide ? 'field--wide' : ''} ${error ? 'field--invalid' : ''}`} data-field={props.path}>
       <label class="field__label" for={id}>
-        {props.label}
+        {label}
       </label>
       {props.children({ id, 'aria-invalid': error !== null, 'aria-describedby': describedBy })}
       {error && (
@@ -85,16 +111,28 @@ export function FieldShell(props: ShellProps): JSX.Element {
           {error}
         </p>
       )}
-      {props.help && (
+      {help && (
         <p class="field__help" id={helpId}>
-          {props.help}
+          {help}
         </p>
       )}
     </div>
   );
 }
 
-type Common = { path: string; label: string; help?: string | undefined; wide?: boolean | undefined };
+type Common = FieldWords & { path: string; wide?: boolean | undefined };
+
+type Typed<A> = Omit<A, 'onInput' | 'value'> & { value: string; onText: (text: string) => void };
+
+/** A one-line text box of the settings (no autocomplete unless asked): onText gets what was typed. */
+export function TextInput({ onText, ...rest }: Typed<InputHTMLAttributes>): JSX.Element {
+  return <input class="input" type="text" autocomplete="off" {...rest} onInput={(e) => onText(e.currentTarget.value)} />;
+}
+
+/** A text area of the settings: onText gets what was typed. */
+export function TextArea({ onText, ...rest }: Typed<TextareaHTMLAttributes>): JSX.Element {
+  return <textarea class="input textarea" {...rest} onInput={(e) => onText(e.currentTarget.value)} />;
+}
 
 export function TextField(
   props: Common & { placeholder?: string; list?: string; type?: 'text' | 'url'; autocomplete?: string },
@@ -103,19 +141,15 @@ export function TextField(
   return (
     <FieldShell {...props}>
       {(aria) => (
-        <input
+        <TextInput
           {...aria}
-          class="input"
           type={props.type ?? 'text'}
           value={displayText(form, props.path)}
           placeholder={props.placeholder}
           list={props.list}
           spellcheck={false}
           autocomplete={props.autocomplete ?? 'off'}
-          onInput={(e) => {
-            const text = e.currentTarget.value;
-            update((f) => setText(f, props.path, text));
-          }}
+          onText={(text) => update((f) => setText(f, props.path, text))}
         />
       )}
     </FieldShell>
@@ -128,18 +162,12 @@ export function NumberField(props: Common & { integer?: boolean; unit?: string; 
     <FieldShell {...props}>
       {(aria) => (
         <div class="input-with-unit">
-          <input
+          <TextInput
             {...aria}
-            class="input"
-            type="text"
             inputMode={props.integer ? 'numeric' : 'decimal'}
             value={displayText(form, props.path)}
             placeholder={props.placeholder}
-            autocomplete="off"
-            onInput={(e) => {
-              const text = e.currentTarget.value;
-              update((f) => setNumberText(f, props.path, text, props.integer));
-            }}
+            onText={(text) => update((f) => setNumberText(f, props.path, text, props.integer))}
           />
           {props.unit && (
             <span class="input-unit" aria-hidden="true">
@@ -157,15 +185,11 @@ export function TextAreaField(props: Common & { rows?: number }): JSX.Element {
   return (
     <FieldShell {...props} wide>
       {(aria) => (
-        <textarea
+        <TextArea
           {...aria}
-          class="input textarea"
           rows={props.rows ?? 4}
           value={displayText(form, props.path)}
-          onInput={(e) => {
-            const text = e.currentTarget.value;
-            update((f) => setText(f, props.path, text));
-          }}
+          onText={(text) => update((f) => setText(f, props.path, text))}
         />
       )}
     </FieldShell>
@@ -184,26 +208,9 @@ export function ListField(props: Common & { multiline?: boolean; numbers?: boole
     <FieldShell {...props} wide={props.wide ?? props.multiline}>
       {(aria) =>
         props.multiline ? (
-          <textarea
-            {...aria}
-            class="input textarea"
-            rows={3}
-            value={text}
-            placeholder={props.placeholder}
-            spellcheck={false}
-            onInput={(e) => onInput(e.currentTarget.value)}
-          />
+          <TextArea {...aria} rows={3} value={text} placeholder={props.placeholder} spellcheck={false} onText={onInput} />
         ) : (
-          <input
-            {...aria}
-            class="input"
-            type="text"
-            value={text}
-            placeholder={props.placeholder}
-            spellcheck={false}
-            autocomplete="off"
-            onInput={(e) => onInput(e.currentTarget.value)}
-          />
+          <TextInput {...aria} value={text} placeholder={props.placeholder} spellcheck={false} onText={onInput} />
         )
       }
     </FieldShell>
@@ -212,6 +219,36 @@ export function ListField(props: Common & { multiline?: boolean; numbers?: boole
 
 export type Option = { value: string; label: string };
 
+/** Options labelled by the messages `prefix.value` (settings.duplex + half → settings.duplex.half). */
+export function messageOptions<P extends string, V extends string>(
+  t: Translator,
+  prefix: P,
+  values: readonly V[] & (`${P}.${V}` extends MessageKey ? unknown : never),
+): Option[] {
+  return values.map((value) => ({ value, label: t.lookup(`${prefix}.${value}` as MessageKey) }));
+}
+
+/** A drop-down of the settings: onValue gets the chosen option's value. */
+export function Select({
+  options,
+  onValue,
+  ...rest
+}: Omit<SelectHTMLAttributes, 'onChange' | 'value'> & {
+  value: string;
+  options: readonly Option[];
+  onValue: (value: string) => void;
+}): JSX.Element {
+  return (
+    <select class="input select" {...rest} onChange={(e) => onValue(e.currentTarget.value)}>
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function SelectField(props: Common & { options: readonly Option[]; onSelect?: (value: string) => void }): JSX.Element {
   const { form, update } = useForm();
   const current = String(getAt(form.draft, props.path) ?? '');
@@ -219,22 +256,12 @@ export function SelectField(props: Common & { options: readonly Option[]; onSele
   return (
     <FieldShell {...props}>
       {(aria) => (
-        <select
+        <Select
           {...aria}
-          class="input select"
           value={current}
-          onChange={(e) => {
-            const value = e.currentTarget.value;
-            if (props.onSelect) props.onSelect(value);
-            else update((f) => setValue(f, props.path, value));
-          }}
-        >
-          {options.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
+          options={options}
+          onValue={props.onSelect ?? ((value) => update((f) => setValue(f, props.path, value)))}
+        />
       )}
     </FieldShell>
   );
@@ -242,10 +269,11 @@ export function SelectField(props: Common & { options: readonly Option[]; onSele
 
 export function CheckboxField(props: Common & { checked?: boolean; onToggle?: (checked: boolean) => void }): JSX.Element {
   const { form, update } = useForm();
+  const { label, help } = useFieldWords(props);
   const id = fieldId(props.path);
   const error = useFieldError(props.path);
   const checked = props.checked ?? getAt(form.draft, props.path) === true;
-  const helpId = props.help ? `${id}-help` : undefined;
+  const helpId = help ? `${id}-help` : undefined;
   return (
     <div class={`field field--checkbox ${props.wide ? 'field--wide' : ''}`} data-field={props.path}>
       <div class="checkbox">
@@ -261,12 +289,12 @@ export function CheckboxField(props: Common & { checked?: boolean; onToggle?: (c
             else update((f) => setValue(f, props.path, value));
           }}
         />
-        <label for={id}>{props.label}</label>
+        <label for={id}>{label}</label>
       </div>
       {error && <p class="field__error">{error}</p>}
-      {props.help && (
+      {help && (
         <p class="field__help" id={helpId}>
-          {props.help}
+          {help}
         </p>
       )}
     </div>

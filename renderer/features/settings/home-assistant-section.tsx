@@ -53,64 +53,22 @@ export function HomeAssistantSection(): JSX.Element {
   return (
     <SectionBlock id="home-assistant" title={t.t('settings.ha')} description={t.t('settings.haDescription')}>
       <div class="fields">
-        <TextField
-          path="homeAssistant.url"
-          label={t.t('settings.ha.url')}
-          help={t.t('settings.ha.urlHelp')}
-          placeholder="http://homeassistant.local:8123"
-          type="url"
-          wide
-        />
+        <TextField path="homeAssistant.url" text="settings.ha.url" placeholder="http://homeassistant.local:8123" type="url" wide />
         <SecretField
           kind="home-assistant"
-          label={t.t('settings.ha.token')}
-          help={t.t('settings.ha.tokenHelp')}
+          text="settings.ha.token"
           serverUrl={form.draft.homeAssistant.url}
           value={token}
           onValue={setToken}
         />
         <HomeAssistantTest url={form.draft.homeAssistant.url} token={token} />
-        <ListField
-          path="homeAssistant.include"
-          label={t.t('settings.ha.include')}
-          help={t.t('settings.ha.includeHelp')}
-          multiline
-          placeholder="light.*"
-        />
-        <ListField
-          path="homeAssistant.exclude"
-          label={t.t('settings.ha.exclude')}
-          help={t.t('settings.ha.excludeHelp')}
-          multiline
-          placeholder="switch.server_rack"
-        />
-        <ListField
-          path="homeAssistant.confirm"
-          label={t.t('settings.ha.confirm')}
-          help={t.t('settings.ha.confirmHelp')}
-          multiline
-          placeholder="lock"
-        />
-        <ListField
-          path="homeAssistant.confirmNameWords"
-          label={t.t('settings.ha.confirmWords')}
-          help={t.t('settings.ha.confirmWordsHelp')}
-          multiline
-          placeholder="garage"
-        />
-        <CheckboxField path="homeAssistant.handOverToAssist" label={t.t('settings.ha.assist')} help={t.t('settings.ha.assistHelp')} wide />
-        <CheckboxField
-          path="homeAssistant.handOverWithSensitiveDevices"
-          label={t.t('settings.ha.assistSensitive')}
-          help={t.t('settings.ha.assistSensitiveHelp')}
-          wide
-        />
-        <CheckboxField
-          path="homeAssistant.allowSelfSignedCertificate"
-          label={t.t('settings.ha.selfSigned')}
-          help={t.t('settings.ha.selfSignedHelp')}
-          wide
-        />
+        <ListField path="homeAssistant.include" text="settings.ha.include" multiline placeholder="light.*" />
+        <ListField path="homeAssistant.exclude" text="settings.ha.exclude" multiline placeholder="switch.server_rack" />
+        <ListField path="homeAssistant.confirm" text="settings.ha.confirm" multiline placeholder="lock" />
+        <ListField path="homeAssistant.confirmNameWords" text="settings.ha.confirmWords" multiline placeholder="garage" />
+        <CheckboxField path="homeAssistant.handOverToAssist" text="settings.ha.assist" wide />
+        <CheckboxField path="homeAssistant.handOverWithSensitiveDevices" text="settings.ha.assistSensitive" wide />
+        <CheckboxField path="homeAssistant.allowSelfSignedCertificate" text="settings.ha.selfSigned" wide />
       </div>
     </SectionBlock>
   );

@@ -7,7 +7,20 @@ import { useApp } from '../../ui/app-context.js';
 import { Icon } from '../../ui/icons.js';
 import { acceleratorLabel } from '../status/status-model.js';
 import { ListeningNotes } from '../status/status-view.js';
-import { CheckboxField, FieldShell, ListField, NumberField, SelectField, Subsection, TextField, useForm, type Option } from './fields.js';
+import {
+  CheckboxField,
+  FieldShell,
+  ListField,
+  NumberField,
+  Select,
+  SelectField,
+  Subsection,
+  TextField,
+  TextInput,
+  useForm,
+  type Option,
+  messageOptions,
+} from './fields.js';
 import { acceleratorFromKey } from './hotkey-model.js';
 import { SecretField } from './secret-field.js';
 import { displayText, setValue } from './settings-model.js';
@@ -30,21 +43,12 @@ function MicrophoneField(): JSX.Element {
     <FieldShell path="listening.micDevice" label={t.t('settings.mic')} help={devices === null ? t.t('settings.mic.loading') : undefined}>
       {(aria) => (
         <div class="input-row">
-          <select
+          <Select
             {...aria}
-            class="input select"
             value={current}
-            onChange={(e) => {
-              const value = e.currentTarget.value;
-              update((f) => setValue(f, 'listening.micDevice', value));
-            }}
-          >
-            {options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
+            options={options}
+            onValue={(value) => update((f) => setValue(f, 'listening.micDevice', value))}
+          />
           <button type="button" class="icon-button" aria-label={t.t('settings.mic.refresh')} onClick={load}>
             <Icon name="refresh" />
           </button>
@@ -74,16 +78,7 @@ export function HotkeyField(props: {
     >
       {(aria) => (
         <div class="input-row">
-          <input
-            {...aria}
-            class="input"
-            type="text"
-            value={props.value}
-            spellcheck={false}
-            autocomplete="off"
-            placeholder={t.t('settings.ptt.none')}
-            onInput={(e) => props.onChange(e.currentTarget.value)}
-          />
+          <TextInput {...aria} value={props.value} spellcheck={false} placeholder={t.t('settings.ptt.none')} onText={props.onChange} />
           <button
             type="button"
             class={`button ${recording ? 'button--recording' : ''}`}
@@ -124,7 +119,7 @@ export function ListeningSection(): JSX.Element {
           path="listening.wakeEngine"
           label={t.t('settings.wake.engine')}
           wide
-          options={(['auto', 'openwakeword', 'porcupine', 'none'] as const).map((v) => ({ value: v, label: t.t(`settings.wake.${v}`) }))}
+          options={messageOptions(t, 'settings.wake', ['auto', 'openwakeword', 'porcupine', 'none'])}
         />
       </div>
       {engine !== 'none' && engine !== 'porcupine' && (
@@ -140,66 +135,33 @@ export function ListeningSection(): JSX.Element {
             label={t.t('settings.wake.threshold')}
             help={t.t('settings.oww.thresholdHelp')}
           />
-          <NumberField
-            path="listening.openWakeWord.patienceFrames"
-            label={t.t('settings.oww.patience')}
-            help={t.t('settings.oww.patienceHelp')}
-            integer
-          />
-          <NumberField
-            path="listening.openWakeWord.debounceMs"
-            label={t.t('settings.oww.debounce')}
-            help={t.t('settings.oww.debounceHelp')}
-            integer
-            unit="ms"
-          />
+          <NumberField path="listening.openWakeWord.patienceFrames" text="settings.oww.patience" integer />
+          <NumberField path="listening.openWakeWord.debounceMs" text="settings.oww.debounce" integer unit="ms" />
         </Subsection>
       )}
       {engine !== 'none' && engine !== 'openwakeword' && (
         <Subsection title={t.t('settings.porcupine')} description={t.t('settings.porcupineDescription')}>
-          <SecretField kind="picovoice" label={t.t('settings.porcupine.key')} help={t.t('settings.porcupine.keyHelp')} />
+          <SecretField kind="picovoice" text="settings.porcupine.key" />
           <ListField
             path="listening.porcupine.keywords"
             label={t.t('settings.wake.keywords')}
             help={t.t('settings.porcupine.keywordsHelp')}
           />
-          <ListField
-            path="listening.porcupine.sensitivities"
-            label={t.t('settings.porcupine.sensitivities')}
-            help={t.t('settings.porcupine.sensitivitiesHelp')}
-            numbers
-          />
-          <TextField
-            path="listening.porcupine.modelPath"
-            label={t.t('settings.porcupine.model')}
-            help={t.t('settings.porcupine.modelHelp')}
-            wide
-          />
+          <ListField path="listening.porcupine.sensitivities" text="settings.porcupine.sensitivities" numbers />
+          <TextField path="listening.porcupine.modelPath" text="settings.porcupine.model" wide />
         </Subsection>
       )}
       <Subsection title={t.t('settings.micSection')}>
         <MicrophoneField />
-        <CheckboxField path="listening.muted" label={t.t('settings.muted')} help={t.t('settings.mutedHelp')} />
+        <CheckboxField path="listening.muted" text="settings.muted" />
         <SelectField
           path="listening.duplex"
           label={t.t('settings.duplex')}
           wide
-          options={[
-            { value: 'auto', label: t.t('settings.duplex.auto') },
-            { value: 'half', label: t.t('settings.duplex.half') },
-            { value: 'full', label: t.t('settings.duplex.full') },
-          ]}
+          options={messageOptions(t, 'settings.duplex', ['auto', 'half', 'full'])}
         />
         <EchoTest last={l.echoTest} />
-        {l.duplex !== 'full' && (
-          <NumberField
-            path="listening.halfDuplexTailMs"
-            label={t.t('settings.duplex.tail')}
-            help={t.t('settings.duplex.tailHelp')}
-            integer
-            unit="ms"
-          />
-        )}
+        {l.duplex !== 'full' && <NumberField path="listening.halfDuplexTailMs" text="settings.duplex.tail" integer unit="ms" />}
       </Subsection>
       <Subsection title={t.t('settings.ptt')}>
         <HotkeyField
@@ -209,10 +171,7 @@ export function ListeningSection(): JSX.Element {
         <SelectField
           path="listening.pushToTalk.mode"
           label={t.t('settings.ptt.mode')}
-          options={[
-            { value: 'toggle', label: t.t('settings.ptt.toggle') },
-            { value: 'hold', label: t.t('settings.ptt.hold') },
-          ]}
+          options={messageOptions(t, 'settings.ptt', ['toggle', 'hold'])}
         />
       </Subsection>
     </SectionBlock>

@@ -1,8 +1,9 @@
 /** Settings → Logging. */
 import type { JSX } from 'preact';
 import { useApp } from '../../ui/app-context.js';
-import { FieldShell, SelectField, useForm } from './fields.js';
-import { displayText, modulesText, setModulesText } from './settings-model.js';
+import { FieldShell, SelectField, TextArea, messageOptions, useForm } from './fields.js';
+import { displayText, setModulesText } from './settings-model.js';
+import { modulesText } from './settings-text-model.js';
 import { SectionBlock } from './section-block.js';
 
 export function LoggingSection(): JSX.Element {
@@ -14,24 +15,17 @@ export function LoggingSection(): JSX.Element {
         <SelectField
           path="logging.level"
           label={t.t('settings.logging.level')}
-          options={(['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const).map((v) => ({
-            value: v,
-            label: t.t(`settings.logging.${v}`),
-          }))}
+          options={messageOptions(t, 'settings.logging', ['trace', 'debug', 'info', 'warn', 'error', 'silent'])}
         />
-        <FieldShell path="logging.modules" label={t.t('settings.logging.modules')} help={t.t('settings.logging.modulesHelp')} wide>
+        <FieldShell path="logging.modules" text="settings.logging.modules" wide>
           {(aria) => (
-            <textarea
+            <TextArea
               {...aria}
-              class="input textarea"
               rows={3}
               spellcheck={false}
               placeholder="realtime=debug"
               value={displayText(form, 'logging.modules', (modules) => modulesText(modules as Record<string, string>))}
-              onInput={(e) => {
-                const text = e.currentTarget.value;
-                update((f) => setModulesText(f, text));
-              }}
+              onText={(text) => update((f) => setModulesText(f, text))}
             />
           )}
         </FieldShell>

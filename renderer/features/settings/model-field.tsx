@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { catalogEntry, SELECTABLE_MODELS, type CatalogModel } from '../../../preload/contract/model-catalog.js';
 import type { MessageKey, Translator } from '../../i18n/i18n.js';
 import { useApp } from '../../ui/app-context.js';
-import { FieldShell, fieldId, useForm } from './fields.js';
+import { FieldShell, TextInput, fieldId, useForm } from './fields.js';
 import { setText, setValue } from './settings-model.js';
 
 const CUSTOM = '__custom__';
@@ -29,7 +29,7 @@ export function ModelField(): JSX.Element {
   const described = known && !custom ? known : catalogEntry(current);
   const customId = `${fieldId(PATH)}-custom`;
   return (
-    <FieldShell path={PATH} label={t.t('settings.openai.model')} help={t.t('settings.openai.modelHelp')} wide>
+    <FieldShell path={PATH} text="settings.openai.model" wide>
       {(aria) => (
         <>
           <select
@@ -59,20 +59,14 @@ export function ModelField(): JSX.Element {
               <label class="field__label" for={customId}>
                 {t.t('settings.model.customName')}
               </label>
-              <input
+              <TextInput
                 id={customId}
-                class="input"
-                type="text"
                 value={current}
                 placeholder="gpt-realtime-2"
                 spellcheck={false}
-                autocomplete="off"
                 aria-invalid={aria['aria-invalid']}
                 aria-describedby={aria['aria-describedby']}
-                onInput={(e) => {
-                  const text = e.currentTarget.value;
-                  update((f) => setText(f, PATH, text));
-                }}
+                onText={(text) => update((f) => setText(f, PATH, text))}
               />
             </div>
           )}

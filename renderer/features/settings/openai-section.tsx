@@ -4,7 +4,17 @@ import { REASONING_EFFORTS, VOICES } from '../../../preload/contract/settings-sc
 import { useApp } from '../../ui/app-context.js';
 import { supportsReasoning } from '../../../preload/contract/model-catalog.js';
 import { ModelField } from './model-field.js';
-import { CheckboxField, NumberField, SelectField, Subsection, TextAreaField, TextField, useForm, type Option } from './fields.js';
+import {
+  CheckboxField,
+  NumberField,
+  SelectField,
+  Subsection,
+  TextAreaField,
+  TextField,
+  useForm,
+  type Option,
+  messageOptions,
+} from './fields.js';
 import { SecretField, SecretStorageNote } from './secret-field.js';
 import { setMaxTokensUnlimited, setTurnDetectionType } from './settings-model.js';
 import { SectionBlock } from './section-block.js';
@@ -19,30 +29,16 @@ export function OpenAISection(): JSX.Element {
     <SectionBlock id="openai" title={t.t('settings.openai')} description={t.t('settings.openaiDescription')}>
       <SecretStorageNote />
       <div class="fields">
-        <SecretField
-          kind="openai"
-          label={t.t('settings.openai.key')}
-          help={t.t('settings.openai.keyHelp')}
-          placeholder="sk-…"
-          serverUrl={form.draft.openai.realtimeUrl}
-        />
+        <SecretField kind="openai" text="settings.openai.key" placeholder="sk-…" serverUrl={form.draft.openai.realtimeUrl} />
         <ModelField />
         <SelectField path="openai.voice" label={t.t('settings.openai.voice')} options={voiceOptions} />
-        <NumberField path="openai.speed" label={t.t('settings.openai.speed')} help={t.t('settings.openai.speedHelp')} />
+        <NumberField path="openai.speed" text="settings.openai.speed" />
         <SelectField
           path="openai.outputModality"
           label={t.t('settings.openai.output')}
-          options={[
-            { value: 'audio', label: t.t('settings.openai.output.audio') },
-            { value: 'text', label: t.t('settings.openai.output.text') },
-          ]}
+          options={messageOptions(t, 'settings.openai.output', ['audio', 'text'])}
         />
-        <TextAreaField
-          path="openai.instructions"
-          label={t.t('settings.openai.instructions')}
-          help={t.t('settings.openai.instructionsHelp')}
-          rows={5}
-        />
+        <TextAreaField path="openai.instructions" text="settings.openai.instructions" rows={5} />
       </div>
       <Subsection title={t.t('settings.turn')} description={t.t('settings.turnDescription')}>
         <SelectField
@@ -56,56 +52,35 @@ export function OpenAISection(): JSX.Element {
         />
         {o.turnDetection.type === 'server_vad' ? (
           <>
-            <NumberField
-              path="openai.turnDetection.threshold"
-              label={t.t('settings.turn.threshold')}
-              help={t.t('settings.turn.thresholdHelp')}
-            />
+            <NumberField path="openai.turnDetection.threshold" text="settings.turn.threshold" />
             <NumberField path="openai.turnDetection.prefixPaddingMs" label={t.t('settings.turn.prefix')} integer unit="ms" />
-            <NumberField
-              path="openai.turnDetection.silenceDurationMs"
-              label={t.t('settings.turn.silence')}
-              help={t.t('settings.turn.silenceHelp')}
-              integer
-              unit="ms"
-            />
+            <NumberField path="openai.turnDetection.silenceDurationMs" text="settings.turn.silence" integer unit="ms" />
           </>
         ) : (
           <SelectField
             path="openai.turnDetection.eagerness"
             label={t.t('settings.turn.eagerness')}
-            options={(['auto', 'low', 'medium', 'high'] as const).map((v) => ({ value: v, label: t.t(`settings.eagerness.${v}`) }))}
+            options={messageOptions(t, 'settings.eagerness', ['auto', 'low', 'medium', 'high'])}
           />
         )}
       </Subsection>
       <Subsection title={t.t('settings.transcription')}>
         <CheckboxField path="openai.transcription.enabled" label={t.t('settings.transcription.enabled')} wide />
         <TextField path="openai.transcription.model" label={t.t('settings.transcription.model')} />
-        <TextField
-          path="openai.transcription.language"
-          label={t.t('settings.transcription.language')}
-          help={t.t('settings.transcription.languageHelp')}
-          placeholder="pt"
-        />
-        <TextAreaField
-          path="openai.transcription.prompt"
-          label={t.t('settings.transcription.prompt')}
-          help={t.t('settings.transcription.promptHelp')}
-          rows={2}
-        />
+        <TextField path="openai.transcription.language" text="settings.transcription.language" placeholder="pt" />
+        <TextAreaField path="openai.transcription.prompt" text="settings.transcription.prompt" rows={2} />
       </Subsection>
       <Subsection title={t.t('settings.advanced')}>
         <SelectField
           path="openai.noiseReduction"
           label={t.t('settings.noise')}
-          options={(['far_field', 'near_field', 'off'] as const).map((v) => ({ value: v, label: t.t(`settings.noise.${v}`) }))}
+          options={messageOptions(t, 'settings.noise', ['far_field', 'near_field', 'off'])}
         />
         {supportsReasoning(o.model) && (
           <SelectField
             path="openai.reasoningEffort"
-            label={t.t('settings.reasoning')}
-            help={t.t('settings.reasoningHelp')}
-            options={REASONING_EFFORTS.map((v) => ({ value: v, label: t.t(`settings.reasoning.${v}`) }))}
+            text="settings.reasoning"
+            options={messageOptions(t, 'settings.reasoning', REASONING_EFFORTS)}
           />
         )}
         <CheckboxField
@@ -114,10 +89,8 @@ export function OpenAISection(): JSX.Element {
           checked={unlimited}
           onToggle={(checked) => update((f) => setMaxTokensUnlimited(f, checked))}
         />
-        {unlimited ? null : (
-          <NumberField path="openai.maxOutputTokens" label={t.t('settings.maxTokens')} help={t.t('settings.maxTokensHelp')} integer />
-        )}
-        <TextField path="openai.realtimeUrl" label={t.t('settings.realtimeUrl')} help={t.t('settings.realtimeUrlHelp')} type="url" wide />
+        {unlimited ? null : <NumberField path="openai.maxOutputTokens" text="settings.maxTokens" integer />}
+        <TextField path="openai.realtimeUrl" text="settings.realtimeUrl" type="url" wide />
       </Subsection>
     </SectionBlock>
   );

@@ -4,23 +4,25 @@ import { useState } from 'preact/hooks';
 import type { SecretKind } from '../../../preload/contract/types.js';
 import { useApp, useStore } from '../../ui/app-context.js';
 import { Icon } from '../../ui/icons.js';
+import { useFieldWords, type FieldWords } from './fields.js';
 
-export function SecretField(props: {
-  kind: SecretKind;
-  label: string;
-  help?: string;
-  placeholder?: string;
-  /**
-   * The server address typed in this form: the secret is bound to it (and only ever sent there), so a
-   * token saved before the address is saved goes to that address, not to whatever is set later.
-   */
-  serverUrl?: string;
-  /** Controlled value (the Home Assistant section tests the token before it is saved). */
-  value?: string;
-  onValue?: (value: string) => void;
-  onSaved?: () => void;
-}): JSX.Element {
+export function SecretField(
+  props: FieldWords & {
+    kind: SecretKind;
+    placeholder?: string;
+    /**
+     * The server address typed in this form: the secret is bound to it (and only ever sent there), so a
+     * token saved before the address is saved goes to that address, not to whatever is set later.
+     */
+    serverUrl?: string;
+    /** Controlled value (the Home Assistant section tests the token before it is saved). */
+    value?: string;
+    onValue?: (value: string) => void;
+    onSaved?: () => void;
+  },
+): JSX.Element {
   const { controller, t } = useApp();
+  const { label, help } = useFieldWords(props);
   const secrets = useStore(controller.store, (s) => s.settings?.secrets ?? null);
   const [own, setOwn] = useState('');
   const value = props.value ?? own;
@@ -51,12 +53,12 @@ export function SecretField(props: {
     if (status) setResult({ ok: true, message: t.t('secret.removed') });
   };
 
-  const describedBy = [result ? `${id}-result` : '', props.help ? `${id}-help` : '', `${id}-status`].filter(Boolean).join(' ');
+  const describedBy = [result ? `${id}-result` : '', help ? `${id}-help` : '', `${id}-status`].filter(Boolean).join(' ');
   return (
     <div class="field field--wide field--secret" data-field={`secret.${props.kind}`}>
       <div class="field__label-row">
         <label class="field__label" for={id}>
-          {props.label}
+          {label}
         </label>
         <span class={`badge ${present ? 'badge--ok' : 'badge--muted'}`} id={`${id}-status`}>
           <Icon name={present ? 'check' : 'dash'} size={14} />
@@ -86,7 +88,7 @@ export function SecretField(props: {
           type="submit"
           class="button button--primary"
           disabled={busy || value.trim() === ''}
-          aria-label={busy ? undefined : t.t(present ? 'secret.replaceLabel' : 'secret.saveLabel', { label: props.label })}
+          aria-label={busy ? undefined : t.t(present ? 'secret.replaceLabel' : 'secret.saveLabel', { label })}
         >
           <Icon name="key" size={18} />
           <span>{busy ? t.t('secret.checking') : present ? t.t('secret.replace') : t.t('secret.save')}</span>
@@ -96,7 +98,7 @@ export function SecretField(props: {
             type="button"
             class="button button--quiet"
             disabled={busy}
-            aria-label={t.t('secret.removeLabel', { label: props.label })}
+            aria-label={t.t('secret.removeLabel', { label })}
             onClick={() => void remove()}
           >
             <Icon name="trash" size={18} />
@@ -110,9 +112,9 @@ export function SecretField(props: {
           {result.message}
         </p>
       )}
-      {props.help && (
+      {help && (
         <p class="field__help" id={`${id}-help`}>
-          {props.help}
+          {help}
         </p>
       )}
     </div>

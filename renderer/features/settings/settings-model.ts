@@ -12,6 +12,7 @@ import {
   type Settings,
   type SettingsIssue,
 } from '../../../preload/contract/settings-schema.js';
+import { listText, parseList, parseModules, parseNumber, parseNumberList, type Parsed, type ParseError } from './settings-text-model.js';
 
 /** Every option of the form, by its path in Settings (the key of its error). */
 export const FIELD_PATHS = [
@@ -72,9 +73,6 @@ export const PRICE_FIELDS = [
   'textOutput',
   'audioOutput',
 ] as const satisfies ReadonlyArray<keyof Price>;
-
-/** Local parse errors, before the schema can even look at the value. */
-export type ParseError = 'number' | 'integer' | 'module-line';
 
 export type SettingsForm = {
   /** The settings as main has them. */
@@ -141,72 +139,18 @@ export function fieldOf(issuePath: string): string | null {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Text ↔ values
-
-type Parsed<T> = { ok: true; value: T } | { ok: false; error: ParseError };
-
-export function parseNumber(text: string, integer = false): Parsed<number> {
-  const cleaned = text.trim().replace(',', '.');
-  if (cleaned === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned)) return { ok: false, error: 'number' };
-  const value = Number(cleaned);
-  if (!Number.isFinite(value)) return { ok: false, error: 'number' };
-  if (integer && !Number.isInteger(value)) return { ok: false, error: 'integer' };
-  return { ok: true, value };
-}
-
-/** A list typed as one item per line or separated by commas. */
-export function parseList(text: string): string[] {
-  return text
-    .split(/[\n,]/)
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
-
-/** Numbers separated by commas, semicolons or newlines (Porcupine sensitivities). */
-function parseNumberList(text: string): Parsed<number[]> {
-  const values: number[] = [];
-  for (const item of parseList(text.replace(/;/g, ','))) {
-    const parsed = parseNumber(item);
-    if (!parsed.ok) return parsed;
-    values.push(parsed.value);
-  }
-  return { ok: true, value: values };
-}
-
-export function listText(list: readonly unknown[]): string {
-  return list.map(String).join(', ');
-}
-
-export function linesText(list: readonly unknown[]): string {
-  return list.map(String).join('\n');
-}
-
-/** `realtime=debug` per line → { realtime: 'debug' }. */
-export function parseModules(text: string): Parsed<Record<string, string>> {
-  const value: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    const match = /^([\w.-]+)\s*[=:]\s*(\w+)$/.exec(trimmed);
-    if (!match) return { ok: false, error: 'module-line' };
-    value[match[1]!] = match[2]!.toLowerCase();
-  }
-  return { ok: true, value };
-}
-
-export function modulesText(modules: Record<string, string>): string {
-  return Object.entries(modules)
-    .map(([name, level]) => `${name}=${level}`)
-    .join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Editing
 
 function edited(form: SettingsForm, path: string): SettingsForm {
   const serverIssues = { ...form.serverIssues };
   delete serverIssues[path];
   return { ...form, serverIssues, touched: { ...form.touched, [path]: true } };
+}
+
+/** Drops what was typed in, and the parse errors of, the fields `drop` selects. */
+function forgetTyped(form: SettingsForm, drop: (path: string) => boolean): SettingsForm {
+  const keep = <T>(record: Partial<Record<string, T>>) => Object.fromEntries(Object.entries(record).filter(([path]) => !drop(path)));
+  return { ...form, raw: keep(form.raw), parseErrors: keep(form.parseErrors) };
 }
 
 /** Sets a field from a control that always holds a valid type (select, checkbox, slider). */
@@ -269,12 +213,10 @@ export function setMaxTokensUnlimited(form: SettingsForm, unlimited: boolean): S
 /** Turn detection: switching the type brings that type's defaults. */
 export function setTurnDetectionType(form: SettingsForm, type: 'server_vad' | 'semantic_vad'): SettingsForm {
   if (form.draft.openai.turnDetection.type === type) return form;
-  const next = setValue(form, 'openai.turnDetection', TurnDetectionSchema.parse({ type }));
-  const raw = { ...next.raw };
-  for (const key of Object.keys(raw)) if (key.startsWith('openai.turnDetection.')) delete raw[key];
-  const parseErrors = { ...next.parseErrors };
-  for (const key of Object.keys(parseErrors)) if (key.startsWith('openai.turnDetection.')) delete parseErrors[key];
-  return { ...next, raw, parseErrors, touched: { ...next.touched, 'openai.turnDetection.type': true } };
+  const next = forgetTyped(setValue(form, 'openai.turnDetection', TurnDetectionSchema.parse({ type })), (path) =>
+    path.startsWith('openai.turnDetection.'),
+  );
+  return { ...next, touched: { ...next.touched, 'openai.turnDetection.type': true } };
 }
 
 // Prices: one row per model; an empty cell means "the built-in price".
@@ -306,14 +248,9 @@ export function addPriceRow(form: SettingsForm, model: string): SettingsForm {
  * form, emptied, until the save; `priceRows` hides it once saved.
  */
 export function clearPriceRow(form: SettingsForm, model: string): SettingsForm {
-  const next = edited(form, 'prices');
-  const raw = { ...next.raw };
-  const parseErrors = { ...next.parseErrors };
-  for (const field of PRICE_FIELDS) {
-    delete raw[`prices.${model}.${field}`];
-    delete parseErrors[`prices.${model}.${field}`];
-  }
-  return { ...next, raw, parseErrors, draft: { ...form.draft, prices: { ...form.draft.prices, [model]: {} } } };
+  const cells = new Set(PRICE_FIELDS.map((field) => `prices.${model}.${field}`));
+  const next = forgetTyped(edited(form, 'prices'), (path) => cells.has(path));
+  return { ...next, draft: { ...form.draft, prices: { ...form.draft.prices, [model]: {} } } };
 }
 
 /** The price rows to show: models with overrides, rows added or cleared in this form (not yet saved). */

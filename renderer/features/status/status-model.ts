@@ -4,7 +4,7 @@
  */
 import type { AssistantState, ConnectionHealth, StatusView, TurnLatency } from '../../../preload/contract/types.js';
 import type { WireError } from '../../../preload/contract/wire-error.js';
-import type { Translator } from '../../i18n/i18n.js';
+import type { MessageKey, Translator } from '../../i18n/i18n.js';
 import { toolTitle } from '../transcript/transcript-model.js';
 import { errorText } from '../../i18n/error-text.js';
 
@@ -128,27 +128,26 @@ export function describeState(status: StatusView, t: Translator, isMac = false):
 
 export type HealthView = { label: string; tone: 'ok' | 'busy' | 'off' | 'error'; icon: 'check' | 'dots' | 'dash' | 'alert' };
 
+type HealthLook = Omit<HealthView, 'label'> & { key: MessageKey };
+
 /**
  * Connection health in words. OpenAI is `disconnected` whenever no conversation is open (the session
  * closes when idle, to save cost): that is shown as "Idle", not as a problem.
  */
 export function healthView(health: ConnectionHealth, t: Translator, service: 'openai' | 'home-assistant' = 'home-assistant'): HealthView {
-  if (service === 'openai' && health === 'disconnected') return { label: t.t('health.idle'), tone: 'off', icon: 'dash' };
-  switch (health) {
-    case 'connected':
-      return { label: t.t('health.connected'), tone: 'ok', icon: 'check' };
-    case 'connecting':
-      return { label: t.t('health.connecting'), tone: 'busy', icon: 'dots' };
-    case 'reconnecting':
-      return { label: t.t('health.reconnecting'), tone: 'busy', icon: 'dots' };
-    case 'disconnected':
-      return { label: t.t('health.disconnected'), tone: 'off', icon: 'dash' };
-    case 'not-configured':
-      return { label: t.t('health.notConfigured'), tone: 'off', icon: 'dash' };
-    case 'error':
-      return { label: t.t('health.error'), tone: 'error', icon: 'alert' };
-  }
+  const { key, tone, icon } = service === 'openai' && health === 'disconnected' ? IDLE : HEALTH[health];
+  return { label: t.lookup(key), tone, icon };
 }
+
+const IDLE: HealthLook = { key: 'health.idle', tone: 'off', icon: 'dash' };
+const HEALTH: Record<ConnectionHealth, HealthLook> = {
+  connected: { key: 'health.connected', tone: 'ok', icon: 'check' },
+  connecting: { key: 'health.connecting', tone: 'busy', icon: 'dots' },
+  reconnecting: { key: 'health.reconnecting', tone: 'busy', icon: 'dots' },
+  disconnected: { key: 'health.disconnected', tone: 'off', icon: 'dash' },
+  'not-configured': { key: 'health.notConfigured', tone: 'off', icon: 'dash' },
+  error: { key: 'health.error', tone: 'error', icon: 'alert' },
+};
 
 /**
  * What is unreachable right now. OpenAI is only connected during a conversation (the session closes

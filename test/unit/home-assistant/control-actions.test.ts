@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseColor,
-  planAlarm,
-  planClimate,
-  planCover,
-  planFan,
-  planLight,
-  planLock,
-  planMedia,
-  planOnOff,
-  type Planned,
-} from '../../../main/home-assistant/control-actions.js';
+import { planAlarm, planCover, planLock, planMedia, planOnOff } from '../../../main/home-assistant/control-actions.js';
+import { planClimate, planFan, planLight } from '../../../main/home-assistant/adjust-actions.js';
+import type { Planned } from '../../../main/home-assistant/control-plan.js';
+import { parseColor } from '../../../main/home-assistant/light-colors.js';
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
 import { ConfirmationPolicy } from '../../../main/home-assistant/confirmation-policy.js';
 import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES } from '../../../preload/contract/settings-schema.js';

@@ -6,7 +6,7 @@ import { ALLOWED_SERVICES } from '../../../main/home-assistant/home-control.js';
 import { DefaultToolRegistry } from '../../../main/tools/tool-registry.js';
 import { validateSettings, type Settings } from '../../../preload/contract/settings-schema.js';
 import { FakeHomeAssistantGateway, haState } from '../../fakes/fake-home-assistant-gateway.js';
-import { HA_UNEXPOSED, REGISTRIES, STATES } from './test-home.js';
+import { HA_UNEXPOSED, REGISTRIES, STATES, TOOLS_OFFERED } from './test-home.js';
 
 /**
  * Whatever the model sends, no service call may target an entity outside the exposed set
@@ -14,23 +14,8 @@ import { HA_UNEXPOSED, REGISTRIES, STATES } from './test-home.js';
  * path the model's calls take, against a recording fake gateway.
  */
 
-const TOOL_NAMES = [
-  'find_devices',
-  'get_states',
-  'turn_on_off',
-  'set_light',
-  'set_climate',
-  'set_cover',
-  'control_media',
-  'set_fan',
-  'set_lock',
-  'set_alarm',
-  'activate_scene',
-  'run_script',
-  'ask_home_assistant',
-  'call_service',
-  'homeassistant.turn_on',
-];
+/** What this home offers, and names the model might try that it does not. */
+const TOOL_NAMES = [...TOOLS_OFFERED, 'run_script', 'ask_home_assistant', 'call_service', 'homeassistant.turn_on'];
 
 const EXCLUDED_BY_SETTINGS = ['lock.back_door', 'cover.driveway_gate'];
 const FORBIDDEN = [...HA_UNEXPOSED, ...EXCLUDED_BY_SETTINGS];

@@ -6,7 +6,7 @@ import { HomeAssistantError } from '../../../main/util/errors.js';
 import { HomeControl } from '../../../main/home-assistant/home-control.js';
 import { ExposedHome } from '../../../main/home-assistant/exposed-home.js';
 import { FakeHomeAssistantGateway, haState } from '../../fakes/fake-home-assistant-gateway.js';
-import { REGISTRIES, STATES } from './test-home.js';
+import { REGISTRIES, STATES, TOOLS_OFFERED } from './test-home.js';
 import { UserReplyLog } from '../../../main/realtime/user-reply-log.js';
 import { systemClock } from '../../../main/util/clock.js';
 
@@ -72,19 +72,7 @@ afterEach(async () => {
 describe('the tool set', () => {
   it('offers typed tools for the domains this home exposes, never a raw service call', () => {
     const names = integration.tools().map((t) => t.name);
-    expect(names).toEqual([
-      'find_devices',
-      'get_states',
-      'turn_on_off',
-      'set_light',
-      'set_climate',
-      'set_cover',
-      'control_media',
-      'set_fan',
-      'set_lock',
-      'set_alarm',
-      'activate_scene',
-    ]);
+    expect(names).toEqual(TOOLS_OFFERED);
     expect(names).not.toContain('run_script'); // no exposed script
     // Locks are exposed: no hand-over to Assist, which would act on them without asking.
     expect(names).not.toContain('ask_home_assistant');

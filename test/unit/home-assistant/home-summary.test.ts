@@ -5,7 +5,7 @@ import { EMPTY_REGISTRIES, type HaEntityEntry, type HaRegistries } from '../../.
 import { ConfirmationPolicy } from '../../../main/home-assistant/confirmation-policy.js';
 import { DEFAULT_CONFIRM_NAME_WORDS, DEFAULT_CONFIRM_RULES } from '../../../preload/contract/settings-schema.js';
 import { haState } from '../../fakes/fake-home-assistant-gateway.js';
-import { REGISTRIES, STATES } from './test-home.js';
+import { REGISTRIES, STATES, entry } from './test-home.js';
 
 const POLICY = new ConfirmationPolicy({ confirm: DEFAULT_CONFIRM_RULES, confirmNameWords: DEFAULT_CONFIRM_NAME_WORDS });
 
@@ -24,19 +24,7 @@ function syntheticHome(count: number, areaCount: number): ExposedHome {
     const domain = domains[i % domains.length]!;
     const id = `${domain}.device_with_a_fairly_long_object_id_${i}`;
     states.set(id, haState({ entity_id: id, state: 'on', attributes: { friendly_name: `Fancy Named Device ${i} In Some Room` } }));
-    entries.push({
-      entity_id: id,
-      name: null,
-      original_name: null,
-      aliases: [`nickname ${i}`],
-      area_id: i % 10 === 0 ? null : `area_${i % areaCount}`,
-      device_id: null,
-      hidden_by: null,
-      disabled_by: null,
-      entity_category: null,
-      should_expose: null,
-      secure_device: null,
-    });
+    entries.push(entry(id, { aliases: [`nickname ${i}`], area_id: i % 10 === 0 ? null : `area_${i % areaCount}` }));
     exposed.set(id, true);
   }
   const registries: HaRegistries = { ...EMPTY_REGISTRIES, areas, entities: entries, exposedToAssist: exposed };

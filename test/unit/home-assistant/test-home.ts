@@ -95,10 +95,26 @@ export const STATES: StateInput[] = [
   { entity_id: 'switch.vault', state: 'off', attributes: { friendly_name: 'Vault' } }, // HA says no
 ];
 
+/** The tools this home is offered, in order (no exposed script; its locks keep the hand-over to Assist away). */
+export const TOOLS_OFFERED = [
+  'find_devices',
+  'get_states',
+  'turn_on_off',
+  'set_light',
+  'set_climate',
+  'set_cover',
+  'control_media',
+  'set_fan',
+  'set_lock',
+  'set_alarm',
+  'activate_scene',
+];
+
 /** Ids Home Assistant itself does not expose in this home. */
 export const HA_UNEXPOSED = ['switch.ac', 'light.hidden_light', 'sensor.diagnostic', 'media_player.walkman', 'switch.vault'];
 
-const entry = (entity_id: string, patch: Partial<HaEntityEntry> = {}): HaEntityEntry => ({
+/** An entity registry entry with nothing set but what `patch` sets. */
+export const entry = (entity_id: string, patch: Partial<HaEntityEntry> = {}): HaEntityEntry => ({
   entity_id,
   name: null,
   original_name: null,

@@ -15,9 +15,6 @@ import {
   getAt,
   isDirty,
   markSubmitted,
-  parseList,
-  parseModules,
-  parseNumber,
   priceRows,
   rebase,
   setListText,
@@ -31,6 +28,7 @@ import {
   setValue,
   settingsPatch,
 } from '../../../renderer/features/settings/settings-model.js';
+import { parseList, parseModules, parseNumber } from '../../../renderer/features/settings/settings-text-model.js';
 
 const base = () => createForm(defaultSettings());
 
