@@ -29,6 +29,8 @@ const log = createLogger('session');
  * carrying the conversation over as text. It is the composition of smaller pieces: the transport
  * hands it decoded events (server-events.ts), the assistant's side is the ResponseRunner, the user's
  * audio InputAudio, the transcript and items the Conversation, per-turn figures the TurnClock.
+ * About 400 lines on purpose: what is left is the routing between those pieces, and one event's
+ * handling reads best in one place.
  */
 export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   readonly #transport: RealtimeTransport;

@@ -56,7 +56,8 @@ type Attempt = {
  * the headers, each frame parsed defensively and decoded into a typed event (server-frame.ts,
  * server-events.ts), the session counted as open only at `session.created`, and every drop
  * classified as permanent (stop, tell the user) or transient (reconnect with backoff, queue
- * meanwhile in the Outbox).
+ * meanwhile in the Outbox). About 400 lines on purpose: one socket's lifecycle (open, heartbeat,
+ * close classification, reconnect) shares its state, and splitting it would spread one state machine.
  */
 export class WsRealtimeTransport extends TypedEmitter<RealtimeTransportEvents> implements RealtimeTransport {
   readonly #createWebSocket: WebSocketFactory;
