@@ -46,6 +46,27 @@ describe('the residual echo gate', () => {
     expect(gate.gatedBlocks).toBe(before);
   });
 
+  it('at the start of a reply bounds the echo by its loud end, later by its mean (double talk passes)', () => {
+    // An echo path whose blocks come back 10 or 20 dB under the reference: mean -15 dB, loud end -10 dB.
+    const gate = new ResidualEchoGate();
+    for (let i = 0; i < 200; i++) run(gate, block(-20), block(i % 2 ? -30 : -40), block(-70));
+    const silence = () => {
+      for (let i = 0; i < 40; i++) run(gate, new Float32Array(160), block(-65), block(-65));
+    };
+    // A reply starts: a loud syllable AEC3 barely cancelled (-27 dBFS at the mic, -28 left) is echo.
+    silence();
+    const leak = block(-28);
+    run(gate, block(-20), block(-27), leak);
+    expect(energyDb(leak)).toBeLessThan(-50);
+    // Half a second into the reply the same block passes: below the loud end, above the mean.
+    silence();
+    for (let i = 0; i < 60; i++) run(gate, block(-20), block(-35), block(-65));
+    const talk = block(-28);
+    const copy = talk.slice();
+    run(gate, block(-20), block(-27), talk);
+    expect(talk).toEqual(copy);
+  });
+
   it('touches nothing while Hearth is silent, or before it knows the echo path', () => {
     const gate = trainedGate();
     for (let i = 0; i < 40; i++) run(gate, new Float32Array(160), block(-60), block(-60));
