@@ -274,7 +274,8 @@ describe('the echo test room: speakers in auto duplex, the real canceller, the f
       said.push({ start: at + onsetOf(clip), end: at + clip.length });
       const stats = assistant.echo.stats();
       echoStats.push(
-        stats ? `delay ${stats.delayMs} ms, ERLE ${stats.erleDb?.toFixed(1)} dB, ${stats.meanProcessMs.toFixed(1)} ms per frame` : '',
+        `reply from ${(replyAt / MIC_SAMPLE_RATE).toFixed(2)} s; ` +
+          (stats ? `delay ${stats.delayMs} ms, ERLE ${stats.erleDb?.toFixed(1)} dB, ${stats.meanProcessMs.toFixed(1)} ms per frame` : ''),
       );
       await until(() => mic.nextSample >= at + clip.length, 10_000); // the end of the utterance
       // Its reply: the player stops (interrupted) or plays out, then the next one starts.
@@ -296,12 +297,15 @@ describe('the echo test room: speakers in auto duplex, the real canceller, the f
       return o === undefined ? null : toMs(o - said[i]!.start) + VAD_CONFIRM_MS;
     });
     const report = latencies
-      .map((l, i) => `  ${String(i + 1).padStart(2)} detected ${l === null ? 'MISSED' : `after ${Math.round(l)} ms`}; ${echoStats[i]}`)
+      .map(
+        (l, i) =>
+          `  ${String(i + 1).padStart(2)} at ${(toMs(said[interruptions[i]!]!.start) / 1000).toFixed(2)} s detected ${l === null ? 'MISSED' : `after ${Math.round(l)} ms`}; ${echoStats[i]}`,
+      )
       .join('\n');
     console.info(
       `echo test room, auto duplex, ${ROOM.delayMs} ms echo path; played ${rmsDbfs(replyPcm).toFixed(1)} dBFS, ` +
         `echo at the microphone about ${(rmsDbfs(replyPcm) + 20 * Math.log10(ROOM.gain ?? 0.5)).toFixed(1)} dBFS (direct sound), ` +
-        `user ${rmsDbfs(clips[1]!).toFixed(1)} dBFS:\n${report}\n  self-interruptions at ${selfInterruptions.map((o) => `${(toMs(o) / 1000).toFixed(2)} s`).join(', ') || 'none'}`,
+        `user ${rmsDbfs(clips[1]!).toFixed(1)} dBFS; first command at ${(toMs(said[0]!.start) / 1000).toFixed(2)} s:\n${report}\n  self-interruptions at ${selfInterruptions.map((o) => `${(toMs(o) / 1000).toFixed(2)} s`).join(', ') || 'none'}`,
     );
     // Full duplex in effect throughout: every frame went to the server, in order, none twice.
     for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBe(32);
