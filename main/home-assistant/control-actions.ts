@@ -71,6 +71,12 @@ export function planOnOff(ctx: PlanContext, action: OnOffAction): Planned {
 
 export type CoverAction = 'open' | 'close' | 'stop' | 'set_position';
 
+/** Opening and closing differ only in their feature bit, their word, and the states that show them done or under way. */
+const COVER_MOTIONS = {
+  open: { feature: COVER.OPEN, participle: 'opened', done: 'open', moving: 'opening' },
+  close: { feature: COVER.CLOSE, participle: 'closed', done: 'closed', moving: 'closing' },
+} as const;
+
 export function planCover(ctx: PlanContext, action: CoverAction, position?: number): Planned {
   const { entity, state } = ctx;
   const name = entity.name;
@@ -80,23 +86,17 @@ export function planCover(ctx: PlanContext, action: CoverAction, position?: numb
   const moving = (s: HaEntity) => s.state === 'opening' || s.state === 'closing';
   switch (action) {
     case 'open':
-      if (!can(COVER.OPEN)) return refuse(`${name} cannot be opened.`);
+    case 'close': {
+      const motion = COVER_MOTIONS[action];
+      if (!can(motion.feature)) return refuse(`${name} cannot be ${motion.participle}.`);
       return plan(ctx, {
         domain: 'cover',
-        service: 'open_cover',
+        service: `${action}_cover`,
         data: {},
         action,
-        done: (s) => s.state === 'open' || s.state === 'opening',
+        done: (s) => s.state === motion.done || s.state === motion.moving,
       });
-    case 'close':
-      if (!can(COVER.CLOSE)) return refuse(`${name} cannot be closed.`);
-      return plan(ctx, {
-        domain: 'cover',
-        service: 'close_cover',
-        data: {},
-        action,
-        done: (s) => s.state === 'closed' || s.state === 'closing',
-      });
+    }
     case 'stop':
       if (!can(COVER.STOP)) return refuse(`${name} cannot be stopped.`);
       return plan(ctx, { domain: 'cover', service: 'stop_cover', data: {}, action, done: (s) => !moving(s) });

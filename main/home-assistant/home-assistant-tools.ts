@@ -134,6 +134,26 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
     });
   }
 
+  /** A scene or script tool: the one entity named by its `scene` or `script` argument, activated by act(). */
+  function activationTool(name: string, domain: 'scene' | 'script', description: string): Tool {
+    const label = domain === 'scene' ? 'Scene' : 'Script';
+    return defineTool({
+      name,
+      description,
+      parameters: z.object({ [domain]: ref.describe(`${label} id or name.`), confirmed }),
+      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
+      execute: (args, context) =>
+        act(
+          name,
+          [String(args[domain])],
+          [domain],
+          (entity, state) => planActivate(ctxOf(entity, state)),
+          context,
+          args.confirmed === true,
+        ),
+    });
+  }
+
   function gateCall(context: ToolContext, isConfirmed: boolean | undefined) {
     const language = deps.language();
     return {
@@ -325,22 +345,16 @@ function createHomeAssistantTools(deps: HomeAssistantToolDeps): Tool[] {
       domains: ['alarm_control_panel'],
       plan: (ctx, args) => planAlarm(ctx, args.action, args.code),
     }),
-    defineTool({
-      name: 'activate_scene',
-      description: "Activate an exposed scene. A scene that unlocks or opens something needs the user's spoken confirmation.",
-      parameters: z.object({ scene: ref.describe('Scene id or name.'), confirmed }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('activate_scene', [args.scene], ['scene'], (entity, state) => planActivate(ctxOf(entity, state)), context, args.confirmed),
-    }),
-    defineTool({
-      name: 'run_script',
-      description: "Run an exposed script. A script named for a door, gate, lock or alarm needs the user's spoken confirmation.",
-      parameters: z.object({ script: ref.describe('Script id or name.'), confirmed }),
-      timeoutMs: CONFIRMABLE_TIMEOUT_MS,
-      execute: (args, context) =>
-        act('run_script', [args.script], ['script'], (entity, state) => planActivate(ctxOf(entity, state)), context, args.confirmed),
-    }),
+    activationTool(
+      'activate_scene',
+      'scene',
+      "Activate an exposed scene. A scene that unlocks or opens something needs the user's spoken confirmation.",
+    ),
+    activationTool(
+      'run_script',
+      'script',
+      "Run an exposed script. A script named for a door, gate, lock or alarm needs the user's spoken confirmation.",
+    ),
     defineTool({
       name: 'ask_home_assistant',
       description:
