@@ -19,13 +19,16 @@ function run(
   return { snapshot, steps, states: steps.map((s) => s.state), effects: steps.flatMap((s) => s.effects) };
 }
 
+/** The wake word, and the session ready: the conversation listens. */
+const WOKEN: MachineEvent[] = [{ type: 'trigger', source: 'wake-word' }, { type: 'session_ready' }];
+/** The user says something and stops. */
+const USER_TURN: MachineEvent[] = [{ type: 'speech_started' }, { type: 'speech_stopped' }];
+
 describe('assistant machine', () => {
   it('runs a whole voice turn from the wake word to rest', () => {
     const { states, steps } = run([
-      { type: 'trigger', source: 'wake-word' },
-      { type: 'session_ready' },
-      { type: 'speech_started' },
-      { type: 'speech_stopped' },
+      ...WOKEN,
+      ...USER_TURN,
       { type: 'response_started' },
       { type: 'assistant_audio_started' },
       { type: 'assistant_done' },
@@ -66,10 +69,8 @@ describe('assistant machine', () => {
 
   it('continues in the follow-up window without the wake word', () => {
     const { states, effects } = run([
-      { type: 'trigger', source: 'wake-word' },
-      { type: 'session_ready' },
-      { type: 'speech_started' },
-      { type: 'speech_stopped' },
+      ...WOKEN,
+      ...USER_TURN,
       { type: 'response_started' },
       { type: 'assistant_done' },
       { type: 'speech_started' },
@@ -105,12 +106,7 @@ describe('assistant machine', () => {
   });
 
   it('interrupts the assistant on a wake word or stop, and rests', () => {
-    const speaking = run([
-      { type: 'trigger', source: 'wake-word' },
-      { type: 'session_ready' },
-      { type: 'response_started' },
-      { type: 'assistant_audio_started' },
-    ]).snapshot;
+    const speaking = run([...WOKEN, { type: 'response_started' }, { type: 'assistant_audio_started' }]).snapshot;
     const wake = run([{ type: 'trigger', source: 'wake-word' }], speaking);
     expect(wake.states).toEqual(['conversing:listening']);
     expect(wake.effects).toContainEqual({ type: 'interrupt' });
@@ -121,24 +117,14 @@ describe('assistant machine', () => {
   });
 
   it('ends after a goodbye by closing the session at once', () => {
-    const { states, effects } = run([
-      { type: 'trigger', source: 'wake-word' },
-      { type: 'session_ready' },
-      { type: 'response_started' },
-      { type: 'end_requested' },
-      { type: 'assistant_done' },
-    ]);
+    const { states, effects } = run([...WOKEN, { type: 'response_started' }, { type: 'end_requested' }, { type: 'assistant_done' }]);
     expect(states.at(-1)).toBe('listening-for-wake-word');
     expect(effects).toContainEqual({ type: 'close-session' });
     expect(effects).not.toContainEqual({ type: 'start-timer', timer: 'idle', ms: 30000 });
   });
 
   it('gives up listening when nobody speaks after the trigger', () => {
-    const { states } = run([
-      { type: 'trigger', source: 'wake-word' },
-      { type: 'session_ready' },
-      { type: 'timer_expired', timer: 'listen' },
-    ]);
+    const { states } = run([...WOKEN, { type: 'timer_expired', timer: 'listen' }]);
     expect(states.at(-1)).toBe('listening-for-wake-word');
   });
 
@@ -146,8 +132,7 @@ describe('assistant machine', () => {
     const { snapshot, states } = run([
       { type: 'trigger', source: 'menu' },
       { type: 'session_ready' },
-      { type: 'speech_started' },
-      { type: 'speech_stopped' },
+      ...USER_TURN,
       { type: 'response_started' },
       { type: 'tool_started', name: 'light_turn_on' },
     ]);
