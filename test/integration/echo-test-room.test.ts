@@ -124,6 +124,9 @@ class RoomMicSource extends FakeMicSource {
   }
 }
 
+/** A stream position (16 kHz samples) as the report prints it. */
+const seconds = (sample: number): string => `${(sample / MIC_SAMPLE_RATE).toFixed(2)} s`;
+
 /** Where speech begins in a clip: the first 10 ms window above -45 dBFS (the fake VAD's level). */
 function onsetOf(samples: Int16Array): number {
   const window = MIC_SAMPLE_RATE / 100;
@@ -274,7 +277,7 @@ describe('the echo test room: speakers in auto duplex, the real canceller, the f
       said.push({ start: at + onsetOf(clip), end: at + clip.length });
       const stats = assistant.echo.stats();
       echoStats.push(
-        `reply from ${(replyAt / MIC_SAMPLE_RATE).toFixed(2)} s; ` +
+        `reply from ${seconds(replyAt)}; ` +
           (stats ? `delay ${stats.delayMs} ms, ERLE ${stats.erleDb?.toFixed(1)} dB, ${stats.meanProcessMs.toFixed(1)} ms per frame` : ''),
       );
       await until(() => mic.nextSample >= at + clip.length, 10_000); // the end of the utterance
@@ -299,13 +302,13 @@ describe('the echo test room: speakers in auto duplex, the real canceller, the f
     const report = latencies
       .map(
         (l, i) =>
-          `  ${String(i + 1).padStart(2)} at ${(toMs(said[interruptions[i]!]!.start) / 1000).toFixed(2)} s detected ${l === null ? 'MISSED' : `after ${Math.round(l)} ms`}; ${echoStats[i]}`,
+          `  ${String(i + 1).padStart(2)} at ${seconds(said[interruptions[i]!]!.start)} detected ${l === null ? 'MISSED' : `after ${Math.round(l)} ms`}; ${echoStats[i]}`,
       )
       .join('\n');
     console.info(
       `echo test room, auto duplex, ${ROOM.delayMs} ms echo path; played ${rmsDbfs(replyPcm).toFixed(1)} dBFS, ` +
         `echo at the microphone about ${(rmsDbfs(replyPcm) + 20 * Math.log10(ROOM.gain ?? 0.5)).toFixed(1)} dBFS (direct sound), ` +
-        `user ${rmsDbfs(clips[1]!).toFixed(1)} dBFS; first command at ${(toMs(said[0]!.start) / 1000).toFixed(2)} s:\n${report}\n  self-interruptions at ${selfInterruptions.map((o) => `${(toMs(o) / 1000).toFixed(2)} s`).join(', ') || 'none'}`,
+        `user ${rmsDbfs(clips[1]!).toFixed(1)} dBFS; first command at ${seconds(said[0]!.start)}:\n${report}\n  self-interruptions at ${selfInterruptions.map(seconds).join(', ') || 'none'}`,
     );
     // Full duplex in effect throughout: every frame went to the server, in order, none twice.
     for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBe(32);
